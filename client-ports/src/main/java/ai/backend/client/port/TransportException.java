@@ -1,0 +1,43 @@
+package ai.backend.client.port;
+
+/**
+ * The transport got no (complete) answer: connection refused, timeout, TLS failure, I/O error or
+ * cancellation. HTTP error statuses are not transport exceptions.
+ */
+public class TransportException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  /** What went wrong, coarsely; the domain decides what is retryable from it. */
+  public enum Kind {
+    CONNECT,
+    CONNECT_TIMEOUT,
+    READ_TIMEOUT,
+    TLS,
+    IO,
+    CANCELLED,
+    WEBSOCKET_HANDSHAKE,
+    CLOSED
+  }
+
+  private final Kind kind;
+  private final int status;
+
+  public TransportException(Kind kind, String message, Throwable cause) {
+    this(kind, message, cause, -1);
+  }
+
+  public TransportException(Kind kind, String message, Throwable cause, int status) {
+    super(message, cause);
+    this.kind = kind;
+    this.status = status;
+  }
+
+  public Kind kind() {
+    return kind;
+  }
+
+  /** HTTP status of a refused WebSocket upgrade, or -1. */
+  public int status() {
+    return status;
+  }
+}
