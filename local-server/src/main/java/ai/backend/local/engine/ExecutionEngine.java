@@ -1,0 +1,31 @@
+package ai.backend.local.engine;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+
+/** Starts kernels for runtimes installed on this machine. Closing it closes every kernel it started. */
+public interface ExecutionEngine extends AutoCloseable {
+
+  /** Runtime names (e.g. {@code python}, {@code c}, {@code lua5}) whose tools are installed here. */
+  Set<String> availableRuntimes();
+
+  /**
+   * Maps an image reference ({@code python}, {@code python:3.6-ubuntu18.04}, {@code lablup/python:3.9},
+   * {@code cr.backend.ai/stable/python:3.9-ubuntu20.04}, {@code lua:5.3}, {@code c}, ...) to a runtime
+   * name, or throws {@link UnknownImageException} for an image that maps to no known runtime.
+   */
+  String resolveRuntime(String image);
+
+  /**
+   * Starts a kernel whose work directory (the session's {@code /home/work}) is {@code workDir}.
+   *
+   * @throws UnknownImageException the image maps to no runtime
+   * @throws RuntimeUnavailableException the runtime is known but its tools are not installed
+   */
+  Kernel start(String image, Path workDir, Map<String, String> environ, KernelLimits limits);
+
+  /** Kills every kernel and its whole process tree. */
+  @Override
+  void close();
+}

@@ -1,0 +1,10 @@
+package ai.backend.local.engine;
+
+/** See the engine's Javadoc for when this is thrown; the HTTP layer maps it to a 4xx problem. */
+public class UnknownImageException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  public UnknownImageException(String message) {
+    super(message);
+  }
+}
