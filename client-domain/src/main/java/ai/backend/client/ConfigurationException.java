@@ -1,0 +1,14 @@
+package ai.backend.client;
+
+/** The client configuration is incomplete or invalid; the message names the setting to fix. */
+public class ConfigurationException extends InvalidArgumentException {
+  private static final long serialVersionUID = 1L;
+
+  public ConfigurationException(String message) {
+    super(message);
+  }
+
+  public ConfigurationException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}

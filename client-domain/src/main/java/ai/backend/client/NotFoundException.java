@@ -1,0 +1,10 @@
+package ai.backend.client;
+
+/** The addressed object does not exist (404, {@code *-not-found}); idle-timed-out sessions also end up here. */
+public class NotFoundException extends BackendApiException {
+  private static final long serialVersionUID = 1L;
+
+  public NotFoundException(String message, Details details) {
+    super(message, details);
+  }
+}

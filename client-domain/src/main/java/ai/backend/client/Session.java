@@ -1,0 +1,199 @@
+package ai.backend.client;
+
+import ai.backend.client.internal.ApiCore;
+import ai.backend.client.internal.TransportDiscovery;
+import ai.backend.client.port.Hmac;
+import ai.backend.client.port.HttpTransport;
+import ai.backend.client.port.TransportConfig;
+import ai.backend.client.port.TransportProvider;
+import java.time.Clock;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * An API client session: a configuration, a transport and the API version negotiated with the server.
+ * Thread-safe; create one per endpoint and keypair and close it when done.
+ *
+ * <pre>{@code
+ * try (Session session = Session.open()) {            // BACKEND_ENDPOINT, BACKEND_ACCESS_KEY, ...
+ *   System.out.println(session.apiVersion());
+ * }
+ * }</pre>
+ *
+ * <p>Opening contacts the server ({@code GET /}) unless {@link Config#negotiate()} is false; an
+ * unreachable endpoint fails fast with {@link BackendClientException} instead of silently assuming a
+ * version.
+ *
+ * <p>Transport choice: an explicit {@link Builder#transport(HttpTransport)} or {@link
+ * Builder#transportProvider(TransportProvider)} wins; otherwise the provider named by {@link
+ * Builder#transportName(String)}, the system property {@code backendai.transport} or the environment
+ * variable {@code BACKEND_TRANSPORT}; otherwise the discovered provider with the highest priority.
+ */
+public final class Session implements AutoCloseable {
+  /** System property choosing a transport provider by name. */
+  public static final String TRANSPORT_PROPERTY = "backendai.transport";
+  /** Environment variable choosing a transport provider by name. */
+  public static final String TRANSPORT_ENV = "BACKEND_TRANSPORT";
+
+  private final ApiCore core;
+
+  private Session(ApiCore core) {
+    this.core = core;
+  }
+
+  /** A session configured from system properties and environment variables ({@link Config#fromEnvironment()}). */
+  public static Session open() {
+    return builder().config(Config.fromEnvironment()).build();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The negotiated API version sent with every request. */
+  public ApiVersion apiVersion() {
+    return core.apiVersion();
+  }
+
+  /** The wire dialect of {@link #apiVersion()}. */
+  public Dialect dialect() {
+    return core.dialect();
+  }
+
+  /** What the server reported during negotiation (empty versions when negotiation was skipped). */
+  public ServerInfo serverInfo() {
+    return core.serverInfo();
+  }
+
+  public Config config() {
+    return core.config();
+  }
+
+  /** The transport's short name, e.g. {@code jdk-http}. */
+  public String transportName() {
+    return core.transportName();
+  }
+
+  /** Rate-limit headers of the most recent response carrying them. */
+  public Optional<RateLimit> lastRateLimit() {
+    return core.lastRateLimit();
+  }
+
+  /** The request engine, for the API classes of this package. */
+  ApiCore core() {
+    return core;
+  }
+
+  /** Closes the transport if this session created it (an injected transport stays open). Idempotent. */
+  @Override
+  public void close() {
+    core.close();
+  }
+
+  @Override
+  public String toString() {
+    return "Session[" + core.config().endpoint() + ", " + core.apiVersion() + ", " + core.transportName() + "]";
+  }
+
+  /** Builder; not thread-safe. */
+  public static final class Builder {
+    private Config config;
+    private HttpTransport transport;
+    private TransportProvider provider;
+    private String transportName;
+    private Hmac hmac;
+    private Clock clock;
+
+    private Builder() {}
+
+    public Builder config(Config config) {
+      this.config = Objects.requireNonNull(config, "config");
+      return this;
+    }
+
+    /**
+     * Uses this transport; the session will not close it. Signing then uses {@link #hmac(Hmac)} or,
+     * if unset, the HMAC of the discovered transport provider.
+     */
+    public Builder transport(HttpTransport transport) {
+      this.transport = Objects.requireNonNull(transport, "transport");
+      return this;
+    }
+
+    /** Creates the transport (owned and closed by the session) from this provider. */
+    public Builder transportProvider(TransportProvider provider) {
+      this.provider = Objects.requireNonNull(provider, "provider");
+      return this;
+    }
+
+    /** Picks a discovered provider by name ({@code jdk}, {@code apache}, …). */
+    public Builder transportName(String name) {
+      this.transportName = name;
+      return this;
+    }
+
+    /** The HMAC primitive for signing (default: the transport provider's). */
+    public Builder hmac(Hmac hmac) {
+      this.hmac = Objects.requireNonNull(hmac, "hmac");
+      return this;
+    }
+
+    /** The clock for request dates (tests). */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * Creates the transport if needed and negotiates the API version.
+     *
+     * @throws ConfigurationException when no transport can be found
+     * @throws BackendClientException when the endpoint cannot be reached
+     * @throws BackendApiException when the endpoint answers the version probe with an error
+     */
+    public Session build() {
+      Config cfg = config != null ? config : Config.fromEnvironment();
+      HttpTransport t = transport;
+      boolean owns = false;
+      Hmac mac = hmac;
+      if (t == null) {
+        TransportProvider p = provider != null ? provider : TransportDiscovery.select(chosenName());
+        t = p.createTransport(TransportConfig.builder()
+            .connectTimeout(cfg.connectTimeout())
+            .readTimeout(cfg.readTimeout().orElse(null))
+            .insecureTls(cfg.skipSslCertValidation())
+            .build());
+        owns = true;
+        if (mac == null) {
+          mac = p.hmac();
+        }
+      } else if (mac == null && !cfg.isAnonymous()) {
+        mac = (provider != null ? provider : TransportDiscovery.select(chosenName())).hmac();
+      }
+      ApiCore.Builder b = ApiCore.builder(cfg, t).ownsTransport(owns).hmac(mac);
+      if (clock != null) {
+        b.clock(clock);
+      }
+      try {
+        return new Session(b.connect());
+      } catch (RuntimeException e) {
+        // connect() closed what it built; a transport made here but never handed over is closed too
+        if (owns) {
+          t.close();
+        }
+        throw e;
+      }
+    }
+
+    private String chosenName() {
+      if (transportName != null && !transportName.isBlank()) {
+        return transportName;
+      }
+      String p = System.getProperty(TRANSPORT_PROPERTY);
+      if (p != null && !p.isBlank()) {
+        return p;
+      }
+      return System.getenv(TRANSPORT_ENV);
+    }
+  }
+}

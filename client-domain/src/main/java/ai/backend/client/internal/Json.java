@@ -1,0 +1,108 @@
+package ai.backend.client.internal;
+
+import ai.backend.client.port.RequestBody;
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import com.google.gson.JsonPrimitive;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Gson-based JSON helpers; the only place the domain touches Gson's configuration. */
+public final class Json {
+  /** Immutable and thread-safe; nulls are serialised because some endpoints expect explicit nulls. */
+  private static final Gson GSON = new GsonBuilder().serializeNulls().disableHtmlEscaping().create();
+
+  private Json() {}
+
+  public static Gson gson() {
+    return GSON;
+  }
+
+  /** Serialises a value (Map, List, record, JsonElement…) to JSON text. */
+  public static String write(Object value) {
+    return value instanceof JsonElement e ? GSON.toJson(e) : GSON.toJson(value);
+  }
+
+  /** A repeatable {@code application/json} request body. */
+  public static RequestBody body(Object value) {
+    return RequestBody.ofString(write(value), "application/json");
+  }
+
+  /**
+   * Parses JSON text.
+   *
+   * @throws JsonParseException on malformed input
+   */
+  public static JsonElement parse(String text) {
+    return JsonParser.parseString(text);
+  }
+
+  public static JsonElement parse(byte[] utf8) {
+    return parse(new String(utf8, StandardCharsets.UTF_8));
+  }
+
+  /** Parses a JSON object; anything else is a {@link JsonParseException}. */
+  public static JsonObject parseObject(byte[] utf8) {
+    JsonElement e = parse(utf8);
+    if (!e.isJsonObject()) {
+      throw new JsonParseException("expected a JSON object but got " + describe(e));
+    }
+    return e.getAsJsonObject();
+  }
+
+  /** Converts to plain Java values: Map (insertion-ordered), List, String, Long/Double, Boolean, null. */
+  public static Object toPlain(JsonElement e) {
+    if (e == null || e.isJsonNull()) {
+      return null;
+    }
+    if (e.isJsonObject()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      for (Map.Entry<String, JsonElement> en : e.getAsJsonObject().entrySet()) {
+        m.put(en.getKey(), toPlain(en.getValue()));
+      }
+      return java.util.Collections.unmodifiableMap(m);
+    }
+    if (e.isJsonArray()) {
+      JsonArray a = e.getAsJsonArray();
+      List<Object> l = new ArrayList<>(a.size());
+      for (JsonElement x : a) {
+        l.add(toPlain(x));
+      }
+      return java.util.Collections.unmodifiableList(l);
+    }
+    JsonPrimitive p = e.getAsJsonPrimitive();
+    if (p.isBoolean()) {
+      return p.getAsBoolean();
+    }
+    if (p.isNumber()) {
+      String s = p.getAsString();
+      if (s.indexOf('.') < 0 && s.indexOf('e') < 0 && s.indexOf('E') < 0) {
+        try {
+          return Long.parseLong(s);
+        } catch (NumberFormatException ignored) {
+          // too large for a long: fall back to double
+        }
+      }
+      return p.getAsDouble();
+    }
+    return p.getAsString();
+  }
+
+  /** A member as string, or null when absent, null or not a primitive. */
+  public static String string(JsonObject o, String name) {
+    JsonElement e = o.get(name);
+    return e == null || e.isJsonNull() || !e.isJsonPrimitive() ? null : e.getAsString();
+  }
+
+  private static String describe(JsonElement e) {
+    return e.isJsonArray() ? "an array" : e.isJsonNull() ? "null" : "a primitive";
+  }
+}

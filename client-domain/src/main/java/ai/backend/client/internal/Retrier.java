@@ -1,0 +1,146 @@
+package ai.backend.client.internal;
+
+import ai.backend.client.RetryPolicy;
+import ai.backend.client.port.HttpRequest;
+import ai.backend.client.port.HttpResponse;
+import ai.backend.client.port.HttpTransport;
+import ai.backend.client.port.TransportException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.DoubleSupplier;
+
+/**
+ * Outermost pipeline stage: repeats retryable requests on transient failures. Each attempt goes
+ * through the whole inner chain again, so it gets a fresh date and signature.
+ *
+ * <p>Transient: no connection ({@code CONNECT}, {@code CONNECT_TIMEOUT}) or an I/O failure before
+ * the response headers ({@code IO}), and statuses 429, 502, 503, 504. Read timeouts are not retried:
+ * the configured timeout is the caller's waiting budget.
+ */
+final class Retrier {
+  private static final Logger LOG = System.getLogger("ai.backend.client.retry");
+
+  private final HttpTransport next;
+  private final RetryPolicy policy;
+  private final Sleeper sleeper;
+  private final DoubleSupplier random;
+  private final ErrorMapper errors;
+
+  Retrier(HttpTransport next, RetryPolicy policy, Sleeper sleeper, DoubleSupplier random, ErrorMapper errors) {
+    this.next = next;
+    this.policy = policy;
+    this.sleeper = sleeper;
+    this.random = random;
+    this.errors = errors;
+  }
+
+  HttpResponse execute(HttpRequest request, boolean retryable) {
+    for (int attempt = 0; ; attempt++) {
+      boolean mayRetry = retryable && attempt < policy.maxRetries();
+      HttpResponse response;
+      try {
+        response = next.execute(request);
+      } catch (TransportException e) {
+        if (!mayRetry || !isTransient(e)) {
+          throw e;
+        }
+        pause(backoff(attempt), request, e.kind().toString(), attempt);
+        continue;
+      }
+      Optional<Duration> wait = mayRetry ? retryDelay(response, attempt) : Optional.empty();
+      if (wait.isEmpty()) {
+        return response;
+      }
+      response.close();
+      pause(wait.get(), request, "HTTP " + response.status(), attempt);
+    }
+  }
+
+  CompletableFuture<HttpResponse> executeAsync(HttpRequest request, boolean retryable) {
+    return attemptAsync(request, retryable, 0);
+  }
+
+  private CompletableFuture<HttpResponse> attemptAsync(HttpRequest request, boolean retryable, int attempt) {
+    boolean mayRetry = retryable && attempt < policy.maxRetries();
+    CompletableFuture<HttpResponse> sent;
+    try {
+      sent = next.executeAsync(request);
+    } catch (RuntimeException e) {
+      sent = CompletableFuture.failedFuture(e);
+    }
+    return sent.handle((response, failure) -> {
+      if (failure != null) {
+        Throwable cause = unwrap(failure);
+        if (mayRetry && cause instanceof TransportException te && isTransient(te)) {
+          Duration d = backoff(attempt);
+          log(request, te.kind().toString(), attempt, d);
+          return sleeper.delay(d).thenCompose(v -> attemptAsync(request, retryable, attempt + 1));
+        }
+        return CompletableFuture.<HttpResponse>failedFuture(cause);
+      }
+      Optional<Duration> wait = mayRetry ? retryDelay(response, attempt) : Optional.empty();
+      if (wait.isEmpty()) {
+        return CompletableFuture.completedFuture(response);
+      }
+      response.close();
+      log(request, "HTTP " + response.status(), attempt, wait.get());
+      return sleeper.delay(wait.get()).thenCompose(v -> attemptAsync(request, retryable, attempt + 1));
+    }).thenCompose(f -> f);
+  }
+
+  private static boolean isTransient(TransportException e) {
+    return switch (e.kind()) {
+      case CONNECT, CONNECT_TIMEOUT, IO -> true;
+      default -> false;
+    };
+  }
+
+  /** The wait before retrying this response, or empty to hand the response to the caller. */
+  private Optional<Duration> retryDelay(HttpResponse response, int attempt) {
+    int s = response.status();
+    if (s != 429 && s != 502 && s != 503 && s != 504) {
+      return Optional.empty();
+    }
+    Optional<Duration> retryAfter = errors.retryAfter(response.headers());
+    if (retryAfter.isPresent()) {
+      // a server asking for a longer pause than we accept gets its answer passed on instead
+      return retryAfter.get().compareTo(policy.maxRetryAfter()) <= 0 ? retryAfter : Optional.empty();
+    }
+    return Optional.of(backoff(attempt));
+  }
+
+  /** Exponential backoff with "equal jitter": half fixed, half random, capped. */
+  Duration backoff(int attempt) {
+    long base = policy.initialBackoff().toMillis();
+    long cap = policy.maxBackoff().toMillis();
+    long exp = attempt >= 30 ? cap : Math.min(cap, base << attempt);
+    long half = exp / 2;
+    return Duration.ofMillis(half + (long) (random.getAsDouble() * (exp - half)));
+  }
+
+  private void pause(Duration d, HttpRequest request, String reason, int attempt) {
+    log(request, reason, attempt, d);
+    try {
+      sleeper.sleep(d);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new TransportException(TransportException.Kind.CANCELLED, "interrupted while waiting to retry", e);
+    }
+  }
+
+  private static void log(HttpRequest request, String reason, int attempt, Duration d) {
+    LOG.log(Level.DEBUG, () -> "retrying " + request.method() + " " + request.uri().getRawPath() + " after " + reason
+        + " (retry " + (attempt + 1) + ", waiting " + d.toMillis() + " ms)");
+  }
+
+  private static Throwable unwrap(Throwable t) {
+    while (t instanceof CompletionException && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+}
