@@ -1,0 +1,118 @@
+package ai.backend.client.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.backend.client.AlreadyExistsException;
+import ai.backend.client.AuthenticationException;
+import ai.backend.client.BackendApiException;
+import ai.backend.client.BadRequestException;
+import ai.backend.client.NotFoundException;
+import ai.backend.client.QuotaExceededException;
+import ai.backend.client.RateLimitedException;
+import ai.backend.client.ServerException;
+import ai.backend.client.port.HttpHeaders;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Map;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.Test;
+
+class ErrorMapperTest {
+  private final ErrorMapper mapper =
+      new ErrorMapper(Clock.fixed(Instant.parse("2025-08-01T12:00:00Z"), ZoneOffset.UTC));
+
+  private BackendApiException map(int status, String body, String... headers) {
+    return mapper.map("GET", "/session/s1", status, HttpHeaders.of(headers), body.getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void v4TitleCarriesTheMessageInParentheses() {
+    BackendApiException e = map(400, "{\"type\": \"https://api.backend.ai/probs/invalid-api-params\", "
+        + "\"title\": \"Missing or invalid API parameters. (clientSessionToken is missing or empty!)\"}");
+    assertInstanceOf(BadRequestException.class, e);
+    assertEquals("invalid-api-params", e.typeName());
+    assertEquals("Missing or invalid API parameters.", e.title());
+    assertEquals("clientSessionToken is missing or empty!", e.msg());
+    assertEquals("Missing or invalid API parameters: clientSessionToken is missing or empty! "
+        + "(HTTP 400, type=invalid-api-params, GET /session/s1)", e.getMessage());
+  }
+
+  @Test
+  void v4KernelNotFound() {
+    BackendApiException e = map(404, "{\"type\": \"https://api.backend.ai/probs/kernel-not-found\", "
+        + "\"title\": \"No such kernel.\"}");
+    assertInstanceOf(NotFoundException.class, e);
+    assertEquals(null, e.msg());
+    assertEquals("No such kernel. (HTTP 404, type=kernel-not-found, GET /session/s1)", e.getMessage());
+  }
+
+  @Test
+  void v5MessageAndData() {
+    BackendApiException e = map(400, "{\"type\": \"https://api.backend.ai/probs/session-already-exists\", "
+        + "\"title\": \"The session already exists but you requested a different image.\", "
+        + "\"msg\": \"mysession\", \"data\": {\"existingSessionId\": \"7d3c\"}}");
+    assertInstanceOf(AlreadyExistsException.class, e);
+    assertEquals(Map.of("existingSessionId", "7d3c"), e.data());
+    assertEquals("mysession", e.msg());
+  }
+
+  @Test
+  void current25xWithErrorCode() {
+    BackendApiException e = map(404, "{\"type\": \"https://api.backend.ai/probs/object-not-found\", "
+        + "\"title\": \"No such session.\", \"msg\": \"\", \"error_code\": \"session_read_not-found\"}",
+        "Content-Type", "application/problem+json");
+    assertInstanceOf(NotFoundException.class, e);
+    assertEquals("session_read_not-found", e.errorCode().orElseThrow());
+    assertEquals("No such session. (HTTP 404, type=object-not-found, error_code=session_read_not-found, "
+        + "GET /session/s1)", e.getMessage());
+    assertEquals("application/problem+json", e.headers().firstValue("content-type").orElseThrow());
+  }
+
+  @Test
+  void authAndQuotaAndServer() {
+    assertInstanceOf(AuthenticationException.class, map(401, "{\"type\": \"https://api.backend.ai/probs/auth-failed\","
+        + " \"title\": \"Credential/signature mismatch.\", \"msg\": \"Signature mismatch\"}"));
+    assertInstanceOf(AuthenticationException.class, map(400, "{\"type\": "
+        + "\"https://api.backend.ai/probs/invalid-auth-params\", \"title\": \"x\"}"));
+    assertInstanceOf(QuotaExceededException.class, map(412, "{\"type\": "
+        + "\"https://api.backend.ai/probs/quota-exceeded\", \"title\": \"You have reached your resource limit.\"}"));
+    BackendApiException agent = map(500, "{\"type\": \"https://api.backend.ai/probs/kernel-creation-failed\", "
+        + "\"title\": \"Kernel creation has failed.\", \"agent-details\": {\"type\": \"x\"}}");
+    assertInstanceOf(ServerException.class, agent);
+    assertTrue(agent.body().containsKey("agent-details"));
+  }
+
+  @Test
+  void nonJsonBodyStillGivesAUsefulMessage() {
+    String html = "<html><head><title>502 Bad Gateway</title></head><body>" + "x".repeat(500) + "</body></html>";
+    BackendApiException e = map(502, html, "Content-Type", "text/html");
+    assertInstanceOf(ServerException.class, e);
+    assertEquals(null, e.typeName());
+    assertTrue(e.getMessage().startsWith("<html><head><title>502 Bad Gateway</title>"), e.getMessage());
+    assertTrue(e.getMessage().contains("(HTTP 502, GET /session/s1)"), e.getMessage());
+    assertTrue(e.getMessage().length() < 300, "body is cut");
+    assertEquals("Empty (HTTP 404, GET /session/s1)".length() > 0, true);
+    assertTrue(map(404, "").getMessage().startsWith("HTTP error without a body (HTTP 404"));
+  }
+
+  @Test
+  void rateLimitWithRetryAfterSecondsOrDate() {
+    RateLimitedException e = (RateLimitedException) map(429, "{\"type\": "
+        + "\"https://api.backend.ai/probs/rate-limit-exceeded\", \"title\": \"Rate limit exceeded.\"}",
+        "Retry-After", "7", "X-RateLimit-Limit", "1000", "X-RateLimit-Remaining", "0", "X-RateLimit-Window", "900");
+    assertEquals(Duration.ofSeconds(7), e.retryAfter().orElseThrow());
+    assertEquals(OptionalLong.of(1000), e.rateLimit().orElseThrow().limit());
+    assertEquals(OptionalLong.of(0), e.rateLimit().orElseThrow().remaining());
+    assertEquals(Duration.ofSeconds(900), e.rateLimit().orElseThrow().window());
+
+    RateLimitedException d = (RateLimitedException) map(429, "", "Retry-After", "Fri, 01 Aug 2025 12:00:30 GMT",
+        "X-RateLimit-Limit", "None");
+    assertEquals(Duration.ofSeconds(30), d.retryAfter().orElseThrow());
+    assertEquals(OptionalLong.empty(), d.rateLimit().orElseThrow().limit());
+  }
+}
