@@ -1,0 +1,105 @@
+package ai.backend.it.arch;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaModifier;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The module dependency rules of docs/ARCHITECTURE: ports depend on the JDK only; the domain on ports
+ * and Gson (Gson only inside {@code internal}); adapters on ports and their libraries, never on the
+ * domain or each other; the local server on no client code; nobody but the CLI on adapters.
+ */
+class ArchitectureTest {
+  private static final String PORT = "ai.backend.client.port..";
+  private static final String TRANSPORT = "ai.backend.client.transport..";
+  private static final String CLI = "ai.backend.client.cli..";
+  private static final String INTERNAL = "ai.backend.client.internal..";
+  private static final String GSON = "com.google.gson..";
+
+  private static JavaClasses classes;
+
+  @BeforeAll
+  static void importClasses() {
+    classes = new ClassFileImporter()
+        .withImportOption(new ImportOption.DoNotIncludeTests())
+        .importPackages("ai.backend");
+  }
+
+  @Test
+  void portsDependOnTheJdkOnly() {
+    classes().that().resideInAPackage(PORT)
+        .should().onlyDependOnClassesThat().resideInAnyPackage(PORT, "java..", "javax..")
+        .check(classes);
+  }
+
+  @Test
+  void domainDependsOnPortsJdkAndGsonOnly() {
+    classes().that().resideInAPackage("ai.backend.client..")
+        .and().resideOutsideOfPackages(PORT, TRANSPORT, CLI)
+        .should().onlyDependOnClassesThat().resideInAnyPackage(
+            "ai.backend.client", "ai.backend.client.internal..", PORT, "java..", "javax..", GSON)
+        .check(classes);
+  }
+
+  @Test
+  void gsonOnlyInsideInternal() {
+    noClasses().that().resideInAPackage("ai.backend.client..")
+        .and().resideOutsideOfPackages(INTERNAL, CLI, TRANSPORT)
+        .should().dependOnClassesThat().resideInAPackage(GSON)
+        .check(classes);
+  }
+
+  @Test
+  void publicApiTypesAreFinalRecordsEnumsOrInterfaces() {
+    // exceptions form a hierarchy on purpose; every other public type is closed for extension
+    classes().that().resideInAPackage("ai.backend.client")
+        .and().arePublic()
+        .and().areNotInterfaces()
+        .and().areNotEnums()
+        .and().areNotAssignableTo(Throwable.class)
+        .should().haveModifier(JavaModifier.FINAL)
+        .check(classes);
+  }
+
+  @Test
+  void adaptersDependOnPortsNotOnTheDomain() {
+    noClasses().that().resideInAPackage(TRANSPORT)
+        .should().dependOnClassesThat(com.tngtech.archunit.base.DescribedPredicate.describe(
+            "domain classes of ai.backend.client",
+            c -> c.getPackageName().startsWith("ai.backend.client")
+                && !c.getPackageName().startsWith("ai.backend.client.port")
+                && !c.getPackageName().startsWith("ai.backend.client.transport")))
+        .allowEmptyShould(true)
+        .check(classes);
+  }
+
+  @Test
+  void adaptersDoNotDependOnEachOther() {
+    slices().matching("ai.backend.client.transport.(*)..")
+        .should().notDependOnEachOther()
+        .allowEmptyShould(true)
+        .check(classes);
+  }
+
+  @Test
+  void localServerIsIndependentOfTheClient() {
+    noClasses().that().resideInAPackage("ai.backend.local..")
+        .should().dependOnClassesThat().resideInAPackage("ai.backend.client..")
+        .allowEmptyShould(true)
+        .check(classes);
+  }
+
+  @Test
+  void onlyTheCliUsesAdapters() {
+    noClasses().that().resideOutsideOfPackages(TRANSPORT, CLI)
+        .should().dependOnClassesThat().resideInAPackage(TRANSPORT)
+        .check(classes);
+  }
+}
