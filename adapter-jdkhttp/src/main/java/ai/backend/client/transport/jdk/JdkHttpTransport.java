@@ -1,0 +1,174 @@
+package ai.backend.client.transport.jdk;
+
+import ai.backend.client.port.HttpRequest;
+import ai.backend.client.port.HttpResponse;
+import ai.backend.client.port.HttpTransport;
+import ai.backend.client.port.RequestBody;
+import ai.backend.client.port.TransportConfig;
+import ai.backend.client.port.TransportException;
+import ai.backend.client.port.WebSocketConnector;
+import ai.backend.client.port.websocket.JdkWebSocketConnector;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ProxySelector;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest.BodyPublisher;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** {@link HttpTransport} on {@code java.net.http.HttpClient} (HTTP/1.1). */
+final class JdkHttpTransport implements HttpTransport {
+  /** Prefix of the names of threads this transport starts. */
+  static final String THREAD_PREFIX = "backendai-jdk-http-";
+  // java.net.http computes these itself and refuses them as user headers
+  private static final Set<String> RESTRICTED = Set.of("connection", "content-length", "expect", "host", "upgrade");
+  private static final AtomicInteger POOLS = new AtomicInteger();
+
+  private final TransportConfig config;
+  private final ExecutorService ownExecutor; // null when the user supplied one (we must not shut that down)
+  private final HttpClient client;
+  private final WebSocketConnector webSockets;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  JdkHttpTransport(TransportConfig config) {
+    this.config = config;
+    this.ownExecutor = config.executor() == null ? newExecutor() : null;
+    HttpClient.Builder b = HttpClient.newBuilder()
+        .version(HttpClient.Version.HTTP_1_1) // Backend.AI managers speak HTTP/1.1; no h2c upgrade headers
+        .followRedirects(HttpClient.Redirect.NEVER)
+        .connectTimeout(config.connectTimeout())
+        .executor(ownExecutor != null ? ownExecutor : config.executor());
+    if (config.proxy() != null) {
+      b.proxy(ProxySelector.of(config.proxy()));
+    }
+    if (config.insecureTls()) {
+      b.sslContext(TrustAll.context());
+    } else if (config.sslContext() != null) {
+      b.sslContext(config.sslContext());
+    }
+    this.client = b.build();
+    this.webSockets = new JdkWebSocketConnector(client, config.connectTimeout());
+  }
+
+  private static ExecutorService newExecutor() {
+    int pool = POOLS.incrementAndGet();
+    AtomicInteger n = new AtomicInteger();
+    // a cached pool: threads serve short callbacks and are reused, so none is held per request
+    return new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+      Thread t = new Thread(r, THREAD_PREFIX + pool + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  @Override
+  public HttpResponse execute(HttpRequest request) {
+    java.net.http.HttpRequest jr = toJdk(request);
+    try {
+      return new JdkResponse(client.send(jr, BodyHandlers.ofInputStream()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw JdkErrors.map(e, describe(request));
+    } catch (IOException | RuntimeException e) {
+      throw JdkErrors.map(e, describe(request));
+    }
+  }
+
+  @Override
+  public CompletableFuture<HttpResponse> executeAsync(HttpRequest request) {
+    java.net.http.HttpRequest jr;
+    try {
+      jr = toJdk(request);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    CompletableFuture<java.net.http.HttpResponse<InputStream>> exchange =
+        client.sendAsync(jr, BodyHandlers.ofInputStream());
+    CompletableFuture<HttpResponse> result = new CompletableFuture<>();
+    exchange.whenComplete((r, e) -> {
+      if (e != null) {
+        result.completeExceptionally(JdkErrors.map(e, describe(request)));
+      } else {
+        JdkResponse response = new JdkResponse(r);
+        if (!result.complete(response)) {
+          response.close(); // the caller cancelled while the headers were arriving
+        }
+      }
+    });
+    // our own future, so that cancel(true) reaches the exchange (cancel on a dependent would not)
+    result.whenComplete((r, e) -> {
+      if (result.isCancelled()) {
+        exchange.cancel(true);
+      }
+    });
+    return result;
+  }
+
+  java.net.http.HttpRequest toJdk(HttpRequest request) {
+    if (closed.get()) {
+      throw new TransportException(TransportException.Kind.CLOSED, "transport is closed", null);
+    }
+    java.net.http.HttpRequest.Builder b = java.net.http.HttpRequest.newBuilder(request.uri());
+    request.headers().map().forEach((name, values) -> {
+      if (!RESTRICTED.contains(name) && !name.equals("content-type")) {
+        values.forEach(v -> b.header(name, v));
+      }
+    });
+    RequestBody body = request.body();
+    BodyPublisher publisher;
+    String contentType = request.effectiveContentType();
+    if (body instanceof RequestBody.Multipart m) {
+      String boundary = Multipart.boundary();
+      publisher = Multipart.publisher(m, boundary);
+      contentType = withBoundary(contentType, boundary);
+    } else {
+      publisher = JdkBodies.publisher(body);
+    }
+    if (contentType != null) {
+      b.header("Content-Type", contentType);
+    }
+    b.method(request.method(), publisher);
+    Duration timeout = request.timeout() != null ? request.timeout() : config.readTimeout();
+    if (timeout != null) {
+      b.timeout(timeout);
+    }
+    return b.build();
+  }
+
+  static String withBoundary(String contentType, String boundary) {
+    String type = contentType == null ? "multipart/form-data" : contentType;
+    return type.contains("boundary=") ? type : type + "; boundary=" + boundary;
+  }
+
+  private static String describe(HttpRequest request) {
+    // method and path only: query strings may carry tokens
+    return request.method() + " " + request.uri().getScheme() + "://" + request.uri().getRawAuthority()
+        + request.uri().getRawPath();
+  }
+
+  @Override
+  public WebSocketConnector webSockets() {
+    return webSockets;
+  }
+
+  @Override
+  public String name() {
+    return "jdk-http";
+  }
+
+  @Override
+  public void close() {
+    if (closed.compareAndSet(false, true) && ownExecutor != null) {
+      // Java 17's HttpClient cannot be closed; its selector thread ends once the client is unreachable
+      ownExecutor.shutdownNow();
+    }
+  }
+}
