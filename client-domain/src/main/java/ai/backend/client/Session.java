@@ -36,9 +36,11 @@ public final class Session implements AutoCloseable {
   public static final String TRANSPORT_ENV = "BACKEND_TRANSPORT";
 
   private final ApiCore core;
+  private final Events events;
 
   private Session(ApiCore core) {
     this.core = core;
+    this.events = new Events(this);
   }
 
   /** A session configured from system properties and environment variables ({@link Config#fromEnvironment()}). */
@@ -84,9 +86,28 @@ public final class Session implements AutoCloseable {
     return core;
   }
 
-  /** Closes the transport if this session created it (an injected transport stays open). Idempotent. */
+  /** The non-blocking view; it shares this session (closing either closes both). */
+  public AsyncSession async() {
+    return new AsyncSession(this);
+  }
+
+  /** Listing sessions, keypair info and GraphQL. */
+  public Admin admin() {
+    return new Admin(this);
+  }
+
+  /** Session lifecycle events (SSE). */
+  public Events events() {
+    return events;
+  }
+
+  /**
+   * Closes event subscriptions, the callback threads and the transport if this session created it (an
+   * injected transport stays open). Idempotent.
+   */
   @Override
   public void close() {
+    events.closeAll();
     core.close();
   }
 
@@ -142,6 +163,11 @@ public final class Session implements AutoCloseable {
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
+    }
+
+    /** {@link #build()} as an {@link AsyncSession}. */
+    public AsyncSession buildAsync() {
+      return build().async();
     }
 
     /**

@@ -1,0 +1,71 @@
+package ai.backend.client;
+
+import ai.backend.client.internal.AdminWire;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Listing and admin calls over GraphQL (spec §7): the endpoint ({@code /admin/graphql} or {@code
+ * /admin/gql}) and the query shapes follow the negotiated version. Obtain with {@link Session#admin()};
+ * each call has a blocking and an {@code …Async} form.
+ */
+public final class Admin {
+  private final Session session;
+
+  Admin(Session session) {
+    this.session = session;
+  }
+
+  /**
+   * One page of sessions. v4.20181215 servers filter by one status and do not page, so several statuses
+   * and the page window are applied client-side there (the total is then the filtered count).
+   */
+  public SessionPage listSessions(SessionListQuery query) {
+    return session.core().call(AdminWire.listSessions(session.dialect(), query),
+        AdminWire.sessionPageHandler(session.dialect(), query));
+  }
+
+  public CompletableFuture<SessionPage> listSessionsAsync(SessionListQuery query) {
+    try {
+      return session.core().callAsync(AdminWire.listSessions(session.dialect(), query),
+          AdminWire.sessionPageHandler(session.dialect(), query));
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /** The REST session info ({@code GET /session/<name>}); the same as {@code Kernel.of(session, name).info()}. */
+  public SessionInfo sessionInfo(String name) {
+    return Kernel.of(session, name).info();
+  }
+
+  public CompletableFuture<SessionInfo> sessionInfoAsync(String name) {
+    return Kernel.of(session, name).async().info();
+  }
+
+  /** The caller's own keypair (no secret key). */
+  public KeypairInfo keypair() {
+    return session.core().call(AdminWire.keypair(session.dialect()), AdminWire.keypairHandler(session.dialect()));
+  }
+
+  public CompletableFuture<KeypairInfo> keypairAsync() {
+    return session.core().callAsync(AdminWire.keypair(session.dialect()), AdminWire.keypairHandler(session.dialect()));
+  }
+
+  /**
+   * Any GraphQL query; returns the {@code data} object as plain Java values (Map, List, String, Long,
+   * Double, Boolean).
+   *
+   * @throws GraphQLException when {@code /admin/gql} answers with errors
+   * @throws BackendApiException when the legacy endpoint answers with an error status
+   */
+  public Map<String, Object> graphql(String query, Map<String, ?> variables) {
+    return session.core().call(AdminWire.graphql(session.dialect(), query, variables),
+        AdminWire.dataHandler(session.dialect()));
+  }
+
+  public CompletableFuture<Map<String, Object>> graphqlAsync(String query, Map<String, ?> variables) {
+    return session.core().callAsync(AdminWire.graphql(session.dialect(), query, variables),
+        AdminWire.dataHandler(session.dialect()));
+  }
+}

@@ -1,0 +1,217 @@
+package ai.backend.client;
+
+import ai.backend.client.internal.ApiCore;
+import ai.backend.client.internal.ApiRequest;
+import ai.backend.client.internal.FileTransfers;
+import ai.backend.client.internal.Handlers;
+import ai.backend.client.internal.RunLoop;
+import ai.backend.client.internal.SessionWire;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+
+/**
+ * The non-blocking {@link Kernel}: every call returns a {@link CompletableFuture} at once and no thread
+ * waits for a response (the transport's async API completes it; response bodies are handled on the
+ * session's callback threads). Failures complete the future exceptionally with the same {@link
+ * BackendException} subclasses the blocking API throws.
+ */
+public final class AsyncKernel {
+  private final Session session;
+  private final String name;
+  private final String id;
+  private final boolean created;
+  private final String status;
+
+  AsyncKernel(Session session, String name, String id, boolean created, String status) {
+    this.session = Objects.requireNonNull(session, "session");
+    this.name = name;
+    this.id = id;
+    this.created = created;
+    this.status = status;
+  }
+
+  /** Get-or-create with a generated name. */
+  public static CompletableFuture<AsyncKernel> getOrCreate(AsyncSession session, String image) {
+    return getOrCreate(session, image, KernelOptions.defaults());
+  }
+
+  /** See {@link Kernel#getOrCreate(Session, String, KernelOptions)}. */
+  public static CompletableFuture<AsyncKernel> getOrCreate(AsyncSession async, String image, KernelOptions options) {
+    Session session = async.session();
+    KernelOptions o = options == null ? KernelOptions.defaults() : options;
+    String name = o.name() != null ? o.name() : KernelOptions.generateName();
+    Dialect d = session.dialect();
+    ApiRequest req;
+    try {
+      req = SessionWire.create(d, session.config(), image, name, o);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    if (o.awaitRunning() == null) {
+      return session.core().callAsync(req, SessionWire.createdHandler(d, name)).thenApply(c -> of(session, c));
+    }
+    Events.Waiter w;
+    try {
+      // subscribing connects once (a short blocking call), before the session can start
+      w = session.events().waiter(name, Events.eventNamesOf("RUNNING"));
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return session.core().callAsync(req, SessionWire.createdHandler(d, name)).thenCompose(c -> {
+      if (c.status() != null && !"PENDING".equalsIgnoreCase(c.status())) {
+        w.close();
+        return CompletableFuture.completedFuture(of(session, c));
+      }
+      return w.future(o.awaitRunning()).thenApply(e -> new AsyncKernel(session, c.name(), c.id(), c.created(), "RUNNING"));
+    }).whenComplete((k, x) -> w.close());
+  }
+
+  private static AsyncKernel of(Session session, SessionWire.Created c) {
+    return new AsyncKernel(session, c.name(), c.id(), c.created(), c.status());
+  }
+
+  /** A handle to an existing session; nothing is sent. */
+  public static AsyncKernel of(AsyncSession session, String nameOrId) {
+    return Kernel.of(session.session(), nameOrId).async();
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public String id() {
+    return id;
+  }
+
+  public boolean isCreated() {
+    return created;
+  }
+
+  public String status() {
+    return status;
+  }
+
+  /** The blocking view of this session. */
+  public Kernel sync() {
+    return new Kernel(session, name, id, created, status);
+  }
+
+  private ApiCore core() {
+    return session.core();
+  }
+
+  private Dialect dialect() {
+    return session.dialect();
+  }
+
+  /** Builds the request now (so argument errors fail the future, not the caller) and sends it. */
+  private static <T> CompletableFuture<T> safely(Supplier<CompletableFuture<T>> call) {
+    try {
+      return call.get();
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  public CompletableFuture<SessionInfo> info() {
+    return safely(() -> core().callAsync(SessionWire.info(dialect(), name), SessionWire.infoHandler(name)));
+  }
+
+  public CompletableFuture<Map<String, Object>> destroy() {
+    return safely(() -> core().callAsync(SessionWire.destroy(dialect(), name), SessionWire.destroyHandler()));
+  }
+
+  public CompletableFuture<Void> restart() {
+    return safely(() -> core().callAsync(SessionWire.restart(dialect(), name), Handlers.discard()));
+  }
+
+  public CompletableFuture<Void> interrupt() {
+    return safely(() -> core().callAsync(SessionWire.interrupt(dialect(), name), Handlers.discard()));
+  }
+
+  public CompletableFuture<List<String>> complete(String code) {
+    return safely(() -> core().callAsync(SessionWire.complete(dialect(), name, code), SessionWire.completionsHandler()));
+  }
+
+  public CompletableFuture<String> logs() {
+    return safely(() -> core().callAsync(SessionWire.logs(dialect(), name), SessionWire.logsHandler()));
+  }
+
+  public CompletableFuture<ExecutionResult> execute(String code) {
+    return safely(() -> execute(ExecRequest.query(code)));
+  }
+
+  public CompletableFuture<ExecutionResult> execute(ExecRequest request) {
+    return safely(() -> core().callAsync(SessionWire.execute(dialect(), name, request), SessionWire.executionHandler()));
+  }
+
+  public CompletableFuture<RunResult> run(String code) {
+    return run(code, RunOptions.defaults());
+  }
+
+  /**
+   * The run loop as a chain of futures. Console items reach the listener on callback threads, in
+   * order; {@code waiting-input} asks {@link RunOptions#asyncInputProvider()} (or the blocking provider).
+   */
+  public CompletableFuture<RunResult> run(String code, RunOptions options) {
+    return safely(() -> new RunLoop(options).runAsync(ExecRequest.query(code), this::execute));
+  }
+
+  public CompletableFuture<RunResult> runBatch(BatchOptions batch, RunOptions options) {
+    return safely(() -> new RunLoop(options).runAsync(ExecRequest.batch(batch), this::execute));
+  }
+
+  public CompletableFuture<RunResult> runBatch(List<Path> files, Path baseDir, BatchOptions batch, RunOptions options) {
+    return upload(files, baseDir, null).thenCompose(v -> runBatch(batch, options));
+  }
+
+  public CompletableFuture<Void> upload(List<Path> files, Path baseDir) {
+    return upload(files, baseDir, null);
+  }
+
+  /** See {@link Kernel#upload(List, Path, ProgressListener)}; a refused file fails the future, nothing sent. */
+  public CompletableFuture<Void> upload(List<Path> files, Path baseDir, ProgressListener listener) {
+    return safely(() -> {
+      CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
+      for (ApiRequest r : FileTransfers.uploadRequests(dialect(), name, files, baseDir, listener)) {
+        chain = chain.thenCompose(v -> core().callAsync(r, Handlers.discard()));
+      }
+      return chain;
+    });
+  }
+
+  public CompletableFuture<List<Path>> download(List<String> remotePaths, Path destination) {
+    return download(remotePaths, destination, null);
+  }
+
+  /** See {@link Kernel#download(List, Path, ProgressListener)}. */
+  public CompletableFuture<List<Path>> download(List<String> remotePaths, Path destination, ProgressListener listener) {
+    return safely(() -> {
+      List<Path> out = new ArrayList<>();
+      CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
+      for (ApiRequest r : FileTransfers.downloadRequests(dialect(), name, remotePaths)) {
+        chain = chain.thenCompose(v -> core().callAsync(r, FileTransfers.extractTo(destination, listener)))
+            .thenAccept(out::addAll);
+      }
+      return chain.thenApply(v -> List.copyOf(out));
+    });
+  }
+
+  public CompletableFuture<List<FileEntry>> listFiles() {
+    return listFiles(".");
+  }
+
+  public CompletableFuture<List<FileEntry>> listFiles(String path) {
+    return safely(() -> core().callAsync(SessionWire.listFiles(dialect(), name, path), SessionWire.filesHandler()));
+  }
+
+  @Override
+  public String toString() {
+    return "AsyncKernel[" + name + (id != null ? ", " + id : "") + "]";
+  }
+}

@@ -1,0 +1,243 @@
+package ai.backend.client;
+
+import ai.backend.client.internal.ApiCore;
+import ai.backend.client.internal.ApiRequest;
+import ai.backend.client.internal.FileTransfers;
+import ai.backend.client.internal.Handlers;
+import ai.backend.client.internal.RunLoop;
+import ai.backend.client.internal.SessionWire;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A compute session on the server (the seed SDK's {@code Kernel}); blocking calls. Thread-safe: it is
+ * only a name plus the {@link Session} that sends the calls. The same code works against every server
+ * generation: routes and field names follow the session's negotiated {@link Dialect}.
+ *
+ * <pre>{@code
+ * try (Session session = Session.open()) {
+ *   Kernel k = Kernel.getOrCreate(session, "python:3.9", KernelOptions.builder().name("my-session").build());
+ *   System.out.print(k.execute("print('hello world')").stdout());
+ *   k.destroy();
+ * }
+ * }</pre>
+ */
+public final class Kernel {
+  private final Session session;
+  private final String name;
+  private final String id;
+  private final boolean created;
+  private final String status;
+
+  Kernel(Session session, String name, String id, boolean created, String status) {
+    this.session = Objects.requireNonNull(session, "session");
+    this.name = Objects.requireNonNull(name, "name");
+    this.id = id;
+    this.created = created;
+    this.status = status;
+  }
+
+  /** Get-or-create with a generated name and no options. */
+  public static Kernel getOrCreate(Session session, String image) {
+    return getOrCreate(session, image, KernelOptions.defaults());
+  }
+
+  /**
+   * Creates a session of {@code image}, or reuses the live one with the same name and image ({@link
+   * #isCreated()} tells which). With {@link KernelOptions#awaitRunning()} the session is enqueued and this
+   * call waits, watching session events, until it runs.
+   *
+   * @throws AlreadyExistsException when the name is taken by a session of another image
+   * @throws InvalidArgumentException for an invalid name or options the server's version cannot honour
+   * @throws WaitTimeoutException when awaitRunning expires first
+   */
+  public static Kernel getOrCreate(Session session, String image, KernelOptions options) {
+    KernelOptions o = options == null ? KernelOptions.defaults() : options;
+    String name = o.name() != null ? o.name() : KernelOptions.generateName();
+    Dialect d = session.dialect();
+    ApiRequest req = SessionWire.create(d, session.config(), image, name, o);
+    if (o.awaitRunning() == null) {
+      return of(session, session.core().call(req, SessionWire.createdHandler(d, name)));
+    }
+    // subscribe before creating, so the start event cannot slip by unseen
+    try (Events.Waiter w = session.events().waiter(name, Events.eventNamesOf("RUNNING"))) {
+      SessionWire.Created c = session.core().call(req, SessionWire.createdHandler(d, name));
+      if (!"PENDING".equalsIgnoreCase(c.status()) && c.status() != null) {
+        return of(session, c);
+      }
+      w.await(o.awaitRunning());
+      return new Kernel(session, c.name(), c.id(), c.created(), "RUNNING");
+    }
+  }
+
+  static Kernel of(Session session, SessionWire.Created c) {
+    return new Kernel(session, c.name(), c.id(), c.created(), c.status());
+  }
+
+  /** A handle to an existing session by name (or UUID on v5+); nothing is sent. */
+  public static Kernel of(Session session, String nameOrId) {
+    if (nameOrId == null || nameOrId.isBlank()) {
+      throw new InvalidArgumentException("session name must not be empty");
+    }
+    return new Kernel(session, nameOrId, null, false, null);
+  }
+
+  /** The session name (v4: the client token). */
+  public String name() {
+    return name;
+  }
+
+  /** The session UUID (v5+ servers, when known from create), else null. */
+  public String id() {
+    return id;
+  }
+
+  /** Whether {@code getOrCreate} created the session (false: an existing one was reused). */
+  public boolean isCreated() {
+    return created;
+  }
+
+  /** The status create reported ({@code RUNNING}, {@code PENDING}, {@code TIMEOUT}…; null on v4 or from {@link #of}). */
+  public String status() {
+    return status;
+  }
+
+  public Session session() {
+    return session;
+  }
+
+  /** The non-blocking view of this session. */
+  public AsyncKernel async() {
+    return new AsyncKernel(session, name, id, created, status);
+  }
+
+  private ApiCore core() {
+    return session.core();
+  }
+
+  private Dialect dialect() {
+    return session.dialect();
+  }
+
+  /** {@code GET …/<name>}. @throws NotFoundException when the session does not exist */
+  public SessionInfo info() {
+    return core().call(SessionWire.info(dialect(), name), SessionWire.infoHandler(name));
+  }
+
+  /** Terminates the session; returns the server's {@code stats} (v4: last container metrics). */
+  public Map<String, Object> destroy() {
+    return core().call(SessionWire.destroy(dialect(), name), SessionWire.destroyHandler());
+  }
+
+  /** Restarts the kernel: interpreter state is lost, files are kept. */
+  public void restart() {
+    core().call(SessionWire.restart(dialect(), name), Handlers.discard());
+  }
+
+  /** Interrupts the current run (best effort, like SIGINT). */
+  public void interrupt() {
+    core().call(SessionWire.interrupt(dialect(), name), Handlers.discard());
+  }
+
+  /** Code completion at the end of {@code code}; many runtimes return an empty list. */
+  public List<String> complete(String code) {
+    return core().call(SessionWire.complete(dialect(), name, code), SessionWire.completionsHandler());
+  }
+
+  /** The container's stdout/stderr log. */
+  public String logs() {
+    return core().call(SessionWire.logs(dialect(), name), SessionWire.logsHandler());
+  }
+
+  /** Runs {@code code} as a new query-mode run; one call, which may return {@code continued}. */
+  public ExecutionResult execute(String code) {
+    return execute(ExecRequest.query(code));
+  }
+
+  /** One execute call (query, batch, continue or input). */
+  public ExecutionResult execute(ExecRequest request) {
+    return core().call(SessionWire.execute(dialect(), name, request), SessionWire.executionHandler());
+  }
+
+  /** Runs {@code code} to the end, collecting the console. */
+  public RunResult run(String code) {
+    return run(code, RunOptions.defaults());
+  }
+
+  /** Runs {@code code} to the end: continues, answers input through the options, stops on finished/exec-timeout. */
+  public RunResult run(String code, RunOptions options) {
+    return new RunLoop(options).runSync(ExecRequest.query(code), this::execute);
+  }
+
+  /** Batch mode over the files already uploaded: clean/build/exec steps (spec §5.7). */
+  public RunResult runBatch(BatchOptions batch, RunOptions options) {
+    return new RunLoop(options).runSync(ExecRequest.batch(batch), this::execute);
+  }
+
+  /** Uploads {@code files} (relative to {@code baseDir}) and then runs the batch. */
+  public RunResult runBatch(List<Path> files, Path baseDir, BatchOptions batch, RunOptions options) {
+    upload(files, baseDir);
+    return runBatch(batch, options);
+  }
+
+  /** See {@link #upload(List, Path, ProgressListener)}. */
+  public void upload(List<Path> files, Path baseDir) {
+    upload(files, baseDir, null);
+  }
+
+  /**
+   * Uploads files to {@code /home/work/<path relative to baseDir>}. Everything is checked before sending:
+   * a missing file, one outside {@code baseDir} (also through a symlink) or one of 1 MiB or more fails
+   * with {@link InvalidArgumentException} and nothing is sent. More than 20 files go in several requests.
+   */
+  public void upload(List<Path> files, Path baseDir, ProgressListener listener) {
+    for (ApiRequest r : FileTransfers.uploadRequests(dialect(), name, files, baseDir, listener)) {
+      core().call(r, Handlers.discard());
+    }
+  }
+
+  /** See {@link #download(List, Path, ProgressListener)}. */
+  public List<Path> download(List<String> remotePaths, Path destination) {
+    return download(remotePaths, destination, null);
+  }
+
+  /**
+   * Downloads files or directories (relative to {@code /home/work}) and extracts them into {@code
+   * destination}. Members with absolute names, {@code ..} or links leading outside the destination are
+   * refused ({@link UnsafeDownloadException}); files are written under a temporary name and renamed when
+   * complete.
+   *
+   * @return the extracted paths
+   */
+  public List<Path> download(List<String> remotePaths, Path destination, ProgressListener listener) {
+    List<Path> out = new ArrayList<>();
+    for (ApiRequest r : FileTransfers.downloadRequests(dialect(), name, remotePaths)) {
+      out.addAll(core().call(r, FileTransfers.extractTo(destination, listener)));
+    }
+    return List.copyOf(out);
+  }
+
+  /** Lists {@code /home/work}. */
+  public List<FileEntry> listFiles() {
+    return listFiles(".");
+  }
+
+  /** Lists a directory relative to {@code /home/work}. */
+  public List<FileEntry> listFiles(String path) {
+    return core().call(SessionWire.listFiles(dialect(), name, path), SessionWire.filesHandler());
+  }
+
+  /** Waits until the session reaches {@code status}, watching events (v4.20190615+); see {@link Events#awaitStatus}. */
+  public SessionEvent awaitStatus(String targetStatus, Duration timeout) {
+    return session.events().awaitStatus(name, targetStatus, timeout);
+  }
+
+  @Override
+  public String toString() {
+    return "Kernel[" + name + (id != null ? ", " + id : "") + "]";
+  }
+}

@@ -1,0 +1,15 @@
+package ai.backend.client;
+
+import java.util.List;
+
+/**
+ * A page of sessions.
+ *
+ * @param items the sessions of this page
+ * @param totalCount how many sessions match in total
+ */
+public record SessionPage(List<SessionSummary> items, long totalCount) {
+  public SessionPage {
+    items = List.copyOf(items);
+  }
+}

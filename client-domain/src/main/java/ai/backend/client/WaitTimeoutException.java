@@ -1,0 +1,10 @@
+package ai.backend.client;
+
+/** A client-side wait (for a session event, or for a run to finish) exceeded its time limit. */
+public class WaitTimeoutException extends BackendClientException {
+  private static final long serialVersionUID = 1L;
+
+  public WaitTimeoutException(String message) {
+    super(message);
+  }
+}

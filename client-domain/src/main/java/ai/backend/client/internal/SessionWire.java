@@ -1,0 +1,488 @@
+package ai.backend.client.internal;
+
+import ai.backend.client.ApiVersion;
+import ai.backend.client.BatchOptions;
+import ai.backend.client.Config;
+import ai.backend.client.ConsoleItem;
+import ai.backend.client.Dialect;
+import ai.backend.client.ExecRequest;
+import ai.backend.client.ExecutionResult;
+import ai.backend.client.ExecutionStatus;
+import ai.backend.client.FileEntry;
+import ai.backend.client.InvalidArgumentException;
+import ai.backend.client.KernelOptions;
+import ai.backend.client.SessionInfo;
+import ai.backend.client.SessionType;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Wire shapes of the compute-session REST routes (spec §5, §6) per {@link Dialect}: request builders
+ * and response parsers. Stateless; the public {@code Kernel}/{@code AsyncKernel} send what this builds.
+ */
+public final class SessionWire {
+  private SessionWire() {}
+
+  /**
+   * The create response.
+   *
+   * @param name the session name
+   * @param id the UUID (v5+) or null
+   * @param status the reported status (null on v4, which has none)
+   * @param created whether a new session was created (false: reused)
+   * @param raw the whole body
+   */
+  public record Created(String name, String id, String status, boolean created, Map<String, Object> raw) {}
+
+  /** {@code <prefix>/<name>[/<action>]}. */
+  public static String path(Dialect d, String nameOrId, String action) {
+    String p = d.sessionPrefix() + "/" + UriBuilder.segment(nameOrId);
+    return action == null ? p : p + "/" + action;
+  }
+
+  // --- create --------------------------------------------------------------------------------
+
+  /** {@code POST /kernel} or {@code POST /session} with the fields the version understands (spec §5.2). */
+  public static ApiRequest create(Dialect d, Config config, String image, String name, KernelOptions o) {
+    if (image == null || image.isBlank()) {
+      throw new InvalidArgumentException("image must not be empty");
+    }
+    KernelOptions.validateName(name);
+    ApiVersion v = d.version();
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put(d.imageField(), image);
+    body.put(d.sessionNameField(), name);
+    if (o.tag() != null) {
+      body.put("tag", o.tag());
+    }
+    if (d.supportsEnqueue()) {
+      if (o.type() != null) {
+        body.put("type", o.type().wire());
+      }
+      body.put("enqueueOnly", o.enqueueOnly());
+      if (o.maxWait() != null) {
+        body.put("maxWaitSeconds", o.maxWait().toSeconds());
+      }
+      body.put("reuseIfExists", o.reuseIfExists());
+      if (o.startupCommand() != null) {
+        body.put("startupCommand", o.startupCommand());
+      }
+      body.put("group", o.group() != null ? o.group() : config.group());
+      body.put("domain", o.domain() != null ? o.domain() : config.domain());
+    } else {
+      List<String> unsupported = new ArrayList<>();
+      if (o.enqueueOnly()) {
+        unsupported.add("enqueueOnly");
+      }
+      if (o.maxWait() != null) {
+        unsupported.add("maxWait");
+      }
+      if (o.type() != null && o.type() != SessionType.INTERACTIVE) {
+        unsupported.add("type=" + o.type().wire());
+      }
+      if (!o.reuseIfExists()) {
+        unsupported.add("reuseIfExists=false");
+      }
+      if (o.startupCommand() != null) {
+        unsupported.add("startupCommand");
+      }
+      if (o.group() != null) {
+        unsupported.add("group");
+      }
+      if (o.domain() != null) {
+        unsupported.add("domain");
+      }
+      if (!unsupported.isEmpty()) {
+        throw new InvalidArgumentException("the server's API " + v + " does not support " + unsupported
+            + " (needs " + ApiVersion.V4_20190615 + " or newer)");
+      }
+    }
+    if (o.priority() != null) {
+      if (!d.supportsPriority()) {
+        throw new InvalidArgumentException(
+            "the server's API " + v + " does not support session priority (needs " + ApiVersion.V8_20240915 + ")");
+      }
+      body.put("priority", o.priority());
+    }
+    Map<String, Object> cfg = new LinkedHashMap<>();
+    List<String> mounts = new ArrayList<>(o.mounts());
+    for (String m : config.vfolderMounts()) {
+      if (!mounts.contains(m)) {
+        mounts.add(m);
+      }
+    }
+    cfg.put("mounts", mounts);
+    cfg.put("environ", o.environ());
+    if (d.usesResourceSlots()) {
+      if (!o.resources().isEmpty()) {
+        cfg.put("resources", o.resources());
+      }
+    } else {
+      legacyResources(o.resources(), cfg);
+    }
+    body.put("config", cfg);
+    return ApiRequest.builder("POST", d.sessionPrefix()).jsonBody(body).build();
+  }
+
+  /** v4.20181215 knows only {@code instanceCores}, {@code instanceMemory} (MiB) and {@code instanceGPUs}. */
+  private static void legacyResources(Map<String, Object> res, Map<String, Object> cfg) {
+    for (Map.Entry<String, Object> e : res.entrySet()) {
+      switch (e.getKey()) {
+        case "cpu" -> cfg.put("instanceCores", (int) Math.ceil(number(e.getKey(), e.getValue())));
+        case "mem", "ram" -> cfg.put("instanceMemory", bytes(e.getValue()) >> 20);
+        case "gpu", "cuda.shares", "cuda.device" -> cfg.put("instanceGPUs", number(e.getKey(), e.getValue()));
+        default -> throw new InvalidArgumentException("resource slot '" + e.getKey()
+            + "' is not supported by API " + ApiVersion.V4_20181215 + " (only cpu, mem, gpu)");
+      }
+    }
+  }
+
+  private static double number(String key, Object v) {
+    try {
+      return v instanceof Number n ? n.doubleValue() : Double.parseDouble(v.toString().trim());
+    } catch (NumberFormatException e) {
+      throw new InvalidArgumentException("resource '" + key + "' must be a number: " + v, e);
+    }
+  }
+
+  /** Bytes of a number or a binary-size text such as {@code 512m}, {@code 4g}, {@code 1.5G}. */
+  static long bytes(Object v) {
+    if (v instanceof Number n) {
+      return n.longValue();
+    }
+    String s = v.toString().trim().toLowerCase(Locale.ROOT);
+    if (s.endsWith("ib") || s.endsWith("b")) {
+      s = s.substring(0, s.length() - (s.endsWith("ib") ? 2 : 1));
+    }
+    long unit = 1;
+    if (!s.isEmpty()) {
+      switch (s.charAt(s.length() - 1)) {
+        case 'k' -> unit = 1L << 10;
+        case 'm' -> unit = 1L << 20;
+        case 'g' -> unit = 1L << 30;
+        case 't' -> unit = 1L << 40;
+        default -> unit = 1;
+      }
+      if (unit != 1) {
+        s = s.substring(0, s.length() - 1);
+      }
+    }
+    try {
+      return (long) (Double.parseDouble(s) * unit);
+    } catch (NumberFormatException e) {
+      throw new InvalidArgumentException("not a memory size: " + v, e);
+    }
+  }
+
+  /** Parses the create response; {@code sentName} fills in what v4 does not echo. */
+  public static Created parseCreated(Dialect d, JsonObject o, String sentName) {
+    Map<String, Object> raw = plainMap(o);
+    String id = d.isLegacyKernelApi() ? null : Json.string(o, "sessionId");
+    String name = Json.string(o, "sessionName");
+    if (name == null) {
+      name = sentName;
+    }
+    JsonElement c = o.get("created");
+    boolean created = c == null || c.isJsonNull() || c.getAsBoolean();
+    return new Created(name, id, Json.string(o, "status"), created, raw);
+  }
+
+  // --- execute -------------------------------------------------------------------------------
+
+  /** {@code POST /<prefix>/<name>} with {@code runId} and {@code run_id} (25.6+ reads the latter, spec §5.7). */
+  public static ApiRequest execute(Dialect d, String name, ExecRequest r) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("mode", r.mode());
+    body.put("runId", r.runId());
+    body.put("run_id", r.runId());
+    body.put("code", r.code());
+    if (r.batchOptions() != null) {
+      BatchOptions b = r.batchOptions();
+      Map<String, Object> opts = new LinkedHashMap<>();
+      if (b.clean() != null) {
+        opts.put("clean", b.clean());
+      }
+      opts.put("build", b.build());
+      opts.put("buildLog", b.buildLog());
+      opts.put("exec", b.exec());
+      body.put("options", opts);
+    }
+    return ApiRequest.builder("POST", path(d, name, null)).jsonBody(body).build();
+  }
+
+  /** Parses {@code {"result": ExecutionResult}}. */
+  public static ExecutionResult parseExecution(JsonObject body) {
+    JsonElement re = body.get("result");
+    if (re == null || !re.isJsonObject()) {
+      throw new JsonParseException("execute response has no 'result' object");
+    }
+    JsonObject r = re.getAsJsonObject();
+    String raw = Json.string(r, "status");
+    List<ConsoleItem> console = new ArrayList<>();
+    JsonElement ce = r.get("console");
+    if (ce != null && ce.isJsonArray()) {
+      for (JsonElement item : ce.getAsJsonArray()) {
+        console.add(consoleItem(item));
+      }
+    } else {
+      // API v1 shape: separate stdout/stderr fields
+      String out = Json.string(r, "stdout");
+      String err = Json.string(r, "stderr");
+      if (out != null && !out.isEmpty()) {
+        console.add(new ConsoleItem.Stdout(out));
+      }
+      if (err != null && !err.isEmpty()) {
+        console.add(new ConsoleItem.Stderr(err));
+      }
+    }
+    JsonElement ec = r.get("exitCode");
+    Integer exit = ec == null || ec.isJsonNull() ? null : ec.getAsInt();
+    Map<String, Object> options = new LinkedHashMap<>();
+    JsonElement oe = r.get("options");
+    if (oe != null && oe.isJsonObject()) {
+      plainMap(oe.getAsJsonObject()).forEach((k, v) -> {
+        if (v != null) {
+          options.put(k, v);
+        }
+      });
+    }
+    List<Map<String, Object>> files = new ArrayList<>();
+    JsonElement fe = r.get("files");
+    if (fe != null && fe.isJsonArray()) {
+      for (JsonElement f : fe.getAsJsonArray()) {
+        if (f.isJsonObject()) {
+          files.add(plainMap(f.getAsJsonObject()));
+        }
+      }
+    }
+    return new ExecutionResult(Json.string(r, "runId"), ExecutionStatus.fromWire(raw), raw, console, exit,
+        options, files);
+  }
+
+  static ConsoleItem consoleItem(JsonElement item) {
+    if (!item.isJsonArray() || item.getAsJsonArray().isEmpty()) {
+      return new ConsoleItem.Other("", Json.toPlain(item));
+    }
+    JsonArray a = item.getAsJsonArray();
+    String type = a.get(0).isJsonPrimitive() ? a.get(0).getAsString() : "";
+    JsonElement v = a.size() > 1 ? a.get(1) : null;
+    Object plain = Json.toPlain(v);
+    switch (type) {
+      case "stdout":
+        if (plain instanceof String s) {
+          return new ConsoleItem.Stdout(s);
+        }
+        break;
+      case "stderr":
+        if (plain instanceof String s) {
+          return new ConsoleItem.Stderr(s);
+        }
+        break;
+      case "media":
+        if (v != null && v.isJsonArray() && v.getAsJsonArray().size() >= 2) {
+          JsonArray m = v.getAsJsonArray();
+          return new ConsoleItem.Media(m.get(0).getAsString(), m.get(1).isJsonPrimitive()
+              ? m.get(1).getAsString() : Json.write(m.get(1)));
+        }
+        break;
+      case "html":
+        if (plain instanceof String s) {
+          return new ConsoleItem.Html(s);
+        }
+        break;
+      case "log":
+        return new ConsoleItem.Log(plain);
+      default:
+        break;
+    }
+    return new ConsoleItem.Other(type, plain);
+  }
+
+  // --- other routes --------------------------------------------------------------------------
+
+  public static ApiRequest info(Dialect d, String name) {
+    return ApiRequest.get(path(d, name, null));
+  }
+
+  public static SessionInfo parseInfo(String name, JsonObject o) {
+    Map<String, Object> raw = plainMap(o);
+    String image = Json.string(o, "image");
+    if (image == null) {
+      image = Json.string(o, "lang");
+    }
+    return new SessionInfo(name, image, Json.string(o, "status"), Json.string(o, "tag"),
+        raw.get("age") instanceof Number n ? n.doubleValue() : null,
+        raw.get("numQueriesExecuted") instanceof Number n ? n.longValue() : null, raw);
+  }
+
+  public static ApiRequest destroy(Dialect d, String name) {
+    return ApiRequest.builder("DELETE", path(d, name, null)).build();
+  }
+
+  /** The {@code stats} object of a destroy response (empty when absent). */
+  public static Map<String, Object> parseDestroy(com.google.gson.JsonElement body) {
+    if (body != null && body.isJsonObject()) {
+      JsonElement s = body.getAsJsonObject().get("stats");
+      if (s != null && s.isJsonObject()) {
+        return plainMap(s.getAsJsonObject());
+      }
+    }
+    return Map.of();
+  }
+
+  public static ApiRequest restart(Dialect d, String name) {
+    return ApiRequest.builder("PATCH", path(d, name, null)).build();
+  }
+
+  public static ApiRequest interrupt(Dialect d, String name) {
+    return ApiRequest.builder("POST", path(d, name, "interrupt")).build();
+  }
+
+  /** {@code POST …/complete}; the cursor is at the end of {@code code}. */
+  public static ApiRequest complete(Dialect d, String name, String code) {
+    String c = code == null ? "" : code;
+    int nl = c.lastIndexOf('\n');
+    String line = c.substring(nl + 1);
+    int row = (int) c.chars().filter(ch -> ch == '\n').count();
+    Map<String, Object> opts = new LinkedHashMap<>();
+    opts.put("row", row);
+    opts.put("col", line.length());
+    opts.put("line", line);
+    opts.put("post", "");
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("code", c);
+    body.put("options", opts);
+    return ApiRequest.builder("POST", path(d, name, "complete")).jsonBody(body).build();
+  }
+
+  /** v4 {@code {"result": [..]}} or {@code {"result": {"completions": [..]}}}; 25.x {@code {"suggestions": [..]}}. */
+  public static List<String> parseCompletions(JsonElement body) {
+    if (body == null || !body.isJsonObject()) {
+      return List.of();
+    }
+    JsonObject o = body.getAsJsonObject();
+    JsonElement src = o.has("suggestions") ? o.get("suggestions") : o.get("result");
+    if (src != null && src.isJsonObject()) {
+      JsonObject r = src.getAsJsonObject();
+      src = r.has("suggestions") ? r.get("suggestions") : r.get("completions");
+    }
+    List<String> out = new ArrayList<>();
+    if (src != null && src.isJsonArray()) {
+      for (JsonElement e : src.getAsJsonArray()) {
+        out.add(e.isJsonPrimitive() ? e.getAsString() : Json.write(e));
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  public static ApiRequest logs(Dialect d, String name) {
+    return ApiRequest.get(path(d, name, "logs"));
+  }
+
+  public static String parseLogs(JsonObject o) {
+    JsonElement r = o.get("result");
+    if (r != null && r.isJsonObject()) {
+      String s = Json.string(r.getAsJsonObject(), "logs");
+      return s == null ? "" : s;
+    }
+    String s = Json.string(o, "logs");
+    if (s == null) {
+      throw new JsonParseException("logs response has no result.logs");
+    }
+    return s;
+  }
+
+  /** {@code GET …/files} with {@code path} in the query and in a JSON body (servers read one or the other, spec §6.3). */
+  public static ApiRequest listFiles(Dialect d, String name, String path) {
+    String p = path == null || path.isEmpty() ? "." : path;
+    return ApiRequest.builder("GET", path(d, name, "files")).query("path", p).jsonBody(Map.of("path", p)).build();
+  }
+
+  public static List<FileEntry> parseFiles(JsonObject o) {
+    JsonElement f = o.get("files");
+    if (f == null || f.isJsonNull()) {
+      throw new JsonParseException("list-files response has no 'files'");
+    }
+    JsonElement list = f.isJsonPrimitive() ? Json.parse(f.getAsString()) : f;
+    if (!list.isJsonArray()) {
+      throw new JsonParseException("'files' is not a list");
+    }
+    List<FileEntry> out = new ArrayList<>();
+    for (JsonElement e : list.getAsJsonArray()) {
+      JsonObject x = e.getAsJsonObject();
+      String n = Json.string(x, "filename");
+      if (n == null) {
+        n = Json.string(x, "name");
+      }
+      out.add(new FileEntry(n, Json.string(x, "mode"), x.has("size") && !x.get("size").isJsonNull()
+          ? x.get("size").getAsLong() : 0, epoch(x.get("mtime")), epoch(x.get("ctime"))));
+    }
+    return List.copyOf(out);
+  }
+
+  private static Instant epoch(JsonElement e) {
+    if (e == null || e.isJsonNull() || !e.isJsonPrimitive() || !e.getAsJsonPrimitive().isNumber()) {
+      return null;
+    }
+    double s = e.getAsDouble();
+    long sec = (long) Math.floor(s);
+    return Instant.ofEpochSecond(sec, (long) ((s - sec) * 1e9));
+  }
+
+  /**
+   * Download request (spec §6.2): v4 {@code GET} + JSON body; pre-24.09 {@code GET} with the files in the
+   * query and the body; 24.09+ {@code POST} with repeated {@code files} query parameters only.
+   */
+  public static ApiRequest download(Dialect d, String name, List<String> files) {
+    ApiRequest.Builder b = ApiRequest.builder(d.downloadMethod(), path(d, name, "download"));
+    if (!d.isLegacyKernelApi()) {
+      b.queryAll("files", files);
+    }
+    if (d.getParamsInBody()) {
+      b.jsonBody(Map.of("files", files));
+    }
+    return b.header("Accept", "multipart/mixed").idempotent(true).build();
+  }
+
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> plainMap(JsonObject o) {
+    return (Map<String, Object>) Json.toPlain(o);
+  }
+  // --- response handlers (the public API must not touch Gson) ---------------------------------
+
+  public static ResponseHandler<Created> createdHandler(Dialect d, String sentName) {
+    return r -> parseCreated(d, Json.parseObject(r.body().readAllBytes()), sentName);
+  }
+
+  public static ResponseHandler<ExecutionResult> executionHandler() {
+    return r -> parseExecution(Json.parseObject(r.body().readAllBytes()));
+  }
+
+  public static ResponseHandler<SessionInfo> infoHandler(String name) {
+    return r -> parseInfo(name, Json.parseObject(r.body().readAllBytes()));
+  }
+
+  public static ResponseHandler<Map<String, Object>> destroyHandler() {
+    return r -> parseDestroy(Handlers.json().handle(r));
+  }
+
+  public static ResponseHandler<List<String>> completionsHandler() {
+    return r -> parseCompletions(Handlers.json().handle(r));
+  }
+
+  public static ResponseHandler<String> logsHandler() {
+    return r -> parseLogs(Json.parseObject(r.body().readAllBytes()));
+  }
+
+  public static ResponseHandler<List<FileEntry>> filesHandler() {
+    return r -> parseFiles(Json.parseObject(r.body().readAllBytes()));
+  }
+}
