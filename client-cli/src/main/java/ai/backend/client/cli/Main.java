@@ -1,11 +1,130 @@
 package ai.backend.client.cli;
 
-/** Entry point of the {@code backend.ai} command (placeholder until the CLI issue lands). */
+import ai.backend.client.BackendApiException;
+import ai.backend.client.cli.commands.RootCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** Entry point of the {@code backend.ai} command (also {@code lcc} and {@code lpython}). */
 public final class Main {
+  private static Cli current;
+
   private Main() {}
 
   public static void main(String[] args) {
-    System.err.println("backend.ai: not implemented yet");
-    System.exit(2);
+    int rc = run(args, Term.system());
+    System.exit(rc);
+  }
+
+  /** The context of the running invocation (one per process). */
+  public static Cli cli() {
+    return current;
+  }
+
+  static int run(String[] args, Term term) {
+    Cli cli = new Cli(term, System.getProperty("backendai.cli.name", "backend.ai"));
+    current = cli;
+    CommandLine cl = commandLine(cli, invokedCommand(args));
+    try {
+      return cl.execute(args);
+    } finally {
+      try {
+        cli.backend.close();
+      } catch (RuntimeException ignored) {
+        // closing is best effort on the way out
+      }
+    }
+  }
+
+  /** The root command line with every command fully built (completion scripts need all of them). */
+  public static CommandLine commandLine(Cli cli) {
+    return commandLine(cli, null);
+  }
+
+  /**
+   * The root command line. Only {@code invoked} (all commands when null) is introspected; the others
+   * are stubs carrying their name and summary, enough for the root's {@code --help}.
+   */
+  static CommandLine commandLine(Cli cli, String invoked) {
+    CommandLine cl = new CommandLine(new RootCommand());
+    cl.setCommandName("backend.ai");
+    for (Commands.Entry e : Commands.ALL) {
+      boolean real = invoked == null || e.name().equals(invoked) || e.aliases().contains(invoked);
+      if (real) {
+        cl.addSubcommand(e.name(), new CommandLine(e.factory().get()), e.aliases().toArray(String[]::new));
+      } else {
+        CommandSpec stub = CommandSpec.create().name(e.name()).aliases(e.aliases().toArray(String[]::new));
+        stub.usageMessage().description(e.summary());
+        cl.addSubcommand(e.name(), new CommandLine(stub), e.aliases().toArray(String[]::new));
+      }
+    }
+    cl.setCaseInsensitiveEnumValuesAllowed(true);
+    cl.setOut(new java.io.PrintWriter(cli.term.out, true));
+    cl.setErr(new java.io.PrintWriter(cli.term.err, true));
+    cl.setParameterExceptionHandler((ex, args) -> {
+      CommandLine c = ex.getCommandLine();
+      cli.term.fail(ex.getMessage());
+      if (!CommandLine.UnmatchedArgumentException.printSuggestions(ex, c.getErr())) {
+        c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
+      }
+      c.getErr().flush();
+      return ExitCode.USAGE.code;
+    });
+    cl.setExecutionExceptionHandler((ex, c, parsed) -> report(cli, ex));
+    return cl;
+  }
+
+  /** The first positional argument (the command name), skipping the root's options. */
+  static String invokedCommand(String[] args) {
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      if (a.equals("--output")) {
+        i++;
+      } else if (a.equals("--")) {
+        return null;
+      } else if (!a.startsWith("-")) {
+        return a;
+      }
+    }
+    return "";
+  }
+
+  /** Prints one clear line (details with {@code -v}) and returns the exit code for {@code e}. */
+  static int report(Cli cli, Throwable e) {
+    ExitCode code = ExitCode.of(e);
+    String msg = e.getMessage();
+    if (msg == null || msg.isBlank()) {
+      msg = e.getClass().getSimpleName();
+    }
+    if (code == ExitCode.INTERNAL && !(e instanceof CliException)) {
+      msg = "internal error: " + e.getClass().getName() + ": " + msg
+          + (cli.verbose() ? "" : " (run with -v for details)");
+    }
+    if (code == ExitCode.INTERRUPTED) {
+      cli.term.clearWait();
+      if (!msg.isBlank()) {
+        cli.term.fail(msg);
+      }
+      return code.code;
+    }
+    // the first line of the message only: multi-line details belong to --verbose
+    String first = msg.lines().findFirst().orElse(msg);
+    cli.term.fail(first);
+    if (cli.verbose()) {
+      if (e instanceof BackendApiException api) {
+        cli.term.err.println("  HTTP " + api.status() + " " + api.method() + " " + api.path()
+            + (api.type() != null ? "\n  type: " + api.type() : "")
+            + (api.title() != null ? "\n  title: " + api.title() : "")
+            + (api.msg() != null ? "\n  msg: " + api.msg() : ""));
+      }
+      if (!first.equals(msg)) {
+        cli.term.err.println(msg);
+      }
+      e.printStackTrace(cli.term.err);
+    } else if (!first.equals(msg) && code != ExitCode.INTERNAL) {
+      msg.lines().skip(1).limit(20).forEach(l -> cli.term.err.println("  " + l));
+    }
+    cli.term.err.flush();
+    return code.code;
   }
 }

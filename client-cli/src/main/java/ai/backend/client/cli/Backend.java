@@ -1,0 +1,110 @@
+package ai.backend.client.cli;
+
+import ai.backend.client.Config;
+import ai.backend.client.Session;
+import ai.backend.client.internal.ApiCore;
+import ai.backend.client.internal.TransportDiscovery;
+import ai.backend.client.port.HttpTransport;
+import ai.backend.client.port.TransportConfig;
+import ai.backend.client.port.TransportProvider;
+
+/**
+ * Resolves where the CLI talks to (BACKEND_* variables, or the embedded local server when no endpoint
+ * is set) and opens API sessions lazily, so commands that need no server never touch the HTTP stack.
+ */
+public final class Backend implements AutoCloseable {
+  private final Term term;
+  private Config config;
+  private boolean local;
+  private Session session;
+  private ApiCore core;
+  private HttpTransport coreTransport;
+  private ai.backend.client.port.Hmac coreHmac;
+
+  Backend(Term term) {
+    this.term = term;
+  }
+
+  /** The effective configuration; starts (or reuses) the local server when no endpoint is set. */
+  public synchronized Config config() {
+    if (config == null) {
+      Config.Builder b = Config.builderFromEnvironment();
+      if (!b.hasEndpoint()) {
+        LocalServerManager m = LocalServerManager.fromEnvironment();
+        LocalServerManager.Started s = m.ensureRunning();
+        b.endpoint(s.state().endpoint).accessKey(s.state().accessKey).secretKey(s.state().secretKey.toCharArray());
+        local = true;
+        term.info("Using the local Backend.AI server at " + s.state().endpoint
+            + (s.fresh() ? " (started now; " : " (") + "no BACKEND_ENDPOINT set)");
+      }
+      config = b.build();
+    }
+    return config;
+  }
+
+  /** The configuration as the environment gives it, without starting anything (for {@code config}). */
+  public Config.Builder environmentOnly() {
+    return Config.builderFromEnvironment();
+  }
+
+  /** Whether the embedded local server is in use. */
+  public synchronized boolean isLocal() {
+    config();
+    return local;
+  }
+
+  /** An API session (version negotiated), opened on first use. */
+  public synchronized Session session() {
+    if (session == null) {
+      session = Session.builder().config(config()).build();
+    }
+    return session;
+  }
+
+  /**
+   * The SDK's request engine for raw calls (GraphQL passthrough, proxy). It reuses the version the
+   * session negotiated so the server is probed once.
+   */
+  public synchronized ApiCore core() {
+    if (core == null) {
+      Session s = session();
+      Config pinned = s.config().toBuilder().apiVersion(s.apiVersion()).negotiate(false).build();
+      TransportProvider p = TransportDiscovery.select(transportName());
+      coreTransport = p.createTransport(TransportConfig.builder()
+          .connectTimeout(pinned.connectTimeout())
+          .readTimeout(pinned.readTimeout().orElse(null))
+          .insecureTls(pinned.skipSslCertValidation())
+          .build());
+      coreHmac = p.hmac();
+      core = ApiCore.builder(pinned, coreTransport).ownsTransport(true).hmac(coreHmac).build();
+    }
+    return core;
+  }
+
+  /** The transport under {@link #core()} (for the proxy, which forwards raw requests). */
+  public synchronized HttpTransport rawTransport() {
+    core();
+    return coreTransport;
+  }
+
+  /** The HMAC primitive of {@link #rawTransport()}'s provider. */
+  public synchronized ai.backend.client.port.Hmac hmac() {
+    core();
+    return coreHmac;
+  }
+
+  static String transportName() {
+    String p = System.getProperty(Session.TRANSPORT_PROPERTY);
+    return p != null && !p.isBlank() ? p : System.getenv(Session.TRANSPORT_ENV);
+  }
+
+  @Override
+  public synchronized void close() {
+    if (core != null) {
+      core.close();
+    }
+    if (session != null) {
+      session.close();
+    }
+  }
+}

@@ -1,0 +1,304 @@
+package ai.backend.client.cli;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The embedded default: a local-server process started in the background on first use and reused by
+ * later commands. Its pid, port and keypair live in {@code <state dir>/server.json} (mode 0600); the
+ * state dir is {@code $BACKEND_LOCAL_STATE_DIR} or {@code ~/.backend.ai/local}.
+ */
+public final class LocalServerManager {
+  public static final String STATE_DIR_ENV = "BACKEND_LOCAL_STATE_DIR";
+  public static final String JAVA_OPTS_ENV = "BACKEND_LOCAL_JAVA_OPTS";
+  static final String SERVER_MAIN = "ai.backend.local.Main";
+  private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  /** What {@code server.json} records. */
+  public static final class State {
+    public long pid;
+    public int port;
+    public String host = "127.0.0.1";
+    public String endpoint;
+    public String accessKey;
+    public String secretKey;
+    public String startedAt;
+    public String log;
+  }
+
+  private final Path dir;
+
+  public LocalServerManager(Path dir) {
+    this.dir = dir;
+  }
+
+  public static LocalServerManager fromEnvironment() {
+    String d = System.getenv(STATE_DIR_ENV);
+    if (d == null || d.isBlank()) {
+      d = System.getProperty("backendai.local.stateDir");
+    }
+    Path dir = d != null && !d.isBlank() ? Path.of(d)
+        : Path.of(System.getProperty("user.home"), ".backend.ai", "local");
+    return new LocalServerManager(dir.toAbsolutePath());
+  }
+
+  public Path dir() {
+    return dir;
+  }
+
+  public Path stateFile() {
+    return dir.resolve("server.json");
+  }
+
+  public Path logFile() {
+    return dir.resolve("server.log");
+  }
+
+  /** The recorded state if that server is alive and its port accepts connections. */
+  public Optional<State> running() {
+    Optional<State> s = readState();
+    if (s.isEmpty()) {
+      return Optional.empty();
+    }
+    State st = s.get();
+    boolean alive = ProcessHandle.of(st.pid).map(ProcessHandle::isAlive).orElse(false);
+    return alive && portAnswers(st.host, st.port, 500) ? s : Optional.empty();
+  }
+
+  /** Starts the server unless a live one is recorded; returns it and whether it was started now. */
+  public Started ensureRunning() {
+    Optional<State> s = running();
+    if (s.isPresent()) {
+      return new Started(s.get(), false);
+    }
+    try {
+      Files.createDirectories(dir);
+      restrict(dir, "rwx------");
+      try (FileChannel ch = FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+          FileLock ignored = ch.lock()) {
+        s = running(); // another CLI may have started it while we waited for the lock
+        if (s.isPresent()) {
+          return new Started(s.get(), false);
+        }
+        return new Started(start(), true);
+      }
+    } catch (IOException e) {
+      throw new CliException(ExitCode.CONFIG, "cannot prepare the local server state in " + dir + ": " + e, e);
+    }
+  }
+
+  /** Whether the server was started by this call. */
+  public record Started(State state, boolean fresh) {}
+
+  private State start() throws IOException {
+    State previous = readState().orElse(null);
+    stopRecorded(previous); // a stale record: its process may still be half-alive
+    State st = new State();
+    // keep the keypair stable across restarts so exported variables keep working
+    st.accessKey = previous != null && previous.accessKey != null ? previous.accessKey : "AKIA" + randomKey(16, true);
+    st.secretKey = previous != null && previous.secretKey != null ? previous.secretKey : randomKey(40, false);
+    st.log = logFile().toString();
+    Path log = logFile();
+    IOException lastFailure = null;
+    for (int attempt = 0; attempt < 3; attempt++) {
+      st.port = freePort();
+      st.endpoint = "http://" + st.host + ":" + st.port;
+      List<String> cmd = new ArrayList<>();
+      if (new File("/usr/bin/setsid").canExecute() || new File("/bin/setsid").canExecute()) {
+        cmd.add("setsid"); // own session: a Ctrl-C in the terminal must not reach the server
+      }
+      cmd.add(javaBinary());
+      String opts = System.getenv(JAVA_OPTS_ENV);
+      if (opts != null && !opts.isBlank()) {
+        cmd.addAll(List.of(opts.trim().split("\\s+")));
+      } else {
+        cmd.addAll(List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss1m", "-Dfile.encoding=UTF-8"));
+      }
+      cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), SERVER_MAIN,
+          "--host", st.host, "--port", Integer.toString(st.port), "--state-dir", dir.toString()));
+      ProcessBuilder pb = new ProcessBuilder(cmd)
+          .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+          .redirectErrorStream(true);
+      // the keypair goes through the environment, not the command line (visible in ps)
+      pb.environment().put("BACKEND_LOCAL_ACCESS_KEY", st.accessKey);
+      pb.environment().put("BACKEND_LOCAL_SECRET_KEY", st.secretKey);
+      Files.writeString(log, "--- " + Instant.now() + " starting local server on port " + st.port + "\n",
+          StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+      Process p = pb.start();
+      st.pid = p.pid();
+      st.startedAt = Instant.now().toString();
+      long deadline = System.nanoTime() + 60_000_000_000L;
+      while (System.nanoTime() < deadline) {
+        if (!p.isAlive()) {
+          break;
+        }
+        if (httpRootAnswers(st.host, st.port)) {
+          writeState(st);
+          return st;
+        }
+        sleep(50);
+      }
+      if (p.isAlive()) {
+        p.destroyForcibly();
+        throw new CliException(ExitCode.CONFIG, "the local server did not answer within 60 s; see " + log);
+      }
+      lastFailure = new IOException("exit code " + p.exitValue());
+      if (!tail(log).contains("ddress already in use")) {
+        break;
+      }
+    }
+    throw new CliException(ExitCode.CONFIG, "the local server failed to start (" + lastFailure.getMessage()
+        + "); see " + log + (tail(log).isBlank() ? "" : ":\n" + tail(log).strip()));
+  }
+
+  /** Stops the recorded server; returns the state that was stopped, if any. */
+  public Optional<State> stop() {
+    Optional<State> s = readState();
+    s.ifPresent(LocalServerManager::stopRecorded);
+    try {
+      Files.deleteIfExists(stateFile());
+    } catch (IOException e) {
+      throw new CliException(ExitCode.FAILURE, "cannot remove " + stateFile() + ": " + e.getMessage(), e);
+    }
+    return s.filter(st -> st.pid > 0);
+  }
+
+  private static void stopRecorded(State st) {
+    if (st == null || st.pid <= 0) {
+      return;
+    }
+    ProcessHandle.of(st.pid).filter(LocalServerManager::looksLikeServer).ifPresent(ph -> {
+      ph.destroy();
+      try {
+        ph.onExit().get(15, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (Exception e) {
+        ph.destroyForcibly();
+      }
+    });
+  }
+
+  /** Guards against a recycled pid: the command line (when visible) must name the server. */
+  private static boolean looksLikeServer(ProcessHandle ph) {
+    return ph.info().commandLine().or(() -> ph.info().arguments().map(a -> String.join(" ", a)))
+        .map(c -> c.contains(SERVER_MAIN)).orElse(true);
+  }
+
+  public Optional<State> readState() {
+    Path f = stateFile();
+    if (!Files.isRegularFile(f)) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.ofNullable(GSON.fromJson(Files.readString(f, StandardCharsets.UTF_8), State.class));
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  private void writeState(State st) throws IOException {
+    Path tmp = dir.resolve("server.json.tmp");
+    Files.deleteIfExists(tmp);
+    Files.createFile(tmp);
+    restrict(tmp, "rw-------");
+    Files.writeString(tmp, GSON.toJson(st) + "\n", StandardCharsets.UTF_8);
+    Files.move(tmp, stateFile(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  private static void restrict(Path p, String perms) {
+    try {
+      Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(perms));
+    } catch (UnsupportedOperationException | IOException e) {
+      // not a POSIX file system: nothing more to do
+    }
+  }
+
+  static boolean portAnswers(String host, int port, int timeoutMs) {
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress(host, port), timeoutMs);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** A raw {@code GET /} (no HTTP stack needed) that expects a 200. */
+  static boolean httpRootAnswers(String host, int port) {
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress(host, port), 500);
+      s.setSoTimeout(2000);
+      OutputStream o = s.getOutputStream();
+      o.write(("GET / HTTP/1.1\r\nHost: " + host + ":" + port + "\r\nConnection: close\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      o.flush();
+      InputStream in = s.getInputStream();
+      byte[] buf = new byte[12];
+      int n = in.readNBytes(buf, 0, 12);
+      return n == 12 && new String(buf, StandardCharsets.US_ASCII).startsWith("HTTP/1.1 200");
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket()) {
+      s.setReuseAddress(false);
+      s.bind(new InetSocketAddress("127.0.0.1", 0));
+      return s.getLocalPort();
+    }
+  }
+
+  private static String javaBinary() {
+    return ProcessHandle.current().info().command()
+        .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+  }
+
+  private static String randomKey(int len, boolean upper) {
+    String alphabet = upper ? "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+        : "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    StringBuilder sb = new StringBuilder(len);
+    for (int i = 0; i < len; i++) {
+      sb.append(alphabet.charAt(RANDOM.nextInt(alphabet.length())));
+    }
+    return sb.toString();
+  }
+
+  private static String tail(Path log) {
+    try {
+      List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 10), lines.size()));
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CliException(ExitCode.INTERRUPTED, "interrupted while starting the local server");
+    }
+  }
+}

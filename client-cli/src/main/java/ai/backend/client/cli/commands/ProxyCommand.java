@@ -1,0 +1,39 @@
+package ai.backend.client.cli.commands;
+
+import ai.backend.client.cli.Cli;
+import ai.backend.client.cli.Main;
+import ai.backend.client.cli.ProxyServer;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code proxy}: the insecure local API proxy (spec §11). */
+@Command(name = "proxy", mixinStandardHelpOptions = true,
+    description = {"Run a non-encrypted, non-authorized local API proxy: it signs and forwards every request",
+        "(and relays /stream/ and /wsproxy/ WebSockets) so plain HTTP tools can use the API.",
+        "Use this only for development and testing! Stop it with Ctrl-C."})
+public final class ProxyCommand implements Callable<Integer> {
+  @Option(names = {"-b", "--bind"}, defaultValue = "127.0.0.1", description = "Address to bind (default: ${DEFAULT-VALUE}).")
+  String bind;
+
+  @Option(names = {"-p", "--port"}, defaultValue = "8084", description = "Port to listen on; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+  int port;
+
+  @Override
+  public Integer call() throws Exception {
+    Cli cli = Main.cli();
+    var backend = cli.backend;
+    backend.core(); // resolve the endpoint and negotiate first: fail before binding
+    ProxyServer server = new ProxyServer(backend.core(), backend.rawTransport(), backend.hmac(), bind, port, cli.term);
+    String host = bind.contains(":") ? "[" + bind + "]" : bind;
+    cli.term.info("Starting an insecure API proxy at http://" + host + ":" + server.port()
+        + " (forwarding to " + backend.config().endpoint() + ")");
+    Thread main = Thread.currentThread();
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      server.close();
+      cli.term.info("Terminated.");
+    }, "proxy-shutdown"));
+    server.serve();
+    return 0;
+  }
+}
