@@ -136,14 +136,12 @@ public final class LocalServerManager {
         cmd.addAll(List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss1m", "-Dfile.encoding=UTF-8"));
       }
       cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), SERVER_MAIN,
-          "--host", st.host, "--port", Integer.toString(st.port), "--state-dir", dir.toString()));
+          "--port", Integer.toString(st.port), "--access-key", st.accessKey, "--secret-key", st.secretKey,
+          "--state-dir", dir.toString()));
       ProcessBuilder pb = new ProcessBuilder(cmd)
           .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
           .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
           .redirectErrorStream(true);
-      // the keypair goes through the environment, not the command line (visible in ps)
-      pb.environment().put("BACKEND_LOCAL_ACCESS_KEY", st.accessKey);
-      pb.environment().put("BACKEND_LOCAL_SECRET_KEY", st.secretKey);
       Files.writeString(log, "--- " + Instant.now() + " starting local server on port " + st.port + "\n",
           StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
       Process p = pb.start();

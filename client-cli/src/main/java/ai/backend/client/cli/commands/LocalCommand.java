@@ -152,6 +152,13 @@ public final class LocalCommand implements Callable<Integer> {
       }
       args.addAll(extra);
       ai.backend.local.Main.main(args.toArray(String[]::new));
+      // the server's main may return once it listens: keep this process alive while it serves
+      Thread self = Thread.currentThread();
+      for (Thread t : Thread.getAllStackTraces().keySet()) {
+        if (t != self && !t.isDaemon() && t.isAlive() && !t.getName().equals("DestroyJavaVM")) {
+          t.join();
+        }
+      }
       return 0;
     }
   }

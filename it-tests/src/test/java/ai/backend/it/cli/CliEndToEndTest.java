@@ -1,0 +1,317 @@
+package ai.backend.it.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every README command of the CLI, run through the packaged launcher as a separate process against an
+ * in-process local server. Each test terminates the sessions it leaves and stops what it started.
+ */
+class CliEndToEndTest {
+  static final String C_ONE_LINER = "#include <stdio.h>\nint main() {printf(\"hello world\\n\");}";
+  static final String MAIN_C = """
+      #include <stdio.h>
+      #include "mylib.h"
+
+      int main() {
+          char name[64];
+          printf("myvalue is %d\\n", myvalue());
+          printf("your name? ");
+          fflush(stdout);
+          if (scanf("%63s", name) != 1) return 1;
+          printf("hello, %s!\\n", name);
+          return 0;
+      }
+      """;
+  static final String MYLIB_C = "#include \"mylib.h\"\nint myvalue() { return 42; }\n";
+  static final String MYLIB_H = "int myvalue();\n";
+
+  @TempDir
+  static Path stateDir;
+
+  static ServerFixture server;
+  Launcher cli;
+
+  @BeforeAll
+  static void startServer() throws Exception {
+    server = ServerFixture.start(stateDir);
+  }
+
+  @AfterAll
+  static void stopServer() throws Exception {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  @org.junit.jupiter.api.BeforeEach
+  void setUp() {
+    cli = server.launcher().env("BACKEND_LOCAL_STATE_DIR", stateDir.resolve("unused-local").toString());
+  }
+
+  @AfterEach
+  void terminateLeftovers() throws Exception {
+    Launcher.Result ps = cli.cli("ps", "--output", "json");
+    if (ps.exitCode() != 0) {
+      return;
+    }
+    List<String> names = new ArrayList<>();
+    for (JsonElement e : JsonParser.parseString(ps.stdout()).getAsJsonObject().getAsJsonArray("items")) {
+      names.add(e.getAsJsonObject().get("name").getAsString());
+    }
+    if (!names.isEmpty()) {
+      List<String> args = new ArrayList<>(List.of("terminate"));
+      args.addAll(names);
+      cli.cli(args.toArray(String[]::new));
+    }
+  }
+
+  static boolean hasGcc() {
+    try {
+      return new ProcessBuilder("gcc", "--version").start().waitFor() == 0;
+    } catch (Exception e) {
+      return false;
+    }
+  }
+
+  static void assertOneLineError(Launcher.Result r) {
+    String err = r.stderr().strip();
+    assertEquals(1, err.lines().count(), "one line expected:\n" + r);
+    assertTrue(err.startsWith("\u2718 "), r.toString());
+    assertFalse(err.contains("Exception") && err.contains("\tat "), r.toString());
+  }
+
+  @Test
+  void runPythonHelloWorld() throws Exception {
+    Launcher.Result r = cli.cli("run", "python", "-c", "print('hello world')");
+    assertEquals(0, r.exitCode(), r.toString());
+    assertEquals("hello world\n", r.stdout());
+    assertTrue(r.stderr().contains("\u2714 Session "), r.toString());
+    assertTrue(r.stderr().contains("\u2714 Finished. (exit code = 0)"), r.toString());
+  }
+
+  @Test
+  void runOutputJsonIsParseable() throws Exception {
+    Launcher.Result r = cli.cli("run", "--rm", "python", "-c", "print('hello world')", "--output", "json");
+    assertEquals(0, r.exitCode(), r.toString());
+    JsonObject o = JsonParser.parseString(r.stdout()).getAsJsonObject();
+    assertEquals("hello world\n", o.get("stdout").getAsString());
+    assertEquals(0, o.get("exitCode").getAsInt());
+    assertEquals("finished", o.get("status").getAsString());
+    assertTrue(o.get("terminated").getAsBoolean());
+  }
+
+  @Test
+  void runCOneLiner() throws Exception {
+    assumeTrue(hasGcc(), "gcc is not installed");
+    Launcher.Result r = cli.cli("run", "c", "-c", C_ONE_LINER);
+    assertEquals(0, r.exitCode(), r.toString());
+    assertEquals("hello world\n", r.stdout());
+  }
+
+  @Test
+  void runCFilesWithNamePrompt(@TempDir Path src) throws Exception {
+    assumeTrue(hasGcc(), "gcc is not installed");
+    writeSeedFiles(src);
+    Launcher.Result r = cli.in(src).run("backend.ai", "LABLUP\n", "run", "c", "main.c", "mylib.c", "mylib.h");
+    assertEquals(0, r.exitCode(), r.toString());
+    assertTrue(r.stdout().contains("myvalue is 42"), r.toString());
+    assertTrue(r.stdout().contains("your name? "), r.toString());
+    assertTrue(r.stdout().contains("hello, LABLUP!"), r.toString());
+    assertTrue(r.stderr().contains("\u2714 Uploading done."), r.toString());
+    assertTrue(r.stderr().contains("\u2714 Build finished. (exit code = 0)"), r.toString());
+  }
+
+  @Test
+  void lccAndLpython(@TempDir Path src) throws Exception {
+    assumeTrue(hasGcc(), "gcc is not installed");
+    writeSeedFiles(src);
+    Launcher.Result c = cli.in(src).run("lcc", "Java\n", "main.c", "mylib.c", "mylib.h");
+    assertEquals(0, c.exitCode(), c.toString());
+    assertTrue(c.stdout().contains("hello, Java!"), c.toString());
+    Launcher.Result p = cli.run("lpython", null, "-c", "print(6 * 7)");
+    assertEquals(0, p.exitCode(), p.toString());
+    assertEquals("42\n", p.stdout());
+  }
+
+  @Test
+  void rmTerminatesTheSession() throws Exception {
+    Launcher.Result r = cli.cli("run", "--rm", "-t", "rm-test", "python", "-c", "print('bye')");
+    assertEquals(0, r.exitCode(), r.toString());
+    assertTrue(r.stderr().contains("\u2714 Session rm-test terminated."), r.toString());
+    Launcher.Result ps = cli.cli("ps", "--output", "json");
+    assertFalse(ps.stdout().contains("\"rm-test\""), ps.toString());
+  }
+
+  @Test
+  void namedSessionKeepsStateAndPsListsIt() throws Exception {
+    assertEquals(0, cli.cli("run", "-t", "ps-test", "python", "-c", "x = 20").exitCode());
+    Launcher.Result again = cli.cli("run", "-t", "ps-test", "python", "-c", "print(x + 22)");
+    assertEquals(0, again.exitCode(), again.toString());
+    assertEquals("42\n", again.stdout());
+    assertTrue(again.stderr().contains("Reusing session ps-test"), again.toString());
+
+    Launcher.Result table = cli.cli("ps");
+    assertEquals(0, table.exitCode(), table.toString());
+    assertTrue(table.stdout().startsWith("Name"), table.toString());
+    assertTrue(table.stdout().contains("ps-test"), table.toString());
+
+    Launcher.Result json = cli.cli("ps", "--output", "json");
+    assertEquals(0, json.exitCode(), json.toString());
+    JsonObject o = JsonParser.parseString(json.stdout()).getAsJsonObject();
+    JsonArray items = o.getAsJsonArray("items");
+    boolean found = false;
+    for (JsonElement e : items) {
+      JsonObject s = e.getAsJsonObject();
+      if (s.get("name").getAsString().equals("ps-test")) {
+        found = true;
+        assertEquals("RUNNING", s.get("status").getAsString());
+      }
+    }
+    assertTrue(found, json.toString());
+    assertEquals(items.size(), o.get("count").getAsInt());
+
+    Launcher.Result term = cli.cli("terminate", "ps-test");
+    assertEquals(0, term.exitCode(), term.toString());
+    assertTrue(term.stderr().contains("\u2714 Done."), term.toString());
+    Launcher.Result twice = cli.cli("terminate", "ps-test");
+    assertEquals(66, twice.exitCode(), twice.toString());
+  }
+
+  @Test
+  void programExitCodeIsPropagated() throws Exception {
+    Launcher.Result r = cli.cli("run", "--rm", "python", "-c", "import sys; sys.exit(3)");
+    assertEquals(3, r.exitCode(), r.toString());
+  }
+
+  @Test
+  void usageErrorsExitWith2() throws Exception {
+    Launcher.Result noImage = cli.cli("run");
+    assertEquals(2, noImage.exitCode(), noImage.toString());
+    Launcher.Result noCode = cli.cli("run", "python");
+    assertEquals(2, noCode.exitCode(), noCode.toString());
+    assertOneLineError(noCode);
+    Launcher.Result unknown = cli.cli("frobnicate");
+    assertEquals(2, unknown.exitCode(), unknown.toString());
+  }
+
+  @Test
+  void wrongSecretIsAnAuthenticationError() throws Exception {
+    Launcher.Result r = server.launcher().env("BACKEND_SECRET_KEY", "not-the-secret-key-at-all-0000000000000").cli("ps");
+    assertEquals(77, r.exitCode(), r.toString());
+    assertOneLineError(r);
+  }
+
+  @Test
+  void unreachableEndpointIsAConnectionError() throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    Launcher.Result r = server.launcher().env("BACKEND_ENDPOINT", "http://127.0.0.1:" + port).cli("ps");
+    assertEquals(75, r.exitCode(), r.toString());
+    assertOneLineError(r);
+  }
+
+  @Test
+  void configMasksTheSecret() throws Exception {
+    Launcher.Result r = cli.cli("config");
+    assertEquals(0, r.exitCode(), r.toString());
+    assertTrue(r.stdout().contains(ServerFixture.ACCESS_KEY), r.toString());
+    assertFalse(r.stdout().contains(ServerFixture.SECRET_KEY), r.toString());
+    Launcher.Result json = cli.cli("config", "--output", "json");
+    JsonObject o = JsonParser.parseString(json.stdout()).getAsJsonObject();
+    assertEquals(server.uri.toString().replaceAll("/$", ""), o.get("endpoint").getAsString().replaceAll("/$", ""));
+    assertFalse(o.get("secret_key").getAsString().contains(ServerFixture.SECRET_KEY));
+  }
+
+  @Test
+  void proxyServesPlainUnsignedHttp() throws Exception {
+    Process proxy = cli.start("backend.ai", "proxy", "-p", "0");
+    try {
+      BufferedReader err = new BufferedReader(new InputStreamReader(proxy.getErrorStream(), StandardCharsets.UTF_8));
+      String line = err.readLine();
+      assertTrue(line != null && line.startsWith("\u2219 Starting an insecure API proxy at http://127.0.0.1:"),
+          String.valueOf(line));
+      Matcher m = Pattern.compile("http://127\\.0\\.0\\.1:(\\d+)").matcher(line);
+      assertTrue(m.find());
+      String base = "http://127.0.0.1:" + m.group(1);
+      HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+      HttpResponse<String> root = http.send(HttpRequest.newBuilder(URI.create(base + "/")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, root.statusCode(), root.body());
+      assertTrue(JsonParser.parseString(root.body()).getAsJsonObject().has("version"));
+
+      HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create(base + "/session"))
+          .header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"proxy-test\",\"image\":\"python\",\"config\":{}}"))
+          .build(), HttpResponse.BodyHandlers.ofString());
+      assertTrue(created.statusCode() == 200 || created.statusCode() == 201, created.statusCode() + " " + created.body());
+
+      String body = "{\"mode\":\"query\",\"code\":\"print(6 * 7)\",\"runId\":null,\"run_id\":null}";
+      StringBuilder stdout = new StringBuilder();
+      for (int i = 0; i < 30; i++) {
+        HttpResponse<String> ex = http.send(HttpRequest.newBuilder(URI.create(base + "/session/proxy-test"))
+            .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+            HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, ex.statusCode(), ex.body());
+        JsonObject result = JsonParser.parseString(ex.body()).getAsJsonObject().getAsJsonObject("result");
+        for (JsonElement item : result.getAsJsonArray("console")) {
+          if (item.getAsJsonArray().get(0).getAsString().equals("stdout")) {
+            stdout.append(item.getAsJsonArray().get(1).getAsString());
+          }
+        }
+        if (!result.get("status").getAsString().equals("continued")) {
+          break;
+        }
+        String runId = result.get("runId").getAsString();
+        body = "{\"mode\":\"continue\",\"code\":\"\",\"runId\":\"" + runId + "\",\"run_id\":\"" + runId + "\"}";
+      }
+      assertEquals("42\n", stdout.toString());
+
+      HttpResponse<String> deleted = http.send(HttpRequest.newBuilder(URI.create(base + "/session/proxy-test"))
+          .DELETE().build(), HttpResponse.BodyHandlers.ofString());
+      assertTrue(deleted.statusCode() < 300, deleted.statusCode() + " " + deleted.body());
+    } finally {
+      proxy.destroy();
+      if (!proxy.waitFor(10, TimeUnit.SECONDS)) {
+        proxy.destroyForcibly();
+      }
+    }
+  }
+
+  static void writeSeedFiles(Path dir) throws Exception {
+    Files.writeString(dir.resolve("main.c"), MAIN_C);
+    Files.writeString(dir.resolve("mylib.c"), MYLIB_C);
+    Files.writeString(dir.resolve("mylib.h"), MYLIB_H);
+  }
+}
