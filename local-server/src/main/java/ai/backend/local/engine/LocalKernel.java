@@ -73,6 +73,9 @@ final class LocalKernel implements Kernel, PythonDriver.Owner {
     volatile ScheduledFuture<?> detector;
     String stdinId; // only touched by the scheduler thread
     long[] candidate; // only touched by the scheduler thread
+    // rchar of the tree when input was written: until it changes, the reader has not consumed the
+    // input yet and a "blocked in read" seen in /proc is stale (wakeup pending), not a new prompt.
+    volatile long rcharAtInput = -1;
 
     Step(Process p) {
       process = p;
@@ -295,13 +298,16 @@ final class LocalKernel implements Kernel, PythonDriver.Owner {
   /** Ends a run (idempotent) and passes the turn to the next run. */
   @Override
   public void finished(Run run, String status, Integer exitCode) {
-    if (run.finish(status, exitCode)) {
-      ScheduledFuture<?> t = timeoutTask;
-      if (t != null) {
-        t.cancel(false);
-      }
-      turn.release();
-    }
+    run.finish(
+        status,
+        exitCode,
+        () -> {
+          ScheduledFuture<?> t = timeoutTask;
+          if (t != null) {
+            t.cancel(false);
+          }
+          turn.release();
+        });
   }
 
   private void input(Run r, String text) {
@@ -330,6 +336,7 @@ final class LocalKernel implements Kernel, PythonDriver.Owner {
     if (st == null) {
       throw new InvalidExecRequestException("No program of this run is reading input");
     }
+    st.rcharAtInput = ProcTree.rchar(st.pid, tools.setsid != null);
     r.clearWaiting();
     try {
       st.stdin.write((text + "\n").getBytes(StandardCharsets.UTF_8));
@@ -504,7 +511,8 @@ final class LocalKernel implements Kernel, PythonDriver.Owner {
    * step's tree is blocked in read(2)/readv/pread64 on fd 0 and that fd 0 is our stdin pipe (from
    * {@code /proc/<pid>/task/<tid>/syscall} and {@code /proc/<pid>/fd/0}), and (3) both still hold
    * one tick later with no read completed in between: the program wrote its prompt before blocking,
-   * so a pump that stays parked with an unchanged read count has consumed it.
+   * so a pump that stays parked with an unchanged read count has consumed it. After an input line
+   * was written, the tree's {@code rchar} must first change (the line was consumed).
    */
   private void detect(Run run, Step st) {
     try {
@@ -524,6 +532,14 @@ final class LocalKernel implements Kernel, PythonDriver.Owner {
         st.stdinId = id;
       }
       long[] snap = {st.out.seq, st.err.seq};
+      long atInput = st.rcharAtInput;
+      if (atInput >= 0) {
+        if (ProcTree.rchar(st.pid, tools.setsid != null) == atInput) {
+          st.candidate = null;
+          return;
+        }
+        st.rcharAtInput = -1;
+      }
       if (!ProcTree.blockedReadingStdin(st.pid, st.stdinId)) {
         st.candidate = null;
         return;
@@ -840,6 +856,11 @@ final class LocalKernel implements Kernel, PythonDriver.Owner {
 
   @Override
   public void close() {
+    close(null);
+  }
+
+  /** @param snapshot a recent process snapshot shared by the engine's parallel close, or null */
+  void close(Map<Long, ProcTree.Stat> snapshot) {
     PythonDriver d;
     Step st;
     synchronized (lock) {
@@ -859,7 +880,7 @@ final class LocalKernel implements Kernel, PythonDriver.Owner {
       killStep(st);
     }
     if (d != null) {
-      d.close();
+      d.close(snapshot);
     }
     killLingering();
     log.event("kernel closed");

@@ -73,6 +73,11 @@ final class ProcTree {
    *     scanned even after it exited (Linux does not reuse a pid still used as a session ID)
    */
   static List<Stat> members(long root, boolean leader) {
+    return members(root, leader, snapshot());
+  }
+
+  /** One scan of every process; lets the engine close many kernels with a single scan. */
+  static Map<Long, Stat> snapshot() {
     Map<Long, Stat> all = new HashMap<>();
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(PROC)) {
       for (Path p : ds) {
@@ -86,8 +91,12 @@ final class ProcTree {
         }
       }
     } catch (IOException | RuntimeException e) {
-      return List.of();
+      return all;
     }
+    return all;
+  }
+
+  static List<Stat> members(long root, boolean leader, Map<Long, Stat> all) {
     Stat r = all.get(root);
     // Never trust the flag while the root is alive but not (yet) a session leader: its session is
     // then the JVM's own.
@@ -140,7 +149,15 @@ final class ProcTree {
    * Re-scans so that processes forked meanwhile are caught too.
    */
   static void kill(long root, boolean leader, long graceMillis) {
-    List<Long> pids = pids(root, leader);
+    kill(root, leader, graceMillis, null);
+  }
+
+  /** @param snap a recent {@link #snapshot()}, or null to scan now */
+  static void kill(long root, boolean leader, long graceMillis, Map<Long, Stat> snap) {
+    List<Long> pids = new ArrayList<>();
+    for (Stat st : members(root, leader, snap != null ? snap : snapshot())) {
+      pids.add(st.pid());
+    }
     if (pids.isEmpty()) {
       return;
     }
@@ -250,6 +267,23 @@ final class ProcTree {
       }
     }
     return false;
+  }
+
+  /** Sum of {@code rchar} (bytes returned by read syscalls) over the live tree members. */
+  static long rchar(long root, boolean leader) {
+    long sum = 0;
+    for (Stat st : members(root, leader)) {
+      try {
+        for (String line : Files.readAllLines(PROC.resolve(st.pid() + "/io"))) {
+          if (line.startsWith("rchar:")) {
+            sum += Long.parseLong(line.substring(6).trim());
+          }
+        }
+      } catch (IOException | RuntimeException e) {
+        // vanished
+      }
+    }
+    return sum;
   }
 
   /** Sum of utime+stime (ms) and RSS (bytes) over the live tree members. */

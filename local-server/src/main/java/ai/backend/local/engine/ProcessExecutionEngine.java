@@ -136,8 +136,11 @@ public final class ProcessExecutionEngine implements ExecutionEngine {
   public void close() {
     closed = true;
     List<Thread> closers = new ArrayList<>();
-    for (LocalKernel k : List.copyOf(kernels)) {
-      closers.add(threads.start("close", k::close));
+    List<LocalKernel> all = List.copyOf(kernels);
+    // one /proc scan for all kernels instead of one per kernel (O(n^2) with hundreds of kernels)
+    Map<Long, ProcTree.Stat> snapshot = all.isEmpty() ? Map.of() : ProcTree.snapshot();
+    for (LocalKernel k : all) {
+      closers.add(threads.start("close", () -> k.close(snapshot)));
     }
     for (Thread t : closers) {
       try {

@@ -196,8 +196,12 @@ final class PythonDriver implements AutoCloseable {
   /** Kills the interpreter and everything it started. */
   @Override
   public void close() {
+    close(null);
+  }
+
+  void close(java.util.Map<Long, ProcTree.Stat> snapshot) {
     closing = true;
-    ProcTree.kill(pid, leader, 100);
+    ProcTree.kill(pid, leader, 100, snapshot);
     process.destroyForcibly();
     try {
       process.waitFor(2, TimeUnit.SECONDS);

@@ -114,11 +114,16 @@ final class Run {
     }
   }
 
-  /** Ends the run; returns true for the one call that actually ended it. */
-  synchronized boolean finish(String status, Integer exitCode) {
+  /**
+   * Ends the run; returns true for the one call that actually ended it. {@code onEnd} runs (once)
+   * before any waiter can see the final status, so that e.g. the FIFO turn is already free when a
+   * client gets {@code finished} and submits the next run.
+   */
+  synchronized boolean finish(String status, Integer exitCode, Runnable onEnd) {
     if (finished) {
       return false;
     }
+    onEnd.run();
     finished = true;
     waitingInput = false;
     queue.addLast(new Marker(status, exitCode));
