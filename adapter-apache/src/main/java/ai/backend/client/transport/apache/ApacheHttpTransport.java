@@ -12,7 +12,12 @@ import java.io.IOException;
 import java.net.ProxySelector;
 import java.net.URI;
 import java.time.Duration;
+import java.net.SocketAddress;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.hc.core5.http.EndpointDetails;
+import org.apache.hc.core5.reactor.IOSession;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -69,6 +74,8 @@ final class ApacheHttpTransport implements HttpTransport {
   private final CloseableHttpAsyncClient async;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final WebSocketConnector webSockets;
+  // open connections by local address, so that cancel() can close the one an exchange is using
+  private final Map<SocketAddress, IOSession> sessions = new ConcurrentHashMap<>();
   private java.net.http.HttpClient wsClient; // created on first WebSocket use; guarded by this
 
   ApacheHttpTransport(TransportConfig config) {
@@ -118,6 +125,7 @@ final class ApacheHttpTransport implements HttpTransport {
             .setSoTimeout(read)
             .build())
         .setThreadFactory(new DefaultThreadFactory(THREAD_PREFIX + id + "-io", true))
+        .setIOSessionListener(new SessionTracker(sessions))
         .setDefaultRequestConfig(defaults)
         .disableAutomaticRetries()
         .disableRedirectHandling()
@@ -157,6 +165,7 @@ final class ApacheHttpTransport implements HttpTransport {
         .setContentCompressionEnabled(false)
         .setExpectContinueEnabled(false)
         .setProtocolUpgradeEnabled(false)
+        .setHardCancellationEnabled(true) // cancel() closes the connection instead of waiting it out
         .setResponseTimeout(d == null ? Timeout.DISABLED : Timeout.of(d));
     return b.build();
   }
@@ -254,6 +263,13 @@ final class ApacheHttpTransport implements HttpTransport {
     result.whenComplete((r, e) -> {
       if (result.isCancelled()) {
         exchange.cancel(true);
+        // HttpClient loses a cancel() that lands just after the request is written, before it links the
+        // future to the exchange; closing the connection itself aborts the exchange in every case
+        EndpointDetails endpoint = context.getEndpointDetails();
+        IOSession session = endpoint == null ? null : sessions.get(endpoint.getLocalAddress());
+        if (session != null) {
+          session.close(CloseMode.IMMEDIATE);
+        }
       }
     });
     return result;

@@ -1,14 +1,12 @@
 package ai.backend.client.transport.apache;
 
 import ai.backend.client.port.RequestBody;
-import org.apache.hc.client5.http.entity.mime.ByteArrayBody;
-import org.apache.hc.client5.http.entity.mime.ContentBody;
-import org.apache.hc.client5.http.entity.mime.FileBody;
-import org.apache.hc.client5.http.entity.mime.HttpMultipartMode;
-import org.apache.hc.client5.http.entity.mime.InputStreamBody;
-import org.apache.hc.client5.http.entity.mime.MultipartEntityBuilder;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.http.io.entity.AbstractHttpEntity;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 import org.apache.hc.core5.http.io.entity.FileEntity;
 import org.apache.hc.core5.http.io.entity.InputStreamEntity;
@@ -33,27 +31,42 @@ final class ClassicBodies {
     throw new IllegalArgumentException("multipart must be encoded with a boundary: " + body);
   }
 
-  /** Streams file parts from disk when written (MultipartEntityBuilder does not buffer bodies). */
+  /**
+   * The same encoder as the async client (not MultipartEntityBuilder, whose modes either drop per-part
+   * Content-Type or percent-encode UTF-8 file names), so both paths put identical bytes on the wire.
+   * Parts are opened as the entity is written: files stream from disk.
+   */
   static HttpEntity multipart(RequestBody.Multipart m, String boundary) {
-    MultipartEntityBuilder b = MultipartEntityBuilder.create()
-        .setMode(HttpMultipartMode.EXTENDED) // RFC 7578: UTF-8 file names as they are
-        .setBoundary(boundary);
-    for (RequestBody.Part part : m.parts()) {
-      b.addPart(part.name(), body(part));
-    }
-    return b.build();
-  }
+    return new AbstractHttpEntity((String) null, null, true) {
+      @Override
+      public InputStream getContent() {
+        return MultipartStream.open(m, boundary);
+      }
 
-  private static ContentBody body(RequestBody.Part part) {
-    RequestBody content = part.content();
-    ContentType type = content.contentType() == null ? ContentType.APPLICATION_OCTET_STREAM
-        : ContentType.parse(content.contentType());
-    if (content instanceof RequestBody.FileBody f && part.filename() != null) {
-      return new FileBody(f.file().toFile(), type, part.filename());
-    }
-    if (content instanceof RequestBody.Bytes bytes) {
-      return new ByteArrayBody(bytes.data(), type, part.filename());
-    }
-    return new InputStreamBody(MultipartStream.content(content), type, part.filename(), content.contentLength());
+      @Override
+      public void writeTo(OutputStream out) throws IOException {
+        try (InputStream in = getContent()) {
+          in.transferTo(out);
+        }
+      }
+
+      @Override
+      public boolean isRepeatable() {
+        return m.repeatable();
+      }
+
+      @Override
+      public long getContentLength() {
+        return -1;
+      }
+
+      @Override
+      public boolean isStreaming() {
+        return false;
+      }
+
+      @Override
+      public void close() {}
+    };
   }
 }
