@@ -21,6 +21,7 @@ public enum ExitCode {
   OK(0, "success (for `run`: the program exited with 0)"),
   FAILURE(1, "the command failed for another reason (e.g. a file to upload is not readable)"),
   USAGE(2, "usage error: unknown command or option, missing or malformed argument"),
+  NOT_RUNNING(3, "`local status`: no local server is running"),
   REJECTED(65, "the server rejected the request (HTTP 400/409/412 …: bad parameters, name taken, quota)"),
   NOT_FOUND(66, "the session, file or object does not exist (HTTP 404, or a missing local file)"),
   SERVER_ERROR(69, "the server failed (HTTP 5xx)"),
@@ -28,6 +29,7 @@ public enum ExitCode {
   UNAVAILABLE(75, "no answer: connection refused, timeout, TLS failure; or rate-limited (HTTP 429)"),
   AUTH(77, "authentication or permission error (HTTP 401/403: wrong keys, clock skew, no access)"),
   CONFIG(78, "configuration error (bad BACKEND_* variable, no credentials, local server cannot start)"),
+  EXEC_TIMEOUT(124, "`run`: the server's execution timeout ended the run (exec-timeout)"),
   INTERRUPTED(130, "interrupted with Ctrl-C (SIGINT)");
 
   public final int code;

@@ -11,7 +11,10 @@ public final class Main {
 
   private Main() {}
 
-  public static void main(String[] args) {
+  public static void main(String[] args) throws java.io.IOException {
+    if (args.length == 1 && args[0].equals("--cds-training")) {
+      System.exit(CdsTraining.run());
+    }
     int rc = run(args, Term.system());
     System.exit(rc);
   }

@@ -42,7 +42,7 @@ public final class AdminCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "QUERY", description = "The GraphQL document, or @FILE to read it from a file, or - for stdin.")
     String query;
 
-    @Option(names = {"-V", "--var"}, paramLabel = "NAME=JSON",
+    @Option(names = "--var", paramLabel = "NAME=JSON",
         description = "A variable; the value is parsed as JSON when it is valid JSON, else taken as a string. Repeatable.")
     Map<String, String> vars = new LinkedHashMap<>();
 

@@ -110,7 +110,7 @@ public final class LocalCommand implements Callable<Integer> {
         cli.term.out.println("State dir:    " + m.dir());
         cli.term.out.println("Log:          " + st.log);
       }
-      return st == null ? 3 : 0;
+      return st == null ? ai.backend.client.cli.ExitCode.NOT_RUNNING.code : 0;
     }
   }
 

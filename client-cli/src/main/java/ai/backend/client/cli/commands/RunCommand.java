@@ -232,7 +232,7 @@ public final class RunCommand implements Callable<Integer> {
   /** The process exit code for a run: the program's (mod 256), 124 for a server-side timeout. */
   static int exitCodeOf(RunResult r) {
     if (r.status() == ExecutionStatus.EXEC_TIMEOUT) {
-      return 124;
+      return ExitCode.EXEC_TIMEOUT.code;
     }
     Integer c = r.exitCode();
     return c == null ? 0 : c & 0xff;

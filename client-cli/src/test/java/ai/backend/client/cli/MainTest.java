@@ -1,0 +1,142 @@
+package ai.backend.client.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.backend.client.AuthenticationException;
+import ai.backend.client.BackendApiException;
+import ai.backend.client.BackendClientException;
+import ai.backend.client.ConfigurationException;
+import ai.backend.client.InvalidArgumentException;
+import ai.backend.client.NotFoundException;
+import ai.backend.client.ServerException;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class MainTest {
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+  private int run(String... args) {
+    out.reset();
+    err.reset();
+    Term term = new Term(new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8), false);
+    return Main.run(args, term);
+  }
+
+  private String out() {
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  private String err() {
+    return err.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void rootHelpListsEveryCommand() {
+    assertEquals(0, run("--help"));
+    for (Commands.Entry e : Commands.ALL) {
+      assertTrue(out().contains("  " + e.name()), e.name() + " missing from\n" + out());
+    }
+  }
+
+  @Test
+  void everyCommandHasHelp() {
+    for (Commands.Entry e : Commands.ALL) {
+      assertEquals(0, run(e.name(), "--help"), e.name() + ": " + err());
+      assertTrue(out().startsWith("Usage: backend.ai " + e.name()), out());
+    }
+    assertEquals(0, run("local", "start", "--help"));
+    assertEquals(0, run("admin", "query", "--help"));
+    assertEquals(0, run("rm", "--help"));
+  }
+
+  @Test
+  void usageErrorsExitWith2AndOneLine() {
+    assertEquals(2, run("frobnicate"));
+    assertTrue(err().startsWith("\u2718 Unmatched argument"), err());
+    assertEquals(2, run("run"));
+    assertEquals(2, run("run", "python"));
+    assertEquals("\u2718 provide the code with -c CODE or the FILES to run\n", err());
+    assertEquals(2, run("run", "python", "-c", "1", "x.py"));
+    assertEquals(2, run("ps", "--limit", "many"));
+    assertEquals(2, run());
+  }
+
+  @Test
+  void invalidSessionNameIsAUsageError() {
+    assertEquals(2, run("run", "-t", "a", "python", "-c", "1"));
+    assertTrue(err().contains("invalid session name"), err());
+  }
+
+  @Test
+  void missingFileIsNotFoundBeforeAnyServerIsContacted() {
+    assertEquals(66, run("run", "c", "no-such-file.c"));
+    assertEquals("\u2718 file not found: no-such-file.c\n", err());
+  }
+
+  @Test
+  void outputOptionIsAcceptedBeforeAndAfterTheCommand() {
+    assertEquals(0, run("--output", "json", "completion", "--help"));
+    assertEquals(0, run("completion", "--output", "json", "--help"));
+    assertEquals("", Main.invokedCommand(new String[] {"--output", "json"}));
+    assertEquals("ps", Main.invokedCommand(new String[] {"--output", "json", "ps"}));
+    assertEquals("ps", Main.invokedCommand(new String[] {"-v", "ps", "--all"}));
+  }
+
+  @Test
+  void completionScriptCoversCommands() {
+    assertEquals(0, run("completion", "bash"));
+    assertTrue(out().contains("terminate"), out());
+    assertEquals(0, run("completion", "zsh"));
+    assertTrue(out().contains("bashcompinit"), out());
+  }
+
+  @Test
+  void exitCodesAreDistinct() {
+    Set<Integer> seen = new HashSet<>();
+    for (ExitCode c : ExitCode.table()) {
+      assertTrue(seen.add(c.code), "duplicate " + c.code);
+    }
+  }
+
+  @Test
+  void exceptionsMapToTheirCodes() {
+    assertEquals(ExitCode.CONFIG, ExitCode.of(new ConfigurationException("x")));
+    assertEquals(ExitCode.USAGE, ExitCode.of(new InvalidArgumentException("x")));
+    assertEquals(ExitCode.UNAVAILABLE, ExitCode.of(new BackendClientException("x")));
+    assertEquals(ExitCode.AUTH, ExitCode.of(new AuthenticationException("x", details(401))));
+    assertEquals(ExitCode.NOT_FOUND, ExitCode.of(new NotFoundException("x", details(404))));
+    assertEquals(ExitCode.SERVER_ERROR, ExitCode.of(new ServerException("x", details(500))));
+    assertEquals(ExitCode.REJECTED, ExitCode.of(new BackendApiException("x", details(409))));
+    assertEquals(ExitCode.AUTH, ExitCode.of(new BackendApiException("x", details(403))));
+    assertEquals(ExitCode.INTERNAL, ExitCode.of(new IllegalStateException("x")));
+  }
+
+  @Test
+  void internalErrorsPrintOneLineWithoutStackTrace() {
+    Cli cli = new Cli(new Term(new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8), false), "backend.ai");
+    assertEquals(70, Main.report(cli, new IllegalStateException("boom")));
+    assertEquals(1, err().lines().count(), err());
+    assertFalse(err().contains("\tat "), err());
+  }
+
+  @Test
+  void tableIsInTheSimpleStyle() {
+    Cli cli = new Cli(new Term(new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8), false), "backend.ai");
+    cli.printTable(java.util.List.of("Name", "Status"), java.util.List.of(java.util.List.of("abc", "RUNNING")));
+    assertEquals("Name  Status\n----  -------\nabc   RUNNING\n", out());
+  }
+
+  private static BackendApiException.Details details(int status) {
+    return new BackendApiException.Details(status, null, null, null, null, null, null, null, "GET", "/");
+  }
+}
