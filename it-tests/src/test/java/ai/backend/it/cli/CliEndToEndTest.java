@@ -173,16 +173,16 @@ class CliEndToEndTest {
 
   @Test
   void namedSessionKeepsStateAndPsListsIt() throws Exception {
-    assertEquals(0, cli.cli("run", "-t", "ps-test", "python", "-c", "x = 20").exitCode());
-    Launcher.Result again = cli.cli("run", "-t", "ps-test", "python", "-c", "print(x + 22)");
+    assertEquals(0, cli.cli("run", "-t", "mysession", "python", "-c", "x = 20").exitCode());
+    Launcher.Result again = cli.cli("run", "-t", "mysession", "python", "-c", "print(x + 22)");
     assertEquals(0, again.exitCode(), again.toString());
     assertEquals("42\n", again.stdout());
-    assertTrue(again.stderr().contains("Reusing session ps-test"), again.toString());
+    assertTrue(again.stderr().contains("Reusing session mysession"), again.toString());
 
     Launcher.Result table = cli.cli("ps");
     assertEquals(0, table.exitCode(), table.toString());
     assertTrue(table.stdout().startsWith("Name"), table.toString());
-    assertTrue(table.stdout().contains("ps-test"), table.toString());
+    assertTrue(table.stdout().contains("mysession"), table.toString());
 
     Launcher.Result json = cli.cli("ps", "--output", "json");
     assertEquals(0, json.exitCode(), json.toString());
@@ -191,7 +191,7 @@ class CliEndToEndTest {
     boolean found = false;
     for (JsonElement e : items) {
       JsonObject s = e.getAsJsonObject();
-      if (s.get("name").getAsString().equals("ps-test")) {
+      if (s.get("name").getAsString().equals("mysession")) {
         found = true;
         assertEquals("RUNNING", s.get("status").getAsString());
       }
@@ -199,10 +199,10 @@ class CliEndToEndTest {
     assertTrue(found, json.toString());
     assertEquals(items.size(), o.get("count").getAsInt());
 
-    Launcher.Result term = cli.cli("terminate", "ps-test");
+    Launcher.Result term = cli.cli("terminate", "mysession");
     assertEquals(0, term.exitCode(), term.toString());
     assertTrue(term.stderr().contains("\u2714 Done."), term.toString());
-    Launcher.Result twice = cli.cli("terminate", "ps-test");
+    Launcher.Result twice = cli.cli("terminate", "mysession");
     assertEquals(66, twice.exitCode(), twice.toString());
   }
 
