@@ -49,7 +49,7 @@ public final class Main {
    * are stubs carrying their name and summary, enough for the root's {@code --help}.
    */
   static CommandLine commandLine(Cli cli, String invoked) {
-    CommandLine cl = new CommandLine(new RootCommand());
+    CommandLine cl = new CommandLine(RootCommand.spec(cli));
     cl.setCommandName("backend.ai");
     for (Commands.Entry e : Commands.ALL) {
       boolean real = invoked == null || e.name().equals(invoked) || e.aliases().contains(invoked);

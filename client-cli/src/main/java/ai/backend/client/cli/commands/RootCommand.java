@@ -1,48 +1,84 @@
 package ai.backend.client.cli.commands;
 
 import ai.backend.client.cli.Cli;
-import ai.backend.client.cli.Main;
-import picocli.CommandLine.Command;
+import ai.backend.client.cli.ExitCode;
+import java.util.List;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.ISetter;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ScopeType;
-import picocli.CommandLine.Spec;
 
-/** {@code backend.ai}: the root command with the global options. */
-@Command(
-    name = "backend.ai",
-    mixinStandardHelpOptions = true,
-    versionProvider = VersionProvider.class,
-    sortOptions = false,
-    usageHelpAutoWidth = true,
-    description = {
-        "The Backend.AI command line: run code in compute sessions, manage them, proxy the API.",
-        "",
-        "Without BACKEND_ENDPOINT it uses a local Backend.AI server started in the background on first use "
-            + "(state under ~/.backend.ai/local). Set BACKEND_ENDPOINT, BACKEND_ACCESS_KEY and "
-            + "BACKEND_SECRET_KEY to use a cluster."},
-    footer = {"", "Exit codes: 0 ok (run: the program's exit code), 2 usage, 65 rejected, 66 not found, "
-        + "69 server error, 70 internal, 75 no answer, 77 authentication, 78 configuration, 130 interrupted.",
-        "Run '${ROOT-COMMAND-NAME} COMMAND --help' for the options of a command."})
-public final class RootCommand implements java.util.concurrent.Callable<Integer> {
-  @Spec
-  CommandSpec spec;
+/**
+ * {@code backend.ai}: the root command with the global options. Built in code rather than from
+ * annotations: reading annotations costs picocli its slowest ~100 ms of start-up, which
+ * {@code backend.ai --help} should not pay.
+ */
+public final class RootCommand implements Callable<Integer> {
+  private final Cli cli;
+  private CommandSpec spec;
 
-  @Option(names = "--output", scope = ScopeType.INHERIT, paramLabel = "FORMAT", order = 100,
-      description = "Output format of data: ${COMPLETION-CANDIDATES} (default: table; json = NDJSON for streams).")
-  void output(Cli.Output output) {
-    Main.cli().setOutput(output);
+  private RootCommand(Cli cli) {
+    this.cli = cli;
   }
 
-  @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT, order = 101,
-      description = "Show details (HTTP status, problem type, stack trace) when a command fails.")
-  void verbose(boolean v) {
-    Main.cli().setVerbose(v);
+  /** The root command's model; the commands are added by the caller. */
+  public static CommandSpec spec(Cli cli) {
+    RootCommand root = new RootCommand(cli);
+    CommandSpec s = CommandSpec.wrapWithoutInspection(root);
+    root.spec = s;
+    s.name("backend.ai").mixinStandardHelpOptions(true).versionProvider(new VersionProvider());
+    s.usageMessage()
+        .sortOptions(false)
+        .autoWidth(true)
+        .description(
+            "The Backend.AI command line: run code in compute sessions, manage them, proxy the API.",
+            "",
+            "Without BACKEND_ENDPOINT it uses a local Backend.AI server started in the background on first use "
+                + "(state under ~/.backend.ai/local). Set BACKEND_ENDPOINT, BACKEND_ACCESS_KEY and "
+                + "BACKEND_SECRET_KEY to use a cluster.")
+        .footer("", "Exit codes: 0 ok (run: the program's exit code), 2 usage, 65 rejected, 66 not found, "
+            + "69 server error, 70 internal, 75 no answer, 77 authentication, 78 configuration, 124 run timed out, "
+            + "130 interrupted.",
+            "Run 'backend.ai COMMAND --help' for the options of a command.");
+    s.addOption(OptionSpec.builder("--output")
+        .paramLabel("FORMAT")
+        .type(Cli.Output.class)
+        .completionCandidates(List.of("table", "json"))
+        .scopeType(ScopeType.INHERIT)
+        .order(100)
+        .description("Output format of data: table, json (default: table; json = NDJSON for streams).")
+        .setter(new ISetter() {
+          @Override
+          public <T> T set(T value) {
+            if (value != null) {
+              cli.setOutput((Cli.Output) value);
+            }
+            return null;
+          }
+        })
+        .build());
+    s.addOption(OptionSpec.builder("-v", "--verbose")
+        .arity("0")
+        .type(boolean.class)
+        .scopeType(ScopeType.INHERIT)
+        .order(101)
+        .description("Show details (HTTP status, problem type, stack trace) when a command fails.")
+        .setter(new ISetter() {
+          @Override
+          public <T> T set(T value) {
+            cli.setVerbose(Boolean.TRUE.equals(value));
+            return null;
+          }
+        })
+        .build());
+    return s;
   }
 
+  /** No command given: the usage on stderr, exit code 2. */
   @Override
   public Integer call() {
-    spec.commandLine().usage(Main.cli().term.err);
-    return ai.backend.client.cli.ExitCode.USAGE.code;
+    spec.commandLine().usage(cli.term.err);
+    return ExitCode.USAGE.code;
   }
 }
