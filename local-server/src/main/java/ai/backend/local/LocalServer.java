@@ -1,0 +1,339 @@
+package ai.backend.local;
+
+import ai.backend.local.api.ApiHandler;
+import ai.backend.local.api.MiscApi;
+import ai.backend.local.api.RateLimiter;
+import ai.backend.local.api.Router;
+import ai.backend.local.api.SessionApi;
+import ai.backend.local.engine.ExecutionEngine;
+import ai.backend.local.engine.Kernel;
+import ai.backend.local.engine.KernelLimits;
+import ai.backend.local.engine.ProcessExecutionEngine;
+import ai.backend.local.security.HmacVerifier;
+import ai.backend.local.security.KeyRing;
+import ai.backend.local.security.Keypair;
+import ai.backend.local.sessions.SessionRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/**
+ * A single-node server speaking the Backend.AI manager API (v4 {@code /kernel} and current
+ * {@code /session} dialects) that runs code as local processes of the current user. For development
+ * and tests: it offers no isolation. Start one with {@link #builder()}; {@link #close()} stops the
+ * HTTP server, kills every spawned process tree and deletes session work directories.
+ */
+public final class LocalServer implements AutoCloseable {
+  /** Version reported as {@code manager} by {@code GET /}. */
+  public static final String MANAGER_VERSION = "25.15.0-local";
+
+  /** Default API version announced by {@code GET /}. */
+  public static final String DEFAULT_API_VERSION = "v9.20250722";
+
+  private final Server jetty;
+  private final ExecutionEngine engine;
+  private final SessionRegistry registry;
+  private final Keypair keypair;
+  private final URI uri;
+  private final int port;
+  private final Path workRoot;
+  private final boolean ownsWorkRoot;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private LocalServer(
+      Server jetty,
+      ExecutionEngine engine,
+      SessionRegistry registry,
+      Keypair keypair,
+      URI uri,
+      int port,
+      Path workRoot,
+      boolean ownsWorkRoot) {
+    this.jetty = jetty;
+    this.engine = engine;
+    this.registry = registry;
+    this.keypair = keypair;
+    this.uri = uri;
+    this.port = port;
+    this.workRoot = workRoot;
+    this.ownsWorkRoot = ownsWorkRoot;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The base URI, e.g. {@code http://127.0.0.1:8081}. */
+  public URI uri() {
+    return uri;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public String accessKey() {
+    return keypair.accessKey();
+  }
+
+  public String secretKey() {
+    return keypair.secretKey();
+  }
+
+  /** The session registry (for tests and diagnostics). */
+  public SessionRegistry sessions() {
+    return registry;
+  }
+
+  /** Stops Jetty, kills every kernel process tree, deletes work directories. Idempotent. */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      jetty.stop();
+    } catch (Exception e) {
+      // keep shutting down: the processes matter more than a clean socket close
+    }
+    List<Kernel> kernels = registry.shutdown();
+    engine.close();
+    for (Kernel k : kernels) {
+      k.close(); // already dead after engine.close(); makes sure nothing is left
+    }
+    registry.purge();
+    if (ownsWorkRoot) {
+      try {
+        Files.deleteIfExists(workRoot);
+      } catch (IOException e) {
+        // temp dir: best effort
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "LocalServer[" + uri + ", accessKey=" + keypair.accessKey() + "]";
+  }
+
+  /** Configures and starts a {@link LocalServer}. */
+  public static final class Builder {
+    private String host = "127.0.0.1";
+    private int port;
+    private String accessKey;
+    private String secretKey;
+    private String apiVersion = DEFAULT_API_VERSION;
+    private Path stateDir;
+    private Path workRoot;
+    private Duration idleTimeout = Duration.ofMinutes(30);
+    private int maxSessionsPerKey = 30;
+    private KernelLimits limits = KernelLimits.defaults();
+    private Duration restFlushTimeout = Duration.ofSeconds(2);
+    private Clock clock = Clock.systemUTC();
+    private int rateLimit = 30_000;
+    private long maxBodyBytes = 32L << 20;
+    private ExecutionEngine engine;
+
+    private Builder() {}
+
+    public Builder host(String host) {
+      this.host = Objects.requireNonNull(host);
+      return this;
+    }
+
+    /** 0 picks a free port. */
+    public Builder port(int port) {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("port out of range: " + port);
+      }
+      this.port = port;
+      return this;
+    }
+
+    public Builder accessKey(String accessKey) {
+      this.accessKey = accessKey;
+      return this;
+    }
+
+    public Builder secretKey(String secretKey) {
+      this.secretKey = secretKey;
+      return this;
+    }
+
+    /** The version {@code GET /} announces (default {@value #DEFAULT_API_VERSION_DOC}). */
+    public Builder apiVersion(String apiVersion) {
+      this.apiVersion = Objects.requireNonNull(apiVersion);
+      return this;
+    }
+
+    private static final String DEFAULT_API_VERSION_DOC = DEFAULT_API_VERSION;
+
+    /** Directory for server state (informational for embedders; {@link Main} keeps its keypair there). */
+    public Builder stateDir(Path stateDir) {
+      this.stateDir = stateDir;
+      return this;
+    }
+
+    /** Parent of the per-session work directories (default: a fresh temp directory). */
+    public Builder workRoot(Path workRoot) {
+      this.workRoot = workRoot;
+      return this;
+    }
+
+    /** Sessions without activity for this long are destroyed; zero disables. */
+    public Builder idleTimeout(Duration idleTimeout) {
+      this.idleTimeout = Objects.requireNonNull(idleTimeout);
+      return this;
+    }
+
+    public Builder maxSessionsPerKey(int n) {
+      if (n < 1) {
+        throw new IllegalArgumentException("maxSessionsPerKey must be >= 1");
+      }
+      this.maxSessionsPerKey = n;
+      return this;
+    }
+
+    public Builder limits(KernelLimits limits) {
+      this.limits = Objects.requireNonNull(limits);
+      return this;
+    }
+
+    /** How long one REST execute call waits for output before answering {@code continued}. */
+    public Builder restFlushTimeout(Duration d) {
+      this.restFlushTimeout = Objects.requireNonNull(d);
+      return this;
+    }
+
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock);
+      return this;
+    }
+
+    /** Requests per key per 15-minute window (default 30000). */
+    public Builder rateLimit(int rateLimit) {
+      this.rateLimit = rateLimit;
+      return this;
+    }
+
+    /** Largest accepted request body (default 32 MiB); larger → 413. */
+    public Builder maxBodyBytes(long maxBodyBytes) {
+      this.maxBodyBytes = maxBodyBytes;
+      return this;
+    }
+
+    /** Uses {@code engine} instead of {@link ProcessExecutionEngine#create()}; the server closes it. */
+    public Builder engine(ExecutionEngine engine) {
+      this.engine = engine;
+      return this;
+    }
+
+    public LocalServer start() {
+      String ak = accessKey;
+      String sk = secretKey;
+      if ((ak == null) != (sk == null)) {
+        throw new IllegalStateException("give both accessKey and secretKey, or neither");
+      }
+      if (ak == null) {
+        ak = randomAccessKey();
+        sk = randomSecretKey();
+      }
+      if (ak.isBlank() || sk.isEmpty()) {
+        throw new IllegalStateException("accessKey and secretKey must not be empty");
+      }
+      Keypair kp = new Keypair(ak, sk, false, true, rateLimit, maxSessionsPerKey, clock.instant());
+      boolean ownsRoot = workRoot == null;
+      Path root;
+      try {
+        root = ownsRoot ? Files.createTempDirectory("bai-local-work-") : Files.createDirectories(workRoot);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      ExecutionEngine eng = engine != null ? engine : ProcessExecutionEngine.create();
+      SessionRegistry registry =
+          new SessionRegistry(eng, root, limits, clock, idleTimeout, maxSessionsPerKey, 1000);
+      KeyRing keys = new KeyRing(List.of(kp), clock);
+      Router router = new Router();
+      new MiscApi(apiVersion, MANAGER_VERSION).register(router);
+      new SessionApi(registry, clock, restFlushTimeout).register(router);
+      ServerExtensions.register(router, registry, keys, clock);
+      ApiHandler handler =
+          new ApiHandler(router, new HmacVerifier(keys::find, clock), new RateLimiter(clock), maxBodyBytes, keys::used);
+
+      QueuedThreadPool pool = new QueuedThreadPool(200, 8);
+      pool.setName("bai-local");
+      pool.setDaemon(true);
+      Server jetty = new Server(pool);
+      HttpConfiguration http = new HttpConfiguration();
+      http.setSendServerVersion(false);
+      http.setSendXPoweredBy(false);
+      // signatures cover the raw target: accept %2F, %20 etc. without rejecting or normalising
+      http.setUriCompliance(UriCompliance.UNSAFE);
+      http.setRequestHeaderSize(64 * 1024);
+      ServerConnector connector = new ServerConnector(jetty, 1, 1, new HttpConnectionFactory(http));
+      connector.setHost(host);
+      connector.setPort(port);
+      connector.setAcceptedTcpNoDelay(true);
+      connector.setIdleTimeout(Duration.ofMinutes(10).toMillis());
+      jetty.addConnector(connector);
+      jetty.setHandler(handler);
+      jetty.setStopTimeout(2000);
+      try {
+        jetty.start();
+      } catch (Exception e) {
+        List<Exception> suppressed = new ArrayList<>();
+        try {
+          jetty.stop();
+        } catch (Exception x) {
+          suppressed.add(x);
+        }
+        registry.close();
+        eng.close();
+        IllegalStateException ex = new IllegalStateException("cannot start the server on " + host + ":" + port + ": " + e.getMessage(), e);
+        suppressed.forEach(ex::addSuppressed);
+        throw ex;
+      }
+      int actual = connector.getLocalPort();
+      String h = host.contains(":") ? "[" + host + "]" : host;
+      URI uri = URI.create("http://" + h + ":" + actual);
+      return new LocalServer(jetty, eng, registry, kp, uri, actual, root, ownsRoot);
+    }
+  }
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final String UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+  private static final String MIXED = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+  /** {@code AKIA} + 16 upper-case letters/digits, like real Backend.AI access keys. */
+  static String randomAccessKey() {
+    return "AKIA" + random(UPPER, 16);
+  }
+
+  /** 40 letters/digits. */
+  static String randomSecretKey() {
+    return random(MIXED, 40);
+  }
+
+  private static String random(String alphabet, int n) {
+    StringBuilder sb = new StringBuilder(n);
+    for (int i = 0; i < n; i++) {
+      sb.append(alphabet.charAt(RANDOM.nextInt(alphabet.length())));
+    }
+    return sb.toString();
+  }
+}

@@ -1,0 +1,243 @@
+package ai.backend.local.api;
+
+import ai.backend.local.security.AuthException;
+import ai.backend.local.security.HmacVerifier;
+import ai.backend.local.security.Keypair;
+import ai.backend.local.security.SignedRequest;
+import com.google.gson.JsonObject;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URLDecoder;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * The single Jetty core handler: CORS preflight, version header validation, routing, HMAC
+ * authentication, rate limiting, dispatch, and problem rendering per dialect. Handlers run on the
+ * Jetty worker thread and may block (execute long-polls for up to the flush timeout).
+ */
+public final class ApiHandler extends Handler.Abstract {
+  private static final int ANON_LIMIT = 1000;
+
+  private final Router router;
+  private final HmacVerifier verifier;
+  private final RateLimiter rateLimiter;
+  private final long maxBodyBytes;
+  private final KeyUsage usage;
+
+  /** Called after each successful authentication (query counter, last-used time). */
+  public interface KeyUsage {
+    void used(Keypair kp);
+  }
+
+  public ApiHandler(
+      Router router, HmacVerifier verifier, RateLimiter rateLimiter, long maxBodyBytes, KeyUsage usage) {
+    super(InvocationType.BLOCKING);
+    this.router = router;
+    this.verifier = verifier;
+    this.rateLimiter = rateLimiter;
+    this.maxBodyBytes = maxBodyBytes;
+    this.usage = usage;
+  }
+
+  @Override
+  public boolean handle(Request request, Response response, Callback callback) {
+    String method = request.getMethod();
+    String rawTarget = request.getHttpURI().getPathQuery();
+    if (rawTarget == null || rawTarget.isEmpty()) {
+      rawTarget = "/";
+    }
+    String rawPath = request.getHttpURI().getPath();
+    if (rawPath == null) {
+      rawPath = "/";
+    }
+    String version = versionHeader(request.getHeaders());
+    Dialect dialect =
+        Dialect.of(version).orElseGet(() -> pathDialect(request.getHttpURI().getPath()));
+    Map<String, String> rate = new LinkedHashMap<>();
+    rate.put("X-RateLimit-Limit", Integer.toString(ANON_LIMIT));
+    rate.put("X-RateLimit-Remaining", Integer.toString(ANON_LIMIT));
+    HttpReply reply;
+    try {
+      reply = process(request, method, rawTarget, rawPath, version, dialect, rate);
+    } catch (ApiException e) {
+      reply = problem(e, dialect);
+    } catch (Exception e) {
+      reply = problem(Problems.internal(e.getClass().getSimpleName() + ": " + e.getMessage()), dialect);
+    }
+    write(request, response, callback, reply, dialect, rate);
+    return true;
+  }
+
+  private HttpReply process(
+      Request request,
+      String method,
+      String rawTarget,
+      String rawPath,
+      String version,
+      Dialect dialect,
+      Map<String, String> rate)
+      throws Exception {
+    if (method.equals("OPTIONS")) {
+      String reqHeaders = request.getHeaders().get("Access-Control-Request-Headers");
+      return HttpReply.noContent()
+          .withHeader("Access-Control-Allow-Methods", "GET, POST, PUT, PATCH, DELETE, OPTIONS, HEAD")
+          .withHeader("Access-Control-Allow-Headers", reqHeaders == null ? "*" : reqHeaders)
+          .withHeader("Access-Control-Max-Age", "86400");
+    }
+    if (version != null && Dialect.of(version).isEmpty()) {
+      throw Problems.badRequest("Unsupported API version.");
+    }
+    String[] segments = Router.split(rawPath);
+    for (int i = 0; i < segments.length; i++) {
+      segments[i] = decodeSegment(segments[i]);
+    }
+    Router.Match match = router.match(method, segments, dialect, rawPath);
+    byte[] body = readBody(request);
+    String contentType = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
+    ApiCall call =
+        new ApiCall(
+            request, method, rawTarget, body, HmacVerifier.mediaType(contentType), dialect, version);
+    call.pathParams(match.params());
+    if (match.route().auth()) {
+      Keypair kp = authenticate(request, method, rawTarget, body);
+      int remaining = rateLimiter.hit(kp.accessKey(), kp.rateLimit());
+      rate.put("X-RateLimit-Limit", Integer.toString(kp.rateLimit()));
+      rate.put("X-RateLimit-Remaining", Integer.toString(Math.max(0, remaining)));
+      if (remaining < 0) {
+        throw Problems.rateLimited();
+      }
+      usage.used(kp);
+      call.authenticate(kp);
+    }
+    return match.route().endpoint().handle(call);
+  }
+
+  private Keypair authenticate(Request request, String method, String rawTarget, byte[] body)
+      throws ApiException {
+    Map<String, String> headers = new LinkedHashMap<>();
+    for (HttpField f : request.getHeaders()) {
+      headers.putIfAbsent(f.getName(), f.getValue());
+    }
+    try {
+      return verifier.verify(new SignedRequest(method, rawTarget, headers, body)).keypair();
+    } catch (AuthException e) {
+      throw e.kind() == AuthException.Kind.INVALID_PARAMS
+          ? Problems.invalidAuth(e.getMessage())
+          : Problems.authFailed(e.getMessage());
+    }
+  }
+
+  private byte[] readBody(Request request) throws ApiException, IOException {
+    long declared = request.getLength();
+    if (declared > maxBodyBytes) {
+      throw Problems.tooLarge("The request body exceeds " + maxBodyBytes + " bytes.");
+    }
+    if (declared == 0) {
+      return new byte[0];
+    }
+    try (InputStream in = Content.Source.asInputStream(request)) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream(declared > 0 ? (int) declared : 8192);
+      byte[] buf = new byte[64 * 1024];
+      long total = 0;
+      int n;
+      while ((n = in.read(buf)) > 0) {
+        total += n;
+        if (total > maxBodyBytes) {
+          throw Problems.tooLarge("The request body exceeds " + maxBodyBytes + " bytes.");
+        }
+        out.write(buf, 0, n);
+      }
+      return out.toByteArray();
+    }
+  }
+
+  static String versionHeader(HttpFields headers) {
+    String v = headers.get("X-BackendAI-Version");
+    return v != null ? v : headers.get("X-Sorna-Version");
+  }
+
+  private static Dialect pathDialect(String path) {
+    return path != null && (path.startsWith("/kernel") || path.startsWith("/stream/kernel"))
+        ? Dialect.V4
+        : Dialect.CURRENT;
+  }
+
+  private static String decodeSegment(String s) throws ApiException {
+    try {
+      // path segments: '+' is literal, only %XX is decoded
+      return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      throw Problems.badRequest("Malformed path.");
+    }
+  }
+
+  /** Renders an error: v4 appends the message to the title; v5+ uses {@code msg} and {@code data}. */
+  static HttpReply problem(ApiException e, Dialect dialect) {
+    JsonObject o = new JsonObject();
+    o.addProperty("type", Problems.PREFIX + e.type());
+    if (dialect == Dialect.V4) {
+      o.addProperty("title", e.msg() == null ? e.title() : e.title() + " (" + e.msg() + ")");
+    } else {
+      o.addProperty("title", e.title());
+      if (e.msg() != null) {
+        o.addProperty("msg", e.msg());
+      }
+      if (e.data() != null) {
+        o.add("data", e.data());
+      }
+    }
+    HttpReply json = HttpReply.json(e.status(), o);
+    return new HttpReply(json.status(), "application/problem+json", json.body(), Map.of(), null);
+  }
+
+  private static void write(
+      Request request,
+      Response response,
+      Callback callback,
+      HttpReply reply,
+      Dialect dialect,
+      Map<String, String> rate) {
+    response.setStatus(reply.status());
+    HttpFields.Mutable h = response.getHeaders();
+    h.put(HttpHeader.SERVER, dialect == Dialect.V4 ? "BackendAI-API/v4.20181215" : "BackendAI");
+    rate.forEach(h::put);
+    h.put("X-RateLimit-Window", Integer.toString(RateLimiter.WINDOW_SECONDS));
+    h.put("Access-Control-Allow-Origin", "*");
+    h.put("Access-Control-Expose-Headers", "*");
+    reply.headers().forEach(h::put);
+    if (reply.contentType() != null) {
+      h.put(HttpHeader.CONTENT_TYPE, reply.contentType());
+    }
+    if (reply.streamer() != null) {
+      try {
+        reply.streamer().stream(request, response, callback);
+      } catch (Exception e) {
+        callback.failed(e);
+      }
+      return;
+    }
+    byte[] body = reply.body() == null ? new byte[0] : reply.body();
+    if (reply.status() != 204 && reply.status() != 304) {
+      h.put(HttpHeader.CONTENT_LENGTH, body.length);
+    }
+    boolean head = request.getMethod().equals("HEAD");
+    response.write(true, head || body.length == 0 ? null : ByteBuffer.wrap(body), callback);
+  }
+
+  static Optional<String> firstHeader(Request r, String name) {
+    return Optional.ofNullable(r.getHeaders().get(name));
+  }
+}
