@@ -198,6 +198,9 @@ public final class ApiHandler extends Handler.Abstract {
       if (e.data() != null) {
         o.add("data", e.data());
       }
+      if (e.errorCode() != null) {
+        o.addProperty("error_code", e.errorCode());
+      }
     }
     HttpReply json = HttpReply.json(e.status(), o);
     return new HttpReply(json.status(), "application/problem+json", json.body(), Map.of(), null);
