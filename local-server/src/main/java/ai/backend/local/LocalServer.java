@@ -1,6 +1,10 @@
 package ai.backend.local;
 
 import ai.backend.local.api.ApiHandler;
+import ai.backend.local.api.EventsApi;
+import ai.backend.local.api.FileApi;
+import ai.backend.local.graphql.GraphQLApi;
+import ai.backend.local.graphql.GraphQLService;
 import ai.backend.local.api.MiscApi;
 import ai.backend.local.api.RateLimiter;
 import ai.backend.local.api.Router;
@@ -48,6 +52,7 @@ public final class LocalServer implements AutoCloseable {
   private final Server jetty;
   private final ExecutionEngine engine;
   private final SessionRegistry registry;
+  private final EventsApi events;
   private final Keypair keypair;
   private final URI uri;
   private final int port;
@@ -59,6 +64,7 @@ public final class LocalServer implements AutoCloseable {
       Server jetty,
       ExecutionEngine engine,
       SessionRegistry registry,
+      EventsApi events,
       Keypair keypair,
       URI uri,
       int port,
@@ -67,6 +73,7 @@ public final class LocalServer implements AutoCloseable {
     this.jetty = jetty;
     this.engine = engine;
     this.registry = registry;
+    this.events = events;
     this.keypair = keypair;
     this.uri = uri;
     this.port = port;
@@ -106,6 +113,7 @@ public final class LocalServer implements AutoCloseable {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
+    events.close(); // lets event streams end with server_close before Jetty stops
     try {
       jetty.stop();
     } catch (Exception e) {
@@ -270,8 +278,12 @@ public final class LocalServer implements AutoCloseable {
       KeyRing keys = new KeyRing(List.of(kp), clock);
       Router router = new Router();
       new MiscApi(apiVersion, MANAGER_VERSION).register(router);
-      new SessionApi(registry, clock, restFlushTimeout).register(router);
-      ServerExtensions.register(router, registry, keys, clock);
+      SessionApi sessionApi = new SessionApi(registry, clock, restFlushTimeout);
+      sessionApi.register(router);
+      new FileApi(sessionApi, registry).register(router);
+      new GraphQLApi(new GraphQLService(registry, keys, eng::availableRuntimes)).register(router);
+      EventsApi events = new EventsApi(registry, Duration.ofSeconds(15));
+      events.register(router);
       ApiHandler handler =
           new ApiHandler(router, new HmacVerifier(keys::find, clock), new RateLimiter(clock), maxBodyBytes, keys::used);
 
@@ -302,6 +314,7 @@ public final class LocalServer implements AutoCloseable {
         } catch (Exception x) {
           suppressed.add(x);
         }
+        events.close();
         registry.close();
         eng.close();
         IllegalStateException ex = new IllegalStateException("cannot start the server on " + host + ":" + port + ": " + e.getMessage(), e);
@@ -311,7 +324,7 @@ public final class LocalServer implements AutoCloseable {
       int actual = connector.getLocalPort();
       String h = host.contains(":") ? "[" + host + "]" : host;
       URI uri = URI.create("http://" + h + ":" + actual);
-      return new LocalServer(jetty, eng, registry, kp, uri, actual, root, ownsRoot);
+      return new LocalServer(jetty, eng, registry, events, kp, uri, actual, root, ownsRoot);
     }
   }
 

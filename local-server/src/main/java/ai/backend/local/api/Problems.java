@@ -42,7 +42,7 @@ public final class Problems {
   public static ApiException sessionNotFound(Dialect d) {
     return d == Dialect.V4
         ? new ApiException(404, "kernel-not-found", "No such kernel.", null, null)
-        : new ApiException(404, "session-not-found", "No such session.", null, null);
+        : new ApiException(404, "session-not-found", "No such session.", null, null, "session_read_not-found");
   }
 
   public static ApiException quotaExceeded() {
