@@ -120,6 +120,10 @@ public final class LocalServerManager {
     st.secretKey = previous != null && previous.secretKey != null ? previous.secretKey : randomKey(40, false);
     st.log = logFile().toString();
     Path log = logFile();
+    if (!Files.exists(log)) {
+      Files.createFile(log);
+    }
+    restrict(log, "rw-------"); // the server prints its keypair there
     IOException lastFailure = null;
     for (int attempt = 0; attempt < 3; attempt++) {
       st.port = freePort();

@@ -150,7 +150,8 @@ public final class RunCommand implements Callable<Integer> {
   private int runIn(Cli cli, Kernel kernel, List<Path> resolved, Path base, boolean destroyAfter) {
     Term term = cli.term;
     AtomicBoolean interrupted = new AtomicBoolean();
-    Object previous = installInterruptHandler(term, kernel, interrupted);
+    AtomicBoolean finished = new AtomicBoolean();
+    Object previous = installInterruptHandler(term, kernel, interrupted, finished, destroyAfter);
     RunResult result;
     boolean json = cli.json();
     List<ConsoleItem> collected = new ArrayList<>();
@@ -176,6 +177,7 @@ public final class RunCommand implements Callable<Integer> {
             options);
       }
     } finally {
+      finished.set(true);
       restoreInterruptHandler(previous);
     }
     int rc = exitCodeOf(result);
@@ -306,7 +308,8 @@ public final class RunCommand implements Callable<Integer> {
   }
 
   /** Ctrl-C: interrupt the session's run once; a second Ctrl-C exits at once. */
-  private static Object installInterruptHandler(Term term, Kernel kernel, AtomicBoolean interrupted) {
+  private static Object installInterruptHandler(Term term, Kernel kernel, AtomicBoolean interrupted,
+      AtomicBoolean finished, boolean destroyAfter) {
     try {
       return sun.misc.Signal.handle(new sun.misc.Signal("INT"), sig -> {
         if (!interrupted.compareAndSet(false, true)) {
@@ -321,6 +324,29 @@ public final class RunCommand implements Callable<Integer> {
             kernel.interrupt();
           } catch (RuntimeException e) {
             term.fail("Could not interrupt the session: " + e.getMessage());
+            Runtime.getRuntime().halt(ExitCode.INTERRUPTED.code);
+          }
+          // give the run a moment to report its end; if it does not stop, leave it to the server
+          for (int i = 0; i < 30 && !finished.get(); i++) {
+            try {
+              Thread.sleep(100);
+            } catch (InterruptedException e) {
+              return;
+            }
+          }
+          if (!finished.get()) {
+            if (destroyAfter) {
+              try {
+                kernel.destroy();
+                term.done("Session " + kernel.name() + " terminated.");
+              } catch (RuntimeException ignored) {
+                // exiting anyway
+              }
+            } else {
+              term.warn("The run is still going in session " + kernel.name() + ".");
+            }
+            term.err.flush();
+            term.out.flush();
             Runtime.getRuntime().halt(ExitCode.INTERRUPTED.code);
           }
         }, "interrupt");
