@@ -311,6 +311,25 @@ class CliEndToEndTest {
     }
   }
 
+  @Test
+  void ctrlCInterruptsTheRunAndExitsWith130() throws Exception {
+    Process p = cli.start("backend.ai", "run", "--rm", "-t", "ctrlc-test", "python", "-c",
+        "import time\nfor i in range(600):\n    print(i, flush=True)\n    time.sleep(0.1)");
+    try {
+      BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+      assertEquals("0", out.readLine()); // the program runs
+      assertEquals(0, new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor());
+      assertTrue(p.waitFor(20, TimeUnit.SECONDS), "still running after Ctrl-C");
+      assertEquals(130, p.exitValue());
+      String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertTrue(err.contains("\u2219 Interrupting the run..."), err);
+    } finally {
+      if (p.isAlive()) {
+        p.destroyForcibly();
+      }
+    }
+  }
+
   static void writeSeedFiles(Path dir) throws Exception {
     Files.writeString(dir.resolve("main.c"), MAIN_C);
     Files.writeString(dir.resolve("mylib.c"), MYLIB_C);
