@@ -29,7 +29,6 @@ public final class CompletionCommand implements Callable<Integer> {
       out.println("autoload -U +X bashcompinit && bashcompinit");
     }
     out.print(script);
-    out.println("complete -F _complete_backend.ai lcc 2>/dev/null || true");
     out.flush();
     return 0;
   }
