@@ -27,7 +27,12 @@ public final class RootCommand implements Callable<Integer> {
     RootCommand root = new RootCommand(cli);
     CommandSpec s = CommandSpec.wrapWithoutInspection(root);
     root.spec = s;
-    s.name("backend.ai").mixinStandardHelpOptions(true).versionProvider(new VersionProvider());
+    s.name("backend.ai").versionProvider(new VersionProvider());
+    // -h/-V declared here rather than through mixinStandardHelpOptions, whose mixin is read from annotations
+    s.addOption(OptionSpec.builder("-h", "--help").usageHelp(true).arity("0").type(boolean.class)
+        .description("Show this help message and exit.").build());
+    s.addOption(OptionSpec.builder("-V", "--version").versionHelp(true).arity("0").type(boolean.class)
+        .description("Print version information and exit.").build());
     s.usageMessage()
         .sortOptions(false)
         .autoWidth(true)
