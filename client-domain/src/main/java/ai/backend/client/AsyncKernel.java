@@ -63,7 +63,7 @@ public final class AsyncKernel {
       return CompletableFuture.failedFuture(e);
     }
     return session.core().callAsync(req, SessionWire.createdHandler(d, name)).thenCompose(c -> {
-      if (c.status() != null && !"PENDING".equalsIgnoreCase(c.status())) {
+      if (!Kernel.isScheduling(c.status())) {
         w.close();
         return CompletableFuture.completedFuture(of(session, c));
       }

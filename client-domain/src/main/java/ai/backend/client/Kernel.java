@@ -66,12 +66,21 @@ public final class Kernel {
     // subscribe before creating, so the start event cannot slip by unseen
     try (Events.Waiter w = session.events().waiter(name, Events.eventNamesOf("RUNNING"))) {
       SessionWire.Created c = session.core().call(req, SessionWire.createdHandler(d, name));
-      if (!"PENDING".equalsIgnoreCase(c.status()) && c.status() != null) {
+      // only a running (or failed) session is final; any scheduling status means "wait for the event"
+      if (!isScheduling(c.status())) {
         return of(session, c);
       }
       w.await(o.awaitRunning());
       return new Kernel(session, c.name(), c.id(), c.created(), "RUNNING");
     }
+  }
+
+  private static final java.util.Set<String> SCHEDULING = java.util.Set.of(
+      "PENDING", "SCHEDULED", "PULLING", "PREPARED", "PREPARING", "CREATING");
+
+  /** Whether a create answer's status means the session is still being scheduled or started. */
+  static boolean isScheduling(String status) {
+    return status != null && SCHEDULING.contains(status.toUpperCase(java.util.Locale.ROOT));
   }
 
   static Kernel of(Session session, SessionWire.Created c) {

@@ -196,7 +196,9 @@ public final class SessionApi {
     JsonObject o = new JsonObject();
     o.addProperty("sessionId", s.id().toString());
     o.addProperty("sessionName", s.name());
-    o.addProperty("status", s.status().name());
+    // A new enqueue-only session is PENDING as far as this answer goes, like a manager's scheduler
+    // queue; the background start may already have moved it on, which the events then report.
+    o.addProperty("status", enqueueOnly && r.created() ? "PENDING" : s.status().name());
     if (!r.created()) {
       o.add("service_ports", new JsonArray());
     }
