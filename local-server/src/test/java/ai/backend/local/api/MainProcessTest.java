@@ -1,0 +1,168 @@
+package ai.backend.local.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.backend.local.LocalServer;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code ai.backend.local.Main} as a separate JVM: startup banner, SIGTERM, usage errors, keypair. */
+class MainProcessTest {
+  static final String V9 = "v9.20250722";
+  static final String BANNER = "Backend.AI local server listening on ";
+  private final List<Process> started = new ArrayList<>();
+
+  @AfterEach
+  void killLeftovers() throws InterruptedException {
+    for (Process p : started) {
+      p.descendants().forEach(ProcessHandle::destroyForcibly);
+      p.destroyForcibly();
+      p.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  /** A started server process with its stdout lines queued by a reader thread. */
+  final class Server {
+    final Process process;
+    final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    final List<String> seen = new ArrayList<>();
+
+    Server(String... args) throws Exception {
+      String java = ProcessHandle.current().info().command()
+          .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+      List<String> cmd = new ArrayList<>(List.of(java, "-Xshare:auto", "-cp", System.getProperty("java.class.path"),
+          "ai.backend.local.Main"));
+      cmd.addAll(List.of(args));
+      process = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.PIPE).start();
+      started.add(process);
+      Thread t = new Thread(() -> {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+          String line;
+          while ((line = r.readLine()) != null) {
+            lines.add(line);
+          }
+        } catch (Exception e) {
+          // process gone
+        }
+      }, "main-test-stdout");
+      t.setDaemon(true);
+      t.start();
+    }
+
+    /** The next stdout line starting with {@code prefix}, within 60 s (JVM startup on a busy box). */
+    String awaitLine(String prefix) throws Exception {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (System.nanoTime() < deadline) {
+        String l = lines.poll(200, TimeUnit.MILLISECONDS);
+        if (l != null) {
+          seen.add(l);
+          if (l.startsWith(prefix)) {
+            return l;
+          }
+        } else if (!process.isAlive() && lines.isEmpty()) {
+          break;
+        }
+      }
+      String err = process.isAlive() ? "" : new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+      throw new AssertionError("no line starting with '" + prefix + "'; stdout so far " + seen + "; stderr " + err);
+    }
+
+    URI awaitListening() throws Exception {
+      String l = awaitLine(BANNER);
+      URI uri = URI.create(l.substring(BANNER.length()).trim());
+      assertTrue(uri.toString().startsWith("http://127.0.0.1:"), l);
+      return uri;
+    }
+
+    void stopAndAwait() throws Exception {
+      List<ProcessHandle> kids = process.descendants().toList();
+      process.destroy(); // SIGTERM: the shutdown hook closes the server
+      assertTrue(process.waitFor(10, TimeUnit.SECONDS), "server did not exit within 10 s of SIGTERM");
+      for (ProcessHandle k : kids) {
+        try {
+          k.onExit().get(10, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+          throw new AssertionError("child " + k.pid() + " survived the server", e);
+        }
+      }
+    }
+  }
+
+  @Test
+  void startsServesAndStopsOnSigterm(@TempDir Path state) throws Exception {
+    Server s = new Server("--port", "0", "--access-key", "AKTESTMAIN", "--secret-key", "SKTESTMAIN", "--state-dir", state.toString());
+    URI uri = s.awaitListening();
+    assertEquals("export BACKEND_ENDPOINT=" + uri, s.awaitLine("export BACKEND_ENDPOINT="));
+    assertEquals("export BACKEND_ACCESS_KEY=AKTESTMAIN", s.awaitLine("export BACKEND_ACCESS_KEY="));
+    TestClient c = new TestClient(uri, "AKTESTMAIN", "SKTESTMAIN");
+    TestClient.Resp hello = c.send("GET", "/", null, null, null, false, null, null);
+    assertEquals(200, hello.status());
+    JsonObject v = hello.json();
+    assertEquals(LocalServer.DEFAULT_API_VERSION, v.get("version").getAsString());
+    assertEquals(LocalServer.MANAGER_VERSION, v.get("manager").getAsString());
+    TestClient.Resp auth = c.call("GET", "/auth", V9, null);
+    assertEquals(200, auth.status(), auth.text());
+    // a live session whose process tree must go away with the server
+    assertEquals(201, c.call("POST", "/session", V9, "{\"image\": \"python\", \"name\": \"main-sess\"}").status());
+    assertEquals(200, c.call("POST", "/session/main-sess", V9, "{\"mode\": \"query\", \"runId\": null, \"code\": \"print(1)\"}").status());
+    assertTrue(s.process.descendants().findAny().isPresent(), "the session's interpreter should be a child");
+    s.stopAndAwait();
+  }
+
+  @Test
+  void badOptionExitsWithTwoAndOneStderrLine(@TempDir Path state) throws Exception {
+    Server s = new Server("--bogus", "--state-dir", state.toString());
+    assertTrue(s.process.waitFor(60, TimeUnit.SECONDS));
+    assertEquals(2, s.process.exitValue());
+    String err = new String(s.process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    List<String> errLines = err.lines().toList();
+    assertEquals(1, errLines.size(), err);
+    assertTrue(errLines.get(0).contains("--bogus"), err);
+
+    Server noValue = new Server("--port");
+    assertTrue(noValue.process.waitFor(60, TimeUnit.SECONDS));
+    assertEquals(2, noValue.process.exitValue());
+    assertEquals(1, new String(noValue.process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).lines().count());
+  }
+
+  @Test
+  void generatedKeypairIsPrivateAndReused(@TempDir Path state) throws Exception {
+    Server first = new Server("--port", "0", "--state-dir", state.toString());
+    URI uri = first.awaitListening();
+    String ak = first.awaitLine("export BACKEND_ACCESS_KEY=").substring("export BACKEND_ACCESS_KEY=".length());
+    String sk = first.awaitLine("export BACKEND_SECRET_KEY=").substring("export BACKEND_SECRET_KEY=".length());
+    Path kp = state.resolve("keypair.json");
+    assertTrue(Files.isRegularFile(kp));
+    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(kp)));
+    JsonObject stored = JsonParser.parseString(Files.readString(kp)).getAsJsonObject();
+    assertNotNull(stored);
+    assertTrue(Files.readString(kp).contains(ak));
+    assertEquals(200, new TestClient(uri, ak, sk).call("GET", "/auth", V9, null).status());
+    first.stopAndAwait();
+
+    Server second = new Server("--port", "0", "--state-dir", state.toString());
+    URI uri2 = second.awaitListening();
+    assertEquals("export BACKEND_ACCESS_KEY=" + ak, second.awaitLine("export BACKEND_ACCESS_KEY="));
+    assertEquals("export BACKEND_SECRET_KEY=" + sk, second.awaitLine("export BACKEND_SECRET_KEY="));
+    assertEquals(200, new TestClient(uri2, ak, sk).call("GET", "/auth", V9, null).status());
+    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(kp)));
+    second.stopAndAwait();
+  }
+}
