@@ -32,8 +32,12 @@ public final class LocalServerManager {
   public static final String STATE_DIR_ENV = "BACKEND_LOCAL_STATE_DIR";
   public static final String JAVA_OPTS_ENV = "BACKEND_LOCAL_JAVA_OPTS";
   static final String SERVER_MAIN = "ai.backend.local.Main";
-  private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
-  private static final SecureRandom RANDOM = new SecureRandom();
+  // Both only when a server is started: every other command reads server.json without reflection
+  // and never seeds a SecureRandom (security providers), which keeps them off the start-up path.
+  private static final class Writing {
+    static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
+    static final SecureRandom RANDOM = new SecureRandom();
+  }
 
   /** What {@code server.json} records. */
   public static final class State {
@@ -82,7 +86,7 @@ public final class LocalServerManager {
       return Optional.empty();
     }
     State st = s.get();
-    boolean alive = ProcessHandle.of(st.pid).map(ProcessHandle::isAlive).orElse(false);
+    boolean alive = pidAlive(st.pid);
     return alive && portAnswers(st.host, st.port, 500) ? s : Optional.empty();
   }
 
@@ -139,7 +143,7 @@ public final class LocalServerManager {
       } else {
         cmd.addAll(List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss1m", "-Dfile.encoding=UTF-8"));
       }
-      cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), SERVER_MAIN,
+      cmd.addAll(List.of("-cp", serverClassPath(), SERVER_MAIN,
           "--port", Integer.toString(st.port), "--access-key", st.accessKey, "--secret-key", st.secretKey,
           "--state-dir", dir.toString()));
       ProcessBuilder pb = new ProcessBuilder(cmd)
@@ -207,13 +211,54 @@ public final class LocalServerManager {
         .map(c -> c.contains(SERVER_MAIN)).orElse(true);
   }
 
+  /** {@code server.json} by hand (a JSON tree, no reflective type adapter): read by every command. */
+  static State parseState(String json) {
+    com.google.gson.JsonElement root = com.google.gson.JsonParser.parseString(json);
+    if (!root.isJsonObject()) {
+      return null;
+    }
+    com.google.gson.JsonObject o = root.getAsJsonObject();
+    State st = new State();
+    st.pid = o.has("pid") && !o.get("pid").isJsonNull() ? o.get("pid").getAsLong() : 0;
+    st.port = o.has("port") && !o.get("port").isJsonNull() ? o.get("port").getAsInt() : 0;
+    String host = string(o, "host");
+    if (host != null) {
+      st.host = host;
+    }
+    st.endpoint = string(o, "endpoint");
+    st.accessKey = string(o, "accessKey");
+    st.secretKey = string(o, "secretKey");
+    st.startedAt = string(o, "startedAt");
+    st.log = string(o, "log");
+    return st;
+  }
+
+  private static String string(com.google.gson.JsonObject o, String key) {
+    com.google.gson.JsonElement e = o.get(key);
+    return e == null || e.isJsonNull() ? null : e.getAsString();
+  }
+
+  /**
+   * Whether process {@code pid} exists: {@code /proc/PID} where there is a {@code /proc} (one stat,
+   * where {@link ProcessHandle} would first start its reaper thread pool), else {@link ProcessHandle}.
+   */
+  static boolean pidAlive(long pid) {
+    if (pid <= 0) {
+      return false;
+    }
+    if (Files.isDirectory(Path.of("/proc/self"))) {
+      return Files.isDirectory(Path.of("/proc/" + pid));
+    }
+    return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+  }
+
   public Optional<State> readState() {
     Path f = stateFile();
     if (!Files.isRegularFile(f)) {
       return Optional.empty();
     }
     try {
-      return Optional.ofNullable(GSON.fromJson(Files.readString(f, StandardCharsets.UTF_8), State.class));
+      return Optional.ofNullable(parseState(Files.readString(f, StandardCharsets.UTF_8)));
     } catch (IOException | RuntimeException e) {
       return Optional.empty();
     }
@@ -224,7 +269,7 @@ public final class LocalServerManager {
     Files.deleteIfExists(tmp);
     Files.createFile(tmp);
     restrict(tmp, "rw-------");
-    Files.writeString(tmp, GSON.toJson(st) + "\n", StandardCharsets.UTF_8);
+    Files.writeString(tmp, Writing.GSON.toJson(st) + "\n", StandardCharsets.UTF_8);
     Files.move(tmp, stateFile(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 
@@ -271,6 +316,34 @@ public final class LocalServerManager {
     }
   }
 
+  /** File name of the server's jar, next to {@code backend.ai-cli.jar} (which leaves the server out). */
+  public static final String SERVER_JAR = "backend.ai-local-server.jar";
+
+  /**
+   * The class path of the local server process: this process's own class path when the server's
+   * classes are on it (tests, IDE runs), else {@value #SERVER_JAR} next to the CLI jar. The CLI jar
+   * leaves the server (Jetty, GraphQL) out so that every command opens a small jar.
+   */
+  public static String serverClassPath() {
+    if (LocalServerManager.class.getClassLoader().getResource(SERVER_MAIN.replace('.', '/') + ".class") != null) {
+      return System.getProperty("java.class.path");
+    }
+    try {
+      Path self = Path.of(LocalServerManager.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      Path jar = self.resolveSibling(SERVER_JAR);
+      if (Files.isRegularFile(jar)) {
+        return jar.toString();
+      }
+      throw new CliException(ExitCode.CONFIG, "the local server is not installed: " + jar + " is missing"
+          + " (rebuild with BACKEND_CLI_REBUILD=1)");
+    } catch (java.net.URISyntaxException | RuntimeException e) {
+      if (e instanceof CliException c) {
+        throw c;
+      }
+      throw new CliException(ExitCode.CONFIG, "cannot locate " + SERVER_JAR + ": " + e.getMessage());
+    }
+  }
+
   private static String javaBinary() {
     return ProcessHandle.current().info().command()
         .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -281,7 +354,7 @@ public final class LocalServerManager {
         : "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
     StringBuilder sb = new StringBuilder(len);
     for (int i = 0; i < len; i++) {
-      sb.append(alphabet.charAt(RANDOM.nextInt(alphabet.length())));
+      sb.append(alphabet.charAt(Writing.RANDOM.nextInt(alphabet.length())));
     }
     return sb.toString();
   }

@@ -151,7 +151,7 @@ public final class LocalCommand implements Callable<Integer> {
         args.addAll(java.util.List.of("--state-dir", stateDir));
       }
       args.addAll(extra);
-      ai.backend.local.Main.main(args.toArray(String[]::new));
+      runServerMain(args.toArray(String[]::new));
       // the server's main may return once it listens: keep this process alive while it serves
       Thread self = Thread.currentThread();
       for (Thread t : Thread.getAllStackTraces().keySet()) {
@@ -160,6 +160,33 @@ public final class LocalCommand implements Callable<Integer> {
         }
       }
       return 0;
+    }
+
+    /**
+     * {@code ai.backend.local.Main.main(args)} in this process: from the class path when it is there,
+     * else from the server jar next to the CLI jar (the CLI jar leaves the server out).
+     */
+    private static void runServerMain(String[] args) throws Exception {
+      ClassLoader own = Serve.class.getClassLoader();
+      ClassLoader loader = own;
+      if (own.getResource("ai/backend/local/Main.class") == null) {
+        java.net.URL[] urls = java.util.Arrays.stream(LocalServerManager.serverClassPath().split(java.io.File.pathSeparator))
+            .map(p -> {
+              try {
+                return java.nio.file.Path.of(p).toUri().toURL();
+              } catch (java.net.MalformedURLException e) {
+                throw new IllegalStateException(e);
+              }
+            }).toArray(java.net.URL[]::new);
+        loader = new java.net.URLClassLoader(urls, own);
+        Thread.currentThread().setContextClassLoader(loader);
+      }
+      try {
+        Class.forName("ai.backend.local.Main", true, loader).getMethod("main", String[].class)
+            .invoke(null, (Object) args);
+      } catch (java.lang.reflect.InvocationTargetException e) {
+        throw e.getCause() instanceof Exception ex ? ex : e;
+      }
     }
   }
 }
