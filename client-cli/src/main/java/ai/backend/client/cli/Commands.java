@@ -27,7 +27,7 @@ final class Commands {
 
   static final List<Entry> ALL = List.of(
       new Entry("run", List.of(), "Run code or files in a compute session (created or reused).", RunCommand::new),
-      new Entry("ps", List.of(), "List compute sessions.", PsCommand::new),
+      new Entry("ps", List.of(), "List compute sessions.", PsCommand::spec),
       new Entry("terminate", List.of("rm", "kill"), "Terminate compute sessions.", TerminateCommand::new),
       new Entry("info", List.of(), "Show information about a compute session.", InfoCommand::new),
       new Entry("logs", List.of(), "Show the container logs of a compute session.", LogsCommand::new),

@@ -54,7 +54,9 @@ public final class Main {
     for (Commands.Entry e : Commands.ALL) {
       boolean real = invoked == null || e.name().equals(invoked) || e.aliases().contains(invoked);
       if (real) {
-        cl.addSubcommand(e.name(), new CommandLine(e.factory().get()), e.aliases().toArray(String[]::new));
+        Object command = e.factory().get(); // a command object, or a model built in code
+        CommandLine sub = command instanceof CommandSpec spec ? new CommandLine(spec) : new CommandLine(command);
+        cl.addSubcommand(e.name(), sub, e.aliases().toArray(String[]::new));
       } else {
         CommandSpec stub = CommandSpec.create().name(e.name()).aliases(e.aliases().toArray(String[]::new));
         stub.usageMessage().description(e.summary());

@@ -12,41 +12,77 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
-/** {@code ps}: list compute sessions (GraphQL, spec §7). */
-@Command(name = "ps", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"List compute sessions (by default the active ones: pending, starting, running, terminating, error).",
-        "With --output json: {\"count\", \"total_count\", \"items\": [...]}."})
+/**
+ * {@code ps}: list compute sessions (GraphQL, spec §7). Its model is built in code, like the root's:
+ * reading the annotations of a command costs picocli tens of milliseconds, which {@code ps}, the most
+ * frequent command after {@code run}, should not pay.
+ */
 public final class PsCommand implements Callable<Integer> {
   static final List<String> RUNNING = List.of("CREATING", "RUNNING", "RUNNING_DEGRADED");
   static final List<String> DEAD = List.of("CANCELLED", "TERMINATED");
 
-  @Option(names = {"-s", "--status"}, split = ",", paramLabel = "STATUS",
-      description = "Only sessions with these statuses (comma-separated or repeated), e.g. RUNNING,TERMINATED; ALL for every status.")
+  private CommandSpec spec;
   List<String> statuses = new ArrayList<>();
-
-  @Option(names = {"-a", "--all"}, description = "Every status, including terminated and cancelled sessions.")
   boolean all;
-
-  @Option(names = "--running", description = "Only creating and running sessions.")
   boolean running;
-
-  @Option(names = "--dead", description = "Only terminated and cancelled sessions.")
   boolean dead;
-
-  @Option(names = "--name-only", description = "Print only the session names, one per line.")
   boolean nameOnly;
-
-  @Option(names = "--limit", paramLabel = "N", defaultValue = "0", description = "Show at most N sessions (default: all).")
   int limit;
-
-  @Option(names = "--offset", paramLabel = "N", defaultValue = "0", description = "Skip the first N sessions.")
   int offset;
+
+  private PsCommand() {}
+
+  /** The command's model; the parsed values are read from it when the command runs. */
+  public static CommandSpec spec() {
+    PsCommand ps = new PsCommand();
+    CommandSpec s = CommandSpec.wrapWithoutInspection(ps);
+    ps.spec = s;
+    s.name("ps");
+    s.usageMessage().sortOptions(false).description(
+        "List compute sessions (by default the active ones: pending, starting, running, terminating, error).",
+        "With --output json: {\"count\", \"total_count\", \"items\": [...]}.");
+    s.addOption(OptionSpec.builder("-s", "--status").type(List.class).auxiliaryTypes(String.class).splitRegex(",")
+        .paramLabel("STATUS").arity("1")
+        .description("Only sessions with these statuses (comma-separated or repeated), e.g. RUNNING,TERMINATED; "
+            + "ALL for every status.")
+        .build());
+    s.addOption(flag("-a", "--all", "Every status, including terminated and cancelled sessions."));
+    s.addOption(flag("--running", null, "Only creating and running sessions."));
+    s.addOption(flag("--dead", null, "Only terminated and cancelled sessions."));
+    s.addOption(flag("--name-only", null, "Print only the session names, one per line."));
+    s.addOption(OptionSpec.builder("--limit").type(int.class).paramLabel("N").defaultValue("0")
+        .description("Show at most N sessions (default: all).").build());
+    s.addOption(OptionSpec.builder("--offset").type(int.class).paramLabel("N").defaultValue("0")
+        .description("Skip the first N sessions.").build());
+    s.addOption(OptionSpec.builder("-h", "--help").usageHelp(true).arity("0").type(boolean.class)
+        .description("Show this help message and exit.").build());
+    s.addOption(OptionSpec.builder("-V", "--version").versionHelp(true).arity("0").type(boolean.class)
+        .description("Print version information and exit.").build());
+    return s;
+  }
+
+  private static OptionSpec flag(String name, String longName, String description) {
+    OptionSpec.Builder b = longName == null ? OptionSpec.builder(name) : OptionSpec.builder(name, longName);
+    return b.type(boolean.class).arity("0").description(description).build();
+  }
+
+  private void readOptions() {
+    List<String> st = spec.findOption("--status").getValue();
+    statuses = st == null ? new ArrayList<>() : st;
+    all = Boolean.TRUE.equals(spec.findOption("--all").getValue());
+    running = Boolean.TRUE.equals(spec.findOption("--running").getValue());
+    dead = Boolean.TRUE.equals(spec.findOption("--dead").getValue());
+    nameOnly = Boolean.TRUE.equals(spec.findOption("--name-only").getValue());
+    limit = spec.findOption("--limit").<Integer>getValue();
+    offset = spec.findOption("--offset").<Integer>getValue();
+  }
 
   @Override
   public Integer call() {
+    readOptions();
     Cli cli = Main.cli();
     List<String> wanted = new ArrayList<>();
     for (String s : statuses) {
