@@ -1,5 +1,6 @@
 package ai.backend.client.transport.apache;
 
+import ai.backend.client.port.tls.TrustAll;
 import ai.backend.client.port.HttpRequest;
 import ai.backend.client.port.HttpResponse;
 import ai.backend.client.port.HttpTransport;

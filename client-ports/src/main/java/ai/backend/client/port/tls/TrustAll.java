@@ -1,4 +1,4 @@
-package ai.backend.client.transport.jdk;
+package ai.backend.client.port.tls;
 
 import java.net.Socket;
 import java.security.GeneralSecurityException;
@@ -9,12 +9,17 @@ import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
- * Insecure TLS for development clusters. Being an {@link X509ExtendedTrustManager}, JSSE does not wrap
- * it with its own endpoint identification, so this skips the host name check too, without touching
- * the global {@code jdk.internal.httpclient.disableHostnameVerification} property.
+ * Insecure TLS for development clusters ({@code TransportConfig.insecureTls}), shared by the adapters:
+ * accepts any certificate. Being an {@link X509ExtendedTrustManager}, JSSE does not wrap it with its own
+ * endpoint identification, so the JDK clients (HTTP and WebSocket) skip the host name check too, without
+ * touching the global {@code jdk.internal.httpclient.disableHostnameVerification} property. Apache
+ * HttpClient checks host names itself and needs its {@code NoopHostnameVerifier} as well.
  */
-final class TrustAll extends X509ExtendedTrustManager {
-  static SSLContext context() {
+public final class TrustAll extends X509ExtendedTrustManager {
+  private TrustAll() {}
+
+  /** A fresh TLS context trusting every certificate. Development only. */
+  public static SSLContext context() {
     try {
       SSLContext ctx = SSLContext.getInstance("TLS");
       ctx.init(null, new TrustManager[] {new TrustAll()}, null);
