@@ -9,6 +9,7 @@ import ai.backend.local.api.MiscApi;
 import ai.backend.local.api.RateLimiter;
 import ai.backend.local.api.Router;
 import ai.backend.local.api.SessionApi;
+import ai.backend.local.api.StreamApi;
 import ai.backend.local.engine.ExecutionEngine;
 import ai.backend.local.engine.Kernel;
 import ai.backend.local.engine.KernelLimits;
@@ -17,6 +18,7 @@ import ai.backend.local.security.HmacVerifier;
 import ai.backend.local.security.KeyRing;
 import ai.backend.local.security.Keypair;
 import ai.backend.local.sessions.SessionRegistry;
+import ai.backend.local.stream.StreamHub;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -35,6 +37,7 @@ import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.websocket.server.ServerWebSocketContainer;
 
 /**
  * A single-node server speaking the Backend.AI manager API (v4 {@code /kernel} and current
@@ -46,6 +49,9 @@ public final class LocalServer implements AutoCloseable {
   /** Version reported as {@code manager} by {@code GET /}. */
   public static final String MANAGER_VERSION = "25.15.0-local";
 
+  /** Largest WebSocket message accepted (the manager's default {@code max_wsmsg_size}). */
+  static final int MAX_WS_MESSAGE = 16 << 20;
+
   /** Default API version announced by {@code GET /}. */
   public static final String DEFAULT_API_VERSION = "v9.20250722";
 
@@ -53,6 +59,7 @@ public final class LocalServer implements AutoCloseable {
   private final ExecutionEngine engine;
   private final SessionRegistry registry;
   private final EventsApi events;
+  private final StreamHub streams;
   private final Keypair keypair;
   private final URI uri;
   private final int port;
@@ -65,6 +72,7 @@ public final class LocalServer implements AutoCloseable {
       ExecutionEngine engine,
       SessionRegistry registry,
       EventsApi events,
+      StreamHub streams,
       Keypair keypair,
       URI uri,
       int port,
@@ -74,6 +82,7 @@ public final class LocalServer implements AutoCloseable {
     this.engine = engine;
     this.registry = registry;
     this.events = events;
+    this.streams = streams;
     this.keypair = keypair;
     this.uri = uri;
     this.port = port;
@@ -113,6 +122,7 @@ public final class LocalServer implements AutoCloseable {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
+    streams.close(); // execute sockets get server-restarting; terminals and app services are killed
     events.close(); // lets event streams end with server_close before Jetty stops
     try {
       jetty.stop();
@@ -155,6 +165,7 @@ public final class LocalServer implements AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private int rateLimit = 30_000;
     private long maxBodyBytes = 32L << 20;
+    private boolean binaryStreamFrames;
     private ExecutionEngine engine;
 
     private Builder() {}
@@ -245,6 +256,15 @@ public final class LocalServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Sends the JSON messages of terminal and streaming-execute WebSockets as binary frames, like
+     * managers since 25.6; default false: text frames, as before 25.6. Clients must accept both.
+     */
+    public Builder binaryStreamFrames(boolean binary) {
+      this.binaryStreamFrames = binary;
+      return this;
+    }
+
     /** Uses {@code engine} instead of {@link ProcessExecutionEngine#create()}; the server closes it. */
     public Builder engine(ExecutionEngine engine) {
       this.engine = engine;
@@ -284,13 +304,21 @@ public final class LocalServer implements AutoCloseable {
       new GraphQLApi(new GraphQLService(registry, keys, eng::availableRuntimes)).register(router);
       EventsApi events = new EventsApi(registry, Duration.ofSeconds(15));
       events.register(router);
-      ApiHandler handler =
-          new ApiHandler(router, new HmacVerifier(keys::find, clock), new RateLimiter(clock), maxBodyBytes, keys::used);
 
       QueuedThreadPool pool = new QueuedThreadPool(200, 8);
       pool.setName("bai-local");
       pool.setDaemon(true);
       Server jetty = new Server(pool);
+      ServerWebSocketContainer ws = ServerWebSocketContainer.ensure(jetty);
+      // Sessions end sockets; a terminal may sit quiet for long (the Python SDK pings every 30 s).
+      ws.setIdleTimeout(Duration.ofHours(1));
+      ws.setMaxTextMessageSize(MAX_WS_MESSAGE);
+      ws.setMaxBinaryMessageSize(MAX_WS_MESSAGE);
+      jetty.addBean(ws);
+      StreamHub streams = new StreamHub(registry, binaryStreamFrames, System.getenv("PATH"));
+      new StreamApi(registry, streams, ws).register(router);
+      ApiHandler handler =
+          new ApiHandler(router, new HmacVerifier(keys::find, clock), new RateLimiter(clock), maxBodyBytes, keys::used);
       HttpConfiguration http = new HttpConfiguration();
       http.setSendServerVersion(false);
       http.setSendXPoweredBy(false);
@@ -314,6 +342,7 @@ public final class LocalServer implements AutoCloseable {
         } catch (Exception x) {
           suppressed.add(x);
         }
+        streams.close();
         events.close();
         registry.close();
         eng.close();
@@ -324,7 +353,7 @@ public final class LocalServer implements AutoCloseable {
       int actual = connector.getLocalPort();
       String h = host.contains(":") ? "[" + host + "]" : host;
       URI uri = URI.create("http://" + h + ":" + actual);
-      return new LocalServer(jetty, eng, registry, events, kp, uri, actual, root, ownsRoot);
+      return new LocalServer(jetty, eng, registry, events, streams, kp, uri, actual, root, ownsRoot);
     }
   }
 

@@ -37,6 +37,8 @@ public final class Main {
           "  --idle-timeout SECONDS destroy sessions idle this long (default 1800; 0 = never)",
           "  --max-sessions N       live sessions per access key (default 30)",
           "  --run-timeout SECONDS  wall time of one run before exec-timeout (default 600)",
+          "  --binary-stream-frames send terminal/streaming-execute JSON as binary WebSocket frames",
+          "                         (managers since 25.6; default: text frames as before 25.6)",
           "  --help                 show this help");
 
   private Main() {}
@@ -52,6 +54,7 @@ public final class Main {
       long idleTimeoutSeconds,
       int maxSessions,
       long runTimeoutSeconds,
+      boolean binaryStreamFrames,
       boolean help) {}
 
   /** Thrown for a bad command line; the message is printed as one line. */
@@ -107,6 +110,7 @@ public final class Main {
               .idleTimeout(Duration.ofSeconds(o.idleTimeoutSeconds()))
               .maxSessionsPerKey(o.maxSessions())
               .limits(new KernelLimits(Duration.ofSeconds(o.runTimeoutSeconds()), d.memoryBytes(), d.maxOutputBytes()))
+              .binaryStreamFrames(o.binaryStreamFrames())
               .start();
     } catch (RuntimeException e) {
       err.println("local-server: " + e.getMessage());
@@ -161,6 +165,7 @@ public final class Main {
     long idle = 1800;
     int maxSessions = 30;
     long runTimeout = 600;
+    boolean binaryFrames = false;
     boolean help = false;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
@@ -173,6 +178,10 @@ public final class Main {
       }
       if (name.equals("--help") || name.equals("-h")) {
         help = true;
+        continue;
+      }
+      if (name.equals("--binary-stream-frames") && inline == null) {
+        binaryFrames = true;
         continue;
       }
       String v;
@@ -206,7 +215,8 @@ public final class Main {
     if ((ak == null) != (sk == null)) {
       throw new UsageException("--access-key and --secret-key go together");
     }
-    return new Options(host, port, ak, sk, stateDir, apiVersion, idle, maxSessions, runTimeout, help);
+    return new Options(
+        host, port, ak, sk, stateDir, apiVersion, idle, maxSessions, runTimeout, binaryFrames, help);
   }
 
   private static boolean isOption(String name) {

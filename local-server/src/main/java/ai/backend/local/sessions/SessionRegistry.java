@@ -279,6 +279,26 @@ public final class SessionRegistry implements AutoCloseable {
     }
   }
 
+  /** An in-flight use of a session that outlives one call; closing it is idempotent. */
+  public interface Hold extends AutoCloseable {
+    @Override
+    void close();
+  }
+
+  /**
+   * Marks the session in use until the handle is closed (an open terminal or app connection, like a
+   * manager's "active app connections"): the idle sweeper skips it meanwhile.
+   */
+  public Hold hold(Session s) {
+    s.begin(clock.millis());
+    java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+    return () -> {
+      if (done.compareAndSet(false, true)) {
+        s.end(clock.millis());
+      }
+    };
+  }
+
   /** Counts an execute call towards the session's and the key's query counters. */
   public void countQuery(Session s) {
     s.countQuery();

@@ -15,6 +15,8 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -58,18 +60,31 @@ public final class TestClient {
 
   public Resp send(String method, String target, String version, byte[] body, String contentType,
       boolean sign, String secret, String dateOverride) throws Exception {
-    String date = dateOverride != null ? dateOverride
-        : DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC));
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + target)).timeout(Duration.ofSeconds(60));
     b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
     if (contentType != null) {
       b.header("Content-Type", contentType);
     }
+    headers(method, target, version, contentType, sign ? secret : null, dateOverride).forEach(b::header);
+    HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+    return new Resp(r.statusCode(), r.headers(), r.body());
+  }
+
+  /**
+   * The version, date and (when {@code secret} is not null) {@code Authorization} headers of a
+   * request; a request without {@code Content-Type} (e.g. a WebSocket upgrade) is signed as
+   * {@code application/octet-stream}.
+   */
+  public Map<String, String> headers(String method, String target, String version, String contentType,
+      String secret, String dateOverride) throws Exception {
+    String date = dateOverride != null ? dateOverride
+        : DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC));
+    Map<String, String> h = new LinkedHashMap<>();
     if (version != null) {
-      b.header("X-BackendAI-Version", version);
+      h.put("X-BackendAI-Version", version);
     }
-    b.header("X-BackendAI-Date", date);
-    if (sign) {
+    h.put("X-BackendAI-Date", date);
+    if (secret != null) {
       String host = base.getHost() + ":" + base.getPort();
       String ct = contentType == null ? "application/octet-stream" : contentType.split(";")[0].trim().toLowerCase();
       String sts = String.join("\n", method, target, date, "host:" + host, "content-type:" + ct,
@@ -78,10 +93,9 @@ public final class TestClient {
       byte[] k1 = hmac(secret.getBytes(StandardCharsets.UTF_8), keyDate);
       byte[] k = hmac(k1, host);
       String sig = HexFormat.of().formatHex(hmac(k, sts));
-      b.header("Authorization", "BackendAI signMethod=HMAC-SHA256, credential=" + accessKey + ":" + sig);
+      h.put("Authorization", "BackendAI signMethod=HMAC-SHA256, credential=" + accessKey + ":" + sig);
     }
-    HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
-    return new Resp(r.statusCode(), r.headers(), r.body());
+    return h;
   }
 
   static byte[] hmac(byte[] key, String msg) throws Exception {

@@ -1,0 +1,41 @@
+package ai.backend.local.engine;
+
+import java.util.Optional;
+
+/**
+ * This machine's tools as the engine sees them (real python interpreter behind a pyenv shim, the
+ * kernels' {@code PATH}), for server parts that start processes outside kernels: terminals and app
+ * services. Looks the tools up once, at construction.
+ */
+public final class HostTools {
+  private final Toolchain tools;
+
+  private HostTools(String searchPath) {
+    tools = new Toolchain(searchPath);
+  }
+
+  /** Tools found on {@code searchPath} (a {@code PATH}-style list). */
+  public static HostTools find(String searchPath) {
+    return new HostTools(searchPath);
+  }
+
+  /** The real {@code python3} interpreter, if installed. */
+  public Optional<String> python() {
+    return Optional.ofNullable(tools.python);
+  }
+
+  /** {@code bash}, if installed. */
+  public Optional<String> bash() {
+    return Optional.ofNullable(tools.bash);
+  }
+
+  /** A POSIX shell ({@code /bin/sh} when present). */
+  public Optional<String> sh() {
+    return Optional.ofNullable(tools.sh);
+  }
+
+  /** {@code PATH} the kernels run with: the real python's directory first. */
+  public String kernelPath() {
+    return tools.kernelPath();
+  }
+}
