@@ -8,7 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.backend.local.LocalServer;
 import ai.backend.local.api.TestClient;
 import ai.backend.local.engine.ProcessTrees;
+import ai.backend.local.sessions.Session;
+import ai.backend.local.sessions.SessionStatus;
 import com.google.gson.JsonObject;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.concurrent.atomic.AtomicLong;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.regex.MatchResult;
@@ -226,6 +234,56 @@ class PtyStreamTest {
         assertTrue(t.awaitError().startsWith("Malformed message")); // binary frames checked inside
       }
       assertGone(shell); // the client closed the socket
+    }
+  }
+
+  /** A clock the test moves by hand. */
+  static final class ManualClock extends Clock {
+    final AtomicLong millis = new AtomicLong(System.currentTimeMillis());
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return Instant.ofEpochMilli(millis.get());
+    }
+  }
+
+  @Test
+  void openTerminalKeepsTheSessionFromIdlingOutAndPingTouchesIt() throws Exception {
+    ManualClock clock = new ManualClock();
+    try (LocalServer s = LocalServer.builder().port(0).clock(clock).idleTimeout(Duration.ofMinutes(10)).start()) {
+      TestClient c = new TestClient(s.uri(), s.accessKey(), s.secretKey());
+      create(c, "pty-idle");
+      Session sess = s.sessions().find(s.accessKey(), "pty-idle").orElseThrow();
+      Term t = Term.open(s, c, "pty-idle", false);
+      long shell = t.shellPid();
+      clock.millis.addAndGet(Duration.ofMinutes(1).toMillis());
+      t.control("ping");
+      t.type("echo synced-$((1+1))\r"); // handled after the ping
+      t.await("synced-2");
+      assertEquals(clock.millis.get(), sess.lastActivityMillis());
+      clock.millis.addAndGet(Duration.ofMinutes(11).toMillis());
+      assertEquals(0, s.sessions().sweepIdle(), "idled out with an open terminal");
+      t.close();
+      assertGone(shell);
+      // once the socket is released the session idles out (closing it counted as activity)
+      long deadline = System.nanoTime() + WsTestClient.WAIT.toNanos();
+      int swept = 0;
+      while (swept == 0 && System.nanoTime() < deadline) {
+        clock.millis.addAndGet(Duration.ofMinutes(11).toMillis());
+        swept = s.sessions().sweepIdle();
+      }
+      assertEquals(1, swept);
+      assertEquals(SessionStatus.TERMINATED, sess.status());
     }
   }
 
