@@ -116,6 +116,11 @@ public final class LocalServer implements AutoCloseable {
     return registry;
   }
 
+  /** Open stream sockets and app services (for tests and diagnostics). */
+  public StreamHub streams() {
+    return streams;
+  }
+
   /** Stops Jetty, kills every kernel process tree, deletes work directories. Idempotent. */
   @Override
   public void close() {

@@ -180,7 +180,10 @@ public final class Main {
         help = true;
         continue;
       }
-      if (name.equals("--binary-stream-frames") && inline == null) {
+      if (name.equals("--binary-stream-frames")) {
+        if (inline != null) {
+          throw new UsageException("--binary-stream-frames takes no value");
+        }
         binaryFrames = true;
         continue;
       }

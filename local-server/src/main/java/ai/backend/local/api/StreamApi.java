@@ -2,9 +2,14 @@ package ai.backend.local.api;
 
 import ai.backend.local.sessions.Session;
 import ai.backend.local.sessions.SessionRegistry;
+import ai.backend.local.stream.AppServices;
 import ai.backend.local.stream.ExecuteEndpoint;
 import ai.backend.local.stream.PtyEndpoint;
 import ai.backend.local.stream.StreamHub;
+import ai.backend.local.stream.TcpProxyEndpoint;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
@@ -38,7 +43,9 @@ public final class StreamApi {
       String p = "/stream/" + d.prefix() + "/{id}";
       r.add("GET", p + "/pty", d, this::pty);
       r.add("GET", p + "/execute", d, this::execute);
+      r.add("GET", p + "/tcpproxy", d, this::tcpproxy);
     }
+    r.add("GET", "/stream/session/{id}/apps", Dialect.CURRENT, this::apps);
   }
 
   HttpReply pty(ApiCall call) throws ApiException {
@@ -56,6 +63,51 @@ public final class StreamApi {
     Session s = runningSession(call);
     requireUpgrade(call);
     return upgrade(s, x -> new ExecuteEndpoint(hub, x));
+  }
+
+  HttpReply tcpproxy(ApiCall call) throws ApiException {
+    Session s = runningSession(call);
+    String name = call.str("app", "service");
+    if (name == null || name.isEmpty()) {
+      throw Problems.invalidParams("app is missing or empty!");
+    }
+    AppServices.App app =
+        hub.app(name)
+            .orElseThrow(
+                () -> new ApiException(
+                    404, "app-not-found", "No such app service provider.", s.name() + ":" + name, null));
+    String port = call.str("port");
+    if (port != null && !port.isEmpty() && !port.equals(Integer.toString(app.port()))) {
+      throw Problems.invalidParams("Service " + name + " does not open the port number " + port + ".");
+    }
+    requireUpgrade(call);
+    int local;
+    try {
+      local = hub.services(s).ensure(app);
+    } catch (IllegalStateException e) {
+      throw Problems.sessionNotFound(call.dialect());
+    } catch (IOException e) {
+      throw Problems.internal("Failed to launch the app service: " + e.getMessage());
+    }
+    return upgrade(s, x -> new TcpProxyEndpoint(hub, x, local));
+  }
+
+  /** {@code [{"name", "protocol", "ports"}]}: the services {@code tcpproxy} can reach. */
+  HttpReply apps(ApiCall call) throws ApiException {
+    Session s =
+        registry.find(call.accessKey(), call.path("id")).orElseThrow(() -> Problems.sessionNotFound(call.dialect()));
+    registry.touch(s);
+    JsonArray out = new JsonArray();
+    for (AppServices.App a : hub.apps()) {
+      JsonObject o = new JsonObject();
+      o.addProperty("name", a.name());
+      o.addProperty("protocol", a.protocol());
+      JsonArray ports = new JsonArray();
+      ports.add(a.port());
+      o.add("ports", ports);
+      out.add(o);
+    }
+    return HttpReply.json(200, out);
   }
 
   /** The caller's session named by {@code {id}} (name or UUID), waited for until it runs. */

@@ -26,6 +26,7 @@ public final class StreamHub implements AutoCloseable {
   private final boolean binaryFrames;
   private final String searchPath;
   private final Map<UUID, Set<StreamHandle>> open = new HashMap<>();
+  private final Map<UUID, AppServices> services = new HashMap<>();
   private final AutoCloseable subscription;
   private HostTools tools;
   private Path scratch;
@@ -84,6 +85,31 @@ public final class StreamHub implements AutoCloseable {
     return tools().python().isPresent() && (tools().bash().isPresent() || tools().sh().isPresent());
   }
 
+  /** The app services every session offers here ({@code GET …/apps}). */
+  public List<AppServices.App> apps() {
+    return AppServices.catalogue(tools());
+  }
+
+  /** The app service named {@code name}, if offered. */
+  public java.util.Optional<AppServices.App> app(String name) {
+    return apps().stream().filter(a -> a.name().equals(name)).findFirst();
+  }
+
+  /**
+   * The app services of {@code s}, created (empty) on first use.
+   *
+   * @throws IllegalStateException the session ended or the server is stopping
+   */
+  public AppServices services(Session s) {
+    HostTools t = tools();
+    synchronized (this) {
+      if (closed || !s.status().isLive()) {
+        throw new IllegalStateException("session terminated");
+      }
+      return services.computeIfAbsent(s.id(), id -> new AppServices(t, s.workDir(), s.spec().environ()));
+    }
+  }
+
   /**
    * Adds an open socket of {@code s}. False when the session already ended or the server is
    * stopping: the caller then ends the socket itself.
@@ -120,13 +146,18 @@ public final class StreamHub implements AutoCloseable {
     }
     UUID id = UUID.fromString(e.sessionId());
     List<StreamHandle> handles;
+    AppServices apps;
     synchronized (this) {
       Set<StreamHandle> set = open.remove(id);
       handles = set == null ? List.of() : new ArrayList<>(set);
+      apps = services.remove(id);
     }
     // Synchronous on purpose: the registry deletes the work directory right after this event, and
     // a destroy call should return with the session's terminals and services gone.
     end(handles, StreamHandle.Reason.SESSION_ENDED);
+    if (apps != null) {
+      apps.close();
+    }
   }
 
   private static void end(List<StreamHandle> handles, StreamHandle.Reason reason) {
@@ -143,6 +174,7 @@ public final class StreamHub implements AutoCloseable {
   @Override
   public void close() {
     List<StreamHandle> handles = new ArrayList<>();
+    List<AppServices> apps;
     Path dir;
     synchronized (this) {
       if (closed) {
@@ -151,6 +183,8 @@ public final class StreamHub implements AutoCloseable {
       closed = true;
       open.values().forEach(handles::addAll);
       open.clear();
+      apps = new ArrayList<>(services.values());
+      services.clear();
       dir = scratch;
     }
     try {
@@ -159,6 +193,7 @@ public final class StreamHub implements AutoCloseable {
       // unsubscribing cannot fail meaningfully
     }
     end(handles, StreamHandle.Reason.SERVER_STOPPING);
+    apps.forEach(AppServices::close);
     if (dir != null) {
       try {
         Files.deleteIfExists(dir.resolve("pty_helper.py"));
