@@ -263,10 +263,10 @@ public final class ExecuteEndpoint extends StreamEndpoint {
   }
 
   @Override
-  public void onWebSocketClose(int statusCode, String reason) {
+  public void onWebSocketClose(int statusCode, String reason, Callback callback) {
     clientGone = true;
     inputs.add(WAKE);
-    super.onWebSocketClose(statusCode, reason);
+    super.onWebSocketClose(statusCode, reason, callback);
   }
 
   @Override

@@ -44,22 +44,22 @@ public final class PtyEndpoint extends StreamEndpoint {
   }
 
   /** Starts a shell; on failure reports it and closes the socket. Caller holds {@link #lock}. */
-  private boolean startShell() {
+  private void startShell() {
     HostTools tools = hub.tools();
     String python = tools.python().orElse(null);
     String shell = tools.bash().orElse(tools.sh().orElse(null));
     if (python == null || shell == null) {
       fail("Terminals need python3 and a shell on this machine.");
-      return false;
+      return;
     }
+    // the kernels' environment (HOME is the session's /home/work), then the session's own variables
     Map<String, String> env = new HashMap<>();
     env.put("PATH", tools.kernelPath());
-    env.put("TERM", "xterm-256color");
     env.put("LANG", "C.UTF-8");
     env.put("USER", "work");
     env.put("HOME", session.workDir().toString());
     env.putAll(session.spec().environ());
-    env.put("TERM", "xterm-256color");
+    env.put("TERM", "xterm-256color"); // what the clients emulate, whatever the session sets
     int gen = ++generation;
     try {
       pty =
@@ -75,12 +75,11 @@ public final class PtyEndpoint extends StreamEndpoint {
               () -> exited(gen));
     } catch (IOException | RuntimeException e) {
       fail("Cannot start a terminal: " + e.getMessage());
-      return false;
+      return;
     }
     if (isFinished()) {
       release(); // the socket went away while the shell started
     }
-    return true;
   }
 
   private void fail(String message) {

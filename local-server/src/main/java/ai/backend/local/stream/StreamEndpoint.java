@@ -3,6 +3,7 @@ package ai.backend.local.stream;
 import ai.backend.local.sessions.Session;
 import ai.backend.local.sessions.SessionRegistry;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.StatusCode;
 
 /**
@@ -42,8 +43,12 @@ public abstract class StreamEndpoint
   protected abstract void release();
 
   @Override
-  public void onWebSocketClose(int statusCode, String reason) {
-    finish();
+  public void onWebSocketClose(int statusCode, String reason, Callback callback) {
+    try {
+      finish();
+    } finally {
+      callback.succeed();
+    }
   }
 
   @Override

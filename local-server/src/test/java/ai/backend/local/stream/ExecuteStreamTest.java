@@ -185,6 +185,22 @@ class ExecuteStreamTest {
   }
 
   @Test
+  void sessionDestroyMidRunSendsTheFinalFrameAndCloses() throws Exception {
+    assertEquals(201, client.call("POST", "/session", V9, "{\"image\": \"python\", \"name\": \"exec-destroy\"}").status());
+    try (WsTestClient ws = open(server, client, "/stream/session/exec-destroy/execute", V9)) {
+      ws.send(run("query", "import time\nprint('up', flush=True)\ntime.sleep(30)"));
+      List<JsonObject> fs = frames(ws, false, "continued");
+      while (!stdout(fs).contains("up")) {
+        fs.addAll(frames(ws, false, "continued"));
+      }
+      assertEquals(200, client.call("DELETE", "/session/exec-destroy", V9, null).status());
+      List<JsonObject> rest = frames(ws, false, "finished");
+      assertEquals(137, last(rest).get("exitCode").getAsInt());
+      assertEquals(1000, ws.awaitClose());
+    }
+  }
+
+  @Test
   void shRuntimeAndV4Route() throws Exception {
     TestClient.Resp r = client.call("POST", "/kernel/create", V4, "{\"lang\": \"sh\", \"clientSessionToken\": \"exec-v4\"}");
     assertEquals(201, r.status(), r.text());
