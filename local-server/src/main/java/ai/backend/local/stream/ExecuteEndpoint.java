@@ -4,7 +4,6 @@ import ai.backend.local.engine.BatchOptions;
 import ai.backend.local.engine.ConsoleItem;
 import ai.backend.local.engine.ExecRequest;
 import ai.backend.local.engine.ExecResult;
-import ai.backend.local.engine.InvalidExecRequestException;
 import ai.backend.local.engine.Kernel;
 import ai.backend.local.sessions.Session;
 import ai.backend.local.sessions.SessionRegistry;
@@ -169,10 +168,15 @@ public final class ExecuteEndpoint extends StreamEndpoint {
           default -> r = execute(k, new ExecRequest("continue", r.runId(), "", null));
         }
       }
-    } catch (InvalidExecRequestException | IllegalStateException | TimeoutException e) {
+    } catch (TimeoutException | RuntimeException e) {
+      // InvalidExecRequestException, a closed kernel (IllegalStateException), an I/O failure, ...
       done = true;
       if (!clientGone) {
-        sendError("BackendError: " + e.getMessage());
+        String why =
+            e instanceof TimeoutException
+                ? "the session is not running yet"
+                : e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+        sendError("BackendError: " + why);
         channel.close(StatusCode.NORMAL, null);
       }
     } catch (InterruptedException e) {

@@ -27,12 +27,12 @@ public abstract class StreamEndpoint
   @Override
   public final void onWebSocketOpen(org.eclipse.jetty.websocket.api.Session ws) {
     channel = new WsChannel(ws, hub.binaryFrames());
+    hold = hub.registry().hold(session); // before registering: an end() right after must release it
     if (!hub.register(session, this)) {
       channel.close(StatusCode.NORMAL, "session terminated");
       finish();
       return;
     }
-    hold = hub.registry().hold(session);
     opened();
   }
 
