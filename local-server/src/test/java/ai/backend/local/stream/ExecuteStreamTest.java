@@ -139,6 +139,15 @@ class ExecuteStreamTest {
   }
 
   @Test
+  void sessionByUuid() throws Exception {
+    String id = server.sessions().find(server.accessKey(), "exec-py").orElseThrow().id().toString();
+    try (WsTestClient ws = open(server, client, "/stream/session/" + id + "/execute", V9)) {
+      ws.send(run("query", "print(40 + 2)"));
+      assertEquals("42\n", stdout(frames(ws, false, "finished")));
+    }
+  }
+
+  @Test
   void badFirstFramesAreRejected() throws Exception {
     String[][] cases = {
       {"not json", "Invalid API parameters: "},
