@@ -6,6 +6,8 @@ import ai.backend.client.internal.FileTransfers;
 import ai.backend.client.internal.Handlers;
 import ai.backend.client.internal.RunLoop;
 import ai.backend.client.internal.SessionWire;
+import ai.backend.client.internal.stream.ExecuteStream;
+import ai.backend.client.internal.stream.PtyTerminal;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -168,6 +170,60 @@ public final class AsyncKernel {
 
   public CompletableFuture<RunResult> runBatch(List<Path> files, Path baseDir, BatchOptions batch, RunOptions options) {
     return upload(files, baseDir, null).thenCompose(v -> runBatch(batch, options));
+  }
+
+  /** Whether the negotiated API version offers the streaming routes (PTY, streaming execute): v4.20190115+. */
+  public boolean supportsStreaming() {
+    return dialect().version().isAtLeast(ApiVersion.V4_20190115);
+  }
+
+  /**
+   * Runs {@code code} over the streaming execute socket (spec §8.2): console items reach the listener
+   * as the server flushes them (every 0.2 s), not in the REST loop's 2 s windows. Same options and
+   * result as {@link #run(String, RunOptions)}, except that {@link RunResult#runId()} is null (the
+   * server does not tell it). Cancelling the future closes the socket, and the server interrupts the run.
+   */
+  public CompletableFuture<RunResult> streamRun(String code, RunOptions options) {
+    return streamExecute(ExecRequest.query(code), options);
+  }
+
+  /** Batch mode over the streaming execute socket; see {@link #streamRun}. */
+  public CompletableFuture<RunResult> streamRunBatch(BatchOptions batch, RunOptions options) {
+    return safely(() -> streamExecute(ExecRequest.batch(batch), options));
+  }
+
+  /** A query or batch {@code request} over the streaming execute socket; see {@link #streamRun}. */
+  public CompletableFuture<RunResult> streamExecute(ExecRequest request, RunOptions options) {
+    return safely(() -> {
+      requireStreaming("streaming execute");
+      if (!"query".equals(request.mode()) && !"batch".equals(request.mode())) {
+        throw new InvalidArgumentException("streaming execute starts query or batch runs, not " + request.mode());
+      }
+      return ExecuteStream.run(core(), name, request, options);
+    });
+  }
+
+  /**
+   * Opens the session's terminal (spec §8.1). Output goes to {@code listener} on the stream's own
+   * thread; with a null listener, subscribe to {@link Terminal#output()}. The caller closes the terminal.
+   */
+  public CompletableFuture<Terminal> streamPty(TerminalListener listener) {
+    return safely(() -> {
+      requireStreaming("terminals");
+      return PtyTerminal.open(core(), name, listener);
+    });
+  }
+
+  /** {@link #streamPty(TerminalListener)} with the output as a {@link Terminal#output()} publisher. */
+  public CompletableFuture<Terminal> streamPty() {
+    return streamPty(null);
+  }
+
+  private void requireStreaming(String what) {
+    if (!supportsStreaming()) {
+      throw new InvalidArgumentException(what + " needs API v4.20190115 or later; the server speaks "
+          + dialect().version());
+    }
   }
 
   public CompletableFuture<Void> upload(List<Path> files, Path baseDir) {

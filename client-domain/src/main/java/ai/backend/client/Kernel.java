@@ -187,6 +187,46 @@ public final class Kernel {
     return new RunLoop(options).runSync(ExecRequest.batch(batch), this::execute);
   }
 
+  /** Whether the negotiated API version offers the streaming routes (PTY, streaming execute): v4.20190115+. */
+  public boolean supportsStreaming() {
+    return async().supportsStreaming();
+  }
+
+  /**
+   * {@link #run(String, RunOptions)} over the streaming execute socket (spec §8.2): output arrives as the
+   * server flushes it. Interrupting the calling thread closes the socket (the server interrupts the run)
+   * and throws {@link BackendClientException}.
+   */
+  public RunResult streamRun(String code, RunOptions options) {
+    return await(async().streamRun(code, options));
+  }
+
+  /** {@link #runBatch(BatchOptions, RunOptions)} over the streaming execute socket. */
+  public RunResult streamRunBatch(BatchOptions batch, RunOptions options) {
+    return await(async().streamRunBatch(batch, options));
+  }
+
+  /** Opens the session's terminal (spec §8.1); blocks until it is open. See {@link AsyncKernel#streamPty}. */
+  public Terminal streamPty(TerminalListener listener) {
+    return await(async().streamPty(listener));
+  }
+
+  private static <T> T await(java.util.concurrent.CompletableFuture<T> f) {
+    try {
+      return f.get();
+    } catch (InterruptedException e) {
+      f.cancel(true);
+      Thread.currentThread().interrupt();
+      throw new BackendClientException("interrupted while waiting for the stream", e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      Throwable c = e.getCause();
+      if (c instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new BackendClientException(String.valueOf(c), c);
+    }
+  }
+
   /** Uploads {@code files} (relative to {@code baseDir}) and then runs the batch. */
   public RunResult runBatch(List<Path> files, Path baseDir, BatchOptions batch, RunOptions options) {
     upload(files, baseDir);

@@ -70,13 +70,7 @@ public final class RunLoop {
       checkDeadline(r);
       CompletionStage<ExecRequest> next;
       if (r.status() == ExecutionStatus.WAITING_INPUT) {
-        AsyncInputProvider p = options.asyncInputProvider() != null ? options.asyncInputProvider()
-            : options.inputProvider() != null ? AsyncInputProvider.of(options.inputProvider()) : null;
-        if (p == null) {
-          throw noInput(r);
-        }
-        next = p.readLine(prompt(r), r.isPasswordInput())
-            .thenApply(line -> ExecRequest.input(r.runId(), line == null ? "" : line));
+        next = readInput(r).thenApply(line -> ExecRequest.input(r.runId(), line == null ? "" : line));
       } else {
         next = CompletableFuture.completedFuture(ExecRequest.continueRun(r.runId()));
       }
@@ -86,7 +80,8 @@ public final class RunLoop {
     }
   }
 
-  private void accept(ExecutionResult r) {
+  /** Records one result: console items to the listener, finished steps to the step listener. */
+  public void accept(ExecutionResult r) {
     for (ConsoleItem item : r.console()) {
       console.add(item);
       options.listener().onItem(item);
@@ -98,15 +93,27 @@ public final class RunLoop {
     }
   }
 
-  private RunResult result(ExecutionResult last) {
+  /** The run's result, ending with {@code last}. */
+  public RunResult result(ExecutionResult last) {
     return new RunResult(last.runId(), last.status(), last.rawStatus(), last.exitCode(), console, steps);
   }
 
-  private void checkDeadline(ExecutionResult r) {
+  /** @throws WaitTimeoutException when the run's timeout has passed */
+  public void checkDeadline(ExecutionResult r) {
     if (System.nanoTime() - deadline > 0) {
       throw new WaitTimeoutException("run " + r.runId() + " did not finish within " + options.timeout()
           + " (last status " + r.rawStatus() + "); it may still be running: interrupt the session to stop it");
     }
+  }
+
+  /** Asks the options' input provider (the async one, else the blocking one) for the line {@code r} waits for. */
+  public CompletionStage<String> readInput(ExecutionResult r) {
+    AsyncInputProvider p = options.asyncInputProvider() != null ? options.asyncInputProvider()
+        : options.inputProvider() != null ? AsyncInputProvider.of(options.inputProvider()) : null;
+    if (p == null) {
+      throw noInput(r);
+    }
+    return p.readLine(prompt(r), r.isPasswordInput());
   }
 
   private static InvalidArgumentException noInput(ExecutionResult r) {
