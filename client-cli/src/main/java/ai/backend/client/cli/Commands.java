@@ -5,6 +5,7 @@ import ai.backend.client.cli.commands.CompletionCommand;
 import ai.backend.client.cli.commands.ConfigCommand;
 import ai.backend.client.cli.commands.DownloadCommand;
 import ai.backend.client.cli.commands.EventsCommand;
+import ai.backend.client.cli.commands.ExecCommand;
 import ai.backend.client.cli.commands.InfoCommand;
 import ai.backend.client.cli.commands.InterruptCommand;
 import ai.backend.client.cli.commands.LocalCommand;
@@ -13,6 +14,7 @@ import ai.backend.client.cli.commands.LsCommand;
 import ai.backend.client.cli.commands.ProxyCommand;
 import ai.backend.client.cli.commands.PsCommand;
 import ai.backend.client.cli.commands.RunCommand;
+import ai.backend.client.cli.commands.ShellCommand;
 import ai.backend.client.cli.commands.TerminateCommand;
 import ai.backend.client.cli.commands.UploadCommand;
 import java.util.List;
@@ -29,6 +31,8 @@ final class Commands {
       new Entry("run", List.of(), "Run code or files in a compute session (created or reused).", RunCommand::new),
       new Entry("ps", List.of(), "List compute sessions.", PsCommand::spec),
       new Entry("terminate", List.of("rm", "kill"), "Terminate compute sessions.", TerminateCommand::new),
+      new Entry("shell", List.of(), "Open an interactive terminal in a compute session.", ShellCommand::new),
+      new Entry("exec", List.of(), "Run one command in a running compute session.", ExecCommand::new),
       new Entry("info", List.of(), "Show information about a compute session.", InfoCommand::new),
       new Entry("logs", List.of(), "Show the container logs of a compute session.", LogsCommand::new),
       new Entry("upload", List.of(), "Upload files to a compute session.", UploadCommand::new),

@@ -84,6 +84,13 @@ public final class RunCommand implements Callable<Integer> {
   @Option(names = {"-q", "--quiet"}, description = "Print no status lines, only the program's output.")
   boolean quiet;
 
+  @Option(names = "--terminal", description = "Open an interactive terminal in the session instead of running code "
+      + "(Ctrl-] closes it).")
+  boolean terminal;
+
+  @Option(names = "--no-stream", description = "Use the REST execute loop even when the server offers streaming execute.")
+  boolean noStream;
+
   @Option(names = {"-s", "--stats"}, description = "Print the session's statistics when it is terminated (with --rm).")
   boolean stats;
 
@@ -92,7 +99,10 @@ public final class RunCommand implements Callable<Integer> {
     Cli cli = Main.cli();
     Term term = cli.term;
     term.quiet(quiet);
-    if (code == null && files.isEmpty()) {
+    if (terminal && (code != null || !files.isEmpty())) {
+      throw new CliException(ExitCode.USAGE, "--terminal opens a terminal: give no -c CODE or FILES with it");
+    }
+    if (!terminal && code == null && files.isEmpty()) {
       throw new CliException(ExitCode.USAGE, "provide the code with -c CODE or the FILES to run");
     }
     if (code != null && !files.isEmpty()) {
@@ -134,6 +144,15 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     try {
+      if (terminal) {
+        int rc = ShellCommand.open(cli, kernel);
+        if (destroyAfter) {
+          term.waiting("Cleaning up the session...");
+          kernel.destroy();
+          term.done("Session " + kernel.name() + " terminated.");
+        }
+        return rc;
+      }
       return runIn(cli, kernel, resolved, base, destroyAfter);
     } catch (RuntimeException e) {
       if (destroyAfter) {
@@ -164,17 +183,19 @@ public final class RunCommand implements Callable<Integer> {
             term.done("Clean finished. (exit code = " + exitCode + ")");
           }
         });
+    // streaming execute (spec §8.2) shows output as it is produced; the REST loop polls in 2 s windows
+    boolean streaming = !noStream && kernel.supportsStreaming();
     try {
       if (code != null) {
-        result = kernel.run(code, options);
+        result = streaming ? kernel.streamRun(code, options) : kernel.run(code, options);
       } else {
         term.waiting("Uploading source files...");
         try (Progress bar = new Progress(term, "Uploading files")) {
           kernel.upload(resolved, base, bar.listener());
         }
         term.done("Uploading done.");
-        result = kernel.runBatch(new BatchOptions(null, build != null ? build : "*", exec != null ? exec : "*", false),
-            options);
+        BatchOptions batch = new BatchOptions(null, build != null ? build : "*", exec != null ? exec : "*", false);
+        result = streaming ? kernel.streamRunBatch(batch, options) : kernel.runBatch(batch, options);
       }
     } finally {
       finished.set(true);

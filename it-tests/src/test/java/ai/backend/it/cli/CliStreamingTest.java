@@ -1,0 +1,247 @@
+package ai.backend.it.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The streaming commands through {@code bin/backend.ai} as processes: {@code run} with streaming
+ * execute (output as it is produced), {@code exec} with and without a pseudo-terminal, and
+ * {@code shell} driven inside a real terminal (tmux) to check the prompt, a command's output, resizing,
+ * Ctrl-C going to the remote program, detaching and the restored local terminal.
+ */
+class CliStreamingTest {
+  @TempDir
+  static Path stateDir;
+
+  static ServerFixture server;
+  Launcher cli;
+  final List<String> sessions = new ArrayList<>();
+
+  @BeforeAll
+  static void startServer() throws Exception {
+    server = ServerFixture.start(stateDir);
+  }
+
+  @AfterAll
+  static void stopServer() throws Exception {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  @BeforeEach
+  void setUp() {
+    cli = server.launcher().env("BACKEND_LOCAL_STATE_DIR", stateDir.resolve("unused-local").toString());
+  }
+
+  @AfterEach
+  void terminate() throws Exception {
+    if (!sessions.isEmpty()) {
+      List<String> args = new ArrayList<>(List.of("terminate"));
+      args.addAll(sessions);
+      cli.cli(args.toArray(String[]::new));
+    }
+  }
+
+  private String session(String image) throws Exception {
+    String name = "st-" + UUID.randomUUID().toString().substring(0, 8);
+    Launcher.Result r = cli.cli("run", "-t", name, image, "-c", image.equals("python") ? "pass" : "true");
+    assertEquals(0, r.exitCode(), r.toString());
+    sessions.add(name);
+    return name;
+  }
+
+  @Test
+  void runStreamsOutputAsItIsProduced() throws Exception {
+    Process p = cli.start("backend.ai", "run", "--rm", "python", "-c",
+        "import time\nfor i in range(3):\n    print('tick', i, flush=True)\n    time.sleep(1)");
+    List<Long> arrivals = new ArrayList<>();
+    List<String> lines = new ArrayList<>();
+    try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = r.readLine()) != null) {
+        arrivals.add(System.nanoTime());
+        lines.add(line);
+      }
+    }
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+    assertEquals(0, p.exitValue(), new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+    assertEquals(List.of("tick 0", "tick 1", "tick 2"), lines);
+    // one line per second: the first arrives well before the last (the REST loop would batch them in 2 s windows)
+    long spreadMs = TimeUnit.NANOSECONDS.toMillis(arrivals.get(2) - arrivals.get(0));
+    assertTrue(spreadMs > 1500, "lines arrived together (" + spreadMs + " ms apart)");
+  }
+
+  @Test
+  void runAnswersInputOverTheStream() throws Exception {
+    Launcher.Result r = cli.run("backend.ai", "ada\n", "run", "--rm", "python", "-c",
+        "name = input('your name? ')\nprint('hello,', name)");
+    assertEquals(0, r.exitCode(), r.toString());
+    assertTrue(r.stdout().contains("hello, ada"), r.toString());
+  }
+
+  @Test
+  void execRunsOneCommandAndReturnsItsExitCode() throws Exception {
+    String s = session("python");
+    Launcher.Result r = cli.cli("exec", s, "--", "sh", "-c", "echo out; echo err >&2; exit 3");
+    assertEquals(3, r.exitCode(), r.toString());
+    assertEquals("out\n", r.stdout());
+    assertTrue(r.stderr().contains("err"), r.toString());
+
+    Launcher.Result in = cli.run("backend.ai", "typed\n", "exec", s, "--", "sh", "-c", "read x; echo got $x");
+    assertEquals(0, in.exitCode(), in.toString());
+    assertTrue(in.stdout().contains("got typed"), in.toString());
+
+    Launcher.Result json = cli.cli("exec", "--output", "json", s, "--", "echo", "a b");
+    assertEquals(0, json.exitCode(), json.toString());
+    JsonObject o = JsonParser.parseString(json.stdout()).getAsJsonObject();
+    assertEquals("a b\n", o.get("stdout").getAsString());
+    assertEquals(0, o.get("exitCode").getAsInt());
+  }
+
+  @Test
+  void execWithTtyRunsOnAPseudoTerminal() throws Exception {
+    String s = session("python");
+    Launcher.Result r = cli.cli("exec", "-t", s, "--", "sh", "-c", "test -t 0 && echo on-a-tty; exit 4");
+    assertEquals(4, r.exitCode(), r.toString());
+    assertTrue(r.stdout().contains("on-a-tty"), r.toString());
+    // the prompt and the echo of the typed command line are not shown
+    assertTrue(!r.stdout().contains("printf"), r.toString());
+  }
+
+  @Test
+  void execUnknownSessionIsOneClearLine() throws Exception {
+    Launcher.Result r = cli.cli("exec", "no-such-session", "--", "true");
+    assertEquals(66, r.exitCode(), r.toString());
+    CliEndToEndTest.assertOneLineError(r);
+  }
+
+  @Test
+  void shellInARealTerminal() throws Exception {
+    assumeTrue(Tmux.available(), "tmux is not installed");
+    String s = session("python");
+    try (Tmux tmux = Tmux.start(cli, 100, 30,
+        Launcher.BIN.resolve("backend.ai") + " shell " + s + "; echo \"[exit $?]\"; stty -a; sleep 600")) {
+      tmux.await("a shell prompt", screen -> screen.contains("$ ") || screen.contains("# "));
+      tmux.sendLine("echo hello-$((6*7))");
+      tmux.await("the command's output", screen -> screen.contains("hello-42"));
+
+      tmux.resize(90, 25);
+      tmux.sendLine("stty size");
+      tmux.await("the new size", screen -> screen.contains("25 90"));
+
+      // Ctrl-C reaches the remote program, not the CLI: the shell survives and answers
+      tmux.sendLine("sleep 100");
+      tmux.sendKeys("C-c");
+      tmux.sendLine("echo still-$((1+1))");
+      tmux.await("the shell after Ctrl-C", screen -> screen.contains("still-2"));
+
+      tmux.sendKeys("C-]");
+      String after = tmux.await("the CLI's exit", screen -> screen.contains("[exit 0]") && screen.contains("icanon"));
+      String stty = after.substring(after.indexOf("[exit 0]"));
+      assertTrue(stty.contains(" icanon") && !stty.contains("-icanon"), "terminal not restored:\n" + after);
+      assertTrue(stty.contains(" echo ") && !stty.contains("-echo "), "echo not restored:\n" + after);
+      assertTrue(stty.contains(" isig") && !stty.contains("-isig"), "signals not restored:\n" + after);
+    }
+  }
+
+  /** A private tmux server (its own socket) running one pane; killed on close. */
+  static final class Tmux implements AutoCloseable {
+    private final String socket = "bai-it-" + UUID.randomUUID().toString().substring(0, 8);
+    private final Launcher env;
+
+    private Tmux(Launcher env) {
+      this.env = env;
+    }
+
+    static boolean available() {
+      try {
+        return new ProcessBuilder("tmux", "-V").start().waitFor() == 0;
+      } catch (Exception e) {
+        return false;
+      }
+    }
+
+    static Tmux start(Launcher env, int cols, int rows, String command) throws Exception {
+      Tmux t = new Tmux(env);
+      t.tmux("-f", "/dev/null", "new-session", "-d", "-s", "main", "-x", String.valueOf(cols), "-y",
+          String.valueOf(rows), command);
+      t.tmux("set-option", "-t", "main", "status", "off");
+      return t;
+    }
+
+    void sendLine(String text) throws Exception {
+      tmux("send-keys", "-t", "main", "-l", text);
+      tmux("send-keys", "-t", "main", "Enter");
+    }
+
+    void sendKeys(String key) throws Exception {
+      tmux("send-keys", "-t", "main", key);
+    }
+
+    void resize(int cols, int rows) throws Exception {
+      tmux("resize-window", "-t", "main", "-x", String.valueOf(cols), "-y", String.valueOf(rows));
+    }
+
+    String capture() throws Exception {
+      return tmux("capture-pane", "-p", "-J", "-t", "main", "-S", "-200");
+    }
+
+    String await(String what, Predicate<String> done) throws Exception {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      String screen = "";
+      while (System.nanoTime() < deadline) {
+        screen = capture();
+        if (done.test(screen)) {
+          return screen;
+        }
+        Thread.sleep(50);
+      }
+      throw new AssertionError("timed out waiting for " + what + "; the screen:\n" + screen);
+    }
+
+    private String tmux(String... args) throws IOException, InterruptedException {
+      List<String> cmd = new ArrayList<>(List.of("tmux", "-L", socket));
+      cmd.addAll(List.of(args));
+      ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+      pb.environment().clear();
+      pb.environment().putAll(env.env());
+      pb.environment().put("TERM", "xterm-256color");
+      Process p = pb.start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
+        throw new IOException("tmux " + String.join(" ", args) + " failed: " + out);
+      }
+      return out;
+    }
+
+    @Override
+    public void close() throws Exception {
+      try {
+        tmux("kill-server");
+      } catch (IOException ignored) {
+        // already gone
+      }
+    }
+  }
+}
