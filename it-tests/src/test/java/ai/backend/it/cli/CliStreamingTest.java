@@ -159,9 +159,10 @@ class CliStreamingTest {
       tmux.sendKeys("C-]");
       String after = tmux.await("the CLI's exit", screen -> screen.contains("[exit 0]") && screen.contains("icanon"));
       String stty = after.substring(after.indexOf("[exit 0]"));
-      assertTrue(stty.contains(" icanon") && !stty.contains("-icanon"), "terminal not restored:\n" + after);
-      assertTrue(stty.contains(" echo ") && !stty.contains("-echo "), "echo not restored:\n" + after);
-      assertTrue(stty.contains(" isig") && !stty.contains("-isig"), "signals not restored:\n" + after);
+      for (String flag : List.of("icanon", "echo", "isig", "icrnl", "opost")) {
+        assertTrue(java.util.regex.Pattern.compile("(?m)(^|\\s)" + flag + "(\\s|$)").matcher(stty).find(),
+            flag + " not restored:\n" + after);
+      }
     }
   }
 

@@ -33,6 +33,7 @@ public final class ShellCommand implements Callable<Integer> {
     requireStreaming(kernel);
     cli.term.info("Connecting to the terminal of " + kernel.name() + "... (press Ctrl-] to close)");
     TerminalBridge.Outcome o = new TerminalBridge(cli.term).run(kernel, TerminalBridge.Mode.interactive());
+    cli.term.err.println(); // the remote prompt may have left the cursor mid-line
     switch (o.end()) {
       case DETACHED:
         cli.term.done("Connection to " + kernel.name() + " closed.");

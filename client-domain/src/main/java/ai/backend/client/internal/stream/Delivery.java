@@ -12,6 +12,7 @@ final class Delivery {
   private static final Runnable END = () -> {};
   private final BlockingQueue<Runnable> queue = new ArrayBlockingQueue<>(8);
   private final Thread thread;
+  private volatile boolean finishing;
 
   Delivery(String name) {
     thread = new Thread(this::loop, name);
@@ -25,6 +26,9 @@ final class Delivery {
       task.run(); // a callback that triggers another one (e.g. a close from inside onOutput)
       return;
     }
+    if (finishing) {
+      return;
+    }
     try {
       queue.put(task);
     } catch (InterruptedException e) {
@@ -32,9 +36,12 @@ final class Delivery {
     }
   }
 
-  /** Runs the queued tasks, then ends the thread. */
+  /** Runs the queued tasks, then ends the thread; later submissions are dropped. */
   void finish() {
-    submit(END);
+    finishing = true;
+    if (Thread.currentThread() != thread) {
+      queue.offer(END); // if the queue is full the loop still sees the flag once it drains
+    }
   }
 
   private void loop() {
@@ -48,6 +55,9 @@ final class Delivery {
           r.run();
         } catch (RuntimeException e) {
           // a failing user callback must not stop the delivery of the close that follows
+        }
+        if (finishing && queue.isEmpty()) {
+          return;
         }
       }
     } catch (InterruptedException e) {
