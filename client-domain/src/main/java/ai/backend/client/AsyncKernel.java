@@ -8,6 +8,7 @@ import ai.backend.client.internal.RunLoop;
 import ai.backend.client.internal.SessionWire;
 import ai.backend.client.internal.stream.ExecuteStream;
 import ai.backend.client.internal.stream.PtyTerminal;
+import ai.backend.client.internal.stream.TcpTunnel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -217,6 +218,21 @@ public final class AsyncKernel {
   /** {@link #streamPty(TerminalListener)} with the output as a {@link Terminal#output()} publisher. */
   public CompletableFuture<Terminal> streamPty() {
     return streamPty(null);
+  }
+
+  /**
+   * Connects to {@code service} (e.g. {@code jupyter}; local-server offers {@code http}) running in the
+   * session, through the TCP proxy of spec §8.3: one tunnel per TCP connection. An unknown service fails
+   * with {@link NotFoundException}.
+   */
+  public CompletableFuture<AppTunnel> connectApp(String service, AppTunnel.Listener listener) {
+    return safely(() -> {
+      requireStreaming("app tunnels");
+      if (service == null || service.isBlank()) {
+        throw new InvalidArgumentException("service name is empty");
+      }
+      return TcpTunnel.open(core(), name, service, java.util.Objects.requireNonNull(listener, "listener"));
+    });
   }
 
   private void requireStreaming(String what) {

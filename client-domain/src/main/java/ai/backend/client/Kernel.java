@@ -211,6 +211,11 @@ public final class Kernel {
     return await(async().streamPty(listener));
   }
 
+  /** Connects to a service in the session (spec §8.3); blocks until open. See {@link AsyncKernel#connectApp}. */
+  public AppTunnel connectApp(String service, AppTunnel.Listener listener) {
+    return await(async().connectApp(service, listener));
+  }
+
   private static <T> T await(java.util.concurrent.CompletableFuture<T> f) {
     try {
       return f.get();

@@ -1,6 +1,7 @@
 package ai.backend.client.cli;
 
 import ai.backend.client.cli.commands.AdminCommand;
+import ai.backend.client.cli.commands.AppCommand;
 import ai.backend.client.cli.commands.CompletionCommand;
 import ai.backend.client.cli.commands.ConfigCommand;
 import ai.backend.client.cli.commands.DownloadCommand;
@@ -33,6 +34,7 @@ final class Commands {
       new Entry("terminate", List.of("rm", "kill"), "Terminate compute sessions.", TerminateCommand::new),
       new Entry("shell", List.of(), "Open an interactive terminal in a compute session.", ShellCommand::new),
       new Entry("exec", List.of(), "Run one command in a running compute session.", ExecCommand::new),
+      new Entry("app", List.of(), "Make a service of a compute session reachable on a local port.", AppCommand::new),
       new Entry("info", List.of(), "Show information about a compute session.", InfoCommand::new),
       new Entry("logs", List.of(), "Show the container logs of a compute session.", LogsCommand::new),
       new Entry("upload", List.of(), "Upload files to a compute session.", UploadCommand::new),

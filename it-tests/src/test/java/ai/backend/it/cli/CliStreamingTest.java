@@ -137,6 +137,39 @@ class CliStreamingTest {
   }
 
   @Test
+  void appBridgesLocalConnectionsToAServiceInTheSession() throws Exception {
+    String s = session("python");
+    assertEquals(0, cli.cli("exec", s, "--", "sh", "-c", "echo served-by-the-session > hello.txt").exitCode());
+    Process p = cli.start("backend.ai", "app", s, "http", "-b", "127.0.0.1:0");
+    try {
+      BufferedReader err = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8));
+      String url = null;
+      String line;
+      while (url == null && (line = err.readLine()) != null) {
+        int at = line.indexOf("available at: ");
+        if (at >= 0) {
+          url = line.substring(at + "available at: ".length()).trim();
+        }
+      }
+      assertTrue(url != null && url.startsWith("http://127.0.0.1:"), "no address printed");
+      java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+      for (int i = 0; i < 3; i++) { // several connections, each through its own tunnel
+        java.net.http.HttpResponse<String> r = http.send(
+            java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + "/hello.txt")).build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode());
+        assertEquals("served-by-the-session\n", r.body());
+      }
+    } finally {
+      p.destroy();
+      assertTrue(p.waitFor(20, TimeUnit.SECONDS), "app did not stop on SIGTERM");
+    }
+    Launcher.Result unknown = cli.cli("app", s, "no-such-service", "-b", "127.0.0.1:0");
+    assertEquals(66, unknown.exitCode(), unknown.toString());
+    CliEndToEndTest.assertOneLineError(unknown);
+  }
+
+  @Test
   void shellInARealTerminal() throws Exception {
     assumeTrue(Tmux.available(), "tmux is not installed");
     String s = session("python");

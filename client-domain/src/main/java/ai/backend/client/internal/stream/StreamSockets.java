@@ -62,7 +62,7 @@ public final class StreamSockets {
         // the JDK WebSocket client does not expose the refusal's body: describe the status instead
         String title = switch (te.status()) {
           case 401, 403 -> "the server refused the stream: authentication failed or access denied";
-          case 404 -> "no such session, or the server has no such stream route";
+          case 404 -> "not found: the session, or the service or stream route it was asked for";
           case 429 -> "rate limit exceeded";
           default -> "the server refused the WebSocket upgrade";
         };
