@@ -300,6 +300,49 @@ class CliEndToEndTest {
       }
       assertEquals("42\n", stdout.toString());
 
+      // a WebSocket through the proxy (unsigned here, signed by the proxy): streaming execute, spec §8.2
+      java.util.concurrent.LinkedBlockingQueue<String> frames = new java.util.concurrent.LinkedBlockingQueue<>();
+      java.util.concurrent.CompletableFuture<Integer> wsClosed = new java.util.concurrent.CompletableFuture<>();
+      java.net.http.WebSocket ws = http.newWebSocketBuilder().buildAsync(
+          URI.create("ws://127.0.0.1:" + m.group(1) + "/stream/session/proxy-test/execute"),
+          new java.net.http.WebSocket.Listener() {
+            final StringBuilder part = new StringBuilder();
+
+            @Override
+            public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket w, CharSequence data,
+                boolean last) {
+              part.append(data);
+              if (last) {
+                frames.add(part.toString());
+                part.setLength(0);
+              }
+              w.request(1);
+              return null;
+            }
+
+            @Override
+            public java.util.concurrent.CompletionStage<?> onClose(java.net.http.WebSocket w, int code, String reason) {
+              wsClosed.complete(code);
+              return null;
+            }
+          }).get(10, TimeUnit.SECONDS);
+      ws.sendText("{\"mode\":\"query\",\"code\":\"print(6 * 7 + 1)\",\"options\":{}}", true);
+      StringBuilder streamed = new StringBuilder();
+      String status = "";
+      while (!status.equals("finished")) {
+        String f = frames.poll(20, TimeUnit.SECONDS);
+        assertTrue(f != null, "no frame through the proxy's WebSocket relay");
+        JsonObject frame = JsonParser.parseString(f).getAsJsonObject();
+        status = frame.get("status").getAsString();
+        for (JsonElement item : frame.getAsJsonArray("console")) {
+          if (item.getAsJsonArray().get(0).getAsString().equals("stdout")) {
+            streamed.append(item.getAsJsonArray().get(1).getAsString());
+          }
+        }
+      }
+      assertEquals("43\n", streamed.toString());
+      assertEquals(1000, wsClosed.get(10, TimeUnit.SECONDS));
+
       HttpResponse<String> deleted = http.send(HttpRequest.newBuilder(URI.create(base + "/session/proxy-test"))
           .DELETE().build(), HttpResponse.BodyHandlers.ofString());
       assertTrue(deleted.statusCode() < 300, deleted.statusCode() + " " + deleted.body());

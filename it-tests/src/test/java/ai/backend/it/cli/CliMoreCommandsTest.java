@@ -36,8 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code completion}), each run through {@code bin/backend.ai} as a process against an in-process
  * local server. Every test terminates its sessions and leaves no CLI process behind.
  *
- * <p>The proxy's WebSocket relay ({@code /stream/}, {@code /wsproxy/}) is not tested here: the local
- * server has no WebSocket route to relay to yet.
+ * <p>The proxy's WebSocket relay is tested in {@code CliEndToEndTest#proxyServesPlainUnsignedHttp}.
  */
 class CliMoreCommandsTest {
   @TempDir
