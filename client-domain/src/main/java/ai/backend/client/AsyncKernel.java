@@ -200,7 +200,10 @@ public final class AsyncKernel {
       if (!"query".equals(request.mode()) && !"batch".equals(request.mode())) {
         throw new InvalidArgumentException("streaming execute starts query or batch runs, not " + request.mode());
       }
-      return ExecuteStream.run(core(), name, request, options);
+      CompletableFuture<RunResult> run = ExecuteStream.run(core(), name, request, options);
+      // closing the session cancels a streamed run still going (the socket closes, the server interrupts it)
+      session.track(() -> run.cancel(true), run);
+      return run;
     });
   }
 
@@ -211,7 +214,10 @@ public final class AsyncKernel {
   public CompletableFuture<Terminal> streamPty(TerminalListener listener) {
     return safely(() -> {
       requireStreaming("terminals");
-      return PtyTerminal.open(core(), name, listener);
+      return PtyTerminal.open(core(), name, listener).thenApply(t -> {
+        session.track(t, t.closed());
+        return t;
+      });
     });
   }
 
@@ -231,7 +237,11 @@ public final class AsyncKernel {
       if (service == null || service.isBlank()) {
         throw new InvalidArgumentException("service name is empty");
       }
-      return TcpTunnel.open(core(), name, service, java.util.Objects.requireNonNull(listener, "listener"));
+      return TcpTunnel.open(core(), name, service, java.util.Objects.requireNonNull(listener, "listener"))
+          .thenApply(t -> {
+            session.track(t, t.closed());
+            return t;
+          });
     });
   }
 

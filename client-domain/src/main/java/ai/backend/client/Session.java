@@ -30,6 +30,9 @@ import java.util.Optional;
  * variable {@code BACKEND_TRANSPORT}; otherwise the discovered provider with the highest priority.
  */
 public final class Session implements AutoCloseable {
+  /** Terminals, streamed runs and tunnels still open: closed with the session. */
+  private final java.util.Set<AutoCloseable> streams = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
   /** System property choosing a transport provider by name. */
   public static final String TRANSPORT_PROPERTY = "backendai.transport";
   /** Environment variable choosing a transport provider by name. */
@@ -86,6 +89,12 @@ public final class Session implements AutoCloseable {
     return core;
   }
 
+  /** Tracks {@code stream} until {@code closed} completes, so that {@link #close()} closes it. */
+  void track(AutoCloseable stream, java.util.concurrent.CompletableFuture<?> closed) {
+    streams.add(stream);
+    closed.whenComplete((v, e) -> streams.remove(stream));
+  }
+
   /** The non-blocking view; it shares this session (closing either closes both). */
   public AsyncSession async() {
     return new AsyncSession(this);
@@ -107,6 +116,13 @@ public final class Session implements AutoCloseable {
    */
   @Override
   public void close() {
+    for (AutoCloseable stream : streams.toArray(AutoCloseable[]::new)) {
+      try {
+        stream.close();
+      } catch (Exception ignored) {
+        // closing everything regardless
+      }
+    }
     events.closeAll();
     core.close();
   }

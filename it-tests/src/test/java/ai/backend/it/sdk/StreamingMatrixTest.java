@@ -269,6 +269,24 @@ class StreamingMatrixTest extends SdkFixture {
 
   @ParameterizedTest(name = "{0} {1}")
   @MethodSource("streams")
+  void closingTheSessionClosesItsOpenStreams(String adapter, ApiVersion v) throws Exception {
+    Session owner = open(adapter, Mode.SYNC, v).session();
+    Kernel k = Kernel.getOrCreate(owner, "python", named("owner"));
+    try {
+      Screen screen = new Screen();
+      Terminal t = k.streamPty(screen);
+      CompletableFuture<RunResult> run = k.async().streamRun("import time\ntime.sleep(60)", RunOptions.defaults());
+      owner.close();
+      assertEquals(1000, screen.closed.get(10, TimeUnit.SECONDS));
+      assertFalse(t.isOpen());
+      assertTrue(run.isCancelled());
+    } finally {
+      Kernel.of(open(adapter, Mode.SYNC, v).session(), k.name()).destroy();
+    }
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("streams")
   void handshakeFailuresAreTyped(String adapter, ApiVersion v) throws Exception {
     Kernel missing = Kernel.of(open(adapter, Mode.SYNC, v).session(), "no-such-session");
     assertThrows(NotFoundException.class, () -> missing.streamPty(new Screen()));
