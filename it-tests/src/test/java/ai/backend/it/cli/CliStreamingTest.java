@@ -199,6 +199,21 @@ class CliStreamingTest {
     }
   }
 
+  @Test
+  void passwordPromptIsNotEchoedInARealTerminal() throws Exception {
+    assumeTrue(Tmux.available(), "tmux is not installed");
+    String name = "pw-" + UUID.randomUUID().toString().substring(0, 8);
+    sessions.add(name);
+    try (Tmux tmux = Tmux.start(cli, 100, 30, Launcher.BIN.resolve("backend.ai") + " run -t " + name
+        + " python -c \"import getpass; p = getpass.getpass('pw: '); print('length', len(p))\"; sleep 600")) {
+      tmux.await("the password prompt", screen -> screen.contains("pw:"));
+      tmux.sendLine("s3cr3t-value");
+      String screen = tmux.await("the run's end", x -> x.contains("Finished. (exit code = 0)"));
+      assertTrue(screen.contains("length 12"), screen);
+      assertTrue(!screen.contains("s3cr3t-value"), "the password was echoed:\n" + screen);
+    }
+  }
+
   /** A private tmux server (its own socket) running one pane; killed on close. */
   static final class Tmux implements AutoCloseable {
     private final String socket = "bai-it-" + UUID.randomUUID().toString().substring(0, 8);
