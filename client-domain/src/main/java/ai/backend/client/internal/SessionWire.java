@@ -205,17 +205,21 @@ public final class SessionWire {
     body.put("run_id", r.runId());
     body.put("code", r.code());
     if (r.batchOptions() != null) {
-      BatchOptions b = r.batchOptions();
-      Map<String, Object> opts = new LinkedHashMap<>();
-      if (b.clean() != null) {
-        opts.put("clean", b.clean());
-      }
-      opts.put("build", b.build());
-      opts.put("buildLog", b.buildLog());
-      opts.put("exec", b.exec());
-      body.put("options", opts);
+      body.put("options", batchOptions(r.batchOptions()));
     }
     return ApiRequest.builder("POST", path(d, name, null)).jsonBody(body).build();
+  }
+
+  /** Batch {@code options} of an execute request or a streaming execute's first frame (spec §5.7). */
+  public static Map<String, Object> batchOptions(BatchOptions b) {
+    Map<String, Object> opts = new LinkedHashMap<>();
+    if (b.clean() != null) {
+      opts.put("clean", b.clean());
+    }
+    opts.put("build", b.build());
+    opts.put("buildLog", b.buildLog());
+    opts.put("exec", b.exec());
+    return opts;
   }
 
   /** Parses {@code {"result": ExecutionResult}}. */

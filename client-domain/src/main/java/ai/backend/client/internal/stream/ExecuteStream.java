@@ -3,7 +3,6 @@ package ai.backend.client.internal.stream;
 import ai.backend.client.BackendApiException;
 import ai.backend.client.BackendClientException;
 import ai.backend.client.BadRequestException;
-import ai.backend.client.BatchOptions;
 import ai.backend.client.ExecRequest;
 import ai.backend.client.ExecutionResult;
 import ai.backend.client.ExecutionStatus;
@@ -85,17 +84,7 @@ public final class ExecuteStream {
     Map<String, Object> f = new LinkedHashMap<>();
     f.put("mode", r.mode());
     f.put("code", r.code() == null ? "" : r.code());
-    Map<String, Object> opts = new LinkedHashMap<>();
-    BatchOptions b = r.batchOptions();
-    if (b != null) {
-      if (b.clean() != null) {
-        opts.put("clean", b.clean());
-      }
-      opts.put("build", b.build());
-      opts.put("buildLog", b.buildLog());
-      opts.put("exec", b.exec());
-    }
-    f.put("options", opts);
+    f.put("options", r.batchOptions() == null ? new LinkedHashMap<>() : SessionWire.batchOptions(r.batchOptions()));
     return f;
   }
 

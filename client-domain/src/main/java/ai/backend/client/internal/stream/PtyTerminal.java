@@ -1,15 +1,11 @@
 package ai.backend.client.internal.stream;
 
-import ai.backend.client.BackendClientException;
 import ai.backend.client.Terminal;
 import ai.backend.client.TerminalListener;
 import ai.backend.client.internal.ApiCore;
 import ai.backend.client.internal.Json;
-import ai.backend.client.port.WebSocketChannel;
-import ai.backend.client.port.WebSocketListener;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -23,15 +19,12 @@ import java.util.concurrent.SubmissionPublisher;
  * The terminal protocol of spec §8.1 over one WebSocket: JSON text frames out; {@code out}/{@code
  * error} frames in, as text (servers up to 25.5) or binary (25.6+) frames with the same JSON.
  */
-public final class PtyTerminal implements Terminal {
+public final class PtyTerminal extends SocketStream implements Terminal {
   private final TerminalListener listener;
   private final SubmissionPublisher<byte[]> publisher;
-  private final Delivery delivery;
-  private final CompletableFuture<Integer> closed = new CompletableFuture<>();
-  private volatile WebSocketChannel channel;
 
   private PtyTerminal(TerminalListener listener, String session) {
-    this.delivery = new Delivery(StreamSockets.threadName("pty", session));
+    super("pty", session, "terminal");
     if (listener != null) {
       this.listener = listener;
       this.publisher = null;
@@ -59,57 +52,15 @@ public final class PtyTerminal implements Terminal {
 
   /** Opens the terminal of session {@code name} (spec §8.1 path for the core's dialect). */
   public static CompletableFuture<Terminal> open(ApiCore core, String name, TerminalListener listener) {
-    PtyTerminal t = new PtyTerminal(listener, name);
     String path = StreamSockets.path(core.dialect(), name, "pty");
-    CompletableFuture<Terminal> result = StreamSockets.open(core, path, List.of(), t.socketListener())
-        .thenApply(ch -> {
-          t.channel = ch;
-          return (Terminal) t;
-        });
-    result.whenComplete((v, e) -> {
-      if (e != null) {
-        t.delivery.finish();
-        t.closed.completeExceptionally(e);
-      }
-    });
-    return result;
+    return connect(core, path, List.of(), new PtyTerminal(listener, name)).thenApply(t -> t);
   }
 
-  private WebSocketListener socketListener() {
-    return new WebSocketListener() {
-      @Override
-      public void onText(WebSocketChannel ch, String text) {
-        onFrame(text);
-      }
-
-      @Override
-      public void onBinary(WebSocketChannel ch, ByteBuffer data) {
-        byte[] b = new byte[data.remaining()];
-        data.get(b);
-        onFrame(new String(b, StandardCharsets.UTF_8));
-      }
-
-      @Override
-      public void onClose(WebSocketChannel ch, int code, String reason) {
-        delivery.submit(() -> listener.onClosed(code, reason));
-        delivery.finish();
-        closed.complete(code);
-      }
-
-      @Override
-      public void onError(WebSocketChannel ch, Throwable error) {
-        BackendClientException e = new BackendClientException("terminal connection failed: " + error.getMessage(), error);
-        delivery.submit(() -> listener.onFailure(e));
-        delivery.finish();
-        closed.completeExceptionally(e);
-      }
-    };
-  }
-
-  private void onFrame(String text) {
+  @Override
+  void onMessage(byte[] data, boolean text) {
     JsonObject o;
     try {
-      JsonElement e = Json.parse(text);
+      JsonElement e = Json.parse(data);
       o = e.isJsonObject() ? e.getAsJsonObject() : null;
     } catch (RuntimeException e) {
       o = null;
@@ -118,33 +69,39 @@ public final class PtyTerminal implements Terminal {
       return; // not a frame of the protocol: ignored, as the server ignores unknown frames
     }
     String type = Json.string(o, "type");
-    String data = Json.string(o, "data");
-    if ("out".equals(type) && data != null) {
+    String payload = Json.string(o, "data");
+    if ("out".equals(type) && payload != null) {
       byte[] bytes;
       try {
-        bytes = Base64.getDecoder().decode(data);
+        bytes = Base64.getDecoder().decode(payload);
       } catch (IllegalArgumentException e) {
         return;
       }
       delivery.submit(() -> listener.onOutput(bytes));
     } else if ("error".equals(type)) {
-      String msg = data == null ? "" : data;
+      String msg = payload == null ? "" : payload;
       delivery.submit(() -> listener.onError(msg));
     }
   }
 
-  private CompletableFuture<Void> send(Map<String, Object> frame) {
-    WebSocketChannel ch = channel;
-    if (ch == null || !ch.isOpen()) {
-      return CompletableFuture.failedFuture(new BackendClientException("the terminal is closed"));
-    }
-    return ch.sendText(Json.write(frame));
+  @Override
+  void deliverClosed(int code, String reason) {
+    listener.onClosed(code, reason);
+  }
+
+  @Override
+  void deliverFailure(Throwable error) {
+    listener.onFailure(error);
   }
 
   private static Map<String, Object> message(String type) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("type", type);
     return m;
+  }
+
+  private CompletableFuture<Void> send(Map<String, Object> frame) {
+    return sendText(Json.write(frame));
   }
 
   @Override
@@ -188,27 +145,8 @@ public final class PtyTerminal implements Terminal {
     return publisher;
   }
 
-  @Override
-  public CompletableFuture<Integer> closed() {
-    return closed;
-  }
 
-  @Override
-  public boolean isOpen() {
-    WebSocketChannel ch = channel;
-    return ch != null && ch.isOpen() && !closed.isDone();
-  }
 
-  @Override
-  public void close() {
-    WebSocketChannel ch = channel;
-    if (ch != null && !closed.isDone()) {
-      ch.close(1000, "").exceptionally(e -> {
-        ch.abort();
-        return null;
-      });
-    }
-  }
 
   @Override
   public String toString() {
