@@ -4,6 +4,7 @@ import ai.backend.client.ApiVersion;
 import ai.backend.client.Config;
 import ai.backend.client.Session;
 import ai.backend.client.internal.ApiCore;
+import ai.backend.client.internal.Loggers;
 import ai.backend.client.internal.TransportDiscovery;
 import ai.backend.client.port.HttpTransport;
 import ai.backend.client.port.TransportConfig;
@@ -61,8 +62,13 @@ public final class Backend implements AutoCloseable {
   public synchronized Session session() {
     if (session == null) {
       Config cfg = withKnownVersion(config());
+      if (System.getProperty("java.util.logging.config.file") == null
+          && System.getProperty("java.util.logging.config.class") == null) {
+        // JUL's default configuration logs nothing at DEBUG: do not set up logging just to ask it per request
+        Loggers.disableWireLogging();
+      }
       TransportProvider p = provider(transportName());
-      coreHmac = p.hmac();
+      coreHmac = hmac(p, cfg.hashType());
       coreTransport = p.createTransport(transportConfig(cfg));
       try {
         session = Session.builder().config(cfg).transport(coreTransport).hmac(coreHmac).build();
@@ -73,6 +79,12 @@ public final class Backend implements AutoCloseable {
       }
     }
     return session;
+  }
+
+  /** For tests: as if the local server that recorded {@code apiVersion} were in use. */
+  void markLocal(String apiVersion) {
+    local = true;
+    localApiVersion = apiVersion;
   }
 
   /**
@@ -140,6 +152,12 @@ public final class Backend implements AutoCloseable {
    */
   static TransportProvider provider(String name) {
     return name == null || name.isBlank() ? new ApacheTransportProvider() : TransportDiscovery.select(name);
+  }
+
+  /** {@link Sha256Hmac} for the default hash type (no crypto library or provider to set up), else the transport's. */
+  static ai.backend.client.port.Hmac hmac(TransportProvider p, String hashType) {
+    Sha256Hmac own = new Sha256Hmac();
+    return own.supports(hashType) ? own : p.hmac();
   }
 
   static String transportName() {
