@@ -76,8 +76,10 @@ public final class Main {
   }
 
   /**
-   * The root command line. Only {@code invoked} (all commands when null) is introspected; the others
-   * are stubs carrying their name and summary, enough for the root's {@code --help}.
+   * The root command line. Only {@code invoked} (all commands when null) is introspected. When it names a
+   * command, that command is the only one registered: the others play no part in parsing or running it.
+   * Otherwise (the root's {@code --help}, no or an unknown command) the others are stubs carrying their
+   * name and summary, enough for the root's usage and for "did you mean" suggestions.
    */
   static CommandLine commandLine(Cli cli, String invoked) {
     // Each CommandLine registers picocli's built-in converters, some found by reflection (java.sql,
@@ -89,8 +91,15 @@ public final class Main {
       leanConverters(excludes);
       cl = new CommandLine(RootCommand.spec(cli), FACTORY);
       cl.setCommandName("backend.ai");
+      boolean known = false;
+      for (Commands.Entry e : Commands.ALL) {
+        known |= invoked != null && (e.name().equals(invoked) || e.aliases().contains(invoked));
+      }
       for (Commands.Entry e : Commands.ALL) {
         boolean real = invoked == null || e.name().equals(invoked) || e.aliases().contains(invoked);
+        if (!real && known) {
+          continue;
+        }
         if (real) {
           restoreConverters(excludes);
           Object command = e.factory().get(); // a command object, or a model built in code
