@@ -19,12 +19,19 @@ import picocli.CommandLine;
  * command a user happened to type. Nothing leaves the machine; output is discarded.
  */
 final class CdsTraining {
+  /** Where to write the root usage text ({@link RootUsage}), set by the launcher. */
+  static final String USAGE_OUT_PROPERTY = "backendai.cli.usageFile.out";
+
   private CdsTraining() {}
 
   static int run() throws IOException {
     PrintStream sink = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
     Term quietTerm = System.getenv("BACKEND_CDS_TRAINING_VERBOSE") != null ? Term.system() : new Term(sink, sink, false);
     Cli cli = new Cli(quietTerm, "backend.ai");
+    String usageOut = System.getProperty(USAGE_OUT_PROPERTY);
+    if (usageOut != null) {
+      RootUsage.write(Path.of(usageOut), RootUsage.render(cli));
+    }
     CommandLine all = Main.commandLine(cli);
     all.usage(sink);
     for (CommandLine sub : all.getSubcommands().values()) {

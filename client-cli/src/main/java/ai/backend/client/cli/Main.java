@@ -55,6 +55,14 @@ public final class Main {
   }
 
   static int run(String[] args, Term term) {
+    if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
+      String usage = RootUsage.cached(); // the text picocli would print, recorded for this jar
+      if (usage != null) {
+        term.out.print(usage);
+        term.out.flush();
+        return 0;
+      }
+    }
     tuneLibraries();
     Cli cli = new Cli(term, System.getProperty("backendai.cli.name", "backend.ai"));
     current = cli;
