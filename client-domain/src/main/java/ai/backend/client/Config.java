@@ -542,6 +542,9 @@ public final class Config {
   }
 
   private static String loadVersion() {
+    if (!BuildVersion.VERSION.startsWith("${")) {
+      return BuildVersion.VERSION;
+    }
     try (InputStream in = Config.class.getResourceAsStream("version.properties")) {
       if (in != null) {
         Properties p = new Properties();

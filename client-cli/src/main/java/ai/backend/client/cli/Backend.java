@@ -1,12 +1,15 @@
 package ai.backend.client.cli;
 
+import ai.backend.client.ApiVersion;
 import ai.backend.client.Config;
 import ai.backend.client.Session;
 import ai.backend.client.internal.ApiCore;
+import ai.backend.client.internal.Loggers;
 import ai.backend.client.internal.TransportDiscovery;
 import ai.backend.client.port.HttpTransport;
 import ai.backend.client.port.TransportConfig;
 import ai.backend.client.port.TransportProvider;
+import ai.backend.client.transport.apache.ApacheTransportProvider;
 
 /**
  * Resolves where the CLI talks to (BACKEND_* variables, or the embedded local server when no endpoint
@@ -16,6 +19,7 @@ public final class Backend implements AutoCloseable {
   private final Term term;
   private Config config;
   private boolean local;
+  private String localApiVersion; // what the local server answered to GET / when it was started
   private Session session;
   private ApiCore core;
   private HttpTransport coreTransport;
@@ -34,6 +38,7 @@ public final class Backend implements AutoCloseable {
         LocalServerManager.Started s = m.ensureRunning();
         b.endpoint(s.state().endpoint).accessKey(s.state().accessKey).secretKey(s.state().secretKey.toCharArray());
         local = true;
+        localApiVersion = s.state().apiVersion;
         term.info("Using the local Backend.AI server at " + s.state().endpoint
             + (s.fresh() ? " (started now; " : " (") + "no BACKEND_ENDPOINT set)");
       }
@@ -56,9 +61,14 @@ public final class Backend implements AutoCloseable {
   /** An API session (version negotiated), opened on first use. */
   public synchronized Session session() {
     if (session == null) {
-      Config cfg = config();
-      TransportProvider p = TransportDiscovery.select(transportName());
-      coreHmac = p.hmac();
+      Config cfg = withKnownVersion(config());
+      if (System.getProperty("java.util.logging.config.file") == null
+          && System.getProperty("java.util.logging.config.class") == null) {
+        // JUL's default configuration logs nothing at DEBUG: do not set up logging just to ask it per request
+        Loggers.disableWireLogging();
+      }
+      TransportProvider p = provider(transportName());
+      coreHmac = hmac(p, cfg.hashType());
       coreTransport = p.createTransport(transportConfig(cfg));
       try {
         session = Session.builder().config(cfg).transport(coreTransport).hmac(coreHmac).build();
@@ -69,6 +79,29 @@ public final class Backend implements AutoCloseable {
       }
     }
     return session;
+  }
+
+  /** For tests: as if the local server that recorded {@code apiVersion} were in use. */
+  void markLocal(String apiVersion) {
+    local = true;
+    localApiVersion = apiVersion;
+  }
+
+  /**
+   * {@code cfg} pinned to the version negotiation would choose with the local server, whose answer to
+   * {@code GET /} was recorded when it was started: that spares every command the round trip. Left as is
+   * for other endpoints, when nothing was recorded, or when negotiation is off anyway.
+   */
+  Config withKnownVersion(Config cfg) {
+    if (!local || localApiVersion == null || !cfg.negotiate()) {
+      return cfg;
+    }
+    try {
+      ApiVersion v = ApiVersion.min(ApiVersion.parse(localApiVersion), cfg.maxApiVersion());
+      return cfg.toBuilder().apiVersion(v).negotiate(false).build();
+    } catch (RuntimeException e) {
+      return cfg; // not a version this client reads: negotiate
+    }
   }
 
   /**
@@ -111,6 +144,20 @@ public final class Backend implements AutoCloseable {
   public synchronized ai.backend.client.port.Hmac hmac() {
     session();
     return coreHmac;
+  }
+
+  /**
+   * The named transport, else Apache HttpClient: the one discovery would pick, the highest priority of
+   * the two in the CLI jar, taken directly rather than through a {@link java.util.ServiceLoader} scan.
+   */
+  static TransportProvider provider(String name) {
+    return name == null || name.isBlank() ? new ApacheTransportProvider() : TransportDiscovery.select(name);
+  }
+
+  /** {@link Sha256Hmac} for the default hash type (no crypto library or provider to set up), else the transport's. */
+  static ai.backend.client.port.Hmac hmac(TransportProvider p, String hashType) {
+    Sha256Hmac own = new Sha256Hmac();
+    return own.supports(hashType) ? own : p.hmac();
   }
 
   static String transportName() {

@@ -8,6 +8,8 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import picocli.CommandLine;
 
 /**
@@ -17,12 +19,19 @@ import picocli.CommandLine;
  * command a user happened to type. Nothing leaves the machine; output is discarded.
  */
 final class CdsTraining {
+  /** Where to write the root usage text ({@link RootUsage}), set by the launcher. */
+  static final String USAGE_OUT_PROPERTY = "backendai.cli.usageFile.out";
+
   private CdsTraining() {}
 
   static int run() throws IOException {
     PrintStream sink = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
     Term quietTerm = System.getenv("BACKEND_CDS_TRAINING_VERBOSE") != null ? Term.system() : new Term(sink, sink, false);
     Cli cli = new Cli(quietTerm, "backend.ai");
+    String usageOut = System.getProperty(USAGE_OUT_PROPERTY);
+    if (usageOut != null) {
+      RootUsage.write(Path.of(usageOut), RootUsage.render(cli));
+    }
     CommandLine all = Main.commandLine(cli);
     all.usage(sink);
     for (CommandLine sub : all.getSubcommands().values()) {
@@ -41,16 +50,53 @@ final class CdsTraining {
           {"run", "--rm", "-t", "training", "python", "-c", "print(1)", "--output", "json"},
           {"terminate", "training"}, {"nosuchcommand"}};
       for (String[] args : runs) {
-        try {
-          Main.run(args, quietTerm);
-        } catch (RuntimeException ignored) {
-          // a canned answer the SDK disliked: the classes loaded so far still count
-        }
+        run(args, quietTerm);
       }
+      trainLocal(server.getAddress().getPort(), quietTerm);
     } finally {
       server.stop(0);
     }
     return 0;
+  }
+
+  private static void run(String[] args, Term term) {
+    try {
+      Main.run(args, term);
+    } catch (RuntimeException ignored) {
+      // a canned answer the SDK disliked: the classes loaded so far still count
+    }
+  }
+
+  /**
+   * {@code ps} without an endpoint, as most commands run: the local server looked up in a state dir of
+   * this run's own (server.json naming this process and the canned server), never the user's. Skipped if
+   * that record does not check out, so that training can never start a real server.
+   */
+  private static void trainLocal(int port, Term term) throws IOException {
+    Path dir = Files.createTempDirectory("backendai-cds-training");
+    try {
+      Files.writeString(dir.resolve("server.json"), "{\"pid\": " + ProcessHandle.current().pid()
+          + ", \"port\": " + port + ", \"host\": \"127.0.0.1\", \"endpoint\": \"http://127.0.0.1:" + port
+          + "\", \"accessKey\": \"AKIATRAININGKEY00000\", \"secretKey\": \"training-secret-key\","
+          + " \"apiVersion\": \"v9.20250722\", \"manager\": \"26.0.0\"}\n", StandardCharsets.UTF_8);
+      LocalServerManager.stateDirOverride = dir;
+      System.clearProperty("backendai.endpoint");
+      System.clearProperty("backendai.accessKey");
+      System.clearProperty("backendai.secretKey");
+      if (System.getenv("BACKEND_ENDPOINT") == null && System.getenv("SORNA_ENDPOINT") == null
+          && new LocalServerManager(dir).running().isPresent()) {
+        run(new String[] {"ps"}, term);
+        run(new String[] {"ps", "--output", "json"}, term);
+      }
+    } finally {
+      LocalServerManager.stateDirOverride = null;
+      try (var files = Files.list(dir)) {
+        for (Path f : (Iterable<Path>) files::iterator) {
+          Files.deleteIfExists(f);
+        }
+      }
+      Files.deleteIfExists(dir);
+    }
   }
 
   private static void answer(HttpExchange ex) throws IOException {

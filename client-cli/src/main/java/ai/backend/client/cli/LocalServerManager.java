@@ -49,6 +49,12 @@ public final class LocalServerManager {
     public String secretKey;
     public String startedAt;
     public String log;
+    /**
+     * What this server answered to {@code GET /} when it was started ({@code version}, {@code manager}):
+     * commands pin that API version instead of asking again (one round trip less per command).
+     */
+    public String apiVersion;
+    public String manager;
   }
 
   private final Path dir;
@@ -57,7 +63,13 @@ public final class LocalServerManager {
     this.dir = dir;
   }
 
+  /** Set by the CDS training run only: its own state dir, whatever the environment says. */
+  static volatile Path stateDirOverride;
+
   public static LocalServerManager fromEnvironment() {
+    if (stateDirOverride != null) {
+      return new LocalServerManager(stateDirOverride);
+    }
     String d = System.getenv(STATE_DIR_ENV);
     if (d == null || d.isBlank()) {
       d = System.getProperty("backendai.local.stateDir");
@@ -160,7 +172,9 @@ public final class LocalServerManager {
         if (!p.isAlive()) {
           break;
         }
-        if (httpRootAnswers(st.host, st.port)) {
+        String root = httpRoot(st.host, st.port);
+        if (root != null) {
+          recordVersion(st, root);
           writeState(st);
           return st;
         }
@@ -230,7 +244,23 @@ public final class LocalServerManager {
     st.secretKey = string(o, "secretKey");
     st.startedAt = string(o, "startedAt");
     st.log = string(o, "log");
+    st.apiVersion = string(o, "apiVersion");
+    st.manager = string(o, "manager");
     return st;
+  }
+
+  /** The {@code version} and {@code manager} of a {@code GET /} body, when it has them. */
+  static void recordVersion(State st, String rootBody) {
+    try {
+      com.google.gson.JsonElement root = com.google.gson.JsonParser.parseString(rootBody);
+      if (root.isJsonObject()) {
+        com.google.gson.JsonObject o = root.getAsJsonObject();
+        st.apiVersion = string(o, "version");
+        st.manager = string(o, "manager");
+      }
+    } catch (RuntimeException e) {
+      // not recorded: commands negotiate as usual
+    }
   }
 
   private static String string(com.google.gson.JsonObject o, String key) {
@@ -290,8 +320,8 @@ public final class LocalServerManager {
     }
   }
 
-  /** A raw {@code GET /} (no HTTP stack needed) that expects a 200. */
-  static boolean httpRootAnswers(String host, int port) {
+  /** The body of a raw {@code GET /} (no HTTP stack needed) answered with a 200, else null. */
+  static String httpRoot(String host, int port) {
     try (Socket s = new Socket()) {
       s.connect(new InetSocketAddress(host, port), 500);
       s.setSoTimeout(2000);
@@ -302,9 +332,14 @@ public final class LocalServerManager {
       InputStream in = s.getInputStream();
       byte[] buf = new byte[12];
       int n = in.readNBytes(buf, 0, 12);
-      return n == 12 && new String(buf, StandardCharsets.US_ASCII).startsWith("HTTP/1.1 200");
+      if (n != 12 || !new String(buf, StandardCharsets.US_ASCII).startsWith("HTTP/1.1 200")) {
+        return null;
+      }
+      String rest = new String(in.readNBytes(64 * 1024), StandardCharsets.UTF_8);
+      int body = rest.indexOf("\r\n\r\n");
+      return body < 0 ? "" : rest.substring(body + 4);
     } catch (IOException e) {
-      return false;
+      return null;
     }
   }
 

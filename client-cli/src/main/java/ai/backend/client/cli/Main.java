@@ -24,7 +24,46 @@ public final class Main {
     return current;
   }
 
+  /**
+   * picocli's factory, created on first use: its class looks for Groovy's {@code Closure} when it is
+   * loaded, a class-path search of the CLI jar that {@code --help} and {@code ps} do not need otherwise.
+   */
+  public static final CommandLine.IFactory FACTORY = new CommandLine.IFactory() {
+    private CommandLine.IFactory delegate;
+
+    @Override
+    public synchronized <K> K create(Class<K> cls) throws Exception {
+      if (delegate == null) {
+        delegate = CommandLine.defaultFactory();
+      }
+      return delegate.create(cls);
+    }
+  };
+
+  /** Start-up settings of the libraries, unless the user set them (e.g. in BACKEND_CLI_JAVA_OPTS). */
+  static void tuneLibraries() {
+    // Apache HttpClient logs through SLF4J, whose provider lookup scans the class path (~10 ms). Name the
+    // provider the jar has (NOP, as found by the scan) and keep SLF4J quiet about having been told.
+    setIfAbsent("slf4j.provider", "org.slf4j.nop.NOPServiceProvider");
+    setIfAbsent("slf4j.internal.verbosity", "WARN");
+  }
+
+  private static void setIfAbsent(String key, String value) {
+    if (System.getProperty(key) == null) {
+      System.setProperty(key, value);
+    }
+  }
+
   static int run(String[] args, Term term) {
+    if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
+      String usage = RootUsage.cached(); // the text picocli would print, recorded for this jar
+      if (usage != null) {
+        term.out.print(usage);
+        term.out.flush();
+        return 0;
+      }
+    }
+    tuneLibraries();
     Cli cli = new Cli(term, System.getProperty("backendai.cli.name", "backend.ai"));
     current = cli;
     CommandLine cl = commandLine(cli, invokedCommand(args));
@@ -45,23 +84,45 @@ public final class Main {
   }
 
   /**
-   * The root command line. Only {@code invoked} (all commands when null) is introspected; the others
-   * are stubs carrying their name and summary, enough for the root's {@code --help}.
+   * The root command line. Only {@code invoked} (all commands when null) is introspected. When it names a
+   * command, that command is the only one registered: the others play no part in parsing or running it.
+   * Otherwise (the root's {@code --help}, no or an unknown command) the others are stubs carrying their
+   * name and summary, enough for the root's usage and for "did you mean" suggestions.
    */
   static CommandLine commandLine(Cli cli, String invoked) {
-    CommandLine cl = new CommandLine(RootCommand.spec(cli));
-    cl.setCommandName("backend.ai");
-    for (Commands.Entry e : Commands.ALL) {
-      boolean real = invoked == null || e.name().equals(invoked) || e.aliases().contains(invoked);
-      if (real) {
-        Object command = e.factory().get(); // a command object, or a model built in code
-        CommandLine sub = command instanceof CommandSpec spec ? new CommandLine(spec) : new CommandLine(command);
-        cl.addSubcommand(e.name(), sub, e.aliases().toArray(String[]::new));
-      } else {
-        CommandSpec stub = CommandSpec.create().name(e.name()).aliases(e.aliases().toArray(String[]::new));
-        stub.usageMessage().description(e.summary());
-        cl.addSubcommand(e.name(), new CommandLine(stub), e.aliases().toArray(String[]::new));
+    // Each CommandLine registers picocli's built-in converters, some found by reflection (java.sql,
+    // java.time, Path), 16 times over with the stubs. The root and the stubs have no option of those
+    // types: they are built with them excluded; the invoked command gets them all as usual.
+    String excludes = System.getProperty(CONVERTER_EXCLUDES);
+    CommandLine cl;
+    try {
+      leanConverters(excludes);
+      cl = new CommandLine(RootCommand.spec(cli), FACTORY);
+      cl.setCommandName("backend.ai");
+      boolean known = false;
+      for (Commands.Entry e : Commands.ALL) {
+        known |= invoked != null && (e.name().equals(invoked) || e.aliases().contains(invoked));
       }
+      for (Commands.Entry e : Commands.ALL) {
+        boolean real = invoked == null || e.name().equals(invoked) || e.aliases().contains(invoked);
+        if (!real && known) {
+          continue;
+        }
+        if (real) {
+          restoreConverters(excludes);
+          Object command = e.factory().get(); // a command object, or a model built in code
+          CommandLine sub = new CommandLine(command, FACTORY);
+          cl.addSubcommand(e.name(), sub, e.aliases().toArray(String[]::new));
+          leanConverters(excludes);
+        } else {
+          CommandSpec stub = CommandSpec.wrapWithoutInspection(null, FACTORY).name(e.name())
+              .aliases(e.aliases().toArray(String[]::new));
+          stub.usageMessage().description(e.summary());
+          cl.addSubcommand(e.name(), new CommandLine(stub, FACTORY), e.aliases().toArray(String[]::new));
+        }
+      }
+    } finally {
+      restoreConverters(excludes);
     }
     cl.setCaseInsensitiveEnumValuesAllowed(true);
     cl.setOut(new java.io.PrintWriter(cli.term.out, true));
@@ -77,6 +138,23 @@ public final class Main {
     });
     cl.setExecutionExceptionHandler((ex, c, parsed) -> report(cli, ex));
     return cl;
+  }
+
+  private static final String CONVERTER_EXCLUDES = "picocli.converters.excludes";
+
+  /** Leaves out picocli's reflective converters (the regex matches them all), unless the user set them. */
+  private static void leanConverters(String userSetting) {
+    if (userSetting == null) {
+      System.setProperty(CONVERTER_EXCLUDES, ".*");
+    }
+  }
+
+  private static void restoreConverters(String userSetting) {
+    if (userSetting == null) {
+      System.clearProperty(CONVERTER_EXCLUDES);
+    } else {
+      System.setProperty(CONVERTER_EXCLUDES, userSetting);
+    }
   }
 
   /** The first positional argument (the command name), skipping the root's options. */

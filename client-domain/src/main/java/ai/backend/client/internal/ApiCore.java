@@ -21,7 +21,6 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.time.Clock;
@@ -46,7 +45,7 @@ import java.util.function.DoubleSupplier;
  * <p>The API version is fixed per instance: {@link Builder#connect()} negotiates it first.
  */
 public final class ApiCore implements AutoCloseable {
-  private static final Logger LOG = System.getLogger("ai.backend.client");
+  private static final Loggers.Lazy LOG = new Loggers.Lazy("ai.backend.client");
 
   private final Shared shared;
   private final ApiVersion version;
@@ -297,15 +296,15 @@ public final class ApiCore implements AutoCloseable {
     try {
       server = ApiVersion.parse(serverVersionText);
     } catch (InvalidArgumentException e) {
-      LOG.log(Level.WARNING, "server reported an unparsable API version {0}; using {1}", serverVersionText, clientMax);
+      LOG.get().log(Level.WARNING, "server reported an unparsable API version {0}; using {1}", serverVersionText, clientMax);
       return new ServerInfo(null, manager, clientMax);
     }
     ApiVersion chosen = ApiVersion.min(server, clientMax);
     if (server.compareTo(clientMax) > 0) {
-      LOG.log(Level.DEBUG, "server speaks {0}, newer than this client''s {1}", server, clientMax);
+      LOG.get().log(Level.DEBUG, "server speaks {0}, newer than this client''s {1}", server, clientMax);
     }
     if (server.compareTo(ApiVersion.OLDEST_RECOMMENDED) < 0) {
-      LOG.log(Level.DEBUG, "server API {0} is older than {1}; using the legacy dialect", server,
+      LOG.get().log(Level.DEBUG, "server API {0} is older than {1}; using the legacy dialect", server,
           ApiVersion.OLDEST_RECOMMENDED);
     }
     return new ServerInfo(server, manager, chosen);

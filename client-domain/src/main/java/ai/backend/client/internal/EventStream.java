@@ -12,7 +12,6 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import java.io.IOException;
-import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.Map;
@@ -28,7 +27,7 @@ import java.util.function.Consumer;
  * or a {@code server_close} event.
  */
 public final class EventStream implements EventSubscription {
-  private static final Logger LOG = System.getLogger("ai.backend.client.events");
+  private static final Loggers.Lazy LOG = new Loggers.Lazy("ai.backend.client.events");
   private static final AtomicInteger THREADS = new AtomicInteger();
   private static final long DEFAULT_RETRY_MILLIS = 5000;
   /** SSE streams are idle for long stretches; the call timeout must not end them. */
@@ -115,7 +114,7 @@ public final class EventStream implements EventSubscription {
             onError.accept(e);
             break;
           }
-          LOG.log(Level.DEBUG, "event stream reconnect failed, retrying: {0}", e.getMessage());
+          LOG.get().log(Level.DEBUG, "event stream reconnect failed, retrying: {0}", e.getMessage());
         }
       }
     } catch (InterruptedException e) {
@@ -140,13 +139,13 @@ public final class EventStream implements EventSubscription {
           try {
             sink.accept(ev);
           } catch (RuntimeException ex) {
-            LOG.log(Level.WARNING, "session event listener failed", ex);
+            LOG.get().log(Level.WARNING, "session event listener failed", ex);
           }
         }
       }
     } catch (IOException e) {
       if (open) {
-        LOG.log(Level.DEBUG, "event stream broke: {0}", e.getMessage());
+        LOG.get().log(Level.DEBUG, "event stream broke: {0}", e.getMessage());
       }
     }
     return false;

@@ -5,6 +5,7 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
+import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
@@ -17,18 +18,78 @@ import java.util.Map;
 
 /** Gson-based JSON helpers; the only place the domain touches Gson's configuration. */
 public final class Json {
-  /** Immutable and thread-safe; nulls are serialised because some endpoints expect explicit nulls. */
-  private static final Gson GSON = new GsonBuilder().serializeNulls().disableHtmlEscaping().create();
+  /**
+   * Immutable and thread-safe; nulls are serialised because some endpoints expect explicit nulls.
+   * Created on first use: building a Gson and its reflective adapters costs a short program ~10 ms,
+   * and request bodies made of maps, lists and scalars are written without it.
+   */
+  private static final class Holder {
+    static final Gson GSON = new GsonBuilder().serializeNulls().disableHtmlEscaping().create();
+  }
 
   private Json() {}
 
   public static Gson gson() {
-    return GSON;
+    return Holder.GSON;
   }
 
   /** Serialises a value (Map, List, record, JsonElement…) to JSON text. */
   public static String write(Object value) {
-    return value instanceof JsonElement e ? GSON.toJson(e) : GSON.toJson(value);
+    JsonElement tree = value instanceof JsonElement ? null : plainTree(value);
+    if (tree != null) {
+      // what the Gson above writes for a tree: nulls kept, no HTML escaping
+      return tree.toString();
+    }
+    return Holder.GSON.toJson(value);
+  }
+
+  /**
+   * {@code value} as a JSON tree when it is made only of string-keyed maps, lists, strings, booleans,
+   * integral or finite numbers and nulls (as Gson would write it), else null: Gson handles the rest.
+   */
+  static JsonElement plainTree(Object value) {
+    if (value == null) {
+      return JsonNull.INSTANCE;
+    }
+    if (value instanceof String str) {
+      return new JsonPrimitive(str);
+    }
+    if (value instanceof Boolean b) {
+      return new JsonPrimitive(b);
+    }
+    if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte
+        || value instanceof java.math.BigInteger || value instanceof java.math.BigDecimal) {
+      return new JsonPrimitive((Number) value);
+    }
+    if ((value instanceof Double || value instanceof Float) && Double.isFinite(((Number) value).doubleValue())) {
+      return new JsonPrimitive((Number) value);
+    }
+    if (value instanceof Map<?, ?> map) {
+      JsonObject o = new JsonObject();
+      for (Map.Entry<?, ?> en : map.entrySet()) {
+        if (!(en.getKey() instanceof String key)) {
+          return null;
+        }
+        JsonElement v = plainTree(en.getValue());
+        if (v == null) {
+          return null;
+        }
+        o.add(key, v);
+      }
+      return o;
+    }
+    if (value instanceof List<?> list) {
+      JsonArray a = new JsonArray(list.size());
+      for (Object x : list) {
+        JsonElement v = plainTree(x);
+        if (v == null) {
+          return null;
+        }
+        a.add(v);
+      }
+      return a;
+    }
+    return null;
   }
 
   /** A repeatable {@code application/json} request body. */

@@ -5,17 +5,17 @@ import ai.backend.client.port.HttpResponse;
 import ai.backend.client.port.HttpTransport;
 import ai.backend.client.port.TransportException;
 import ai.backend.client.port.WebSocketConnector;
-import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * Pipeline stage logging each attempt at DEBUG on {@code ai.backend.client.http}: method, URI,
  * headers ({@code Authorization} and cookies redacted by {@code HttpHeaders.toString}), status and
- * time. Bodies are never logged: they may carry credentials (e.g. {@code /auth/authorize}).
+ * time. Bodies are never logged: they may carry credentials (e.g. {@code /auth/authorize}). The level
+ * is checked on each request, unless the program turned that off ({@link Loggers#disableWireLogging}).
  */
 final class LoggingTransport implements HttpTransport {
-  private static final Logger LOG = System.getLogger("ai.backend.client.http");
+  private static final Loggers.Lazy LOG = new Loggers.Lazy("ai.backend.client.http");
 
   private final HttpTransport next;
 
@@ -25,7 +25,7 @@ final class LoggingTransport implements HttpTransport {
 
   @Override
   public HttpResponse execute(HttpRequest request) {
-    if (!LOG.isLoggable(Level.DEBUG)) {
+    if (!Loggers.wireLogging() || !LOG.get().isLoggable(Level.DEBUG)) {
       return next.execute(request);
     }
     long start = System.nanoTime();
@@ -42,7 +42,7 @@ final class LoggingTransport implements HttpTransport {
 
   @Override
   public CompletableFuture<HttpResponse> executeAsync(HttpRequest request) {
-    if (!LOG.isLoggable(Level.DEBUG)) {
+    if (!Loggers.wireLogging() || !LOG.get().isLoggable(Level.DEBUG)) {
       return next.executeAsync(request);
     }
     long start = System.nanoTime();
@@ -57,17 +57,17 @@ final class LoggingTransport implements HttpTransport {
   }
 
   private static void logRequest(HttpRequest request) {
-    LOG.log(Level.DEBUG, () -> "--> " + request.method() + " " + request.uri() + " " + request.headers()
+    LOG.get().log(Level.DEBUG, () -> "--> " + request.method() + " " + request.uri() + " " + request.headers()
         + " body=" + request.body().getClass().getSimpleName() + "(" + request.body().contentLength() + ")");
   }
 
   private static void logResponse(HttpRequest request, HttpResponse r, long start) {
-    LOG.log(Level.DEBUG, () -> "<-- " + r.status() + " " + request.method() + " " + request.uri() + " ("
+    LOG.get().log(Level.DEBUG, () -> "<-- " + r.status() + " " + request.method() + " " + request.uri() + " ("
         + (System.nanoTime() - start) / 1_000_000 + " ms) " + r.headers());
   }
 
   private static void logFailure(HttpRequest request, Throwable e, long start) {
-    LOG.log(Level.DEBUG, () -> "<-- FAILED " + request.method() + " " + request.uri() + " ("
+    LOG.get().log(Level.DEBUG, () -> "<-- FAILED " + request.method() + " " + request.uri() + " ("
         + (System.nanoTime() - start) / 1_000_000 + " ms): " + e);
   }
 

@@ -5,7 +5,6 @@ import ai.backend.client.port.HttpRequest;
 import ai.backend.client.port.HttpResponse;
 import ai.backend.client.port.HttpTransport;
 import ai.backend.client.port.TransportException;
-import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.Optional;
@@ -22,7 +21,7 @@ import java.util.function.DoubleSupplier;
  * the configured timeout is the caller's waiting budget.
  */
 final class Retrier {
-  private static final Logger LOG = System.getLogger("ai.backend.client.retry");
+  private static final Loggers.Lazy LOG = new Loggers.Lazy("ai.backend.client.retry");
 
   private final HttpTransport next;
   private final RetryPolicy policy;
@@ -133,7 +132,7 @@ final class Retrier {
   }
 
   private static void log(HttpRequest request, String reason, int attempt, Duration d) {
-    LOG.log(Level.DEBUG, () -> "retrying " + request.method() + " " + request.uri().getRawPath() + " after " + reason
+    LOG.get().log(Level.DEBUG, () -> "retrying " + request.method() + " " + request.uri().getRawPath() + " after " + reason
         + " (retry " + (attempt + 1) + ", waiting " + d.toMillis() + " ms)");
   }
 

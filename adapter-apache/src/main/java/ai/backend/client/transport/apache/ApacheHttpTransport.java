@@ -59,6 +59,9 @@ import org.apache.hc.core5.util.Timeout;
  * {@link HttpTransport} on Apache HttpClient 5: the classic client for {@link #execute}, the async
  * client (I/O reactor, no thread per request) for {@link #executeAsync}. Both are configured not to
  * touch what the domain signs: no retries, redirects, cookies, compression or URI normalisation.
+ *
+ * <p>The async client, its I/O reactor and threads are created on the first {@link #executeAsync}: a
+ * program that only makes blocking calls (a CLI command) never pays for them (~20 ms of start-up).
  */
 final class ApacheHttpTransport implements HttpTransport {
   static final String THREAD_PREFIX = "backendai-apache-";
@@ -72,7 +75,12 @@ final class ApacheHttpTransport implements HttpTransport {
   private final ExecutorService ownExecutor;
   private final Executor executor;
   private final CloseableHttpClient classic;
-  private final CloseableHttpAsyncClient async;
+  private final ClientTlsStrategyBuilder tls;
+  private final ConnectionConfig connection;
+  private final Timeout read;
+  private final HttpHost proxy;
+  private final Object asyncLock = new Object();
+  private volatile CloseableHttpAsyncClient async; // created on first use; set under asyncLock
   private final AtomicBoolean closed = new AtomicBoolean();
   private final WebSocketConnector webSockets;
   // open connections by local address, so that cancel() can close the one an exchange is using
@@ -84,20 +92,20 @@ final class ApacheHttpTransport implements HttpTransport {
     this.ownExecutor = config.executor() == null ? newExecutor(THREAD_PREFIX + id + "-cb-") : null;
     this.executor = ownExecutor != null ? ownExecutor : config.executor();
     SSLContext ssl = config.insecureTls() ? TrustAll.context() : config.sslContext();
-    ClientTlsStrategyBuilder tls = ClientTlsStrategyBuilder.create();
+    this.tls = ClientTlsStrategyBuilder.create();
     if (ssl != null) {
       tls.setSslContext(ssl);
     }
     if (config.insecureTls()) {
       tls.setHostnameVerifier(NoopHostnameVerifier.INSTANCE);
     }
-    Timeout read = config.readTimeout() == null ? Timeout.DISABLED : Timeout.of(config.readTimeout());
-    ConnectionConfig connection = ConnectionConfig.custom()
+    this.read = config.readTimeout() == null ? Timeout.DISABLED : Timeout.of(config.readTimeout());
+    this.connection = ConnectionConfig.custom()
         .setConnectTimeout(Timeout.of(config.connectTimeout()))
         .setSocketTimeout(read)
         .build();
     RequestConfig defaults = requestConfig(null);
-    HttpHost proxy = config.proxy() == null ? null
+    this.proxy = config.proxy() == null ? null
         : new HttpHost("http", config.proxy().getHostString(), config.proxy().getPort());
 
     var classicBuilder = HttpClients.custom()
@@ -112,7 +120,42 @@ final class ApacheHttpTransport implements HttpTransport {
         .disableRedirectHandling()
         .disableCookieManagement()
         .disableContentCompression()
-        .disableAuthCaching();
+        .disableAuthCaching()
+        // the domain sends its own User-Agent on every request; computing the default one reads
+        // HttpClient's version.properties from the class path (~20 ms of a CLI command's start-up)
+        .disableDefaultUserAgent();
+    if (proxy != null) {
+      classicBuilder.setProxy(proxy);
+    }
+    this.classic = classicBuilder.build();
+    this.webSockets = (uri, headers, listener) -> {
+      if (closed.get()) {
+        return CompletableFuture.failedFuture(closedException());
+      }
+      return new JdkWebSocketConnector(wsClient(), config.connectTimeout()).connect(uri, headers, listener);
+    };
+  }
+
+  /** The async client, built and started on first use; fails once the transport is closed. */
+  private CloseableHttpAsyncClient async() {
+    CloseableHttpAsyncClient a = async;
+    if (a != null) {
+      return a;
+    }
+    synchronized (asyncLock) {
+      if (closed.get()) {
+        throw closedException(); // close() has run or is running: it would not see a client built now
+      }
+      if (async == null) {
+        CloseableHttpAsyncClient built = buildAsync();
+        built.start();
+        async = built;
+      }
+      return async;
+    }
+  }
+
+  private CloseableHttpAsyncClient buildAsync() {
     var asyncBuilder = HttpAsyncClients.custom()
         .setConnectionManager(PoolingAsyncClientConnectionManagerBuilder.create()
             .setTlsStrategy(tls.buildAsync())
@@ -127,25 +170,16 @@ final class ApacheHttpTransport implements HttpTransport {
             .build())
         .setThreadFactory(new DefaultThreadFactory(THREAD_PREFIX + id + "-io", true))
         .setIOSessionListener(new SessionTracker(sessions))
-        .setDefaultRequestConfig(defaults)
+        .setDefaultRequestConfig(requestConfig(null))
         .disableAutomaticRetries()
         .disableRedirectHandling()
         .disableCookieManagement()
         .disableContentCompression()
         .disableAuthCaching();
     if (proxy != null) {
-      classicBuilder.setProxy(proxy);
       asyncBuilder.setProxy(proxy);
     }
-    this.classic = classicBuilder.build();
-    this.async = asyncBuilder.build();
-    this.async.start();
-    this.webSockets = (uri, headers, listener) -> {
-      if (closed.get()) {
-        return CompletableFuture.failedFuture(closedException());
-      }
-      return new JdkWebSocketConnector(wsClient(), config.connectTimeout()).connect(uri, headers, listener);
-    };
+    return asyncBuilder.build();
   }
 
   private static ExecutorService newExecutor(String prefix) {
@@ -243,9 +277,15 @@ final class ApacheHttpTransport implements HttpTransport {
     HttpClientContext context = HttpClientContext.create();
     context.setRequestConfig(requestConfig(request.timeout()));
     CompletableFuture<HttpResponse> result = new CompletableFuture<>();
+    CloseableHttpAsyncClient client;
+    try {
+      client = async();
+    } catch (TransportException e) {
+      return CompletableFuture.failedFuture(e);
+    }
     StreamingConsumer consumer = new StreamingConsumer(result, executor);
     String what = describe(request);
-    Future<Void> exchange = async.execute(new BasicRequestProducer(req, entity), consumer, context,
+    Future<Void> exchange = client.execute(new BasicRequestProducer(req, entity), consumer, context,
         new FutureCallback<>() {
           @Override
           public void completed(Void v) {}
@@ -331,11 +371,17 @@ final class ApacheHttpTransport implements HttpTransport {
       return;
     }
     classic.close(CloseMode.IMMEDIATE);
-    async.close(CloseMode.IMMEDIATE);
-    try {
-      async.awaitShutdown(TimeValue.ofSeconds(5));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    CloseableHttpAsyncClient a;
+    synchronized (asyncLock) {
+      a = async; // none can be built from now on: async() checks closed under this lock
+    }
+    if (a != null) {
+      a.close(CloseMode.IMMEDIATE);
+      try {
+        a.awaitShutdown(TimeValue.ofSeconds(5));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
     synchronized (this) {
       wsClient = null; // Java 17's HttpClient cannot be closed; its selector ends once unreachable

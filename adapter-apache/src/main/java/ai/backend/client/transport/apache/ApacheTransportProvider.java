@@ -10,7 +10,10 @@ import ai.backend.client.port.TransportProvider;
  * Bouncy Castle HMAC (adds BLAKE2), WebSockets through the JDK's {@code java.net.http}.
  */
 public final class ApacheTransportProvider implements TransportProvider {
-  private static final Hmac HMAC = new BcHmac();
+  // created on first use: the provider is also instantiated by programs that sign with another Hmac
+  private static final class Holder {
+    static final Hmac HMAC = new BcHmac();
+  }
 
   @Override
   public String name() {
@@ -34,6 +37,6 @@ public final class ApacheTransportProvider implements TransportProvider {
 
   @Override
   public Hmac hmac() {
-    return HMAC;
+    return Holder.HMAC;
   }
 }

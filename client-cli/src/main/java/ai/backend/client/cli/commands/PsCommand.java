@@ -38,7 +38,7 @@ public final class PsCommand implements Callable<Integer> {
   /** The command's model; the parsed values are read from it when the command runs. */
   public static CommandSpec spec() {
     PsCommand ps = new PsCommand();
-    CommandSpec s = CommandSpec.wrapWithoutInspection(ps);
+    CommandSpec s = CommandSpec.wrapWithoutInspection(ps, Main.FACTORY);
     ps.spec = s;
     s.name("ps");
     s.usageMessage().sortOptions(false).description(
