@@ -1,7 +1,6 @@
 package ai.backend.local.api;
 
 import ai.backend.local.engine.BatchOptions;
-import ai.backend.local.engine.ConsoleItem;
 import ai.backend.local.engine.ExecRequest;
 import ai.backend.local.engine.ExecResult;
 import ai.backend.local.engine.InvalidExecRequestException;
@@ -14,6 +13,7 @@ import ai.backend.local.sessions.Session;
 import ai.backend.local.sessions.SessionConflictException;
 import ai.backend.local.sessions.SessionRegistry;
 import ai.backend.local.sessions.SessionSpec;
+import ai.backend.local.stream.ExecuteEndpoint;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonNull;
@@ -399,28 +399,7 @@ public final class SessionApi {
     }
     JsonObject result = new JsonObject();
     result.addProperty("runId", r.runId());
-    result.addProperty("status", r.status());
-    JsonArray console = new JsonArray();
-    for (ConsoleItem item : r.console()) {
-      JsonArray pair = new JsonArray();
-      pair.add(item.type());
-      pair.add(HttpReply.GSON.toJsonTree(item.value()));
-      console.add(pair);
-    }
-    result.add("console", console);
-    if (r.exitCode() == null) {
-      result.add("exitCode", JsonNull.INSTANCE);
-    } else {
-      result.addProperty("exitCode", r.exitCode());
-    }
-    if (r.status().equals("waiting-input")) {
-      JsonObject o = new JsonObject();
-      o.addProperty("is_password", r.passwordInput());
-      result.add("options", o);
-    } else {
-      result.add("options", JsonNull.INSTANCE);
-    }
-    result.add("files", new JsonArray());
+    ExecuteEndpoint.frame(r).entrySet().forEach(e -> result.add(e.getKey(), e.getValue()));
     JsonObject body = new JsonObject();
     body.add("result", result);
     return HttpReply.json(200, body);

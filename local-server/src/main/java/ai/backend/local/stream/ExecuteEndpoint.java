@@ -211,8 +211,11 @@ public final class ExecuteEndpoint extends StreamEndpoint {
     }
   }
 
-  /** A result as a stream frame: the REST ExecutionResult fields minus {@code runId}. */
-  static JsonObject frame(ExecResult r) {
+  /**
+   * A result as a stream frame: the REST ExecutionResult fields minus {@code runId} (the REST route adds
+   * {@code runId} to this same object).
+   */
+  public static JsonObject frame(ExecResult r) {
     JsonObject o = new JsonObject();
     o.addProperty("status", r.status());
     JsonArray console = new JsonArray();
