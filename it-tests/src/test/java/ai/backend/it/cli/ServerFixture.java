@@ -1,47 +1,31 @@
 package ai.backend.it.cli;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
-import java.lang.reflect.Method;
+import ai.backend.local.LocalServer;
 import java.net.URI;
 import java.nio.file.Path;
 
-/**
- * An in-process {@code ai.backend.local.LocalServer} on a free port with a known keypair, bound by
- * reflection so this suite compiles before the embedding API exists (tests are skipped until then).
- */
+/** An in-process {@link LocalServer} on a free port with a known keypair, for the CLI to talk to. */
 final class ServerFixture implements AutoCloseable {
   static final String ACCESS_KEY = "AKIACLITESTKEY000001";
   static final String SECRET_KEY = "cli-test-secret-key-0123456789abcdefghijk";
 
-  private final Object server;
+  private final LocalServer server;
   final URI uri;
 
-  private ServerFixture(Object server) throws Exception {
+  private ServerFixture(LocalServer server) {
     this.server = server;
-    this.uri = URI.create(call(server, "uri").toString());
+    this.uri = server.uri();
   }
 
-  static ServerFixture start(Path stateDir) throws Exception {
-    Class<?> cls;
-    try {
-      cls = Class.forName("ai.backend.local.LocalServer");
-    } catch (ClassNotFoundException e) {
-      assumeTrue(false, "ai.backend.local.LocalServer is not available yet");
-      throw e;
-    }
-    Object b = cls.getMethod("builder").invoke(null);
-    invoke(b, "port", int.class, 0);
-    invoke(b, "accessKey", String.class, ACCESS_KEY);
-    invoke(b, "secretKey", String.class, SECRET_KEY);
-    try {
-      invoke(b, "stateDir", Path.class, stateDir);
-    } catch (NoSuchMethodException e) {
-      // optional
-    }
-    Method start = b.getClass().getMethod("start");
-    start.setAccessible(true);
-    return new ServerFixture(start.invoke(b));
+  /** Starts the server; a server that cannot start fails the test (it is never skipped). */
+  static ServerFixture start(Path stateDir) {
+    return new ServerFixture(
+        LocalServer.builder()
+            .port(0)
+            .accessKey(ACCESS_KEY)
+            .secretKey(SECRET_KEY)
+            .stateDir(stateDir)
+            .start());
   }
 
   /** The environment pointing the CLI at this server. */
@@ -50,30 +34,8 @@ final class ServerFixture implements AutoCloseable {
         .env("BACKEND_SECRET_KEY", SECRET_KEY);
   }
 
-  private static void invoke(Object target, String name, Class<?> type, Object arg) throws Exception {
-    Method m;
-    try {
-      m = target.getClass().getMethod(name, type);
-    } catch (NoSuchMethodException e) {
-      if (type == String.class) {
-        m = target.getClass().getMethod(name, char[].class);
-        arg = arg.toString().toCharArray();
-      } else {
-        throw e;
-      }
-    }
-    m.setAccessible(true);
-    m.invoke(target, arg);
-  }
-
-  private static Object call(Object target, String name) throws Exception {
-    Method m = target.getClass().getMethod(name);
-    m.setAccessible(true);
-    return m.invoke(target);
-  }
-
   @Override
-  public void close() throws Exception {
-    call(server, "close");
+  public void close() {
+    server.close();
   }
 }

@@ -25,6 +25,8 @@ import ai.backend.client.SessionListQuery;
 import ai.backend.client.SessionPage;
 import ai.backend.client.SessionSummary;
 import ai.backend.client.UnsafeDownloadException;
+import ai.backend.testsupport.RequiresToolchain;
+import ai.backend.testsupport.Toolchain;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -146,6 +148,7 @@ class ComputeSessionMatrixTest extends SdkFixture {
 
   @ParameterizedTest(name = NAME)
   @MethodSource("matrix")
+  @RequiresToolchain(Toolchain.GCC)
   void cOneLinerAndMultiFileBatchReadingAName(String adapter, Mode mode, ApiVersion v, @TempDir Path dir)
       throws Exception {
     Ops ops = open(adapter, mode, v).ops();
@@ -237,7 +240,7 @@ class ComputeSessionMatrixTest extends SdkFixture {
     String a = name("lsa");
     String b = name("lsb");
     Ops.Handle ka = ops.getOrCreate("python", named(a));
-    Ops.Handle kb = ops.getOrCreate("lua5", named(b));
+    Ops.Handle kb = ops.getOrCreate("sh", named(b));
     try {
       SessionPage all = ops.list(SessionListQuery.of("RUNNING"));
       List<String> names = all.items().stream().map(SessionSummary::name).toList();

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.backend.it.readme.AsyncExample;
 import ai.backend.it.readme.SyncExample;
+import ai.backend.testsupport.RequiresToolchain;
+import ai.backend.testsupport.Toolchain;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -16,6 +18,7 @@ import org.junit.jupiter.api.Test;
  */
 class ReadmeExamplesTest extends SdkFixture {
   @Test
+  @RequiresToolchain(Toolchain.LUA)
   void syncExampleRunsAndPrintsTheConsole() {
     String out = capture(() -> SyncExample.run(open("jdk", Mode.SYNC, V4).session()));
     assertEquals("42 apples\n", out);

@@ -10,6 +10,7 @@ import ai.backend.client.internal.UriBuilder;
 import ai.backend.client.internal.signing.Signer;
 import ai.backend.client.port.Hmac;
 import ai.backend.client.port.TransportProvider;
+import ai.backend.testsupport.SigningVectors;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -35,22 +36,9 @@ import org.junit.jupiter.api.TestFactory;
  */
 class SigningVectorsPerAdapterTest {
 
-  static Path locateVectors() {
-    Path dir = Path.of(System.getProperty("user.dir")).toAbsolutePath();
-    for (Path d = dir; d != null; d = d.getParent()) {
-      for (Path candidate : List.of(d.resolve("shared/spec/signing-vectors.json"),
-          d.resolve("../shared/spec/signing-vectors.json").normalize())) {
-        if (Files.isRegularFile(candidate)) {
-          return candidate;
-        }
-      }
-    }
-    throw new IllegalStateException("shared/spec/signing-vectors.json not found above " + dir);
-  }
-
   static List<JsonObject> vectors() throws IOException {
     List<JsonObject> out = new ArrayList<>();
-    for (JsonElement e : JsonParser.parseString(Files.readString(locateVectors())).getAsJsonObject()
+    for (JsonElement e : JsonParser.parseString(SigningVectors.json()).getAsJsonObject()
         .getAsJsonArray("vectors")) {
       out.add(e.getAsJsonObject());
     }

@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.backend.local.LocalServer;
 import ai.backend.local.engine.KernelLimits;
+import ai.backend.testsupport.RequiresToolchain;
+import ai.backend.testsupport.Toolchain;
 import com.google.gson.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -198,6 +200,7 @@ class ExecuteStatusApiTest {
   }
 
   @Test
+  @RequiresToolchain(Toolchain.GCC)
   void batchBuildWaitInputFinish() throws Exception {
     create("c", "batch-c");
     upload("/session/batch-c", V9, List.of("main.c", "mylib.c", "mylib.h"), List.of(MAIN_C, MYLIB_C, MYLIB_H));
@@ -218,6 +221,7 @@ class ExecuteStatusApiTest {
   }
 
   @Test
+  @RequiresToolchain(Toolchain.GCC)
   void batchV4() throws Exception {
     assertEquals(201, client.call("POST", "/kernel/create", V4, "{\"lang\": \"gcc\", \"clientSessionToken\": \"batch-v4\"}").status());
     upload("/kernel/batch-v4", V4, List.of("main.c", "mylib.c", "mylib.h"), List.of(MAIN_C, MYLIB_C, MYLIB_H));
@@ -257,6 +261,7 @@ class ExecuteStatusApiTest {
   }
 
   @Test
+  @RequiresToolchain(Toolchain.GCC)
   void brokenBuildFinishesWith127() throws Exception {
     create("c", "batch-broken");
     upload("/session/batch-broken", V9, List.of("main.c"), List.of("int main(void) { return 0 /* no semicolon */ }\n"));

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import ai.backend.testsupport.SigningVectors;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -22,23 +23,9 @@ import org.junit.jupiter.api.Test;
 /** Feeds every vector of shared/spec/signing-vectors.json into the verifier (read at test time). */
 class SigningVectorsTest {
 
-  static Optional<Path> vectorsFile() {
-    Path dir = Path.of(System.getProperty("user.dir")).toAbsolutePath();
-    for (Path d = dir; d != null; d = d.getParent()) {
-      for (Path c : List.of(d.resolve("shared/spec/signing-vectors.json"), d.resolve("../shared/spec/signing-vectors.json"))) {
-        if (Files.isRegularFile(c)) {
-          return Optional.of(c.normalize());
-        }
-      }
-    }
-    return Optional.empty();
-  }
-
   @Test
   void vectorsVerifyAsTheServerViewSays() throws Exception {
-    Path file = vectorsFile().orElse(null);
-    org.junit.jupiter.api.Assumptions.assumeTrue(file != null, "signing-vectors.json not found");
-    JsonObject root = JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8)).getAsJsonObject();
+    JsonObject root = JsonParser.parseString(SigningVectors.json()).getAsJsonObject();
     int checked = 0;
     for (JsonElement e : root.getAsJsonArray("vectors")) {
       JsonObject v = e.getAsJsonObject();

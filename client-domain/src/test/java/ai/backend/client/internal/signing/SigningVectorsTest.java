@@ -9,6 +9,7 @@ import ai.backend.client.SigningProfile;
 import ai.backend.client.internal.ApiRequest;
 import ai.backend.client.internal.UriBuilder;
 import ai.backend.client.testsupport.JcaHmac;
+import ai.backend.testsupport.SigningVectors;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -26,27 +27,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * Runs every vector of {@code shared/spec/signing-vectors.json} (read at test time) through the
- * signer, the URI builder and the host derivation.
+ * Runs every vector of {@code shared/spec/signing-vectors.json} (read at test time, or test-support's
+ * copy of it) through the signer, the URI builder and the host derivation.
  */
 class SigningVectorsTest {
 
-  /** Walks up from the working directory to find {@code shared/spec/signing-vectors.json}. */
-  static Path locateVectors() {
-    Path dir = Path.of(System.getProperty("user.dir")).toAbsolutePath();
-    for (Path d = dir; d != null; d = d.getParent()) {
-      for (Path candidate : List.of(d.resolve("shared/spec/signing-vectors.json"),
-          d.resolve("../shared/spec/signing-vectors.json").normalize())) {
-        if (Files.isRegularFile(candidate)) {
-          return candidate;
-        }
-      }
-    }
-    throw new IllegalStateException("shared/spec/signing-vectors.json not found above " + dir);
-  }
-
   static List<JsonObject> vectors() throws IOException {
-    JsonObject root = JsonParser.parseString(Files.readString(locateVectors())).getAsJsonObject();
+    JsonObject root = JsonParser.parseString(SigningVectors.json()).getAsJsonObject();
     List<JsonObject> out = new ArrayList<>();
     for (JsonElement e : root.getAsJsonArray("vectors")) {
       out.add(e.getAsJsonObject());
