@@ -2,6 +2,7 @@ package ai.backend.local.engine;
 
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /** Starts kernels for runtimes installed on this machine. Closing it closes every kernel it started. */
@@ -16,6 +17,19 @@ public interface ExecutionEngine extends AutoCloseable {
    * name, or throws {@link UnknownImageException} for an image that maps to no known runtime.
    */
   String resolveRuntime(String image);
+
+  /**
+   * Why the runtime of {@code image} cannot start on this machine (the missing tool and the package
+   * that installs it), or empty when it can.
+   *
+   * @throws UnknownImageException the image maps to no runtime
+   */
+  default Optional<String> unavailable(String image) {
+    String runtime = resolveRuntime(image);
+    return availableRuntimes().contains(runtime)
+        ? Optional.empty()
+        : Optional.of("Runtime " + runtime + " (image " + image + ") is not installed on this machine");
+  }
 
   /**
    * Starts a kernel whose work directory (the session's {@code /home/work}) is {@code workDir}.

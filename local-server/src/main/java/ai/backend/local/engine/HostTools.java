@@ -34,6 +34,14 @@ public final class HostTools {
     return Optional.ofNullable(tools.sh);
   }
 
+  /**
+   * The command prefix that resets every signal to its default disposition before the command runs
+   * (empty when this machine has no tool for it). Every process the server starts goes through it.
+   */
+  public java.util.List<String> defaultSignals() {
+    return tools.defaultSignals;
+  }
+
   /** {@code PATH} the kernels run with: the real python's directory first. */
   public String kernelPath() {
     return tools.kernelPath();

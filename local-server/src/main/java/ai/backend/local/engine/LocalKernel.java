@@ -409,12 +409,12 @@ final class LocalKernel implements Kernel, PythonDriver.Owner {
   }
 
   /**
-   * Own session (so the tree can be found and signalled as a group), optional address-space limit
+   * Default signal dispositions whatever the server inherited, own session (so the tree can be found and signalled as a group), optional address-space limit
    * (not for the JVM and V8, which reserve huge virtual ranges), and unbuffered C stdio via stdbuf
    * (a prompt printed with printf must reach the pipe before the program blocks in scanf).
    */
   private List<String> wrap(List<String> cmd, boolean unbuffered) {
-    List<String> out = new ArrayList<>();
+    List<String> out = new ArrayList<>(tools.defaultSignals);
     if (tools.setsid != null) {
       out.add(tools.setsid);
     }

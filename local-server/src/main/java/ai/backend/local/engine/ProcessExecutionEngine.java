@@ -11,6 +11,7 @@ import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -87,15 +88,29 @@ public final class ProcessExecutionEngine implements ExecutionEngine {
   }
 
   @Override
-  public Kernel start(
-      String image, Path workDir, Map<String, String> environ, KernelLimits limits) {
+  public Optional<String> unavailable(String image) {
     String runtime = resolveRuntime(image);
     String tool = missing.get(runtime);
-    if (tool != null) {
-      throw new RuntimeUnavailableException(
-          "Runtime " + runtime + " (image " + image + ") is unavailable: " + tool
-              + " is not installed");
+    if (tool == null) {
+      return Optional.empty();
     }
+    return Optional.of(
+        "The image "
+            + image
+            + " needs "
+            + tool
+            + ", which is not installed on the server's machine (install it with: apt-get install "
+            + Toolchain.DEBIAN_PACKAGES.get(runtime)
+            + ")");
+  }
+
+  @Override
+  public Kernel start(
+      String image, Path workDir, Map<String, String> environ, KernelLimits limits) {
+    unavailable(image).ifPresent(why -> {
+      throw new RuntimeUnavailableException(why);
+    });
+    String runtime = resolveRuntime(image);
     if (closed) {
       throw new IllegalStateException("engine is closed");
     }

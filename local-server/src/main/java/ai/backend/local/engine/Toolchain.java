@@ -33,6 +33,13 @@ final class Toolchain {
   final String prlimit;
   final String stdbuf;
   final String kill;
+  /**
+   * The prefix that starts a command with every signal at its default disposition (empty when no
+   * tool for it is found). Ignored signals survive exec: a server started from a script's background
+   * job (SIGINT and SIGQUIT ignored) or under nohup would otherwise pass that on to every kernel, and
+   * interrupt, Ctrl-C in a terminal and run timeouts would silently do nothing.
+   */
+  final List<String> defaultSignals;
 
   Toolchain(String searchPath) {
     this.searchPath = searchPath == null ? "" : searchPath;
@@ -49,7 +56,62 @@ final class Toolchain {
     prlimit = find("prlimit");
     stdbuf = find("stdbuf");
     kill = first("kill");
+    defaultSignals = defaultSignalsPrefix(find("env"), python);
   }
+
+  /**
+   * coreutils {@code env --default-signal} (8.31+) where it works, else a python3 one-liner that
+   * does the same before it execs the command.
+   */
+  private static List<String> defaultSignalsPrefix(String env, String python) {
+    if (env != null && exitsZero(env, "--default-signal", "true")) {
+      return List.of(env, "--default-signal");
+    }
+    if (python != null) {
+      return List.of(
+          python,
+          "-I",
+          "-c",
+          "import os,signal,sys\n"
+              + "for s in signal.valid_signals():\n"
+              + "  try: signal.signal(s, signal.SIG_DFL)\n"
+              + "  except (OSError, ValueError): pass\n"
+              + "os.execvp(sys.argv[1], sys.argv[1:])");
+    }
+    return List.of();
+  }
+
+  private static boolean exitsZero(String... cmd) {
+    try {
+      Process p =
+          new ProcessBuilder(cmd)
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .start();
+      p.getOutputStream().close();
+      if (!p.waitFor(10, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        return false;
+      }
+      return p.exitValue() == 0;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /** The Debian package that installs each runtime's tools. */
+  static final Map<String, String> DEBIAN_PACKAGES =
+      Map.of(
+          "python", "python3",
+          "c", "gcc",
+          "cpp", "g++",
+          "java", "default-jdk-headless",
+          "nodejs", "nodejs",
+          "lua5", "lua5.4",
+          "sh", "dash");
 
   /** Runtime name to the tool it needs (null when installed) — insertion-ordered. */
   Map<String, String> missingTools() {

@@ -140,9 +140,9 @@ public final class SessionRegistry implements AutoCloseable {
         if (live.getOrDefault(spec.owner(), Map.of()).size() >= maxPerKey) {
           throw new QuotaExceededException("You have reached your resource limit.");
         }
-        if (!engine.availableRuntimes().contains(runtime)) {
-          throw new RuntimeUnavailableException(
-              "Runtime " + runtime + " (image " + spec.image() + ") is not installed on this machine");
+        Optional<String> unavailable = engine.unavailable(spec.image());
+        if (unavailable.isPresent()) {
+          throw new RuntimeUnavailableException(unavailable.get());
         }
         UUID id = UUID.randomUUID();
         session =

@@ -74,10 +74,13 @@ public final class AppServices implements AutoCloseable {
   private Running startHttp() throws IOException {
     String python = tools.python().orElseThrow(() -> new IOException("python3 is not installed"));
     // -I: a file named http.py in the work directory must not shadow the standard library
+    List<String> cmd = new ArrayList<>(tools.defaultSignals());
+    cmd.addAll(
+        List.of(
+            python, "-I", "-u", "-m", "http.server", "0", "--bind", "127.0.0.1", "--directory",
+            workDir.toString()));
     ProcessBuilder pb =
-        new ProcessBuilder(
-                python, "-I", "-u", "-m", "http.server", "0", "--bind", "127.0.0.1", "--directory",
-                workDir.toString())
+        new ProcessBuilder(cmd)
             .directory(workDir.toFile())
             .redirectErrorStream(true);
     pb.environment().clear();

@@ -64,6 +64,7 @@ public final class PtyEndpoint extends StreamEndpoint {
     try {
       pty =
           PtyProcess.start(
+              tools.defaultSignals(),
               python,
               hub.ptyHelper(),
               List.of(shell, "-i"),

@@ -43,10 +43,13 @@ final class PtyProcess implements AutoCloseable {
   /**
    * Starts {@code command} on a new terminal of {@code rows} x {@code cols}.
    *
+   * @param launcher the prefix that resets signal dispositions ({@link
+   *     ai.backend.local.engine.HostTools#defaultSignals()})
    * @param output receives terminal output chunks (raw bytes) on a dedicated thread
    * @param onExit runs once when the command ended by itself (not after {@link #close})
    */
   static PtyProcess start(
+      List<String> launcher,
       String python,
       Path helperScript,
       List<String> command,
@@ -57,7 +60,8 @@ final class PtyProcess implements AutoCloseable {
       Consumer<byte[]> output,
       Runnable onExit)
       throws IOException {
-    List<String> cmd = new ArrayList<>(List.of(python, "-I", helperScript.toString()));
+    List<String> cmd = new ArrayList<>(launcher);
+    cmd.addAll(List.of(python, "-I", helperScript.toString()));
     cmd.add(Integer.toString(clamp(rows)));
     cmd.add(Integer.toString(clamp(cols)));
     cmd.addAll(command);

@@ -33,9 +33,14 @@ def child(slave, argv):
         for fd in (0, 1, 2):
             os.dup2(slave, fd)
         os.closerange(3, 65536)
-        # python ignores these; ignored signals survive exec, so a shell would inherit them
-        for sig in (signal.SIGPIPE, signal.SIGXFSZ, signal.SIGINT):
-            signal.signal(sig, signal.SIG_DFL)
+        # python ignores some signals, and so may whoever started the server (a script's background
+        # job ignores SIGINT and SIGQUIT, nohup SIGHUP); ignored signals survive exec, so the shell
+        # and every program typed into it would inherit them: Ctrl-C would do nothing
+        for sig in signal.valid_signals():
+            try:
+                signal.signal(sig, signal.SIG_DFL)
+            except (OSError, ValueError):
+                pass
         os.execvp(argv[0], argv)
     except BaseException as e:
         os.write(2, ('cannot start %s: %s\r\n' % (argv[0], e)).encode('utf-8', 'replace'))

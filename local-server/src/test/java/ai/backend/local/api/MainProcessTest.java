@@ -45,9 +45,15 @@ class MainProcessTest {
     final List<String> seen = new ArrayList<>();
 
     Server(String... args) throws Exception {
+      this(List.of(), args);
+    }
+
+    /** {@code prefix}: what starts the JVM (e.g. a shell that ignores signals, then execs it). */
+    Server(List<String> prefix, String... args) throws Exception {
       String java = ProcessHandle.current().info().command()
           .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-      List<String> cmd = new ArrayList<>(List.of(java, "-Xshare:auto", "-cp", System.getProperty("java.class.path"),
+      List<String> cmd = new ArrayList<>(prefix);
+      cmd.addAll(List.of(java, "-Xshare:auto", "-cp", System.getProperty("java.class.path"),
           "ai.backend.local.Main"));
       cmd.addAll(List.of(args));
       process = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.PIPE).start();
@@ -124,6 +130,70 @@ class MainProcessTest {
     assertEquals(200, c.call("POST", "/session/main-sess", V9, "{\"mode\": \"query\", \"runId\": null, \"code\": \"print(1)\"}").status());
     assertTrue(s.process.descendants().findAny().isPresent(), "the session's interpreter should be a child");
     s.stopAndAwait();
+  }
+
+  /**
+   * A server started from a script's background job (or under nohup) inherits ignored SIGINT and
+   * SIGQUIT, and ignored signals survive exec: without resetting them, interrupt would do nothing.
+   */
+  @Test
+  void interruptWorksWhenTheServerWasStartedWithSigintIgnored(@TempDir Path state) throws Exception {
+    Server s = new Server(List.of("/bin/sh", "-c", "trap '' INT QUIT; exec \"$@\"", "sh"),
+        "--port", "0", "--access-key", "AKTESTSIG", "--secret-key", "SKTESTSIG", "--state-dir", state.toString());
+    URI uri = s.awaitListening();
+    // (the JVM installs its own SIGQUIT handler, thread dumps, whatever it inherited; SIGINT it leaves)
+    long ignored = signalMask(s.process.pid(), "SigIgn");
+    assertEquals(0b10, ignored & 0b10, "the server JVM should have SIGINT ignored: " + Long.toHexString(ignored));
+    TestClient c = new TestClient(uri, "AKTESTSIG", "SKTESTSIG");
+
+    assertEquals(201, c.call("POST", "/session", V9, "{\"image\": \"sh\", \"name\": \"sig-sh\"}").status());
+    assertInterrupted(c, "sig-sh", "echo started; sleep 30");
+    assertEquals(201, c.call("POST", "/session", V9, "{\"image\": \"python\", \"name\": \"sig-py\"}").status());
+    JsonObject after = assertInterrupted(c, "sig-py", "print('started', flush=True)\nwhile True:\n    pass");
+    assertTrue(after.toString().contains("KeyboardInterrupt"), after.toString());
+    // the interpreter survived the interrupt and still runs code
+    JsonObject next = CoreApiTestAccess.run(c, "/session/sig-py", V9, "print(6 * 7)");
+    assertTrue(next.toString().contains("42"), next.toString());
+    s.stopAndAwait();
+  }
+
+  /** Starts {@code code}, waits for its first output, interrupts it: it must end within 2 s with 130. */
+  private static JsonObject assertInterrupted(TestClient c, String session, String code) throws Exception {
+    String path = "/session/" + session;
+    JsonObject res = c.call("POST", path, V9, "{\"mode\": \"query\", \"runId\": null, \"code\": "
+        + new com.google.gson.JsonPrimitive(code) + "}").json().getAsJsonObject("result");
+    String runId = res.get("runId").getAsString();
+    StringBuilder console = new StringBuilder(res.getAsJsonArray("console").toString());
+    while (!console.toString().contains("started")) {
+      assertEquals("continued", res.get("status").getAsString(), res.toString());
+      res = c.call("POST", path, V9, "{\"mode\": \"continue\", \"runId\": \"" + runId + "\", \"code\": \"\"}")
+          .json().getAsJsonObject("result");
+      console.append(res.getAsJsonArray("console"));
+    }
+    long t0 = System.nanoTime();
+    assertEquals(204, c.call("POST", path + "/interrupt", V9, null).status());
+    while (res.get("status").getAsString().equals("continued")) {
+      res = c.call("POST", path, V9, "{\"mode\": \"continue\", \"runId\": \"" + runId + "\", \"code\": \"\"}")
+          .json().getAsJsonObject("result");
+      console.append(res.getAsJsonArray("console"));
+      assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(10), "still running 10 s after the interrupt");
+    }
+    long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+    assertEquals("finished", res.get("status").getAsString(), res.toString());
+    assertEquals(130, res.get("exitCode").getAsInt(), res.toString());
+    assertTrue(ms < 2000, session + " ended " + ms + " ms after the interrupt");
+    res.addProperty("allConsole", console.toString());
+    return res;
+  }
+
+  /** A signal bit mask (SigIgn, SigBlk, ...) of a process, from /proc. */
+  static long signalMask(long pid, String field) throws Exception {
+    for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+      if (line.startsWith(field + ":")) {
+        return Long.parseUnsignedLong(line.substring(field.length() + 1).trim(), 16);
+      }
+    }
+    throw new AssertionError(field + " not found for " + pid);
   }
 
   @Test

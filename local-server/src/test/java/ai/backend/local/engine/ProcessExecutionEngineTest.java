@@ -5,8 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import ai.backend.testsupport.Toolchain;
+import ai.backend.testsupport.Toolchains;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -80,8 +81,24 @@ class ProcessExecutionEngineTest {
 
   Kernel start(String image) {
     String rt = engine.resolveRuntime(image);
-    assumeTrue(engine.availableRuntimes().contains(rt), rt + " not installed");
+    toolchainOf(rt).ifPresent(Toolchains::assumeInstalled);
     return engine.start(image, work, Map.of("GREETING", "hi"), KernelLimits.defaults());
+  }
+
+  /** The optional toolchain a runtime needs (python3, sh and the JDK are always there). */
+  static java.util.Optional<Toolchain> toolchainOf(String runtime) {
+    switch (runtime) {
+      case "c":
+        return java.util.Optional.of(Toolchain.GCC);
+      case "cpp":
+        return java.util.Optional.of(Toolchain.GPP);
+      case "nodejs":
+        return java.util.Optional.of(Toolchain.NODE);
+      case "lua5":
+        return java.util.Optional.of(Toolchain.LUA);
+      default:
+        return java.util.Optional.empty();
+    }
   }
 
   static void assertAllDead(List<Long> pids) {
@@ -121,7 +138,9 @@ class ProcessExecutionEngineTest {
       RuntimeUnavailableException e =
           assertThrows(RuntimeUnavailableException.class,
               () -> bare.start("c", work, Map.of(), KernelLimits.defaults()));
-      assertTrue(e.getMessage().contains("gcc"), e.getMessage());
+      assertTrue(e.getMessage().contains("apt-get install gcc"), e.getMessage());
+      assertTrue(bare.unavailable("lua:5.3").orElseThrow().contains("apt-get install lua5.4"));
+      assertTrue(bare.unavailable("python").orElseThrow().contains("apt-get install python3"));
     }
   }
 
@@ -310,7 +329,6 @@ class ProcessExecutionEngineTest {
   @Test
   void engineCloseKillsAllKernels() {
     ProcessExecutionEngine e = ProcessExecutionEngine.create();
-    assumeTrue(e.availableRuntimes().contains("python"));
     List<Kernel> ks = new ArrayList<>();
     List<Long> pids = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
