@@ -30,6 +30,8 @@ import org.eclipse.jetty.util.Callback;
  */
 public final class ApiHandler extends Handler.Abstract {
   private static final int ANON_LIMIT = 1000;
+  /** The most of an unread body that an error reply reads to keep the connection usable. */
+  private static final long DRAIN_LIMIT = 1 << 20;
 
   private final Router router;
   private final HmacVerifier verifier;
@@ -73,9 +75,12 @@ public final class ApiHandler extends Handler.Abstract {
     try {
       reply = process(request, method, rawTarget, rawPath, version, dialect, rate);
     } catch (ApiException e) {
-      reply = problem(e, dialect);
+      reply = finishBody(request, problem(e, dialect));
     } catch (Exception e) {
-      reply = problem(Problems.internal(e.getClass().getSimpleName() + ": " + e.getMessage()), dialect);
+      reply =
+          finishBody(
+              request,
+              problem(Problems.internal(e.getClass().getSimpleName() + ": " + e.getMessage()), dialect));
     }
     write(request, response, callback, reply, dialect, rate);
     return true;
@@ -162,6 +167,36 @@ public final class ApiHandler extends Handler.Abstract {
       }
       return out.toByteArray();
     }
+  }
+
+  /**
+   * An error may be answered before the request body was read (no such route, unsupported version,
+   * a body over the limit). Jetty then closes the connection after the response without saying so,
+   * and a client that pooled the connection fails its next request ("header parser received no
+   * bytes"). So read what is left of a small body, and announce {@code Connection: close} when the
+   * rest is too large to read.
+   */
+  private HttpReply finishBody(Request request, HttpReply reply) {
+    long declared = request.getLength();
+    if (declared <= DRAIN_LIMIT) {
+      try (InputStream in = Content.Source.asInputStream(request)) {
+        byte[] buf = new byte[8192];
+        long total = 0;
+        int n;
+        while ((n = in.read(buf)) >= 0) {
+          total += n;
+          if (total > DRAIN_LIMIT) {
+            break;
+          }
+        }
+        if (n < 0) {
+          return reply;
+        }
+      } catch (IOException | RuntimeException e) {
+        // the connection is unusable: fall through to Connection: close
+      }
+    }
+    return reply.withHeader("Connection", "close");
   }
 
   static String versionHeader(HttpFields headers) {

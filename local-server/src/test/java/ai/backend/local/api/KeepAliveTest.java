@@ -1,0 +1,118 @@
+package ai.backend.local.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.backend.local.LocalServer;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A connection the server keeps open is usable for the next request: an error answered before the
+ * request body was read must not leave the connection to be closed silently under a client that
+ * pooled it. Raw sockets, so that the body can be sent after the server could have answered.
+ */
+class KeepAliveTest {
+  static LocalServer server;
+
+  @BeforeAll
+  static void start() {
+    server = LocalServer.builder().port(0).start();
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  @Test
+  void routingErrorWithALateBodyKeepsTheConnectionUsable() throws Exception {
+    try (Socket s = connect()) {
+      OutputStream out = s.getOutputStream();
+      InputStream in = s.getInputStream();
+      // no such method on this route: answered before the body is read
+      out.write(head("PUT", "/session/abcd", 2).getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      Thread.sleep(300);
+      out.write("{}".getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      Reply first = Reply.read(in);
+      assertEquals(405, first.status());
+      assertFalse("close".equalsIgnoreCase(first.headers().get("connection")), first.headers().toString());
+
+      out.write(head("GET", "/", 0).getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      Reply second = Reply.read(in);
+      assertEquals(200, second.status());
+      assertTrue(second.body().contains("\"version\""), second.body());
+    }
+  }
+
+  @Test
+  void aBodyTooLargeToReadIsAnsweredWithConnectionClose() throws Exception {
+    try (Socket s = connect()) {
+      OutputStream out = s.getOutputStream();
+      out.write(head("POST", "/session", 1L << 40).getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      Reply r = Reply.read(s.getInputStream());
+      assertEquals(413, r.status());
+      assertEquals("close", r.headers().get("connection"));
+    }
+  }
+
+  private static Socket connect() throws IOException {
+    Socket s = new Socket(server.uri().getHost(), server.uri().getPort());
+    s.setSoTimeout(10_000);
+    return s;
+  }
+
+  private static String head(String method, String target, long length) {
+    return method + " " + target + " HTTP/1.1\r\n"
+        + "Host: " + server.uri().getAuthority() + "\r\n"
+        + "X-BackendAI-Version: v9.20250722\r\n"
+        + (length > 0 ? "Content-Type: application/json\r\nContent-Length: " + length + "\r\n" : "")
+        + "\r\n";
+  }
+
+  record Reply(int status, Map<String, String> headers, String body) {
+    static Reply read(InputStream in) throws IOException {
+      String status = line(in);
+      if (status == null) {
+        throw new IOException("the server closed the connection before answering");
+      }
+      Map<String, String> headers = new LinkedHashMap<>();
+      String l;
+      while ((l = line(in)) != null && !l.isEmpty()) {
+        int c = l.indexOf(':');
+        headers.put(l.substring(0, c).trim().toLowerCase(Locale.ROOT), l.substring(c + 1).trim());
+      }
+      int length = Integer.parseInt(headers.getOrDefault("content-length", "0"));
+      byte[] body = in.readNBytes(length);
+      return new Reply(Integer.parseInt(status.split(" ")[1]), headers, new String(body, StandardCharsets.UTF_8));
+    }
+
+    private static String line(InputStream in) throws IOException {
+      ByteArrayOutputStream b = new ByteArrayOutputStream();
+      int c;
+      while ((c = in.read()) >= 0) {
+        if (c == '\n') {
+          String s = b.toString(StandardCharsets.US_ASCII);
+          return s.endsWith("\r") ? s.substring(0, s.length() - 1) : s;
+        }
+        b.write(c);
+      }
+      return b.size() == 0 ? null : b.toString(StandardCharsets.US_ASCII);
+    }
+  }
+}
