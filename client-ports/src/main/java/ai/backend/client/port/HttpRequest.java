@@ -44,6 +44,26 @@ public record HttpRequest(String method, URI uri, HttpHeaders headers, RequestBo
     return new HttpRequest(method, uri, headers, body, newTimeout);
   }
 
+  /**
+   * Whether a transport may send this request again, at once and on another connection, when the
+   * connection it used failed before any byte of the response arrived (a pooled keep-alive
+   * connection the server had closed): an idempotent method (RFC 9110 §9.2.2) with a repeatable
+   * body. Never a POST or PATCH, which the server may have acted on.
+   */
+  public boolean resendableOnStaleConnection() {
+    switch (method) {
+      case "GET":
+      case "HEAD":
+      case "OPTIONS":
+      case "TRACE":
+      case "PUT":
+      case "DELETE":
+        return body.repeatable();
+      default:
+        return false;
+    }
+  }
+
   /** The {@code Content-Type} that will be sent: the header if set, else the body's. */
   public String effectiveContentType() {
     return headers.firstValue("content-type").orElse(body.contentType());

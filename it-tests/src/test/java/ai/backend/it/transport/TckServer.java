@@ -19,6 +19,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.UriCompliance;
@@ -52,6 +55,13 @@ final class TckServer implements AutoCloseable {
   volatile CountDownLatch holdGate = new CountDownLatch(1);
   final AtomicInteger held = new AtomicInteger();
   final AtomicInteger released = new AtomicInteger();
+  /** Connection ids that have carried a request. */
+  final Set<String> connections = ConcurrentHashMap.newKeySet();
+  /** Armed: the next /stale* request that arrives on a reused connection is dropped. */
+  final AtomicBoolean dropNextReused = new AtomicBoolean();
+  final AtomicInteger dropped = new AtomicInteger();
+  /** /stale* requests received, by path. */
+  final Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
 
   TckServer() throws Exception {
     QueuedThreadPool pool = new QueuedThreadPool(300);
@@ -71,6 +81,19 @@ final class TckServer implements AutoCloseable {
     ws.setHandler(new Handler.Abstract() {
       @Override
       public boolean handle(Request request, Response response, Callback callback) throws Exception {
+        boolean reused = !connections.add(request.getConnectionMetaData().getId());
+        String path = request.getHttpURI().getPath();
+        if (path.startsWith("/stale")) {
+          attempts.computeIfAbsent(path, k -> new AtomicInteger()).incrementAndGet();
+          if (reused && dropNextReused.compareAndSet(true, false)) {
+            // what a server's idle timeout does to a pooled connection, caught in the act: the
+            // request went out, the connection ends before any byte of a response
+            dropped.incrementAndGet();
+            request.getConnectionMetaData().getConnection().getEndPoint().close();
+            callback.failed(new IOException("dropped a reused connection"));
+            return true;
+          }
+        }
         TckServer.this.handle(request, response);
         callback.succeeded();
         return true;

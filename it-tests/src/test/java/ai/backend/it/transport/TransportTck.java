@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -81,6 +82,7 @@ public abstract class TransportTck {
 
   @AfterEach
   void noResponseLeftOpen() {
+    server.dropNextReused.set(false);
     server.holdGate.countDown();
     server.streamGate.countDown();
     server.holdGate = new CountDownLatch(1);
@@ -356,6 +358,55 @@ public abstract class TransportTck {
     URI closed = URI.create("http://127.0.0.1:" + port + "/x");
     TransportException e = failure(async, a -> send(a, HttpRequest.of("GET", closed)));
     assertEquals(TransportException.Kind.CONNECT, e.kind(), e.toString());
+  }
+
+  // A request goes out on a pooled connection only if the previous exchange has given it back; the
+  // async clients do that on their I/O thread, after the caller has read the body. So each round
+  // leaves a connection in the pool and arms the server, until one request met a pooled connection.
+  private static final int POOL_ROUNDS = 50;
+
+  @ParameterizedTest(name = "async={0}")
+  @ValueSource(booleans = {false, true})
+  void anIdempotentRequestOnAClosedPooledConnectionIsSentAgain(boolean async) {
+    // PUT: java.net.http resends a GET by itself (not in every case), never a PUT
+    String path = "/stale-put-" + async;
+    HttpRequest put = HttpRequest.of("PUT", uri(path)).withBody(RequestBody.ofString("same bytes", "text/plain"));
+    int rounds = 0;
+    while (server.dropped.get() == 0 && rounds++ < POOL_ROUNDS) {
+      json(async, HttpRequest.of("GET", uri("/warm-up")));
+      server.dropNextReused.set(true);
+      JsonObject echo = json(async, put);
+      server.dropNextReused.set(false);
+      assertEquals(path, echo.get("target").getAsString());
+      assertEquals("same bytes", new String(body(echo), StandardCharsets.UTF_8));
+    }
+    assertEquals(1, server.dropped.getAndSet(0), "no request went out on a pooled connection");
+    // every round sent it once, the dropped one twice
+    assertEquals(rounds + 1, server.attempts.get(path).get());
+  }
+
+  @ParameterizedTest(name = "async={0}")
+  @ValueSource(booleans = {false, true})
+  void aPostOnAClosedPooledConnectionIsNeverSentAgain(boolean async) {
+    String path = "/stale-post-" + async;
+    HttpRequest post = HttpRequest.of("POST", uri(path))
+        .withBody(RequestBody.ofString("{\"run\": 1}", "application/json"));
+    int rounds = 0;
+    TransportException e = null;
+    while (e == null && rounds++ < POOL_ROUNDS) {
+      json(async, HttpRequest.of("GET", uri("/warm-up")));
+      server.dropNextReused.set(true);
+      try (HttpResponse r = send(async, post)) {
+        assertEquals(200, r.status());
+      } catch (TransportException failed) {
+        e = failed;
+      }
+      server.dropNextReused.set(false);
+    }
+    assertNotNull(e, "no request went out on a pooled connection");
+    assertEquals(TransportException.Kind.IO, e.kind(), e.toString());
+    assertEquals(1, server.dropped.getAndSet(0));
+    assertEquals(rounds, server.attempts.get(path).get(), "a POST was sent twice");
   }
 
   @ParameterizedTest(name = "async={0}")

@@ -58,7 +58,9 @@ import org.apache.hc.core5.util.Timeout;
 /**
  * {@link HttpTransport} on Apache HttpClient 5: the classic client for {@link #execute}, the async
  * client (I/O reactor, no thread per request) for {@link #executeAsync}. Both are configured not to
- * touch what the domain signs: no retries, redirects, cookies, compression or URI normalisation.
+ * touch what the domain signs: no redirects, cookies, compression or URI normalisation, and no
+ * retries but one: an idempotent request whose pooled connection turned out closed is sent again at
+ * once ({@link StaleConnectionRetry}).
  *
  * <p>The async client, its I/O reactor and threads are created on the first {@link #executeAsync}: a
  * program that only makes blocking calls (a CLI command) never pays for them (~20 ms of start-up).
@@ -103,6 +105,9 @@ final class ApacheHttpTransport implements HttpTransport {
     this.connection = ConnectionConfig.custom()
         .setConnectTimeout(Timeout.of(config.connectTimeout()))
         .setSocketTimeout(read)
+        // a connection idle for a second is checked before reuse: servers close idle keep-alive
+        // connections (aiohttp after 75 s), often without a Keep-Alive header saying when
+        .setValidateAfterInactivity(TimeValue.ofSeconds(1))
         .build();
     RequestConfig defaults = requestConfig(null);
     this.proxy = config.proxy() == null ? null
@@ -116,7 +121,7 @@ final class ApacheHttpTransport implements HttpTransport {
             .setDefaultConnectionConfig(connection)
             .build())
         .setDefaultRequestConfig(defaults)
-        .disableAutomaticRetries()
+        .setRetryStrategy(new StaleConnectionRetry())
         .disableRedirectHandling()
         .disableCookieManagement()
         .disableContentCompression()
@@ -171,7 +176,7 @@ final class ApacheHttpTransport implements HttpTransport {
         .setThreadFactory(new DefaultThreadFactory(THREAD_PREFIX + id + "-io", true))
         .setIOSessionListener(new SessionTracker(sessions))
         .setDefaultRequestConfig(requestConfig(null))
-        .disableAutomaticRetries()
+        .setRetryStrategy(new StaleConnectionRetry())
         .disableRedirectHandling()
         .disableCookieManagement()
         .disableContentCompression()
@@ -284,6 +289,7 @@ final class ApacheHttpTransport implements HttpTransport {
       return CompletableFuture.failedFuture(e);
     }
     StreamingConsumer consumer = new StreamingConsumer(result, executor);
+    consumer.onResponse(() -> context.setAttribute(StaleConnectionRetry.RESPONSE_STARTED, Boolean.TRUE));
     String what = describe(request);
     Future<Void> exchange = client.execute(new BasicRequestProducer(req, entity), consumer, context,
         new FutureCallback<>() {

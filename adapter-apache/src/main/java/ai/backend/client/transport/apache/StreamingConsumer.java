@@ -33,9 +33,16 @@ final class StreamingConsumer implements AsyncResponseConsumer<Void> {
   private volatile Runnable abort = () -> {};
   private volatile Exception failure;
 
+  private volatile Runnable started;
+
   StreamingConsumer(CompletableFuture<HttpResponse> result, Executor executor) {
     this.result = result;
     this.executor = executor;
+  }
+
+  /** Runs when the response head arrives (before the caller sees it). */
+  void onResponse(Runnable started) {
+    this.started = started;
   }
 
   /** What aborts the exchange when the caller closes the body early. */
@@ -46,6 +53,10 @@ final class StreamingConsumer implements AsyncResponseConsumer<Void> {
   @Override
   public void consumeResponse(org.apache.hc.core5.http.HttpResponse response, EntityDetails entity,
       HttpContext context, FutureCallback<Void> callback) {
+    Runnable s = started;
+    if (s != null) {
+      s.run();
+    }
     HttpHeaders.Builder h = HttpHeaders.builder();
     for (Header header : response.getHeaders()) {
       h.add(header.getName(), header.getValue());

@@ -2,6 +2,7 @@ package ai.backend.client.transport.jdk;
 
 import ai.backend.client.port.TransportException;
 import ai.backend.client.port.TransportException.Kind;
+import java.io.EOFException;
 import java.net.ConnectException;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpTimeoutException;
@@ -41,5 +42,36 @@ final class JdkErrors {
       }
     }
     return new TransportException(Kind.IO, what + ": " + t, t);
+  }
+
+  /**
+   * Whether {@code t} says the connection ended before any byte of the response arrived: the
+   * server closed (or reset) a pooled keep-alive connection as the request went out. A timeout, a
+   * refused connection or a TLS failure is not that.
+   */
+  static boolean closedBeforeResponse(Throwable t) {
+    while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+      t = t.getCause();
+    }
+    if (t instanceof TransportException || t instanceof CancellationException || t instanceof InterruptedException) {
+      return false;
+    }
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof HttpTimeoutException || c instanceof ConnectException || c instanceof SSLException
+          || c instanceof UnresolvedAddressException) {
+        return false;
+      }
+    }
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      String m = String.valueOf(c.getMessage());
+      if (c instanceof EOFException
+          || c.getClass().getName().endsWith(".ConnectionExpiredException")
+          || m.contains("received no bytes")
+          || m.contains("Connection reset")
+          || m.contains("Broken pipe")) {
+        return true;
+      }
+    }
+    return false;
   }
 }

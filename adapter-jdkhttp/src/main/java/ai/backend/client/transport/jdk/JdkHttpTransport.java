@@ -24,6 +24,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** {@link HttpTransport} on {@code java.net.http.HttpClient} (HTTP/1.1). */
 final class JdkHttpTransport implements HttpTransport {
@@ -32,6 +33,8 @@ final class JdkHttpTransport implements HttpTransport {
   // java.net.http computes these itself and refuses them as user headers
   private static final Set<String> RESTRICTED = Set.of("connection", "content-length", "expect", "host", "upgrade");
   private static final AtomicInteger POOLS = new AtomicInteger();
+  /** How often a request is sent again after a stale pooled connection failed it. */
+  private static final int STALE_RESENDS = 1;
 
   private final TransportConfig config;
   private final ExecutorService ownExecutor; // null when the user supplied one (we must not shut that down)
@@ -73,14 +76,31 @@ final class JdkHttpTransport implements HttpTransport {
   @Override
   public HttpResponse execute(HttpRequest request) {
     java.net.http.HttpRequest jr = toJdk(request);
-    try {
-      return new JdkResponse(client.send(jr, BodyHandlers.ofInputStream()));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw JdkErrors.map(e, describe(request));
-    } catch (IOException | RuntimeException e) {
-      throw JdkErrors.map(e, describe(request));
+    for (int attempt = 0; ; attempt++) {
+      try {
+        return new JdkResponse(client.send(jr, BodyHandlers.ofInputStream()));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw JdkErrors.map(e, describe(request));
+      } catch (IOException | RuntimeException e) {
+        if (!resend(request, e, attempt)) {
+          throw JdkErrors.map(e, describe(request));
+        }
+      }
     }
+  }
+
+  /**
+   * A pooled connection the server closed fails the next request on it before any byte of the
+   * response arrives; java.net.http resends only a GET, and not in every such case (JDK 17 wraps
+   * the EOF so it misses it). Send an idempotent request with a repeatable body once more, at
+   * once: the pool has dropped the dead connection, so it goes out on a live or new one.
+   */
+  private boolean resend(HttpRequest request, Throwable failure, int attempt) {
+    return attempt < STALE_RESENDS
+        && !closed.get()
+        && request.resendableOnStaleConnection()
+        && JdkErrors.closedBeforeResponse(failure);
   }
 
   @Override
@@ -91,12 +111,37 @@ final class JdkHttpTransport implements HttpTransport {
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
+    CompletableFuture<HttpResponse> result = new CompletableFuture<>();
+    AtomicReference<CompletableFuture<?>> current = new AtomicReference<>();
+    sendAsync(request, jr, result, current, 0);
+    // our own future, so that cancel(true) reaches the exchange (cancel on a dependent would not)
+    result.whenComplete((r, e) -> {
+      if (result.isCancelled()) {
+        current.get().cancel(true);
+      }
+    });
+    return result;
+  }
+
+  private void sendAsync(
+      HttpRequest request,
+      java.net.http.HttpRequest jr,
+      CompletableFuture<HttpResponse> result,
+      AtomicReference<CompletableFuture<?>> current,
+      int attempt) {
     CompletableFuture<java.net.http.HttpResponse<InputStream>> exchange =
         client.sendAsync(jr, BodyHandlers.ofInputStream());
-    CompletableFuture<HttpResponse> result = new CompletableFuture<>();
+    current.set(exchange);
+    if (result.isCancelled()) {
+      exchange.cancel(true);
+    }
     exchange.whenComplete((r, e) -> {
       if (e != null) {
-        result.completeExceptionally(JdkErrors.map(e, describe(request)));
+        if (!result.isDone() && resend(request, e, attempt)) {
+          sendAsync(request, jr, result, current, attempt + 1);
+        } else {
+          result.completeExceptionally(JdkErrors.map(e, describe(request)));
+        }
       } else {
         JdkResponse response = new JdkResponse(r);
         if (!result.complete(response)) {
@@ -104,13 +149,6 @@ final class JdkHttpTransport implements HttpTransport {
         }
       }
     });
-    // our own future, so that cancel(true) reaches the exchange (cancel on a dependent would not)
-    result.whenComplete((r, e) -> {
-      if (result.isCancelled()) {
-        exchange.cancel(true);
-      }
-    });
-    return result;
   }
 
   java.net.http.HttpRequest toJdk(HttpRequest request) {
