@@ -155,12 +155,24 @@ public final class Main {
     }
   }
 
+  /**
+   * {@code $HOME} as Unix tools read it; {@code user.home} (the password database's) only when
+   * {@code HOME} is unset or not absolute.
+   */
+  static Path userHome() {
+    String home = System.getenv("HOME");
+    if (home != null && !home.isBlank() && home.startsWith("/")) {
+      return Path.of(home);
+    }
+    return Path.of(System.getProperty("user.home"));
+  }
+
   static Options parse(String[] args) throws UsageException {
     String host = "127.0.0.1";
     int port = 8081;
     String ak = null;
     String sk = null;
-    Path stateDir = Path.of(System.getProperty("user.home"), ".backend.ai", "local");
+    Path stateDir = userHome().resolve(".backend.ai").resolve("local");
     String apiVersion = LocalServer.DEFAULT_API_VERSION;
     long idle = 1800;
     int maxSessions = 30;

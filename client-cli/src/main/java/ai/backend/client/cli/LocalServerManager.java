@@ -75,8 +75,21 @@ public final class LocalServerManager {
       d = System.getProperty("backendai.local.stateDir");
     }
     Path dir = d != null && !d.isBlank() ? Path.of(d)
-        : Path.of(System.getProperty("user.home"), ".backend.ai", "local");
+        : userHome().resolve(".backend.ai").resolve("local");
     return new LocalServerManager(dir.toAbsolutePath());
+  }
+
+  /**
+   * {@code $HOME}, as every Unix tool and the official CLI read it; Java's {@code user.home} (from
+   * the password database) only when {@code HOME} is unset or not an absolute path. CI jobs and
+   * containers point {@code HOME} elsewhere and expect nothing to be written to the other one.
+   */
+  public static Path userHome() {
+    String home = System.getenv("HOME");
+    if (home != null && !home.isBlank() && home.startsWith("/")) {
+      return Path.of(home);
+    }
+    return Path.of(System.getProperty("user.home"));
   }
 
   public Path dir() {

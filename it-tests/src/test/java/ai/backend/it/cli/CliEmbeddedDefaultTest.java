@@ -3,7 +3,6 @@ package ai.backend.it.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -21,11 +20,6 @@ class CliEmbeddedDefaultTest {
 
   @Test
   void startsReusesAndStopsTheLocalServer() throws Exception {
-    try {
-      Class.forName("ai.backend.local.LocalServer");
-    } catch (ClassNotFoundException e) {
-      assumeTrue(false, "the local server is not available yet");
-    }
     Launcher cli = new Launcher().env("BACKEND_LOCAL_STATE_DIR", stateDir.toString());
     Long pid = null;
     try {
@@ -65,5 +59,49 @@ class CliEmbeddedDefaultTest {
     }
     Launcher.Result after = cli.cli("local", "status");
     assertEquals(3, after.exitCode(), after.toString());
+  }
+
+  /**
+   * Every default path comes from {@code $HOME}, not from Java's {@code user.home} (the password
+   * database's home): with {@code HOME} pointing at an empty folder, the state lands there and
+   * nothing is written to the other home.
+   */
+  @Test
+  void defaultPathsFollowHome(@TempDir Path home, @TempDir Path passwdHome) throws Exception {
+    Launcher cli = new Launcher()
+        .env("HOME", home.toString())
+        // stands for the password database's home; -D after the launcher's own options wins
+        .env("BACKEND_CLI_JAVA_OPTS", "-Duser.home=" + passwdHome);
+    Path state = home.resolve(".backend.ai").resolve("local");
+    Long pid = null;
+    try {
+      Launcher.Result status = cli.cli("local", "status", "--output", "json");
+      assertEquals(3, status.exitCode(), status.toString());
+      assertTrue(status.stdout().contains(state.toString()), status.toString());
+
+      Launcher.Result run = cli.cli("run", "--rm", "python", "-c", "print('hi from HOME')");
+      assertEquals(0, run.exitCode(), run.toString());
+      assertEquals("hi from HOME\n", run.stdout());
+      assertTrue(Files.isRegularFile(state.resolve("server.json")), "no server.json under $HOME");
+      pid = JsonParser.parseString(Files.readString(state.resolve("server.json"))).getAsJsonObject()
+          .get("pid").getAsLong();
+
+      Launcher.Result config = cli.cli("config");
+      assertEquals(0, config.exitCode(), config.toString());
+      assertTrue(config.stdout().contains(state.toString()) || config.stderr().contains(state.toString()),
+          config.toString());
+    } finally {
+      Launcher.Result stop = cli.cli("local", "stop");
+      assertEquals(0, stop.exitCode(), stop.toString());
+      if (pid != null) {
+        Optional<ProcessHandle> ph = ProcessHandle.of(pid);
+        if (ph.isPresent()) {
+          ph.get().onExit().get(15, TimeUnit.SECONDS);
+        }
+      }
+    }
+    try (java.util.stream.Stream<Path> written = Files.list(passwdHome)) {
+      assertEquals(java.util.List.of(), written.toList(), "written outside $HOME");
+    }
   }
 }
