@@ -3,8 +3,11 @@ package ai.backend.it.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import ai.backend.local.LocalServer;
+import ai.backend.local.engine.ProcessExecutionEngine;
+import ai.backend.testsupport.RequiresToolchain;
+import ai.backend.testsupport.Toolchain;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -94,14 +97,6 @@ class CliEndToEndTest {
     }
   }
 
-  static boolean hasGcc() {
-    try {
-      return new ProcessBuilder("gcc", "--version").start().waitFor() == 0;
-    } catch (Exception e) {
-      return false;
-    }
-  }
-
   /** Exactly one failure line, no stack trace (status lines before it are fine). */
   static void assertOneLineError(Launcher.Result r) {
     String err = r.stderr().strip();
@@ -131,16 +126,16 @@ class CliEndToEndTest {
   }
 
   @Test
+  @RequiresToolchain(Toolchain.GCC)
   void runCOneLiner() throws Exception {
-    assumeTrue(hasGcc(), "gcc is not installed");
     Launcher.Result r = cli.cli("run", "c", "-c", C_ONE_LINER);
     assertEquals(0, r.exitCode(), r.toString());
     assertEquals("hello world\n", r.stdout());
   }
 
   @Test
+  @RequiresToolchain(Toolchain.GCC)
   void runCFilesWithNamePrompt(@TempDir Path src) throws Exception {
-    assumeTrue(hasGcc(), "gcc is not installed");
     writeSeedFiles(src);
     Launcher.Result r = cli.in(src).run("backend.ai", "LABLUP\n", "run", "c", "main.c", "mylib.c", "mylib.h");
     assertEquals(0, r.exitCode(), r.toString());
@@ -152,8 +147,8 @@ class CliEndToEndTest {
   }
 
   @Test
+  @RequiresToolchain(Toolchain.GCC)
   void lccAndLpython(@TempDir Path src) throws Exception {
-    assumeTrue(hasGcc(), "gcc is not installed");
     writeSeedFiles(src);
     Launcher.Result c = cli.in(src).run("lcc", "Java\n", "main.c", "mylib.c", "mylib.h");
     assertEquals(0, c.exitCode(), c.toString());
@@ -370,6 +365,24 @@ class CliEndToEndTest {
       if (p.isAlive()) {
         p.destroyForcibly();
       }
+    }
+  }
+
+  /** A machine without a runtime's toolchain: one line that names the Debian package to install. */
+  @Test
+  void anImageWhoseToolchainIsMissingNamesTheDebianPackage(@TempDir Path emptySearchPath) throws Exception {
+    try (LocalServer bare = LocalServer.builder()
+        .port(0)
+        .accessKey(ServerFixture.ACCESS_KEY)
+        .secretKey(ServerFixture.SECRET_KEY)
+        .engine(ProcessExecutionEngine.create(emptySearchPath.toString()))
+        .start()) {
+      Launcher l = new Launcher().env("BACKEND_ENDPOINT", bare.uri().toString())
+          .env("BACKEND_ACCESS_KEY", ServerFixture.ACCESS_KEY).env("BACKEND_SECRET_KEY", ServerFixture.SECRET_KEY);
+      Launcher.Result r = l.cli("run", "--rm", "lua5", "-c", "print(1)");
+      assertEquals(65, r.exitCode(), r.toString());
+      assertOneLineError(r);
+      assertTrue(r.stderr().contains("lua5.4") && r.stderr().contains("apt-get install lua5.4"), r.toString());
     }
   }
 

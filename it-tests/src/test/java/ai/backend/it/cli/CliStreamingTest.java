@@ -2,8 +2,9 @@ package ai.backend.it.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import ai.backend.testsupport.RequiresToolchain;
+import ai.backend.testsupport.Toolchain;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.io.BufferedReader;
@@ -129,6 +130,36 @@ class CliStreamingTest {
     assertTrue(!r.stdout().contains("printf"), r.toString());
   }
 
+  /** /home/work/... means the work directory in every command that takes a session path. */
+  @Test
+  void homeWorkPathsWorkInLsDownloadAndExecWorkdir(@TempDir Path dest) throws Exception {
+    String s = session("python");
+    assertEquals(0, cli.cli("exec", s, "--", "sh", "-c", "mkdir -p sub && echo inside > sub/f.txt").exitCode());
+
+    Launcher.Result ls = cli.cli("ls", s, "/home/work");
+    assertEquals(0, ls.exitCode(), ls.toString());
+    assertTrue(ls.stdout().contains("sub"), ls.toString());
+    Launcher.Result lsSub = cli.cli("ls", s, "/home/work/sub");
+    assertTrue(lsSub.stdout().contains("f.txt"), lsSub.toString());
+
+    Launcher.Result dl = cli.cli("download", s, "/home/work/sub/f.txt", "--dest", dest.toString());
+    assertEquals(0, dl.exitCode(), dl.toString());
+    assertEquals("inside\n", java.nio.file.Files.readString(dest.resolve("f.txt")));
+
+    Launcher.Result pwd = cli.cli("exec", "-w", "/home/work/sub", s, "--", "cat", "f.txt");
+    assertEquals(0, pwd.exitCode(), pwd.toString());
+    assertEquals("inside\n", pwd.stdout());
+    Launcher.Result rel = cli.cli("exec", "--workdir", "sub", s, "--", "cat", "f.txt");
+    assertEquals("inside\n", rel.stdout(), rel.toString());
+
+    Launcher.Result outside = cli.cli("exec", "-w", "/etc", s, "--", "ls");
+    assertEquals(2, outside.exitCode(), outside.toString());
+    CliEndToEndTest.assertOneLineError(outside);
+    Launcher.Result lsOutside = cli.cli("ls", s, "/etc");
+    assertEquals(65, lsOutside.exitCode(), lsOutside.toString());
+    CliEndToEndTest.assertOneLineError(lsOutside);
+  }
+
   @Test
   void execUnknownSessionIsOneClearLine() throws Exception {
     Launcher.Result r = cli.cli("exec", "no-such-session", "--", "true");
@@ -170,8 +201,8 @@ class CliStreamingTest {
   }
 
   @Test
+  @RequiresToolchain(Toolchain.TMUX)
   void shellInARealTerminal() throws Exception {
-    assumeTrue(Tmux.available(), "tmux is not installed");
     String s = session("python");
     try (Tmux tmux = Tmux.start(cli, 100, 30,
         Launcher.BIN.resolve("backend.ai") + " shell " + s + "; echo \"[exit $?]\"; stty -a; sleep 600")) {
@@ -200,8 +231,8 @@ class CliStreamingTest {
   }
 
   @Test
+  @RequiresToolchain(Toolchain.TMUX)
   void passwordPromptIsNotEchoedInARealTerminal() throws Exception {
-    assumeTrue(Tmux.available(), "tmux is not installed");
     String name = "pw-" + UUID.randomUUID().toString().substring(0, 8);
     sessions.add(name);
     try (Tmux tmux = Tmux.start(cli, 100, 30, Launcher.BIN.resolve("backend.ai") + " run -t " + name
@@ -221,14 +252,6 @@ class CliStreamingTest {
 
     private Tmux(Launcher env) {
       this.env = env;
-    }
-
-    static boolean available() {
-      try {
-        return new ProcessBuilder("tmux", "-V").start().waitFor() == 0;
-      } catch (Exception e) {
-        return false;
-      }
     }
 
     static Tmux start(Launcher env, int cols, int rows, String command) throws Exception {
@@ -270,7 +293,8 @@ class CliStreamingTest {
     }
 
     private String tmux(String... args) throws IOException, InterruptedException {
-      List<String> cmd = new ArrayList<>(List.of("tmux", "-L", socket));
+      // default signal dispositions, as from a user's shell (see Launcher.start)
+      List<String> cmd = new ArrayList<>(List.of("env", "--default-signal", "tmux", "-L", socket));
       cmd.addAll(List.of(args));
       ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
       pb.environment().clear();

@@ -81,9 +81,13 @@ final class Launcher {
     return run("backend.ai", null, args);
   }
 
-  /** Starts {@code bin/<program> args} without waiting (the caller must stop it). */
+  /**
+   * Starts {@code bin/<program> args} without waiting (the caller must stop it), with every signal
+   * at its default disposition, as from a user's interactive shell: the test JVM may run in a
+   * script's background job, which ignores SIGINT, and the CLI would inherit that.
+   */
   Process start(String program, String... args) throws IOException {
-    List<String> cmd = new ArrayList<>();
+    List<String> cmd = new ArrayList<>(List.of("env", "--default-signal"));
     cmd.add(BIN.resolve(program).toString());
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile());

@@ -24,13 +24,15 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Session file routes (§6): multipart upload, tar download, single-file download, listing. Every
- * client path is confined to the session's work directory (no absolute paths, no {@code ..}, no
- * symlink escapes).
+ * client path is confined to the session's work directory (relative, or absolute under {@code
+ * /home/work}; no {@code ..}, no symlink escapes).
  */
 public final class FileApi {
   static final int MAX_FILES = 20;
   static final int MAX_FILE_BYTES = 1 << 20;
   static final int MAX_DOWNLOADS = 5;
+  /** The work directory's path inside a Backend.AI kernel, which names this session's work dir. */
+  static final String WORK_DIR = "/home/work";
 
   private final SessionApi sessions;
   private final SessionRegistry registry;
@@ -66,19 +68,34 @@ public final class FileApi {
   }
 
   /**
-   * Resolves a client path inside {@code root}. The final component is not followed (a symlink is
+   * Resolves a client path inside {@code root}: relative to it, or absolute under {@code /home/work}
+   * (the work directory's name inside a kernel). The final component is not followed (a symlink is
    * handled as the link itself); every existing ancestor must really be inside {@code root}.
    */
   static Path confine(Path root, String rel) throws ApiException {
     if (rel == null || rel.isEmpty()) {
       rel = ".";
     }
-    if (rel.startsWith("/") || rel.indexOf('\0') >= 0) {
-      throw Problems.invalidParams("Absolute paths are not allowed: " + rel);
+    if (rel.indexOf('\0') >= 0) {
+      throw Problems.invalidParams("Invalid path: " + rel.replace('\0', '?'));
+    }
+    String given = rel;
+    if (rel.startsWith("/")) {
+      // the session's work directory is /home/work on every Backend.AI kernel; clients ask for it
+      // by that name (the official client's `ls` does)
+      String stripped = rel.replaceFirst("^/+", "/");
+      if (stripped.equals(WORK_DIR) || stripped.startsWith(WORK_DIR + "/")) {
+        rel = stripped.length() == WORK_DIR.length() ? "." : stripped.substring(WORK_DIR.length() + 1);
+        if (rel.isEmpty()) {
+          rel = ".";
+        }
+      } else {
+        throw Problems.invalidParams("The path is outside the work directory " + WORK_DIR + ": " + given);
+      }
     }
     for (String seg : rel.split("/")) {
       if (seg.equals("..")) {
-        throw Problems.invalidParams("Paths must not contain '..': " + rel);
+        throw Problems.invalidParams("Paths must not contain '..': " + given);
       }
     }
     try {

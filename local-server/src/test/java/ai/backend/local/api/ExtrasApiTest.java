@@ -114,6 +114,47 @@ class ExtrasApiTest {
     client.call("DELETE", "/session/files-sess", V9, null);
   }
 
+  /** The work directory by its kernel name, as the official clients send it ({@code ls} asks for /home/work). */
+  @Test
+  void homeWorkPathsMeanTheWorkDirectory() throws Exception {
+    assertEquals(201, client.call("POST", "/session", V9, "{\"image\": \"python\", \"name\": \"hw-sess\"}").status());
+    TestClient.Resp up = client.send("POST", "/session/hw-sess/upload", V9,
+        multipart("b", new String[][] {{"/home/work/abs/in.txt", "absolute"}, {"rel.txt", "relative"}}),
+        "multipart/form-data; boundary=b", true, server.secretKey(), null);
+    assertEquals(204, up.status(), up.text());
+    Path work = server.sessions().find(server.accessKey(), "hw-sess").orElseThrow().workDir();
+    assertEquals("absolute", Files.readString(work.resolve("abs/in.txt")));
+
+    for (String path : List.of("%2Fhome%2Fwork", "%2Fhome%2Fwork%2F", "%2F%2Fhome%2Fwork")) {
+      TestClient.Resp ls = client.call("GET", "/session/hw-sess/files?path=" + path, V9, null);
+      assertEquals(200, ls.status(), path + ": " + ls.text());
+      String files = ls.json().get("files").getAsString();
+      assertTrue(files.contains("\"abs\"") && files.contains("\"rel.txt\""), files);
+    }
+    TestClient.Resp sub = client.call("GET", "/session/hw-sess/files?path=%2Fhome%2Fwork%2Fabs", V9, null);
+    assertTrue(sub.json().get("files").getAsString().contains("in.txt"), sub.text());
+
+    TestClient.Resp single = client.call("POST", "/session/hw-sess/download_single?file=%2Fhome%2Fwork%2Frel.txt", V9, null);
+    assertEquals(200, single.status(), single.text());
+    assertEquals("relative", single.text());
+    TestClient.Resp dl = client.call("POST", "/session/hw-sess/download?files=%2Fhome%2Fwork%2Fabs", V9, null);
+    assertEquals(200, dl.status(), dl.text());
+    assertTrue(new String(dl.raw(), StandardCharsets.ISO_8859_1).contains("absolute"));
+
+    // what resolves outside the work directory is still refused
+    for (String outside : List.of("%2Fhome%2Fworkshop", "%2Fhome%2Fwork%2F..%2Fetc", "%2Fetc", "%2Fhome", "..%2Fx")) {
+      TestClient.Resp r = client.call("GET", "/session/hw-sess/files?path=" + outside, V9, null);
+      assertEquals(400, r.status(), outside + ": " + r.text());
+      assertEquals("invalid-api-params", r.type());
+    }
+    TestClient.Resp escape = client.send("POST", "/session/hw-sess/upload", V9,
+        multipart("b", new String[][] {{"/home/work/../evil.txt", "x"}}), "multipart/form-data; boundary=b", true,
+        server.secretKey(), null);
+    assertEquals(400, escape.status());
+    assertFalse(Files.exists(work.getParent().resolve("evil.txt")));
+    client.call("DELETE", "/session/hw-sess", V9, null);
+  }
+
   @Test
   void v4DownloadWithJsonBodyOnGet() throws Exception {
     assertEquals(201, client.call("POST", "/kernel/create", V4, "{\"lang\": \"python\", \"clientSessionToken\": \"v4files\"}").status());

@@ -13,6 +13,7 @@ import ai.backend.client.cli.ExitCode;
 import ai.backend.client.cli.ExitMarker;
 import ai.backend.client.cli.Main;
 import ai.backend.client.cli.TerminalBridge;
+import ai.backend.client.cli.WorkDir;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,6 +33,7 @@ import picocli.CommandLine.Parameters;
             + "into it; Ctrl-] closes the connection).",
         "Examples:",
         "  backend.ai exec mysess -- ls -la",
+        "  backend.ai exec -w /home/work/src mysess -- make",
         "  backend.ai exec -it mysess -- python3"})
 public final class ExecCommand implements Callable<Integer> {
   @Option(names = {"-i", "--interactive"}, description = "With -t: send your keystrokes to the command.")
@@ -40,17 +42,30 @@ public final class ExecCommand implements Callable<Integer> {
   @Option(names = {"-t", "--tty"}, description = "Run the command on a pseudo-terminal.")
   boolean tty;
 
+  @Option(names = {"-w", "--workdir"}, paramLabel = "DIR",
+      description = "Working directory: /home/work/... or relative to /home/work (the default).")
+  String workdir;
+
   @Parameters(index = "0", paramLabel = "NAME", description = "Session name or ID.")
   String name;
 
   @Parameters(index = "1..*", arity = "1..*", paramLabel = "CMD", description = "The command and its arguments (after --).")
   List<String> command = new ArrayList<>();
 
+  private List<String> given = List.of();
+
   @Override
   public Integer call() {
     Cli cli = Main.cli();
     if (interactive && !tty) {
       throw new CliException(ExitCode.USAGE, "-i needs -t (without -t, input lines are always forwarded)");
+    }
+    given = List.copyOf(command);
+    if (workdir != null) {
+      // relative to the command's start directory, the work directory, on a kernel and on local-server
+      List<String> in = new ArrayList<>(List.of("sh", "-c", "cd -- \"$0\" && exec \"$@\"", WorkDir.relative(workdir)));
+      in.addAll(command);
+      command = in;
     }
     Kernel kernel = Kernel.of(cli.backend.session(), name);
     ShellCommand.requireStreaming(kernel);
@@ -68,7 +83,7 @@ public final class ExecCommand implements Callable<Integer> {
     if (json) {
       Map<String, Object> out = new LinkedHashMap<>();
       out.put("session", kernel.name());
-      out.put("command", command);
+      out.put("command", given);
       out.put("status", result.rawStatus());
       out.put("exitCode", result.exitCode());
       out.put("stdout", result.stdout());
