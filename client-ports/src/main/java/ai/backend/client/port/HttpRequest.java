@@ -51,6 +51,11 @@ public record HttpRequest(String method, URI uri, HttpHeaders headers, RequestBo
    * body. Never a POST or PATCH, which the server may have acted on.
    */
   public boolean resendableOnStaleConnection() {
+    return idempotentMethod(method) && body.repeatable();
+  }
+
+  /** Whether {@code method} (upper case) is idempotent (RFC 9110 §9.2.2). */
+  public static boolean idempotentMethod(String method) {
     switch (method) {
       case "GET":
       case "HEAD":
@@ -58,7 +63,7 @@ public record HttpRequest(String method, URI uri, HttpHeaders headers, RequestBo
       case "TRACE":
       case "PUT":
       case "DELETE":
-        return body.repeatable();
+        return true;
       default:
         return false;
     }

@@ -47,15 +47,7 @@ class CliEmbeddedDefaultTest {
       assertTrue(s.get("running").getAsBoolean());
       assertEquals(pid.longValue(), s.get("pid").getAsLong());
     } finally {
-      Launcher.Result stop = cli.cli("local", "stop");
-      assertEquals(0, stop.exitCode(), stop.toString());
-      if (pid != null) {
-        Optional<ProcessHandle> ph = ProcessHandle.of(pid);
-        if (ph.isPresent()) {
-          ph.get().onExit().get(15, TimeUnit.SECONDS);
-        }
-        assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "server still alive");
-      }
+      stopAndAwait(cli, pid);
     }
     Launcher.Result after = cli.cli("local", "status");
     assertEquals(3, after.exitCode(), after.toString());
@@ -91,17 +83,23 @@ class CliEmbeddedDefaultTest {
       assertTrue(config.stdout().contains(state.toString()) || config.stderr().contains(state.toString()),
           config.toString());
     } finally {
-      Launcher.Result stop = cli.cli("local", "stop");
-      assertEquals(0, stop.exitCode(), stop.toString());
-      if (pid != null) {
-        Optional<ProcessHandle> ph = ProcessHandle.of(pid);
-        if (ph.isPresent()) {
-          ph.get().onExit().get(15, TimeUnit.SECONDS);
-        }
-      }
+      stopAndAwait(cli, pid);
     }
     try (java.util.stream.Stream<Path> written = Files.list(passwdHome)) {
       assertEquals(java.util.List.of(), written.toList(), "written outside $HOME");
+    }
+  }
+
+  /** {@code local stop}, then the server process (if it was seen) must be gone. */
+  private static void stopAndAwait(Launcher cli, Long pid) throws Exception {
+    Launcher.Result stop = cli.cli("local", "stop");
+    assertEquals(0, stop.exitCode(), stop.toString());
+    if (pid != null) {
+      Optional<ProcessHandle> ph = ProcessHandle.of(pid);
+      if (ph.isPresent()) {
+        ph.get().onExit().get(15, TimeUnit.SECONDS);
+      }
+      assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "server still alive");
     }
   }
 }

@@ -29,27 +29,13 @@ final class StaleConnectionRetry implements HttpRequestRetryStrategy {
     if (execCount > RESENDS || context.getAttribute(RESPONSE_STARTED) != null) {
       return false;
     }
-    if (!idempotent(request.getMethod())) {
+    if (!ai.backend.client.port.HttpRequest.idempotentMethod(request.getMethod())) {
       return false;
     }
     if (request instanceof ClassicHttpRequest c && c.getEntity() != null && !c.getEntity().isRepeatable()) {
       return false;
     }
     return closedBeforeResponse(exception);
-  }
-
-  static boolean idempotent(String method) {
-    switch (method) {
-      case "GET":
-      case "HEAD":
-      case "OPTIONS":
-      case "TRACE":
-      case "PUT":
-      case "DELETE":
-        return true;
-      default:
-        return false;
-    }
   }
 
   private static boolean closedBeforeResponse(IOException e) {
