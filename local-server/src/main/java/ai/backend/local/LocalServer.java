@@ -334,7 +334,7 @@ public final class LocalServer implements AutoCloseable {
       connector.setHost(host);
       connector.setPort(port);
       connector.setAcceptedTcpNoDelay(true);
-      connector.setIdleTimeout(Duration.ofMinutes(10).toMillis());
+      connector.setIdleTimeout(ApiHandler.CONNECTION_IDLE_TIMEOUT.toMillis());
       jetty.addConnector(connector);
       jetty.setHandler(handler);
       jetty.setStopTimeout(2000);

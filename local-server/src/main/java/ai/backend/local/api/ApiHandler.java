@@ -30,6 +30,13 @@ import org.eclipse.jetty.util.Callback;
  */
 public final class ApiHandler extends Handler.Abstract {
   private static final int ANON_LIMIT = 1000;
+  /** How long the server keeps an idle HTTP connection open. */
+  public static final java.time.Duration CONNECTION_IDLE_TIMEOUT = java.time.Duration.ofMinutes(10);
+  /**
+   * What it announces in {@code Keep-Alive: timeout=}: a little less, so that a client that honours
+   * it (Apache HttpClient) never sends on a connection the server is closing.
+   */
+  static final long KEEP_ALIVE_ANNOUNCED_SECONDS = CONNECTION_IDLE_TIMEOUT.toSeconds() - 10;
   /** The most of an unread body that an error reply reads to keep the connection usable. */
   private static final long DRAIN_LIMIT = 1 << 20;
 
@@ -256,6 +263,9 @@ public final class ApiHandler extends Handler.Abstract {
     h.put("Access-Control-Allow-Origin", "*");
     h.put("Access-Control-Expose-Headers", "*");
     reply.headers().forEach(h::put);
+    if (!reply.headers().containsKey("Connection")) {
+      h.put("Keep-Alive", "timeout=" + KEEP_ALIVE_ANNOUNCED_SECONDS);
+    }
     if (reply.contentType() != null) {
       h.put(HttpHeader.CONTENT_TYPE, reply.contentType());
     }

@@ -50,6 +50,8 @@ class KeepAliveTest {
       Reply first = Reply.read(in);
       assertEquals(405, first.status());
       assertFalse("close".equalsIgnoreCase(first.headers().get("connection")), first.headers().toString());
+      // the idle timeout is announced, a little under the server's own
+      assertEquals("timeout=" + (ApiHandler.CONNECTION_IDLE_TIMEOUT.toSeconds() - 10), first.headers().get("keep-alive"));
 
       out.write(head("GET", "/", 0).getBytes(StandardCharsets.US_ASCII));
       out.flush();
@@ -68,6 +70,7 @@ class KeepAliveTest {
       Reply r = Reply.read(s.getInputStream());
       assertEquals(413, r.status());
       assertEquals("close", r.headers().get("connection"));
+      assertEquals(null, r.headers().get("keep-alive"));
     }
   }
 
