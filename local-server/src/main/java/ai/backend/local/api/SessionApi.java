@@ -98,7 +98,19 @@ public final class SessionApi {
     }
     for (Map.Entry<String, JsonElement> x : e.getAsJsonObject().entrySet()) {
       JsonElement v = x.getValue();
-      env.put(x.getKey(), v.isJsonNull() ? "" : v.isJsonPrimitive() ? v.getAsString() : v.toString());
+      String key = x.getKey();
+      String value = v.isJsonNull() ? "" : v.isJsonPrimitive() ? v.getAsString() : v.toString();
+      // one rule for every image, checked here: a process environment cannot hold these, and an
+      // image whose runs start a shell would otherwise fail every run later (127)
+      if (key.isEmpty() || key.indexOf('=') >= 0 || key.indexOf('\0') >= 0) {
+        throw Problems.invalidParams(
+            "config.environ: invalid variable name " + new com.google.gson.JsonPrimitive(key)
+                + " (it must be non-empty, without '=' or NUL).");
+      }
+      if (value.indexOf('\0') >= 0) {
+        throw Problems.invalidParams("config.environ: the value of " + key + " contains a NUL character.");
+      }
+      env.put(key, value);
     }
     return env;
   }

@@ -220,6 +220,28 @@ class CoreApiTest {
     client.call("DELETE", "/session/input-sess", V9, null);
   }
 
+  /** One environment rule at create, whatever the image. */
+  @Test
+  void invalidEnvironmentIsRefusedAtCreateForEveryImage() throws Exception {
+    for (String image : List.of("python", "sh")) {
+      for (String environ : List.of("{\"A=B\": \"x\"}", "{\"\": \"x\"}", "{\"K\\u0000\": \"x\"}",
+          "{\"K\": \"a\\u0000b\"}")) {
+        TestClient.Resp r = client.call("POST", "/session", V9, "{\"image\": \"" + image
+            + "\", \"name\": \"env-bad\", \"config\": {\"environ\": " + environ + "}}");
+        assertEquals(400, r.status(), image + " " + environ + ": " + r.text());
+        assertEquals("invalid-api-params", r.type());
+        assertTrue(r.json().get("msg").getAsString().startsWith("config.environ"), r.text());
+      }
+      assertTrue(server.sessions().find(server.accessKey(), "env-bad").isEmpty());
+    }
+    TestClient.Resp ok = client.call("POST", "/session", V9,
+        "{\"image\": \"sh\", \"name\": \"env-ok\", \"config\": {\"environ\": {\"GREETING\": \"a=b c\"}}}");
+    assertEquals(201, ok.status(), ok.text());
+    JsonObject out = runToEnd("/session/env-ok", V9, "echo \"$GREETING\"");
+    assertEquals("a=b c\n", stdout(out));
+    client.call("DELETE", "/session/env-ok", V9, null);
+  }
+
   @Test
   void closeKillsEverything() throws Exception {
     try (LocalServer s = LocalServer.builder().start()) {
