@@ -1,6 +1,7 @@
 package ai.backend.local;
 
 import ai.backend.local.api.ApiHandler;
+import ai.backend.local.api.ProblemErrorHandler;
 import ai.backend.local.api.EventsApi;
 import ai.backend.local.api.FileApi;
 import ai.backend.local.graphql.GraphQLApi;
@@ -337,6 +338,7 @@ public final class LocalServer implements AutoCloseable {
       connector.setIdleTimeout(ApiHandler.CONNECTION_IDLE_TIMEOUT.toMillis());
       jetty.addConnector(connector);
       jetty.setHandler(handler);
+      jetty.setErrorHandler(new ProblemErrorHandler());
       jetty.setStopTimeout(2000);
       try {
         jetty.start();

@@ -30,6 +30,9 @@ import org.eclipse.jetty.util.Callback;
  */
 public final class ApiHandler extends Handler.Abstract {
   private static final int ANON_LIMIT = 1000;
+  private static final System.Logger LOG = System.getLogger(ApiHandler.class.getName());
+  private final java.util.concurrent.atomic.AtomicLong errorIds = new java.util.concurrent.atomic.AtomicLong();
+  private final long startNanos = System.nanoTime() & 0xffff_ffffL;
   /** How long the server keeps an idle HTTP connection open. */
   public static final java.time.Duration CONNECTION_IDLE_TIMEOUT = java.time.Duration.ofMinutes(10);
   /**
@@ -83,11 +86,26 @@ public final class ApiHandler extends Handler.Abstract {
       reply = process(request, method, rawTarget, rawPath, version, dialect, rate);
     } catch (ApiException e) {
       reply = finishBody(request, problem(e, dialect));
-    } catch (Exception e) {
+    } catch (OutOfMemoryError e) {
       reply =
           finishBody(
               request,
-              problem(Problems.internal(e.getClass().getSimpleName() + ": " + e.getMessage()), dialect));
+              problem(
+                  new ApiException(503, "service-unavailable", "Service unavailable.",
+                      "The server ran out of memory handling this request.", null),
+                  dialect));
+    } catch (Exception e) {
+      // a server bug, not the client's mistake: the details (messages may hold server paths) go to
+      // the log, the client gets an id to quote
+      String id = Long.toHexString(errorIds.incrementAndGet() ^ startNanos);
+      LOG.log(System.Logger.Level.WARNING, "internal error " + id + " on " + method + " " + rawPath, e);
+      reply =
+          finishBody(
+              request,
+              problem(
+                  Problems.internal("Unexpected server error " + id + " (" + e.getClass().getSimpleName()
+                      + "); the details are in the server's log."),
+                  dialect));
     }
     write(request, response, callback, reply, dialect, rate);
     return true;

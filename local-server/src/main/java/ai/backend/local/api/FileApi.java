@@ -31,6 +31,9 @@ public final class FileApi {
   static final int MAX_FILES = 20;
   static final int MAX_FILE_BYTES = 1 << 20;
   static final int MAX_DOWNLOADS = 5;
+  /** Longest file name component (Linux NAME_MAX) and whole client path accepted. */
+  static final int MAX_NAME_BYTES = 255;
+  static final int MAX_PATH_BYTES = 1024;
   /** The work directory's path inside a Backend.AI kernel, which names this session's work dir. */
   static final String WORK_DIR = "/home/work";
 
@@ -137,10 +140,21 @@ public final class FileApi {
       }
     }
     for (Multipart.Part p : files) {
+      checkName(p.filename());
       Path target = confine(root, p.filename());
       if (target.equals(root.toRealPath())) {
         throw Problems.invalidParams("Invalid file name: " + p.filename());
       }
+      if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(target)) {
+          if (ds.iterator().hasNext()) {
+            throw Problems.invalidParams("A directory that is not empty is in the way: " + p.filename());
+          }
+        }
+      }
+    }
+    for (Multipart.Part p : files) {
+      Path target = confine(root, p.filename());
       Files.createDirectories(target.getParent());
       // re-check after creating parents: a symlinked parent must not lead outside
       confine(root, p.filename());
@@ -150,6 +164,19 @@ public final class FileApi {
       Files.write(target, p.data());
     }
     return HttpReply.noContent();
+  }
+
+  /** File system limits, checked before anything is written (the error must name no server path). */
+  private static void checkName(String name) throws ApiException {
+    if (name.getBytes(StandardCharsets.UTF_8).length > MAX_PATH_BYTES) {
+      throw Problems.invalidParams("The file name is longer than " + MAX_PATH_BYTES + " bytes.");
+    }
+    for (String seg : name.split("/")) {
+      if (seg.getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
+        throw Problems.invalidParams(
+            "A path component is longer than " + MAX_NAME_BYTES + " bytes: " + seg.substring(0, 40) + "...");
+      }
+    }
   }
 
   HttpReply download(ApiCall call) throws ApiException, IOException {

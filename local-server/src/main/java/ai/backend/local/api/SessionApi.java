@@ -417,14 +417,30 @@ public final class SessionApi {
     return HttpReply.json(200, body);
   }
 
-  private static String optStr(JsonObject o, String k) {
+  private static String optStr(JsonObject o, String k) throws ApiException {
     JsonElement e = o.get(k);
-    return e == null || e.isJsonNull() ? null : e.getAsString();
+    if (e == null || e.isJsonNull()) {
+      return null;
+    }
+    if (!e.isJsonPrimitive()) {
+      throw Problems.invalidParams("options." + k + " must be a string.");
+    }
+    return e.getAsString();
   }
 
-  private static boolean optBool(JsonObject o, String k) {
+  private static boolean optBool(JsonObject o, String k) throws ApiException {
     JsonElement e = o.get(k);
-    return e != null && !e.isJsonNull() && e.isJsonPrimitive() && e.getAsBoolean();
+    if (e == null || e.isJsonNull()) {
+      return false;
+    }
+    if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isBoolean()) {
+      return e.getAsBoolean();
+    }
+    String v = e.isJsonPrimitive() ? e.getAsString() : "";
+    if (v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false")) {
+      return Boolean.parseBoolean(v);
+    }
+    throw Problems.invalidParams("options." + k + " must be a boolean.");
   }
 
   /** Stable identities derived from the access key (there is no user database). */
