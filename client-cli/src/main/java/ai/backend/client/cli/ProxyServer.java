@@ -60,10 +60,22 @@ public final class ProxyServer implements AutoCloseable {
   private final ServerSocket server;
   private final ExecutorService workers;
   private final Term term;
+  private final Set<String> allowedOrigins;
   private volatile boolean closed;
 
   public ProxyServer(ApiCore core, HttpTransport transport, Hmac hmac, String bind, int port, Term term)
       throws IOException {
+    this(core, transport, hmac, bind, port, Set.of(), term);
+  }
+
+  /**
+   * @param allowedOrigins web origins ({@code scheme://host[:port]}) whose pages may call the proxy
+   *     (CORS); none by default: a request from any other web page is refused
+   */
+  public ProxyServer(ApiCore core, HttpTransport transport, Hmac hmac, String bind, int port,
+      Set<String> allowedOrigins, Term term) throws IOException {
+    this.allowedOrigins = allowedOrigins.stream().map(ProxyServer::normalizeOrigin).collect(
+        java.util.stream.Collectors.toUnmodifiableSet());
     this.core = core;
     this.config = core.config();
     this.transport = transport;
@@ -138,6 +150,17 @@ public final class ProxyServer implements AutoCloseable {
       if (req == null) {
         return;
       }
+      String refused = refusal(req);
+      if (refused != null) {
+        writeProblem(out, 403, "Forbidden", "generic-forbidden", refused, null);
+        return;
+      }
+      String origin = req.header("origin");
+      if (origin != null && req.method().equals("OPTIONS")
+          && req.header("access-control-request-method") != null) {
+        writePreflight(out, origin, req.header("access-control-request-headers"));
+        return;
+      }
       String upgrade = req.header("upgrade");
       if (upgrade != null && upgrade.equalsIgnoreCase("websocket")) {
         relayWebSocket(req, socket, in, out);
@@ -149,6 +172,67 @@ public final class ProxyServer implements AutoCloseable {
         term.warn("proxy: " + e);
       }
     }
+  }
+
+  /**
+   * Why a request may not use the proxy, or null. The proxy signs whatever reaches it, so a web page
+   * must not be able to reach it: no cross-origin request unless {@code --allow-origin} names the
+   * origin (a text/plain POST needs no CORS preflight, so the browser's checks do not protect it),
+   * and a {@code Host} that is an IP literal or localhost only, so that DNS rebinding cannot turn a
+   * page's own origin into the proxy.
+   */
+  String refusal(Incoming req) {
+    String host = req.header("host");
+    if (host == null || !loopbackOrLiteralHost(host)) {
+      return "The proxy answers only requests addressed to localhost or an IP address (Host: "
+          + (host == null ? "none" : host) + ").";
+    }
+    String origin = req.header("origin");
+    if (origin != null && !allowedOrigins.contains(normalizeOrigin(origin))) {
+      return "Requests from the web origin " + origin + " are refused; run the proxy with --allow-origin "
+          + origin + " to allow them.";
+    }
+    String site = req.header("sec-fetch-site");
+    if (origin == null && site != null && (site.equalsIgnoreCase("cross-site") || site.equalsIgnoreCase("same-site"))) {
+      return "Cross-site requests from web pages are refused.";
+    }
+    return null;
+  }
+
+  static boolean loopbackOrLiteralHost(String hostHeader) {
+    String h = hostHeader.trim().toLowerCase(Locale.ROOT);
+    if (h.startsWith("[")) {
+      int end = h.indexOf(']');
+      return end > 0; // an IPv6 literal
+    }
+    int colon = h.lastIndexOf(':');
+    if (colon >= 0) {
+      h = h.substring(0, colon);
+    }
+    if (h.equals("localhost") || h.endsWith(".localhost")) {
+      return true;
+    }
+    return h.matches("\\d{1,3}(\\.\\d{1,3}){3}");
+  }
+
+  static String normalizeOrigin(String origin) {
+    String o = origin.trim().toLowerCase(Locale.ROOT);
+    return o.endsWith("/") ? o.substring(0, o.length() - 1) : o;
+  }
+
+  /** The CORS headers for an allowed origin; none for a request without one. */
+  private String corsHeaders(String origin) {
+    return origin == null || !allowedOrigins.contains(normalizeOrigin(origin))
+        ? ""
+        : "Access-Control-Allow-Origin: " + origin.trim() + "\r\nVary: Origin\r\n";
+  }
+
+  private void writePreflight(OutputStream out, String origin, String requestHeaders) throws IOException {
+    out.write(("HTTP/1.1 204 No Content\r\n" + corsHeaders(origin)
+        + "Access-Control-Allow-Methods: GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS\r\n"
+        + "Access-Control-Allow-Headers: " + (requestHeaders == null ? "Content-Type" : requestHeaders.replaceAll("[\r\n]", ""))
+        + "\r\nAccess-Control-Max-Age: 600\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+    out.flush();
   }
 
   private void forward(Incoming req, InputStream in, OutputStream out) throws IOException {
@@ -210,7 +294,7 @@ public final class ProxyServer implements AutoCloseable {
       }
       boolean noBody = req.method().equals("HEAD") || resp.status() == 204 || resp.status() == 304
           || resp.status() < 200;
-      head.append("Access-Control-Allow-Origin: *\r\nConnection: close\r\n");
+      head.append(corsHeaders(req.header("origin"))).append("Connection: close\r\n");
       if (!noBody) {
         head.append("Transfer-Encoding: chunked\r\n");
       }
@@ -407,11 +491,20 @@ public final class ProxyServer implements AutoCloseable {
   }
 
   private static void writeError(OutputStream out, int status, String reason, String title) throws IOException {
-    String body = "{\"type\":\"https://api.backend.ai/probs/" + (status == 502 ? "bad-gateway" : "internal-server-error")
-        + "\",\"title\":\"" + title + "\"}";
-    byte[] b = body.getBytes(StandardCharsets.UTF_8);
+    writeProblem(out, status, reason, status == 502 ? "bad-gateway" : "internal-server-error", title, null);
+  }
+
+  private static void writeProblem(OutputStream out, int status, String reason, String type, String title,
+      String msg) throws IOException {
+    Map<String, Object> o = new java.util.LinkedHashMap<>();
+    o.put("type", "https://api.backend.ai/probs/" + type);
+    o.put("title", title);
+    if (msg != null) {
+      o.put("msg", msg);
+    }
+    byte[] b = ai.backend.client.internal.Json.write(o).getBytes(StandardCharsets.UTF_8);
     out.write(("HTTP/1.1 " + status + " " + reason + "\r\nContent-Type: application/problem+json\r\n"
-        + "Access-Control-Allow-Origin: *\r\nConnection: close\r\nContent-Length: " + b.length + "\r\n\r\n")
+        + "Connection: close\r\nContent-Length: " + b.length + "\r\n\r\n")
         .getBytes(StandardCharsets.ISO_8859_1));
     out.write(b);
     out.flush();

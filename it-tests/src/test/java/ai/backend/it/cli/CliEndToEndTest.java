@@ -368,6 +368,72 @@ class CliEndToEndTest {
     }
   }
 
+  /**
+   * The proxy signs whatever reaches it, so no web page may reach it: cross-origin requests are
+   * refused unless --allow-origin names the origin, Host must be localhost or an IP (DNS rebinding),
+   * and no response says Access-Control-Allow-Origin: *.
+   */
+  @Test
+  void proxyRefusesWebPagesAndForeignHosts() throws Exception {
+    Process proxy = cli.start("backend.ai", "proxy", "-p", "0", "--allow-origin", "http://app.example:3000");
+    try {
+      BufferedReader err = new BufferedReader(new InputStreamReader(proxy.getErrorStream(), StandardCharsets.UTF_8));
+      String line = err.readLine();
+      Matcher m = Pattern.compile("http://127\\.0\\.0\\.1:(\\d+)").matcher(String.valueOf(line));
+      assertTrue(m.find(), String.valueOf(line));
+      int port = Integer.parseInt(m.group(1));
+      String here = "127.0.0.1:" + port;
+
+      List<String> plain = rawHead(port, "GET / HTTP/1.1\r\nHost: " + here + "\r\n\r\n");
+      assertTrue(plain.get(0).contains(" 200 "), plain.toString());
+      assertTrue(plain.stream().noneMatch(h -> h.toLowerCase().startsWith("access-control-allow-origin")), plain.toString());
+      assertTrue(rawHead(port, "GET / HTTP/1.1\r\nHost: localhost:" + port + "\r\n\r\n").get(0).contains(" 200 "));
+
+      String evilBody = "{\"name\":\"evil-sess\",\"image\":\"python\"}";
+      String evilPost = "POST /session HTTP/1.1\r\nHost: " + here + "\r\nOrigin: http://evil.example\r\n"
+          + "Content-Type: text/plain\r\nContent-Length: " + evilBody.length() + "\r\n\r\n" + evilBody;
+      List<String> refused = rawHead(port, evilPost);
+      assertTrue(refused.get(0).contains(" 403 "), refused.toString());
+      assertTrue(refused.contains("Content-Type: application/problem+json"), refused.toString());
+      assertTrue(cli.cli("ps", "--output", "json").stdout().indexOf("evil-sess") < 0, "the refused request ran");
+
+      assertTrue(rawHead(port, "GET / HTTP/1.1\r\nHost: attacker.example:" + port + "\r\n\r\n").get(0)
+          .contains(" 403 "), "a rebound DNS name was served");
+      assertTrue(rawHead(port, "GET / HTTP/1.1\r\nHost: " + here + "\r\nSec-Fetch-Site: cross-site\r\n\r\n")
+          .get(0).contains(" 403 "));
+
+      List<String> allowed = rawHead(port, "GET / HTTP/1.1\r\nHost: " + here + "\r\nOrigin: http://app.example:3000\r\n\r\n");
+      assertTrue(allowed.get(0).contains(" 200 "), allowed.toString());
+      assertTrue(allowed.contains("Access-Control-Allow-Origin: http://app.example:3000"), allowed.toString());
+      List<String> preflight = rawHead(port, "OPTIONS /session HTTP/1.1\r\nHost: " + here
+          + "\r\nOrigin: http://app.example:3000\r\nAccess-Control-Request-Method: POST\r\n\r\n");
+      assertTrue(preflight.get(0).contains(" 204 "), preflight.toString());
+      assertTrue(preflight.contains("Access-Control-Allow-Origin: http://app.example:3000"), preflight.toString());
+      assertTrue(rawHead(port, "OPTIONS /session HTTP/1.1\r\nHost: " + here
+          + "\r\nOrigin: http://evil.example\r\nAccess-Control-Request-Method: POST\r\n\r\n").get(0).contains(" 403 "));
+    } finally {
+      proxy.destroy();
+      proxy.waitFor(20, TimeUnit.SECONDS);
+    }
+  }
+
+  /** Sends raw bytes to the proxy and returns the status line and header lines of its answer. */
+  private static List<String> rawHead(int port, String request) throws Exception {
+    try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+      s.setSoTimeout(30_000);
+      s.getOutputStream().write(request.getBytes(StandardCharsets.UTF_8));
+      s.getOutputStream().flush();
+      BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.ISO_8859_1));
+      List<String> head = new ArrayList<>();
+      String l;
+      while ((l = in.readLine()) != null && !l.isEmpty()) {
+        head.add(l);
+      }
+      assertFalse(head.isEmpty(), "no answer to " + request);
+      return head;
+    }
+  }
+
   /** A machine without a runtime's toolchain: one line that names the Debian package to install. */
   @Test
   void anImageWhoseToolchainIsMissingNamesTheDebianPackage(@TempDir Path emptySearchPath) throws Exception {

@@ -19,12 +19,18 @@ public final class ProxyCommand implements Callable<Integer> {
   @Option(names = {"-p", "--port"}, defaultValue = "8084", description = "Port to listen on; 0 picks a free one (default: ${DEFAULT-VALUE}).")
   int port;
 
+  @Option(names = "--allow-origin", paramLabel = "ORIGIN",
+      description = "A web origin (scheme://host[:port]) whose pages may call the proxy; repeatable. "
+          + "Requests from any other web page are refused.")
+  java.util.List<String> allowOrigins = new java.util.ArrayList<>();
+
   @Override
   public Integer call() throws Exception {
     Cli cli = Main.cli();
     var backend = cli.backend;
     backend.core(); // resolve the endpoint and negotiate first: fail before binding
-    ProxyServer server = new ProxyServer(backend.core(), backend.rawTransport(), backend.hmac(), bind, port, cli.term);
+    ProxyServer server = new ProxyServer(backend.core(), backend.rawTransport(), backend.hmac(), bind, port,
+        java.util.Set.copyOf(allowOrigins), cli.term);
     String host = bind.contains(":") ? "[" + bind + "]" : bind;
     cli.term.info("Starting an insecure API proxy at http://" + host + ":" + server.port()
         + " (forwarding to " + backend.config().endpoint() + ")");
