@@ -54,6 +54,9 @@ public final class LocalServer implements AutoCloseable {
   static final int MAX_WS_MESSAGE = 16 << 20;
 
   /** Default API version announced by {@code GET /}. */
+  /** Default of {@link Builder#maxDownloadBytes}: 16 GiB. */
+  public static final long DEFAULT_MAX_DOWNLOAD_BYTES = 16L << 30;
+
   public static final String DEFAULT_API_VERSION = "v9.20250722";
 
   private final Server jetty;
@@ -171,6 +174,7 @@ public final class LocalServer implements AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private int rateLimit = 30_000;
     private long maxBodyBytes = 32L << 20;
+    private long maxDownloadBytes = DEFAULT_MAX_DOWNLOAD_BYTES;
     private boolean binaryStreamFrames;
     private ExecutionEngine engine;
 
@@ -257,6 +261,21 @@ public final class LocalServer implements AutoCloseable {
     }
 
     /** Largest accepted request body (default 32 MiB); larger → 413. */
+    /**
+     * The largest download the file routes serve, all requested files together (default {@value
+     * #DEFAULT_MAX_DOWNLOAD_BYTES_DOC} bytes); larger ones get a 400 problem. Downloads are streamed,
+     * so this is not about the server's memory.
+     */
+    public Builder maxDownloadBytes(long maxDownloadBytes) {
+      if (maxDownloadBytes <= 0) {
+        throw new IllegalArgumentException("maxDownloadBytes must be positive");
+      }
+      this.maxDownloadBytes = maxDownloadBytes;
+      return this;
+    }
+
+    private static final long DEFAULT_MAX_DOWNLOAD_BYTES_DOC = DEFAULT_MAX_DOWNLOAD_BYTES;
+
     public Builder maxBodyBytes(long maxBodyBytes) {
       this.maxBodyBytes = maxBodyBytes;
       return this;
@@ -306,7 +325,7 @@ public final class LocalServer implements AutoCloseable {
       new MiscApi(apiVersion, MANAGER_VERSION).register(router);
       SessionApi sessionApi = new SessionApi(registry, clock, restFlushTimeout);
       sessionApi.register(router);
-      new FileApi(sessionApi, registry).register(router);
+      new FileApi(sessionApi, registry, maxDownloadBytes).register(router);
       new GraphQLApi(new GraphQLService(registry, keys, eng::availableRuntimes)).register(router);
       EventsApi events = new EventsApi(registry, Duration.ofSeconds(15));
       events.register(router);

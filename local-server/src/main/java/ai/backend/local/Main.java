@@ -37,6 +37,8 @@ public final class Main {
           "  --idle-timeout SECONDS destroy sessions idle this long (default 1800; 0 = never)",
           "  --max-sessions N       live sessions per access key (default 30)",
           "  --run-timeout SECONDS  wall time of one run before exec-timeout (default 600)",
+          "  --max-download-bytes N largest download, all files of a request together",
+          "                         (default " + LocalServer.DEFAULT_MAX_DOWNLOAD_BYTES + ")",
           "  --binary-stream-frames send terminal/streaming-execute JSON as binary WebSocket frames",
           "                         (managers since 25.6; default: text frames as before 25.6)",
           "  --help                 show this help");
@@ -55,6 +57,7 @@ public final class Main {
       int maxSessions,
       long runTimeoutSeconds,
       boolean binaryStreamFrames,
+      long maxDownloadBytes,
       boolean help) {}
 
   /** Thrown for a bad command line; the message is printed as one line. */
@@ -109,6 +112,7 @@ public final class Main {
               .apiVersion(o.apiVersion())
               .idleTimeout(Duration.ofSeconds(o.idleTimeoutSeconds()))
               .maxSessionsPerKey(o.maxSessions())
+              .maxDownloadBytes(o.maxDownloadBytes())
               .limits(new KernelLimits(Duration.ofSeconds(o.runTimeoutSeconds()), d.memoryBytes(), d.maxOutputBytes()))
               .binaryStreamFrames(o.binaryStreamFrames())
               .start();
@@ -178,6 +182,7 @@ public final class Main {
     int maxSessions = 30;
     long runTimeout = 600;
     boolean binaryFrames = false;
+    long maxDownload = LocalServer.DEFAULT_MAX_DOWNLOAD_BYTES;
     boolean help = false;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
@@ -223,6 +228,7 @@ public final class Main {
         }
         case "--idle-timeout" -> idle = number(name, v, 0, Long.MAX_VALUE / 1000);
         case "--max-sessions" -> maxSessions = (int) number(name, v, 1, 100_000);
+        case "--max-download-bytes" -> maxDownload = number(name, v, 1, Long.MAX_VALUE);
         case "--run-timeout" -> runTimeout = number(name, v, 1, Long.MAX_VALUE / 1000);
         default -> throw new UsageException("unknown option " + name);
       }
@@ -231,13 +237,14 @@ public final class Main {
       throw new UsageException("--access-key and --secret-key go together");
     }
     return new Options(
-        host, port, ak, sk, stateDir, apiVersion, idle, maxSessions, runTimeout, binaryFrames, help);
+        host, port, ak, sk, stateDir, apiVersion, idle, maxSessions, runTimeout, binaryFrames, maxDownload,
+        help);
   }
 
   private static boolean isOption(String name) {
     return switch (name) {
       case "--host", "--port", "--access-key", "--secret-key", "--state-dir", "--api-version",
-          "--idle-timeout", "--max-sessions", "--run-timeout" -> true;
+          "--idle-timeout", "--max-sessions", "--run-timeout", "--max-download-bytes" -> true;
       default -> false;
     };
   }

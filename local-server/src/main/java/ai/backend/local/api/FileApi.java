@@ -4,8 +4,10 @@ import ai.backend.local.sessions.Session;
 import ai.backend.local.sessions.SessionRegistry;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import java.io.ByteArrayOutputStream;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -21,6 +23,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.io.Content;
 
 /**
  * Session file routes (§6): multipart upload, tar download, single-file download, listing. Every
@@ -41,9 +44,12 @@ public final class FileApi {
   private final SessionRegistry registry;
   private final SecureRandom random = new SecureRandom();
 
-  public FileApi(SessionApi sessions, SessionRegistry registry) {
+  private final long maxDownloadBytes;
+
+  public FileApi(SessionApi sessions, SessionRegistry registry, long maxDownloadBytes) {
     this.sessions = sessions;
     this.registry = registry;
+    this.maxDownloadBytes = maxDownloadBytes;
   }
 
   public void register(Router r) {
@@ -188,26 +194,49 @@ public final class FileApi {
     if (names.size() > MAX_DOWNLOADS) {
       throw Problems.invalidParams("Too many files (at most " + MAX_DOWNLOADS + ")");
     }
-    List<byte[]> archives = new ArrayList<>();
+    List<Path> paths = new ArrayList<>();
+    long total = 0;
     for (String n : names) {
       Path p = confine(root, n);
       if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
         throw Problems.invalidParams("The file is not found.");
       }
-      archives.add(TarWriter.archive(p));
+      paths.add(p);
+      total += TarWriter.archivedSize(p, p.getFileName().toString());
     }
+    checkDownloadSize(total);
     byte[] b = new byte[16];
     random.nextBytes(b);
     String boundary = HexFormat.of().formatHex(b);
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    for (byte[] tar : archives) {
-      out.write(("--" + boundary + "\r\nContent-Type: application/x-tar\r\nContent-Encoding: identity\r\n\r\n")
-          .getBytes(StandardCharsets.US_ASCII));
-      out.write(tar);
-      out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+    // streamed, one tar archive per part, through a 64 KiB buffer: the size of the files does not
+    // decide the server's memory (chunked, as the archives are written while files may change)
+    return HttpReply.stream(
+        "multipart/mixed; boundary=" + boundary,
+        (req, resp, cb) -> {
+          try (OutputStream out = new BufferedOutputStream(Content.Sink.asOutputStream(resp), 64 * 1024)) {
+            for (Path p : paths) {
+              out.write(("--" + boundary + "\r\nContent-Type: application/x-tar\r\nContent-Encoding: identity\r\n\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
+              TarWriter w = new TarWriter(out);
+              w.add(p, p.getFileName().toString());
+              w.finish();
+              out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+            }
+            out.write(("--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
+          } catch (IOException | RuntimeException e) {
+            cb.failed(e); // the response is committed: the client sees a cut body, not a complete one
+            return;
+          }
+          cb.succeeded();
+        });
+  }
+
+  private void checkDownloadSize(long total) throws ApiException {
+    if (total > maxDownloadBytes) {
+      throw Problems.invalidParams(
+          "The download is " + total + " bytes, more than this server's limit of " + maxDownloadBytes
+              + " bytes (local-server --max-download-bytes).");
     }
-    out.write(("--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
-    return HttpReply.bytes(200, "multipart/mixed; boundary=" + boundary, out.toByteArray());
   }
 
   HttpReply downloadSingle(ApiCall call) throws ApiException, IOException {
@@ -220,7 +249,20 @@ public final class FileApi {
     if (!Files.isRegularFile(p) || !p.toRealPath().startsWith(root.toRealPath())) {
       throw Problems.invalidParams("The file is not found.");
     }
-    return HttpReply.bytes(200, "application/octet-stream", Files.readAllBytes(p));
+    long size = Files.size(p);
+    checkDownloadSize(size);
+    return HttpReply.stream(
+        "application/octet-stream",
+        (req, resp, cb) -> {
+          try (InputStream in = Files.newInputStream(p);
+              OutputStream out = Content.Sink.asOutputStream(resp)) {
+            in.transferTo(out);
+          } catch (IOException | RuntimeException e) {
+            cb.failed(e);
+            return;
+          }
+          cb.succeeded();
+        });
   }
 
   HttpReply listFiles(ApiCall call) throws ApiException, IOException {

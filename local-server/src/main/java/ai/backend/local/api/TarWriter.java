@@ -1,7 +1,7 @@
 package ai.backend.local.api;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -26,15 +26,6 @@ final class TarWriter {
     this.out = out;
   }
 
-  /** An archive of {@code path} (which must exist) as bytes. */
-  static byte[] archive(Path path) throws IOException {
-    ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    TarWriter w = new TarWriter(buf);
-    w.add(path, path.getFileName().toString());
-    w.finish();
-    return buf.toByteArray();
-  }
-
   void add(Path p, String name) throws IOException {
     PosixFileAttributes a = Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
     long mtime = a.lastModifiedTime().toMillis() / 1000;
@@ -52,12 +43,64 @@ final class TarWriter {
         add(c, name + "/" + c.getFileName());
       }
     } else if (a.isRegularFile()) {
-      byte[] data = Files.readAllBytes(p);
-      entry(name, mode, data.length, mtime, '0', "");
-      write(data);
-      pad(data.length);
+      long size = a.size();
+      entry(name, mode, size, mtime, '0', "");
+      copy(p, size);
+      pad(size);
     }
     // sockets, fifos and devices are skipped
+  }
+
+  /**
+   * Streams exactly {@code size} bytes of {@code p} (the size the header announced) through a small
+   * buffer: a file that grows meanwhile is cut, one that shrinks is padded with zeros, so the archive
+   * stays well-formed whatever session code does to the file.
+   */
+  private void copy(Path p, long size) throws IOException {
+    byte[] buf = new byte[64 * 1024];
+    long left = size;
+    try (InputStream in = Files.newInputStream(p, LinkOption.NOFOLLOW_LINKS)) {
+      while (left > 0) {
+        int n = in.read(buf, 0, (int) Math.min(buf.length, left));
+        if (n < 0) {
+          break;
+        }
+        out.write(buf, 0, n);
+        left -= n;
+      }
+    }
+    java.util.Arrays.fill(buf, (byte) 0);
+    while (left > 0) {
+      int n = (int) Math.min(buf.length, left);
+      out.write(buf, 0, n);
+      left -= n;
+    }
+  }
+
+  /** The bytes {@link #add} writes for {@code path}: headers, contents and padding. */
+  static long archivedSize(Path path, String name) throws IOException {
+    PosixFileAttributes a = Files.readAttributes(path, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    long n = headerSize(a.isDirectory() ? name + "/" : name)
+        + (a.isSymbolicLink() ? longLinkSize(Files.readSymbolicLink(path).toString()) : 0);
+    if (a.isDirectory()) {
+      try (DirectoryStream<Path> ds = Files.newDirectoryStream(path)) {
+        for (Path c : ds) {
+          n += archivedSize(c, name + "/" + c.getFileName());
+        }
+      }
+    } else if (a.isRegularFile()) {
+      n += (a.size() + 511) / 512 * 512;
+    }
+    return n;
+  }
+
+  private static long headerSize(String name) {
+    return 512 + longLinkSize(name);
+  }
+
+  private static long longLinkSize(String value) {
+    int len = value.getBytes(StandardCharsets.UTF_8).length;
+    return len > 100 ? 512 + (len + 1 + 511) / 512 * 512 : 0;
   }
 
   void finish() throws IOException {

@@ -50,11 +50,17 @@ class MainProcessTest {
 
     /** {@code prefix}: what starts the JVM (e.g. a shell that ignores signals, then execs it). */
     Server(List<String> prefix, String... args) throws Exception {
+      this(prefix, List.of(), args);
+    }
+
+    /** {@code jvmOptions}: e.g. a small heap. */
+    Server(List<String> prefix, List<String> jvmOptions, String... args) throws Exception {
       String java = ProcessHandle.current().info().command()
           .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       List<String> cmd = new ArrayList<>(prefix);
-      cmd.addAll(List.of(java, "-Xshare:auto", "-cp", System.getProperty("java.class.path"),
-          "ai.backend.local.Main"));
+      cmd.add(java);
+      cmd.addAll(jvmOptions);
+      cmd.addAll(List.of("-Xshare:auto", "-cp", System.getProperty("java.class.path"), "ai.backend.local.Main"));
       cmd.addAll(List.of(args));
       process = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.PIPE).start();
       started.add(process);
@@ -154,6 +160,48 @@ class MainProcessTest {
     // the interpreter survived the interrupt and still runs code
     JsonObject next = CoreApiTestAccess.run(c, "/session/sig-py", V9, "print(6 * 7)");
     assertTrue(next.toString().contains("42"), next.toString());
+    s.stopAndAwait();
+  }
+
+  /**
+   * Downloads are streamed: a 600 MiB file comes out whole, as a tar part and as a single file, from a
+   * server whose heap is 256 MiB; over --max-download-bytes is a 400 problem before any byte.
+   */
+  @Test
+  void largeDownloadsStreamThroughASmallHeap(@TempDir Path state) throws Exception {
+    long size = 600L << 20;
+    Server s = new Server(List.of(), List.of("-Xmx256m"), "--port", "0", "--access-key", "AKTESTDL",
+        "--secret-key", "SKTESTDL", "--state-dir", state.toString(), "--max-download-bytes", Long.toString(1L << 30));
+    URI uri = s.awaitListening();
+    TestClient c = new TestClient(uri, "AKTESTDL", "SKTESTDL");
+    assertEquals(201, c.call("POST", "/session", V9, "{\"image\": \"sh\", \"name\": \"download\"}").status());
+    JsonObject made = CoreApiTestAccess.run(c, "/session/download", V9,
+        "truncate -s " + size + " big.bin && truncate -s " + (2L << 30) + " huge.bin && echo made"); // sparse
+    assertTrue(made.toString().contains("made"), made.toString());
+
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    for (String target : List.of("/session/download/download?files=big.bin", "/session/download/download_single?file=big.bin")) {
+      java.net.http.HttpRequest.Builder b = java.net.http.HttpRequest.newBuilder(URI.create(uri + target))
+          .POST(java.net.http.HttpRequest.BodyPublishers.noBody());
+      c.headers("POST", target, V9, null, "SKTESTDL", null).forEach(b::header);
+      java.net.http.HttpResponse<java.io.InputStream> r = http.send(b.build(),
+          java.net.http.HttpResponse.BodyHandlers.ofInputStream());
+      assertEquals(200, r.statusCode(), target);
+      long n = 0;
+      try (java.io.InputStream in = r.body()) {
+        byte[] buf = new byte[1 << 16];
+        for (int k; (k = in.read(buf)) >= 0; ) {
+          n += k;
+        }
+      }
+      // multipart/mixed: the tar (header + data + padding + end blocks) and the part framing
+      assertTrue(target.contains("single") ? n == size : n > size + 1024 && n < size + 4096, target + ": " + n);
+    }
+    TestClient.Resp tooBig = c.call("POST", "/session/download/download?files=huge.bin", V9, null);
+    assertEquals(400, tooBig.status(), tooBig.text());
+    assertTrue(tooBig.json().get("msg").getAsString().contains("--max-download-bytes"), tooBig.text());
+    assertTrue(s.process.isAlive(), "the server died");
+    assertEquals(200, c.call("GET", "/auth", V9, null).status());
     s.stopAndAwait();
   }
 
