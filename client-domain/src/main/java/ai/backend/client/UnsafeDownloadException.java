@@ -2,7 +2,8 @@ package ai.backend.client;
 
 /**
  * A downloaded archive tried to write outside the destination (absolute path, {@code ..}, or a
- * symbolic link escaping it). Extraction stopped at that member; nothing of it was written.
+ * symbolic link, or a chain of them, escaping it). The download is refused as a whole: what it had
+ * written into the destination before the refusal is removed again (files it replaced stay replaced).
  */
 public class UnsafeDownloadException extends BackendClientException {
   private static final long serialVersionUID = 1L;

@@ -103,15 +103,21 @@ public final class FileTransfers {
           : new ProgressInputStream(response.body(), total, listener::onProgress);
       String type = response.headers().firstValue("Content-Type").orElse(null);
       List<Path> extracted = new ArrayList<>();
+      List<Path> created = new ArrayList<>();
       try {
         MultipartMixedReader reader = new MultipartMixedReader(type, body);
         MultipartMixedReader.Part part;
         while ((part = reader.next()) != null) {
           try (InputStream in = part.body()) {
-            extracted.addAll(TarExtractor.extract(in, destination).extracted());
+            TarExtractor.Summary s = TarExtractor.extract(in, destination);
+            extracted.addAll(s.extracted());
+            created.addAll(s.created());
           }
         }
       } catch (UnsafeArchiveException e) {
+        // the refused part removed what it wrote; the download as a whole is refused, so the parts
+        // before it go too
+        TarExtractor.remove(created);
         throw new UnsafeDownloadException(e.entryName(), "refused to extract '" + e.entryName() + "' into "
             + destination + ": " + e.getMessage(), e);
       } catch (MalformedMultipartException | MalformedTarException e) {

@@ -68,9 +68,16 @@ public final class TarExtractor {
    * @param skipped members deliberately not extracted
    * @param bytes total content bytes written
    */
-  public record Summary(List<Path> extracted, List<Skipped> skipped, long bytes) {
+  /**
+   * What an extraction did.
+   *
+   * @param extracted every path written or confirmed (directories that existed included)
+   * @param created the paths that did not exist before, in creation order ({@link #remove} undoes them)
+   */
+  public record Summary(List<Path> extracted, List<Path> created, List<Skipped> skipped, long bytes) {
     public Summary {
       extracted = List.copyOf(extracted);
+      created = List.copyOf(created);
       skipped = List.copyOf(skipped);
     }
   }
@@ -81,6 +88,8 @@ public final class TarExtractor {
   private final Path destReal;
   private final Listener listener;
   private final List<Path> extracted = new ArrayList<>();
+  private final List<Path> created = new ArrayList<>();
+  private final List<Path> links = new ArrayList<>();
   private final List<Skipped> skipped = new ArrayList<>();
   private final Map<Path, Instant> dirTimes = new LinkedHashMap<>();
   private long bytes;
@@ -101,8 +110,9 @@ public final class TarExtractor {
    * Extracts every member of {@code tar} under {@code destination} (created if missing). The
    * stream is read up to the end-of-archive marker and not closed.
    *
-   * @throws UnsafeArchiveException when a member breaks the safety rules; members before it stay
-   *     extracted, nothing of it or after it is written
+   * @throws UnsafeArchiveException when a member breaks the safety rules, or when, once every member
+   *     is in place, a symbolic link of the archive resolves outside the destination (a chain of links
+   *     can do that only together); everything this extraction created is removed again
    * @throws MalformedTarException when the archive is corrupt or truncated; the member being
    *     written is removed
    */
@@ -112,10 +122,54 @@ public final class TarExtractor {
     TarExtractor x = new TarExtractor(Objects.requireNonNull(destination, "destination"), listener);
     try {
       x.run(new TarReader(tar));
+      x.verifyLinks();
+    } catch (UnsafeArchiveException e) {
+      remove(x.created);
+      throw e;
     } finally {
       x.restoreDirectoryTimes();
     }
-    return new Summary(x.extracted, x.skipped, x.bytes);
+    return new Summary(x.extracted, x.created, x.skipped, x.bytes);
+  }
+
+  /**
+   * Removes what an extraction created ({@link Summary#created}), newest first: files and links,
+   * and directories once empty. Best effort: what cannot be removed stays.
+   */
+  public static void remove(List<Path> created) {
+    for (int i = created.size() - 1; i >= 0; i--) {
+      try {
+        Files.deleteIfExists(created.get(i));
+      } catch (IOException ignored) {
+        // a directory that still holds files it did not create, or a file system error: leave it
+      }
+    }
+  }
+
+  /**
+   * Checks every symbolic link the archive made, now that all members are in place: each was
+   * inside when made, but a later member can change what an earlier link's path goes through.
+   */
+  private void verifyLinks() throws IOException {
+    for (Path link : links) {
+      if (!Files.isSymbolicLink(link)) {
+        continue; // replaced by a later member
+      }
+      String text = Files.readSymbolicLink(link).toString();
+      String name = dest.relativize(link).toString();
+      Path pointsTo = resolveLenient(name, link.getParent(), text);
+      if (!pointsTo.startsWith(destReal)) {
+        throw new UnsafeArchiveException(
+            name, "symbolic link " + name + " -> " + text + " resolves outside the destination");
+      }
+    }
+  }
+
+  /** Records {@code p} as created by this extraction when nothing was there before. */
+  private void noteNew(Path p, boolean existed) {
+    if (!existed) {
+      created.add(p);
+    }
   }
 
   private void run(TarReader reader) throws IOException {
@@ -163,7 +217,9 @@ public final class TarExtractor {
       }
       applyMode(temp, e.mode(), false);
       Files.setLastModifiedTime(temp, FileTime.from(e.mtime()));
+      boolean existed = Files.exists(target, LinkOption.NOFOLLOW_LINKS);
       moveIntoPlace(temp, target);
+      noteNew(target, existed);
       done = true;
     } finally {
       if (!done) {
@@ -185,7 +241,9 @@ public final class TarExtractor {
       throw new IOException(
           "cannot extract directory " + e.name() + ": a non-directory exists at " + target);
     }
+    boolean existed = Files.exists(target, LinkOption.NOFOLLOW_LINKS);
     Files.createDirectories(target);
+    noteNew(target, existed);
     applyMode(target, e.mode(), true);
     dirTimes.put(target, e.mtime());
     extracted.add(target);
@@ -213,12 +271,15 @@ public final class TarExtractor {
     refuseDirectory(e.name(), target);
     Path temp = tempName(parent, target);
     Files.createSymbolicLink(temp, Path.of(link));
+    boolean existed = Files.exists(target, LinkOption.NOFOLLOW_LINKS);
     try {
       moveIntoPlace(temp, target);
     } catch (IOException ex) {
       Files.deleteIfExists(temp);
       throw ex;
     }
+    noteNew(target, existed);
+    links.add(target);
     extracted.add(target);
   }
 
@@ -251,12 +312,14 @@ public final class TarExtractor {
     } catch (UnsupportedOperationException | IOException ex) {
       Files.copy(source, temp, StandardCopyOption.COPY_ATTRIBUTES); // e.g. FAT, some network FSs
     }
+    boolean existed = Files.exists(target, LinkOption.NOFOLLOW_LINKS);
     try {
       moveIntoPlace(temp, target);
     } catch (IOException ex) {
       Files.deleteIfExists(temp);
       throw ex;
     }
+    noteNew(target, existed);
     extracted.add(target);
   }
 
@@ -302,7 +365,13 @@ public final class TarExtractor {
   private Path makeParents(String name, Path target) throws IOException {
     checkParents(name, target);
     Path parent = target.getParent();
+    List<Path> missing = new ArrayList<>();
+    for (Path p = parent; p != null && !p.equals(dest) && !Files.exists(p, LinkOption.NOFOLLOW_LINKS);
+        p = p.getParent()) {
+      missing.add(0, p);
+    }
     Files.createDirectories(parent);
+    created.addAll(missing);
     return parent;
   }
 
@@ -340,15 +409,26 @@ public final class TarExtractor {
   private Path resolveLenient(String name, Path dir, String link) throws IOException {
     Path cur = dir.toRealPath();
     int hops = 0;
+    boolean missing = false;
     for (String seg : link.split("/")) {
       if (seg.isEmpty() || seg.equals(".")) {
         continue;
       }
       if (seg.equals("..")) {
+        if (missing) {
+          // "a/.." leaves from wherever a will lead; a does not exist yet, and a later member may
+          // make it a link (to "." for one), so where this ends cannot be known now
+          throw new UnsafeArchiveException(
+              name, "symbolic link target " + link + " goes up ('..') from a path that does not exist yet");
+        }
         cur = cur.getParent() == null ? cur : cur.getParent();
         continue;
       }
       cur = cur.resolve(seg);
+      if (!Files.exists(cur, LinkOption.NOFOLLOW_LINKS)) {
+        missing = true;
+        continue;
+      }
       if (Files.isSymbolicLink(cur)) {
         if (++hops > 40) {
           throw new UnsafeArchiveException(name, "too many levels of symbolic links");

@@ -209,6 +209,47 @@ class TarExtractorTest {
     assertRefused(w -> w.addHardLink("hard", "/etc/passwd", T1));
   }
 
+  /**
+   * Each link is inside when made, but together they lead out: x -> y/.. (y missing), then y -> .
+   * makes x resolve to the destination's parent. Refused, and the refused download's own files are
+   * removed, while what was there before stays.
+   */
+  @Test
+  void aChainOfLinksLeadingOutIsRefusedAndTheDownloadRemoved() throws IOException {
+    Path root = Files.createTempDirectory(tmp, "chain");
+    Path dest = Files.createDirectories(root.resolve("dest"));
+    Files.writeString(dest.resolve("mine.txt"), "the user's");
+    byte[] archive =
+        tar(
+            w -> {
+              w.addFile("first.txt", utf8("from the archive"), 0644, T1);
+              w.addDirectory("sub", 0755, T1);
+              w.addFile("sub/deeper/f.txt", utf8("f"), 0644, T1);
+              w.addSymlink("x", "y/..", T1);
+              w.addSymlink("y", ".", T1);
+            });
+    UnsafeArchiveException e =
+        assertThrows(
+            UnsafeArchiveException.class,
+            () -> TarExtractor.extract(new ByteArrayInputStream(archive), dest));
+    assertEquals("x", e.entryName());
+    assertEquals(List.of("mine.txt"), listing(dest));
+    assertEquals("the user's", Files.readString(dest.resolve("mine.txt")));
+
+    // the same chain in the other order: y exists when x is made, so x is refused by where it points
+    byte[] reversed =
+        tar(
+            w -> {
+              w.addFile("first.txt", utf8("from the archive"), 0644, T1);
+              w.addSymlink("y", ".", T1);
+              w.addSymlink("x", "y/..", T1);
+            });
+    assertThrows(
+        UnsafeArchiveException.class,
+        () -> TarExtractor.extract(new ByteArrayInputStream(reversed), dest));
+    assertEquals(List.of("mine.txt"), listing(dest));
+  }
+
   @Test
   void existingSymlinkInDestinationIsNotFollowedOutside() throws IOException {
     Path root = Files.createTempDirectory(tmp, "pre");
