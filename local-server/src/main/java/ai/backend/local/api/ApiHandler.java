@@ -85,7 +85,11 @@ public final class ApiHandler extends Handler.Abstract {
     try {
       reply = process(request, method, rawTarget, rawPath, version, dialect, rate);
     } catch (ApiException e) {
-      reply = finishBody(request, problem(e, dialect));
+      // an unauthenticated client's body is not read: the connection closes after the answer
+      boolean unauthenticated = e.type().equals("auth-failed") || e.type().equals("invalid-auth-params");
+      reply = unauthenticated
+          ? problem(e, dialect).withHeader("Connection", "close")
+          : finishBody(request, problem(e, dialect));
     } catch (OutOfMemoryError e) {
       reply =
           finishBody(
@@ -135,24 +139,43 @@ public final class ApiHandler extends Handler.Abstract {
       segments[i] = decodeSegment(segments[i]);
     }
     Router.Match match = router.match(method, segments, dialect, rawPath);
-    byte[] body = readBody(request);
     String contentType = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
+    // Unauthenticated clients get no body read and no buffer: where the signature does not cover
+    // the body (every version since v4.20181215), the headers decide before the first body byte.
+    if (request.getLength() > maxBodyBytes) {
+      throw Problems.tooLarge("The request body exceeds " + maxBodyBytes + " bytes.");
+    }
+    Keypair kp = null;
+    boolean auth = match.route().auth();
+    if (auth && !HmacVerifier.signsBody(version, contentType)) {
+      kp = admit(request, method, rawTarget, new byte[0], rate);
+    }
+    byte[] body = readBody(request);
+    if (auth && kp == null) {
+      kp = admit(request, method, rawTarget, body, rate);
+    }
     ApiCall call =
         new ApiCall(
             request, method, rawTarget, body, HmacVerifier.mediaType(contentType), dialect, version);
     call.pathParams(match.params());
-    if (match.route().auth()) {
-      Keypair kp = authenticate(request, method, rawTarget, body);
-      int remaining = rateLimiter.hit(kp.accessKey(), kp.rateLimit());
-      rate.put("X-RateLimit-Limit", Integer.toString(kp.rateLimit()));
-      rate.put("X-RateLimit-Remaining", Integer.toString(Math.max(0, remaining)));
-      if (remaining < 0) {
-        throw Problems.rateLimited();
-      }
-      usage.used(kp);
+    if (kp != null) {
       call.authenticate(kp);
     }
     return match.route().endpoint().handle(call);
+  }
+
+  /** Verifies the signature and takes one request from the keypair's rate limit. */
+  private Keypair admit(Request request, String method, String rawTarget, byte[] body, Map<String, String> rate)
+      throws ApiException {
+    Keypair kp = authenticate(request, method, rawTarget, body);
+    int remaining = rateLimiter.hit(kp.accessKey(), kp.rateLimit());
+    rate.put("X-RateLimit-Limit", Integer.toString(kp.rateLimit()));
+    rate.put("X-RateLimit-Remaining", Integer.toString(Math.max(0, remaining)));
+    if (remaining < 0) {
+      throw Problems.rateLimited();
+    }
+    usage.used(kp);
+    return kp;
   }
 
   private Keypair authenticate(Request request, String method, String rawTarget, byte[] body)
@@ -179,7 +202,8 @@ public final class ApiHandler extends Handler.Abstract {
       return new byte[0];
     }
     try (InputStream in = Content.Source.asInputStream(request)) {
-      ByteArrayOutputStream out = new ByteArrayOutputStream(declared > 0 ? (int) declared : 8192);
+      // grows with what arrives, not with what the client declared
+      ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(Math.max(declared, 0), 64 * 1024));
       byte[] buf = new byte[64 * 1024];
       long total = 0;
       int n;

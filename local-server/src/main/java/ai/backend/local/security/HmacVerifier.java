@@ -89,6 +89,16 @@ public final class HmacVerifier {
     return new Verified(kp, cred.hash(), version);
   }
 
+  /**
+   * Whether the signature of a request of this API version and media type covers its body (versions
+   * before v4.20181215, multipart excepted). When it does not, the request can be verified from its
+   * headers alone, before a byte of the body is read.
+   */
+  public static boolean signsBody(String version, String mediaType) {
+    return version == null
+        || version.compareTo(BODY_HASH_CUTOFF) < 0 && !mediaType(mediaType).startsWith("multipart/");
+  }
+
   /** {@code Date}, else {@code X-BackendAI-Date}, else {@code X-Sorna-Date}; null if none. */
   static String dateHeader(SignedRequest req) {
     for (String name : new String[] {"Date", "X-BackendAI-Date", "X-Sorna-Date"}) {

@@ -74,6 +74,28 @@ class KeepAliveTest {
     }
   }
 
+  /**
+   * A wrongly signed request is answered from its headers: its body is never waited for nor read
+   * (a client declaring 30 MB and sending nothing gets its 401 at once, and the connection closes).
+   */
+  @Test
+  void anUnauthenticatedRequestIsAnsweredBeforeItsBody() throws Exception {
+    TestClient signer = new TestClient(server.uri(), server.accessKey(), server.secretKey());
+    StringBuilder head = new StringBuilder("POST /session HTTP/1.1\r\nHost: " + server.uri().getAuthority() + "\r\n");
+    signer.headers("POST", "/session", "v9.20250722", "application/json", "not-the-secret", null)
+        .forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
+    head.append("Content-Type: application/json\r\nContent-Length: 30000000\r\n\r\n");
+    try (Socket s = connect()) {
+      s.getOutputStream().write(head.toString().getBytes(StandardCharsets.US_ASCII));
+      s.getOutputStream().flush();
+      long t0 = System.nanoTime();
+      Reply r = Reply.read(s.getInputStream()); // 10 s socket timeout: a server waiting for the body fails this
+      assertEquals(401, r.status(), r.toString());
+      assertEquals("close", r.headers().get("connection"));
+      assertTrue(System.nanoTime() - t0 < 5_000_000_000L);
+    }
+  }
+
   private static Socket connect() throws IOException {
     Socket s = new Socket(server.uri().getHost(), server.uri().getPort());
     s.setSoTimeout(10_000);
