@@ -6,34 +6,51 @@ import com.google.gson.JsonObject;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.util.FutureCallback;
 
 /**
- * {@code GET /events/session}: session lifecycle as server-sent events (§8.4). One blocking writer per
- * subscriber (acceptable for a development server); {@code :} keep-alive comments every 15 s; on
- * server shutdown each stream gets {@code event: server_close}.
+ * {@code GET /events/session}: session lifecycle as server-sent events (§8.4). A stream holds no
+ * thread (asynchronous writes, one shared keep-alive ticker): hundreds of open streams cost memory,
+ * not Jetty's workers. {@code :} keep-alive comments every 15 s; on server shutdown each stream gets
+ * {@code event: server_close}.
  */
 public final class EventsApi implements AutoCloseable {
   private static final Set<String> KERNEL_EVENTS =
       Set.of("preparing", "creating", "started", "terminating", "terminated", "cancelled");
-  private static final SessionEvent CLOSE = new SessionEvent("server_close", "", "", "", "", null);
 
   private final SessionRegistry registry;
   private final Duration keepAlive;
-  private final Set<BlockingQueue<SessionEvent>> subscribers = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  /** Events queued for a client that does not read, past which its stream is ended. */
+  private static final int MAX_PENDING = 10_000;
+
+  private final Set<Subscriber> subscribers = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final ScheduledExecutorService ticker;
   private volatile boolean closed;
 
   public EventsApi(SessionRegistry registry, Duration keepAlive) {
     this.registry = registry;
     this.keepAlive = keepAlive;
+    this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "bai-events-keepalive");
+      t.setDaemon(true);
+      return t;
+    });
+    long period = Math.max(50, keepAlive.toMillis() / 3);
+    ticker.scheduleAtFixedRate(() -> {
+      long now = System.nanoTime();
+      for (Subscriber sub : subscribers) {
+        sub.keepAlive(now);
+      }
+    }, period, period, TimeUnit.MILLISECONDS);
   }
 
   public void register(Router r) {
@@ -84,52 +101,132 @@ public final class EventsApi implements AutoCloseable {
   }
 
   private void stream(Filter f, Request request, Response response, Callback callback) {
-    BlockingQueue<SessionEvent> queue = new LinkedBlockingQueue<>();
-    subscribers.add(queue);
-    AutoCloseable sub =
-        registry.subscribe(
-            e -> {
-              if (f.accepts(e)) {
-                queue.add(e);
-              }
-            });
-    try {
-      if (closed) {
-        queue.add(CLOSE);
+    Subscriber sub = new Subscriber(f, response, callback);
+    subscribers.add(sub);
+    sub.unsubscribe = registry.subscribe(sub::offer);
+    sub.send(": stream opened\n\n", false);
+    if (closed) {
+      sub.close();
+    }
+  }
+
+  /**
+   * One open stream. Holds no thread: events (from the registry's callbacks) and keep-alives (from
+   * the shared ticker) are queued, and one asynchronous write at a time drains the queue, the next
+   * started from the previous one's completion.
+   */
+  private final class Subscriber {
+    private final Filter filter;
+    private final Response response;
+    private final Callback done;
+    private final Deque<String> pending = new ArrayDeque<>();
+    private volatile AutoCloseable unsubscribe;
+    private boolean writing; // guarded by this
+    private boolean last; // guarded by this: server_close queued, nothing after it
+    private boolean ended; // guarded by this
+    private volatile long lastWrite = System.nanoTime();
+
+    Subscriber(Filter filter, Response response, Callback done) {
+      this.filter = filter;
+      this.response = response;
+      this.done = done;
+    }
+
+    void offer(SessionEvent e) {
+      if (!filter.accepts(e)) {
+        return;
       }
-      write(response, false, ": stream opened\n\n");
-      while (true) {
-        SessionEvent e = queue.poll(keepAlive.toMillis(), TimeUnit.MILLISECONDS);
-        if (e == null) {
-          write(response, false, ":\n\n");
-          continue;
-        }
-        if (e == CLOSE) {
-          write(response, true, "event: server_close\ndata: {}\n\n");
-          callback.succeeded();
+      StringBuilder sb = new StringBuilder();
+      String suffix = e.name().startsWith("session_") ? e.name().substring(8) : e.name();
+      if (filter.session()) {
+        sb.append(message(e.name(), payload(e, false)));
+      }
+      if (filter.kernel() && KERNEL_EVENTS.contains(suffix)) {
+        sb.append(message("kernel_" + suffix, payload(e, true)));
+      }
+      if (sb.length() > 0) {
+        send(sb.toString(), false);
+      }
+    }
+
+    void keepAlive(long now) {
+      if (now - lastWrite >= keepAlive.toNanos()) {
+        send(":\n\n", false);
+      }
+    }
+
+    void close() {
+      send("event: server_close\ndata: {}\n\n", true);
+    }
+
+    void send(String text, boolean isLast) {
+      synchronized (this) {
+        if (last || ended) {
           return;
         }
-        StringBuilder sb = new StringBuilder();
-        String suffix = e.name().startsWith("session_") ? e.name().substring(8) : e.name();
-        if (f.session()) {
-          sb.append(message(e.name(), payload(e, false)));
+        if (pending.size() >= MAX_PENDING) {
+          // a client that does not read: drop it rather than buffer without bound
+          end(new java.io.IOException("the client does not read its event stream"));
+          return;
         }
-        if (f.kernel() && KERNEL_EVENTS.contains(suffix)) {
-          sb.append(message("kernel_" + suffix, payload(e, true)));
+        pending.add(text);
+        last = isLast;
+        if (writing) {
+          return;
         }
-        if (sb.length() > 0) {
-          write(response, false, sb.toString());
-        }
+        writing = true;
       }
-    } catch (Exception e) {
-      // client went away (write failed) or we were interrupted: end this stream
-      callback.failed(e);
-    } finally {
-      subscribers.remove(queue);
+      drain();
+    }
+
+    private void drain() {
+      String text;
+      boolean finalChunk;
+      synchronized (this) {
+        if (pending.isEmpty() || ended) {
+          writing = false;
+          return;
+        }
+        // everything queued in one write: a completion that runs at once cannot nest deeply
+        StringBuilder sb = new StringBuilder();
+        for (String t; (t = pending.poll()) != null; ) {
+          sb.append(t);
+        }
+        text = sb.toString();
+        finalChunk = last;
+      }
+      lastWrite = System.nanoTime();
+      response.write(finalChunk, ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)), Callback.from(() -> {
+        if (finalChunk) {
+          end(null);
+        } else {
+          drain();
+        }
+      }, this::end));
+    }
+
+    /** Ends the stream: succeeded after server_close, failed when the client went away. */
+    private void end(Throwable failure) {
+      synchronized (this) {
+        if (ended) {
+          return;
+        }
+        ended = true;
+        pending.clear();
+      }
+      subscribers.remove(this);
       try {
-        sub.close();
+        AutoCloseable u = unsubscribe;
+        if (u != null) {
+          u.close();
+        }
       } catch (Exception ignored) {
         // unsubscribe cannot fail meaningfully
+      }
+      if (failure == null) {
+        done.succeeded();
+      } else {
+        done.failed(failure);
       }
     }
   }
@@ -153,18 +250,13 @@ public final class EventsApi implements AutoCloseable {
     return o;
   }
 
-  private static void write(Response response, boolean last, String text) throws Exception {
-    FutureCallback cb = new FutureCallback();
-    response.write(last, ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)), cb);
-    cb.get(30, TimeUnit.SECONDS);
-  }
-
   /** Ends every open stream with {@code server_close}. */
   @Override
   public void close() {
     closed = true;
-    for (BlockingQueue<SessionEvent> q : subscribers) {
-      q.add(CLOSE);
+    ticker.shutdownNow();
+    for (Subscriber sub : subscribers) {
+      sub.close();
     }
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500);
     while (!subscribers.isEmpty() && System.nanoTime() < deadline) {
