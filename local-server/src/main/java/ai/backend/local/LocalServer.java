@@ -175,6 +175,7 @@ public final class LocalServer implements AutoCloseable {
     private int rateLimit = 30_000;
     private long maxBodyBytes = 32L << 20;
     private long maxDownloadBytes = DEFAULT_MAX_DOWNLOAD_BYTES;
+    private Duration bodyIdleTimeout = ApiHandler.DEFAULT_BODY_IDLE_TIMEOUT;
     private boolean binaryStreamFrames;
     private ExecutionEngine engine;
 
@@ -276,6 +277,18 @@ public final class LocalServer implements AutoCloseable {
 
     private static final long DEFAULT_MAX_DOWNLOAD_BYTES_DOC = DEFAULT_MAX_DOWNLOAD_BYTES;
 
+    /**
+     * The longest silence while a request body arrives (default 30 s): past it the request ends with
+     * 408 and its worker thread is free again.
+     */
+    public Builder bodyIdleTimeout(Duration bodyIdleTimeout) {
+      if (bodyIdleTimeout.isNegative() || bodyIdleTimeout.isZero()) {
+        throw new IllegalArgumentException("bodyIdleTimeout must be positive");
+      }
+      this.bodyIdleTimeout = bodyIdleTimeout;
+      return this;
+    }
+
     public Builder maxBodyBytes(long maxBodyBytes) {
       this.maxBodyBytes = maxBodyBytes;
       return this;
@@ -343,7 +356,8 @@ public final class LocalServer implements AutoCloseable {
       StreamHub streams = new StreamHub(registry, binaryStreamFrames, System.getenv("PATH"));
       new StreamApi(registry, streams, ws).register(router);
       ApiHandler handler =
-          new ApiHandler(router, new HmacVerifier(keys::find, clock), new RateLimiter(clock), maxBodyBytes, keys::used);
+          new ApiHandler(router, new HmacVerifier(keys::find, clock), new RateLimiter(clock), maxBodyBytes,
+              bodyIdleTimeout, keys::used);
       HttpConfiguration http = new HttpConfiguration();
       http.setSendServerVersion(false);
       http.setSendXPoweredBy(false);

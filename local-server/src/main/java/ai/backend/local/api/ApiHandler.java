@@ -18,6 +18,7 @@ import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -47,6 +48,9 @@ public final class ApiHandler extends Handler.Abstract {
   private final HmacVerifier verifier;
   private final RateLimiter rateLimiter;
   private final long maxBodyBytes;
+  private final java.time.Duration bodyIdleTimeout;
+  /** Default of the body idle timeout. */
+  public static final java.time.Duration DEFAULT_BODY_IDLE_TIMEOUT = java.time.Duration.ofSeconds(30);
   private final KeyUsage usage;
 
   /** Called after each successful authentication (query counter, last-used time). */
@@ -56,11 +60,21 @@ public final class ApiHandler extends Handler.Abstract {
 
   public ApiHandler(
       Router router, HmacVerifier verifier, RateLimiter rateLimiter, long maxBodyBytes, KeyUsage usage) {
+    this(router, verifier, rateLimiter, maxBodyBytes, DEFAULT_BODY_IDLE_TIMEOUT, usage);
+  }
+
+  /**
+   * @param bodyIdleTimeout the longest silence while a request body arrives; a client that stops
+   *     sending mid-body gets 408 and frees the worker thread
+   */
+  public ApiHandler(Router router, HmacVerifier verifier, RateLimiter rateLimiter, long maxBodyBytes,
+      java.time.Duration bodyIdleTimeout, KeyUsage usage) {
     super(InvocationType.BLOCKING);
     this.router = router;
     this.verifier = verifier;
     this.rateLimiter = rateLimiter;
     this.maxBodyBytes = maxBodyBytes;
+    this.bodyIdleTimeout = bodyIdleTimeout;
     this.usage = usage;
   }
 
@@ -201,6 +215,11 @@ public final class ApiHandler extends Handler.Abstract {
     if (declared == 0) {
       return new byte[0];
     }
+    // while the body arrives, silence ends the request after a short while, not after the
+    // connection's idle timeout (minutes): a client trickling a body must not hold a worker
+    EndPoint endPoint = request.getConnectionMetaData().getConnection().getEndPoint();
+    long connectionIdle = endPoint.getIdleTimeout();
+    endPoint.setIdleTimeout(bodyIdleTimeout.toMillis());
     try (InputStream in = Content.Source.asInputStream(request)) {
       // grows with what arrives, not with what the client declared
       ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(Math.max(declared, 0), 64 * 1024));
@@ -215,6 +234,16 @@ public final class ApiHandler extends Handler.Abstract {
         out.write(buf, 0, n);
       }
       return out.toByteArray();
+    } catch (IOException e) {
+      for (Throwable c = e; c != null; c = c.getCause()) {
+        if (c instanceof java.util.concurrent.TimeoutException) {
+          throw new ApiException(408, "generic-bad-request", "Request timeout.",
+              "The request body stopped arriving for " + bodyIdleTimeout.toSeconds() + " s.", null);
+        }
+      }
+      throw e;
+    } finally {
+      endPoint.setIdleTimeout(connectionIdle);
     }
   }
 

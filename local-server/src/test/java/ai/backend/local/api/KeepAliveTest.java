@@ -96,6 +96,37 @@ class KeepAliveTest {
     }
   }
 
+  /** A signed client that stops sending mid-body is answered 408 after the body idle timeout. */
+  @Test
+  void aBodyThatStopsArrivingEndsTheRequest() throws Exception {
+    try (LocalServer slow = LocalServer.builder().port(0).bodyIdleTimeout(java.time.Duration.ofSeconds(1)).start()) {
+      TestClient signer = new TestClient(slow.uri(), slow.accessKey(), slow.secretKey());
+      StringBuilder head = new StringBuilder("POST /auth/test HTTP/1.1\r\nHost: " + slow.uri().getAuthority() + "\r\n");
+      signer.headers("POST", "/auth/test", "v9.20250722", "application/json", slow.secretKey(), null)
+          .forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
+      head.append("Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"echo\": ");
+      try (Socket s = new Socket(slow.uri().getHost(), slow.uri().getPort())) {
+        s.setSoTimeout(10_000);
+        s.getOutputStream().write(head.toString().getBytes(StandardCharsets.US_ASCII));
+        s.getOutputStream().flush();
+        long t0 = System.nanoTime();
+        Reply r;
+        try {
+          r = Reply.read(s.getInputStream());
+        } catch (IOException closed) {
+          r = null; // the connection was closed at the timeout: the worker is free all the same
+        }
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        if (r != null) {
+          assertEquals(408, r.status(), r.toString());
+        }
+        assertTrue(ms >= 500 && ms < 8000, "ended after " + ms + " ms");
+      }
+      TestClient c = new TestClient(slow.uri(), slow.accessKey(), slow.secretKey());
+      assertEquals(200, c.call("POST", "/auth/test", "v9.20250722", "{\"echo\": \"x\"}").status());
+    }
+  }
+
   private static Socket connect() throws IOException {
     Socket s = new Socket(server.uri().getHost(), server.uri().getPort());
     s.setSoTimeout(10_000);
