@@ -285,6 +285,56 @@ class StreamingMatrixTest extends SdkFixture {
     }
   }
 
+  /**
+   * A session that owns its transport closes it right after its streams: every open terminal and
+   * tunnel must still complete (onClosed, closed()) and leave no delivery thread behind.
+   */
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("streams")
+  void closingASessionThatOwnsItsTransportCompletesEveryStream(String adapter, ApiVersion v) throws Exception {
+    Session owner = Session.builder().config(config(v).build()).transportName(adapter).build();
+    Kernel k = Kernel.getOrCreate(owner, "python", named("owns"));
+    String name = k.name();
+    try {
+      Screen screen = new Screen();
+      Terminal t = k.streamPty(screen);
+      CompletableFuture<Integer> tunnelClosed = new CompletableFuture<>();
+      ai.backend.client.AppTunnel tunnel = k.connectApp("http", new ai.backend.client.AppTunnel.Listener() {
+        @Override
+        public void onData(byte[] data) {}
+
+        @Override
+        public void onClosed(int code, String reason) {
+          tunnelClosed.complete(code);
+        }
+
+        @Override
+        public void onFailure(Throwable error) {
+          tunnelClosed.completeExceptionally(error);
+        }
+      });
+      owner.close();
+      assertEquals(1000, screen.closed.get(5, TimeUnit.SECONDS));
+      assertEquals(1000, t.closed().get(5, TimeUnit.SECONDS));
+      tunnelClosed.get(5, TimeUnit.SECONDS);
+      tunnel.closed().get(5, TimeUnit.SECONDS);
+      assertFalse(t.isOpen());
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      List<String> left = List.of();
+      while (System.nanoTime() < deadline) {
+        left = Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
+            .filter(n -> n.startsWith("backendai-pty-") || n.startsWith("backendai-app-")).toList();
+        if (left.isEmpty()) {
+          break;
+        }
+        Thread.sleep(20);
+      }
+      assertEquals(List.of(), left, "delivery threads left");
+    } finally {
+      Kernel.of(open(adapter, Mode.SYNC, v).session(), name).destroy();
+    }
+  }
+
   @ParameterizedTest(name = "{0} {1}")
   @MethodSource("streams")
   void handshakeFailuresAreTyped(String adapter, ApiVersion v) throws Exception {

@@ -19,6 +19,9 @@ abstract class SocketStream {
   private final CompletableFuture<Integer> closed = new CompletableFuture<>();
   private final String what;
   private volatile WebSocketChannel channel;
+  private final java.util.concurrent.atomic.AtomicBoolean ending = new java.util.concurrent.atomic.AtomicBoolean();
+  private volatile boolean closing;
+  private static final long CLOSE_HANDSHAKE_SECONDS = 5;
 
   SocketStream(String kind, String session, String what) {
     this.delivery = new Delivery(StreamSockets.threadName(kind, session));
@@ -43,7 +46,7 @@ abstract class SocketStream {
       return stream;
     });
     result.whenComplete((v, e) -> {
-      if (e != null) {
+      if (e != null && base.ending.compareAndSet(false, true)) {
         base.delivery.finish();
         base.closed.completeExceptionally(e);
       }
@@ -67,17 +70,21 @@ abstract class SocketStream {
 
       @Override
       public void onClose(WebSocketChannel ch, int code, String reason) {
-        delivery.submit(() -> deliverClosed(code, reason));
-        delivery.finish();
-        closed.complete(code);
+        ended(code, reason);
       }
 
       @Override
       public void onError(WebSocketChannel ch, Throwable error) {
+        if (closing) {
+          ended(1000, "closed by the client"); // the transport went away after our close: expected
+          return;
+        }
         BackendClientException e = new BackendClientException(what + " connection failed: " + error.getMessage(), error);
-        delivery.submit(() -> deliverFailure(e));
-        delivery.finish();
-        closed.completeExceptionally(e);
+        if (ending.compareAndSet(false, true)) {
+          delivery.submit(() -> deliverFailure(e));
+          delivery.finish();
+          closed.completeExceptionally(e);
+        }
       }
     };
   }
@@ -107,13 +114,33 @@ abstract class SocketStream {
     return ch != null && ch.isOpen() && !closed.isDone();
   }
 
+  /**
+   * Closes the stream: sends the close frame and ends the stream here at once (onClosed with 1000,
+   * {@link #closed()} completes, the delivery thread ends) without waiting for the server's answer,
+   * which may never come when the transport is closed next (a session closing its own transport).
+   * The socket is aborted if the closing handshake does not finish within a few seconds.
+   */
   public final void close() {
     WebSocketChannel ch = channel;
-    if (ch != null && !closed.isDone()) {
-      ch.close(1000, "").exceptionally(e -> {
-        ch.abort();
-        return null;
-      });
+    if (ch == null || closed.isDone()) {
+      return;
+    }
+    closing = true;
+    ch.close(1000, "")
+        .orTimeout(CLOSE_HANDSHAKE_SECONDS, java.util.concurrent.TimeUnit.SECONDS)
+        .exceptionally(e -> {
+          ch.abort();
+          return null;
+        });
+    ended(1000, "closed by the client");
+  }
+
+  /** Ends the stream once, whoever sees the end first (the server's close, our close, a failure). */
+  private void ended(int code, String reason) {
+    if (ending.compareAndSet(false, true)) {
+      delivery.submit(() -> deliverClosed(code, reason));
+      delivery.finish();
+      closed.complete(code);
     }
   }
 }
