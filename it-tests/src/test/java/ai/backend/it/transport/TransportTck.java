@@ -431,6 +431,37 @@ public abstract class TransportTck {
     }
   }
 
+  /**
+   * A blocking call waiting on a server that never answers ends promptly when its thread is
+   * interrupted (Kind.CANCELLED, interrupt status kept), and the connection is dropped.
+   */
+  @Test
+  void interruptingABlockedSyncCallEndsItPromptly() throws Exception {
+    try (TckServer.Silent silent = new TckServer.Silent()) {
+      CompletableFuture<Object> outcome = new CompletableFuture<>();
+      Thread caller = new Thread(() -> {
+        try (HttpResponse r = transport.execute(
+            HttpRequest.of("GET", URI.create("http://127.0.0.1:" + silent.port() + "/never")))) {
+          outcome.complete(r.status());
+        } catch (RuntimeException e) {
+          outcome.complete(List.of(e, Thread.currentThread().isInterrupted()));
+        }
+      }, "tck-sync-caller");
+      caller.start();
+      assertTrue(silent.requestRead.await(10, TimeUnit.SECONDS), "request reached the server");
+      long t0 = System.nanoTime();
+      caller.interrupt();
+      Object o = outcome.get(5, TimeUnit.SECONDS);
+      assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(2), "took too long to end");
+      List<?> failed = assertInstanceOf(List.class, o, String.valueOf(o));
+      TransportException e = assertInstanceOf(TransportException.class, failed.get(0));
+      assertEquals(TransportException.Kind.CANCELLED, e.kind(), e.toString());
+      assertEquals(Boolean.TRUE, failed.get(1), "the interrupt status was lost");
+      assertTrue(silent.clientClosed.await(5, TimeUnit.SECONDS), "the client dropped the connection");
+      caller.join(5000);
+    }
+  }
+
   @Test
   void manyAsyncCallsInFlightWithoutAThreadEach() throws Exception {
     int n = 64;

@@ -87,6 +87,10 @@ final class ApacheHttpTransport implements HttpTransport {
   private final WebSocketConnector webSockets;
   // open connections by local address, so that cancel() can close the one an exchange is using
   private final Map<SocketAddress, IOSession> sessions = new ConcurrentHashMap<>();
+  // callers blocked in execute(), and the thread that aborts their exchange when they are interrupted
+  private final Map<Thread, HttpUriRequestBase> blocked = new ConcurrentHashMap<>();
+  private java.util.concurrent.ScheduledExecutorService interruptWatcher; // guarded by blocked
+  private static final long INTERRUPT_POLL_MS = 50;
   private java.net.http.HttpClient wsClient; // created on first WebSocket use; guarded by this
 
   ApacheHttpTransport(TransportConfig config) {
@@ -248,12 +252,43 @@ final class ApacheHttpTransport implements HttpTransport {
       req.setHeader("Content-Type", contentType);
     }
     req.setConfig(requestConfig(request.timeout()));
+    Thread caller = Thread.currentThread();
+    if (caller.isInterrupted()) {
+      throw new TransportException(TransportException.Kind.CANCELLED, describe(request) + " cancelled", null);
+    }
+    blocked.put(caller, req);
+    watchInterrupts();
     try {
       ClassicHttpResponse response = classic.executeOpen(null, req, HttpClientContext.create());
       return new ClassicResponse(response, req);
     } catch (IOException | RuntimeException e) {
       req.cancel();
+      if (caller.isInterrupted()) {
+        throw new TransportException(TransportException.Kind.CANCELLED, describe(request) + " cancelled", e);
+      }
       throw ApacheErrors.map(e, describe(request));
+    } finally {
+      blocked.remove(caller, req);
+    }
+  }
+
+  /**
+   * A thread blocked in a socket read does not notice {@link Thread#interrupt()}; one watcher thread
+   * per transport (started with the first blocking call, stopped by {@link #close()}) aborts the
+   * exchange of a blocked caller that was interrupted, within {@value #INTERRUPT_POLL_MS} ms.
+   */
+  private void watchInterrupts() {
+    synchronized (blocked) {
+      if (interruptWatcher != null || closed.get()) {
+        return;
+      }
+      interruptWatcher = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+          new DefaultThreadFactory(THREAD_PREFIX + id + "-interrupts", true));
+      interruptWatcher.scheduleWithFixedDelay(() -> blocked.forEach((thread, r) -> {
+        if (thread.isInterrupted()) {
+          r.cancel();
+        }
+      }), INTERRUPT_POLL_MS, INTERRUPT_POLL_MS, TimeUnit.MILLISECONDS);
     }
   }
 
@@ -375,6 +410,11 @@ final class ApacheHttpTransport implements HttpTransport {
   public void close() {
     if (!closed.compareAndSet(false, true)) {
       return;
+    }
+    synchronized (blocked) {
+      if (interruptWatcher != null) {
+        interruptWatcher.shutdownNow();
+      }
     }
     classic.close(CloseMode.IMMEDIATE);
     CloseableHttpAsyncClient a;
