@@ -42,7 +42,7 @@ public final class ApiHandler extends Handler.Abstract {
    */
   static final long KEEP_ALIVE_ANNOUNCED_SECONDS = CONNECTION_IDLE_TIMEOUT.toSeconds() - 10;
   /** The most of an unread body that an error reply reads to keep the connection usable. */
-  private static final long DRAIN_LIMIT = 1 << 20;
+  private static final long DRAIN_LIMIT = 64L << 20;
 
   private final Router router;
   private final HmacVerifier verifier;
@@ -251,14 +251,19 @@ public final class ApiHandler extends Handler.Abstract {
    * An error may be answered before the request body was read (no such route, unsupported version,
    * a body over the limit). Jetty then closes the connection after the response without saying so,
    * and a client that pooled the connection fails its next request ("header parser received no
-   * bytes"). So read what is left of a small body, and announce {@code Connection: close} when the
-   * rest is too large to read.
+   * bytes"); worse, a client still sending its body gets a reset instead of the answer, as the
+   * server closes with bytes unread. So the rest of the body is read and dropped (up to {@value
+   * #DRAIN_LIMIT} bytes, with the body idle timeout) before the answer; a larger one gets the answer
+   * with {@code Connection: close}.
    */
   private HttpReply finishBody(Request request, HttpReply reply) {
     long declared = request.getLength();
     if (declared <= DRAIN_LIMIT) {
+      EndPoint endPoint = request.getConnectionMetaData().getConnection().getEndPoint();
+      long connectionIdle = endPoint.getIdleTimeout();
+      endPoint.setIdleTimeout(bodyIdleTimeout.toMillis());
       try (InputStream in = Content.Source.asInputStream(request)) {
-        byte[] buf = new byte[8192];
+        byte[] buf = new byte[64 * 1024];
         long total = 0;
         int n;
         while ((n = in.read(buf)) >= 0) {
@@ -272,6 +277,8 @@ public final class ApiHandler extends Handler.Abstract {
         }
       } catch (IOException | RuntimeException e) {
         // the connection is unusable: fall through to Connection: close
+      } finally {
+        endPoint.setIdleTimeout(connectionIdle);
       }
     }
     return reply.withHeader("Connection", "close");

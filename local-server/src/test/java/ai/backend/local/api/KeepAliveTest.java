@@ -96,6 +96,34 @@ class KeepAliveTest {
     }
   }
 
+  /**
+   * A client that declares a body over the limit and sends it all before reading (every HTTP/1.1
+   * client without Expect: 100-continue) gets the 413, not a reset: the server reads and drops the
+   * body before answering, instead of closing on unread bytes.
+   */
+  @Test
+  void aTooLargeBodyStillSentIsAnswered413NotReset() throws Exception {
+    try (LocalServer small = LocalServer.builder().port(0).maxBodyBytes(64 * 1024).start()) {
+      TestClient signer = new TestClient(small.uri(), small.accessKey(), small.secretKey());
+      int length = 2 * 1024 * 1024;
+      StringBuilder head = new StringBuilder("POST /auth/test HTTP/1.1\r\nHost: " + small.uri().getAuthority() + "\r\n");
+      signer.headers("POST", "/auth/test", "v9.20250722", "application/json", small.secretKey(), null)
+          .forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
+      head.append("Content-Type: application/json\r\nContent-Length: " + length + "\r\n\r\n");
+      try (Socket s = new Socket(small.uri().getHost(), small.uri().getPort())) {
+        s.setSoTimeout(10_000);
+        OutputStream out = s.getOutputStream();
+        out.write(head.toString().getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        Thread.sleep(300); // a server that answers from the headers and closes has done so by now
+        out.write(new byte[length]);
+        out.flush();
+        Reply r = Reply.read(s.getInputStream());
+        assertEquals(413, r.status(), r.toString());
+      }
+    }
+  }
+
   /** A signed client that stops sending mid-body is answered 408 after the body idle timeout. */
   @Test
   void aBodyThatStopsArrivingEndsTheRequest() throws Exception {
