@@ -63,11 +63,6 @@ public final class ProxyServer implements AutoCloseable {
   private final Set<String> allowedOrigins;
   private volatile boolean closed;
 
-  public ProxyServer(ApiCore core, HttpTransport transport, Hmac hmac, String bind, int port, Term term)
-      throws IOException {
-    this(core, transport, hmac, bind, port, Set.of(), term);
-  }
-
   /**
    * @param allowedOrigins web origins ({@code scheme://host[:port]}) whose pages may call the proxy
    *     (CORS); none by default: a request from any other web page is refused

@@ -58,11 +58,6 @@ public final class ApiHandler extends Handler.Abstract {
     void used(Keypair kp);
   }
 
-  public ApiHandler(
-      Router router, HmacVerifier verifier, RateLimiter rateLimiter, long maxBodyBytes, KeyUsage usage) {
-    this(router, verifier, rateLimiter, maxBodyBytes, DEFAULT_BODY_IDLE_TIMEOUT, usage);
-  }
-
   /**
    * @param bodyIdleTimeout the longest silence while a request body arrives; a client that stops
    *     sending mid-body gets 408 and frees the worker thread
