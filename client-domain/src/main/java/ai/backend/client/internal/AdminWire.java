@@ -31,7 +31,7 @@ public final class AdminWire {
   /** The {@code data} object: bare on the legacy endpoint, unwrapped (and errors raised) on {@code /admin/gql}. */
   public static ResponseHandler<Map<String, Object>> dataHandler(Dialect d) {
     return r -> {
-      JsonObject o = Json.parseObject(r.body().readAllBytes());
+      JsonObject o = Json.parseObject(Handlers.readBody(r));
       if (d.graphQlReturnsBareData()) {
         return plain(o);
       }

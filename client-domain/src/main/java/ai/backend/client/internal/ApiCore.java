@@ -116,6 +116,8 @@ public final class ApiCore implements AutoCloseable {
     HttpResponse response = open(request);
     try (response) {
       return handler.handle(response);
+    } catch (BodyTooLargeException e) {
+      throw malformed(request, response.status(), e);
     } catch (IOException | UncheckedIOException e) {
       throw new BackendClientException("I/O error reading the response of " + describe(request), e);
     } catch (JsonParseException | IllegalStateException | ClassCastException e) {
@@ -131,6 +133,8 @@ public final class ApiCore implements AutoCloseable {
     return openAsync(request).thenApplyAsync(response -> {
       try (response) {
         return handler.handle(response);
+      } catch (BodyTooLargeException e) {
+        throw malformed(request, response.status(), e);
       } catch (IOException | UncheckedIOException e) {
         throw new BackendClientException("I/O error reading the response of " + describe(request), e);
       } catch (JsonParseException | IllegalStateException | ClassCastException e) {
@@ -256,7 +260,7 @@ public final class ApiCore implements AutoCloseable {
     return request.method() + " " + pathOf(request);
   }
 
-  private MalformedResponseException malformed(ApiRequest request, int status, RuntimeException e) {
+  private MalformedResponseException malformed(ApiRequest request, int status, Exception e) {
     return new MalformedResponseException(
         "unexpected response body from " + describe(request) + " (HTTP " + status + "): " + e.getMessage(), status, e);
   }
@@ -277,7 +281,12 @@ public final class ApiCore implements AutoCloseable {
       ApiRequest described = ApiRequest.get("");
       checkStatus(described, response);
       try {
-        body = Json.parseObject(response.bodyBytes());
+        body = Json.parseObject(Handlers.readBody(response));
+      } catch (IOException e) {
+        throw e instanceof BodyTooLargeException
+            ? new MalformedResponseException("GET " + root + ": " + e.getMessage(),
+                response.status(), e)
+            : new BackendClientException("I/O error reading GET " + root, e);
       } catch (JsonParseException | IllegalStateException e) {
         throw new MalformedResponseException("GET " + root + " did not answer with a JSON object; is "
             + shared.config.endpoint() + " a Backend.AI manager endpoint?", response.status(), e);

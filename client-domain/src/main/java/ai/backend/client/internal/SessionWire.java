@@ -463,15 +463,15 @@ public final class SessionWire {
   // --- response handlers (the public API must not touch Gson) ---------------------------------
 
   public static ResponseHandler<Created> createdHandler(Dialect d, String sentName) {
-    return r -> parseCreated(d, Json.parseObject(r.body().readAllBytes()), sentName);
+    return r -> parseCreated(d, Json.parseObject(Handlers.readBody(r)), sentName);
   }
 
   public static ResponseHandler<ExecutionResult> executionHandler() {
-    return r -> parseExecution(Json.parseObject(r.body().readAllBytes()));
+    return r -> parseExecution(Json.parseObject(Handlers.readBody(r)));
   }
 
   public static ResponseHandler<SessionInfo> infoHandler(String name) {
-    return r -> parseInfo(name, Json.parseObject(r.body().readAllBytes()));
+    return r -> parseInfo(name, Json.parseObject(Handlers.readBody(r)));
   }
 
   public static ResponseHandler<Map<String, Object>> destroyHandler() {
@@ -483,10 +483,10 @@ public final class SessionWire {
   }
 
   public static ResponseHandler<String> logsHandler() {
-    return r -> parseLogs(Json.parseObject(r.body().readAllBytes()));
+    return r -> parseLogs(Json.parseObject(Handlers.readBody(r)));
   }
 
   public static ResponseHandler<List<FileEntry>> filesHandler() {
-    return r -> parseFiles(Json.parseObject(r.body().readAllBytes()));
+    return r -> parseFiles(Json.parseObject(Handlers.readBody(r)));
   }
 }

@@ -223,6 +223,57 @@ class ApiCoreTest {
     }
   }
 
+  /** Regression (fault suite): a 200 whose body never ends was read until the heap ran out. */
+  @Test
+  void anEndlessSuccessBodyIsMalformedNotAnOutOfMemoryError() throws Exception {
+    transport.respondStream(200, "application/json", endless());
+    transport.respondStream(200, "application/json", endless());
+    try (ApiCore core = core(config().build())) {
+      MalformedResponseException e = assertThrows(MalformedResponseException.class,
+          () -> core.call(ApiRequest.get("x"), Handlers.jsonObject()));
+      assertEquals(200, e.status());
+      assertTrue(e.getMessage().contains("larger than " + Handlers.MAX_BODY_BYTES + " bytes"), e.getMessage());
+      java.util.concurrent.ExecutionException async = assertThrows(java.util.concurrent.ExecutionException.class,
+          () -> core.callAsync(ApiRequest.get("x"), SessionWire.infoHandler("x")).get());
+      assertInstanceOf(MalformedResponseException.class, async.getCause());
+    }
+    assertEquals(0, transport.openResponses());
+  }
+
+  /** {@code [" "…} without end. */
+  private static java.io.InputStream endless() {
+    return new java.io.InputStream() {
+      private boolean started;
+
+      @Override
+      public int read() {
+        if (!started) {
+          started = true;
+          return '[';
+        }
+        return ' ';
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) {
+        java.util.Arrays.fill(b, off, off + len, (byte) ' ');
+        if (!started && len > 0) {
+          started = true;
+          b[off] = '[';
+        }
+        return len;
+      }
+    };
+  }
+
+  @Test
+  void aBodyOfExactlyTheLimitIsReadAndOneByteMoreIsNot() throws Exception {
+    byte[] limit = new byte[1000];
+    assertEquals(1000, Handlers.readBody(new java.io.ByteArrayInputStream(limit), 1000).length);
+    assertThrows(BodyTooLargeException.class,
+        () -> Handlers.readBody(new java.io.ByteArrayInputStream(new byte[1001]), 1000));
+  }
+
   @Test
   void negotiationTakesTheMinimumAndIsUnsigned() {
     transport.json(200, "{\"version\": \"v8.20240915\", \"manager\": \"24.09.3\"}");

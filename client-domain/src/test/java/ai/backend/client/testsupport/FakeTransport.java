@@ -29,6 +29,12 @@ public final class FakeTransport implements HttpTransport {
     return this;
   }
 
+  /** Answers with a body read from {@code body} (e.g. one that never ends). */
+  public synchronized FakeTransport respondStream(int status, String contentType, InputStream body) {
+    script.add(r -> response(status, contentType, body));
+    return this;
+  }
+
   public synchronized FakeTransport json(int status, String body, String... headers) {
     return respond(status, "application/json", body, headers);
   }
@@ -87,6 +93,10 @@ public final class FakeTransport implements HttpTransport {
   }
 
   private HttpResponse response(int status, String contentType, String body, String... headers) {
+    return response(status, contentType, new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)), headers);
+  }
+
+  private HttpResponse response(int status, String contentType, InputStream in, String... headers) {
     HttpHeaders.Builder h = HttpHeaders.builder();
     if (contentType != null) {
       h.set("Content-Type", contentType);
@@ -95,7 +105,6 @@ public final class FakeTransport implements HttpTransport {
       h.add(headers[i], headers[i + 1]);
     }
     HttpHeaders hs = h.build();
-    InputStream in = new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8));
     openResponses.incrementAndGet();
     return new HttpResponse() {
       private boolean done;
