@@ -5,8 +5,8 @@ import java.util.Objects;
 
 /**
  * Automatic retries of idempotent requests on transient failures (connection failures before a
- * response, 502/503/504, 429): bounded, exponential backoff with full jitter, honouring {@code
- * Retry-After} up to {@link #maxRetryAfter()}.
+ * response, 502/503/504, 429): bounded, exponential backoff with equal jitter (a wait between half
+ * the computed backoff and all of it), honouring {@code Retry-After} up to {@link #maxRetryAfter()}.
  *
  * @param maxRetries retries after the first attempt (0 disables retrying)
  * @param initialBackoff backoff before the first retry; doubled per retry
