@@ -4,6 +4,7 @@ import ai.backend.client.port.HttpHeaders;
 import ai.backend.client.port.HttpResponse;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -154,7 +155,18 @@ final class StreamingConsumer implements AsyncResponseConsumer<Void> {
       if (len == 0) {
         return 0;
       }
-      int n = buffer.read(b, off, len);
+      int n;
+      try {
+        n = buffer.read(b, off, len);
+      } catch (InterruptedIOException e) {
+        // a reader waiting for data when the exchange failed gets the buffer's bare "Operation
+        // aborted": report the failure (reset, timeout) instead, which failed() sets before aborting
+        Exception f = failure;
+        if (f != null) {
+          throw new IOException("response body failed: " + f, f);
+        }
+        throw e;
+      }
       if (n < 0 && failure != null) {
         // an aborted buffer reads as end of stream; do not let a failure pass for a short body
         throw new IOException("response body failed: " + failure, failure);
