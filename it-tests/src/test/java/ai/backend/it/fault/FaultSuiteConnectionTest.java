@@ -37,6 +37,9 @@ class FaultSuiteConnectionTest extends FaultFixture {
 
     BackendClientException e = fails(BackendClientException.class, k -> k.info(), k -> k.info());
 
+    // the failure came from reading the body (an I/O error), not from the transport before the answer
+    assertEquals(Optional.empty(), e.transportKind(), e.toString());
+    assertTrue(hasCause(e, "reset"), causes(e));
     // the response had begun: a retry could not know what the server did, so there is none
     assertEquals(1, server.requestCount(), "requests");
     assertTrue(e.getMessage().contains("GET /session/" + KERNEL), e.getMessage());
@@ -121,5 +124,22 @@ class FaultSuiteConnectionTest extends FaultFixture {
     assertTrue(took.compareTo(readTimeout) < 0, "ended by the read timeout, not by the server going away: " + took);
     assertEquals(1, server.requestCount(), "a POST is never sent again");
     assertTrue(e.transportKind().isPresent(), e.toString());
+  }
+
+  private static String causes(Throwable e) {
+    StringBuilder sb = new StringBuilder();
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      sb.append(t.getClass().getName()).append(": ").append(t.getMessage()).append(" <- ");
+    }
+    return sb.toString();
+  }
+
+  private static boolean hasCause(Throwable e, String word) {
+    for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+      if (String.valueOf(t.getMessage()).toLowerCase(java.util.Locale.ROOT).contains(word)) {
+        return true;
+      }
+    }
+    return false;
   }
 }

@@ -70,7 +70,11 @@ class FaultSuiteDownloadTest extends FaultFixture {
     Path dest = dir.resolve("dest");
 
     List<String> paths = List.of("small.txt", "big.bin");
-    fails(BackendClientException.class, k -> k.download(paths, dest), k -> k.download(paths, dest));
+    BackendClientException e =
+        fails(BackendClientException.class, k -> k.download(paths, dest), k -> k.download(paths, dest));
+
+    // failed while reading the body, not before the answer
+    assertEquals(java.util.Optional.empty(), e.transportKind(), e.toString());
 
     assertNothingPartial(dest);
     // the body had begun: a retry cannot resume it, and none is made
