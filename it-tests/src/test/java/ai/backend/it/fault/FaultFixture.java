@@ -107,6 +107,24 @@ abstract class FaultFixture {
     caller = Executors.newSingleThreadExecutor(r -> new Thread(r, "fault-caller"));
   }
 
+  /** Opening a session with {@code config} over {@code adapter} must fail with exactly {@code type}. */
+  <E extends BackendException> E openFails(Class<E> type, String adapter, Config config) {
+    this.adapter = adapter;
+    this.mode = Mode.SYNC;
+    Session s;
+    try {
+      s = Session.builder().config(config).transportName(adapter).build();
+    } catch (BackendException e) {
+      if (e.getClass() != type) {
+        throw new AssertionError(adapter + ": expected " + type.getSimpleName() + " but got " + e, e);
+      }
+      assertTyped(e);
+      return type.cast(e);
+    }
+    s.close();
+    throw new AssertionError(adapter + ": expected " + type.getSimpleName() + " but the session opened");
+  }
+
   void open(String adapter, Mode mode) {
     open(adapter, mode, config().build());
   }
@@ -185,13 +203,13 @@ abstract class FaultFixture {
       if (session != null) {
         session.close();
         session = null; // Java 17's HttpClient goes only once unreachable
-        // the server is still up: a connection the client kept shows as ESTABLISHED (or, had the
-        // server closed it, CLOSE_WAIT) on the client's side
-        if (!jdk) {
-          List<String> open = pollUntilEmpty(() -> clientConnections(server.port()));
-          if (!open.isEmpty()) {
-            problems.add("client connections left open after close: " + open);
-          }
+      }
+      // the server is still up: a connection the client kept shows as ESTABLISHED (or, had the
+      // server closed it, CLOSE_WAIT) on the client's side
+      if (adapter != null && !jdk) {
+        List<String> open = pollUntilEmpty(() -> clientConnections(server.port()));
+        if (!open.isEmpty()) {
+          problems.add("client connections left open after close: " + open);
         }
       }
     } finally {

@@ -148,7 +148,7 @@ class FaultSuiteBodyTest extends FaultFixture {
   }
 
   /** {@code {"pad":"xxxx…} forever, close-delimited; ends only when the client goes away. */
-  private static final class EndlessJson implements MockResponseBody {
+  static final class EndlessJson implements MockResponseBody {
     @Override
     public long getContentLength() {
       return -1;
