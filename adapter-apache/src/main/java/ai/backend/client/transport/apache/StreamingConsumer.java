@@ -154,7 +154,17 @@ final class StreamingConsumer implements AsyncResponseConsumer<Void> {
       if (len == 0) {
         return 0;
       }
-      int n = buffer.read(b, off, len);
+      int n;
+      try {
+        n = buffer.read(b, off, len);
+      } catch (java.io.InterruptedIOException e) {
+        // an abort wakes a blocked read with "Operation aborted": report why the body failed instead
+        // (a read timeout, a reset), and call it an interrupt only when it was one
+        if (failure != null && !Thread.currentThread().isInterrupted()) {
+          throw new IOException("response body failed: " + failure, failure);
+        }
+        throw e;
+      }
       if (n < 0 && failure != null) {
         // an aborted buffer reads as end of stream; do not let a failure pass for a short body
         throw new IOException("response body failed: " + failure, failure);
