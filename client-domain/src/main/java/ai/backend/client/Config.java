@@ -30,7 +30,8 @@ import java.util.Properties;
  *   <tr><td>BACKEND_VFOLDER_MOUNTS (comma list)</td><td>backendai.vfolderMounts</td></tr>
  *   <tr><td>BACKEND_SKIP_SSLCERT_VALIDATION (true/1/yes)</td><td>backendai.skipSslCertValidation</td></tr>
  *   <tr><td>BACKEND_CONNECTION_TIMEOUT (seconds)</td><td>backendai.connectionTimeout</td></tr>
- *   <tr><td>BACKEND_READ_TIMEOUT (seconds, 0 = none)</td><td>backendai.readTimeout</td></tr>
+ *   <tr><td>BACKEND_READ_TIMEOUT (seconds, 0 = none; default 300)</td><td>backendai.readTimeout</td></tr>
+ *   <tr><td>BACKEND_CALL_TIMEOUT (seconds, 0 = none; default 900)</td><td>backendai.callTimeout</td></tr>
  *   <tr><td>BACKEND_API_VERSION</td><td>backendai.apiVersion</td></tr>
  *   <tr><td>BACKEND_DOMAIN</td><td>backendai.domain</td></tr>
  *   <tr><td>BACKEND_GROUP</td><td>backendai.group</td></tr>
@@ -42,6 +43,10 @@ import java.util.Properties;
 public final class Config {
   /** This library's version, e.g. {@code 0.1.0}. */
   public static final String CLIENT_VERSION = loadVersion();
+  /** Default {@link #readTimeout()}: 5 minutes. */
+  public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofMinutes(5);
+  /** Default {@link #callTimeout()}: 15 minutes. */
+  public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofMinutes(15);
 
   private final URI endpoint;
   private final String accessKey;
@@ -52,6 +57,7 @@ public final class Config {
   private final boolean skipSslCertValidation;
   private final Duration connectTimeout;
   private final Duration readTimeout;
+  private final Duration callTimeout;
   private final String domain;
   private final String group;
   private final String userAgent;
@@ -70,6 +76,7 @@ public final class Config {
     this.skipSslCertValidation = b.skipSslCertValidation;
     this.connectTimeout = b.connectTimeout;
     this.readTimeout = b.readTimeout;
+    this.callTimeout = b.callTimeout;
     this.domain = b.domain;
     this.group = b.group;
     this.userAgent = b.userAgent;
@@ -131,6 +138,8 @@ public final class Config {
     });
     r.get("READ_TIMEOUT", "readTimeout")
         .ifPresent(v -> b.readTimeout(parseSeconds(v, r.source("READ_TIMEOUT", "readTimeout"))));
+    r.get("CALL_TIMEOUT", "callTimeout")
+        .ifPresent(v -> b.callTimeout(parseSeconds(v, r.source("CALL_TIMEOUT", "callTimeout"))));
     r.get("API_VERSION", "apiVersion").ifPresent(v -> {
       try {
         b.apiVersion(ApiVersion.parse(v));
@@ -190,9 +199,24 @@ public final class Config {
     return connectTimeout;
   }
 
-  /** The read timeout, or empty for none. */
+  /**
+   * The per-read idle timeout: the longest wait for the response headers and, once they came, between
+   * two reads of the body; empty for none. Default 5 minutes, far above the 2 s long-poll window of an
+   * execute call.
+   */
   public Optional<Duration> readTimeout() {
     return Optional.ofNullable(readTimeout);
+  }
+
+  /**
+   * The whole-call timeout of an ordinary API call: from sending the request, retries and their
+   * waits included, until the response is read; empty for none. Default 15 minutes. File downloads
+   * and event streams are bounded by the read timeout only (they may legitimately last longer); a
+   * session create that waits for the session to start may wait up to its {@code maxWait} plus a
+   * margin when that is longer.
+   */
+  public Optional<Duration> callTimeout() {
+    return Optional.ofNullable(callTimeout);
   }
 
   public String domain() {
@@ -238,6 +262,7 @@ public final class Config {
     b.skipSslCertValidation = skipSslCertValidation;
     b.connectTimeout = connectTimeout;
     b.readTimeout = readTimeout;
+    b.callTimeout = callTimeout;
     b.domain = domain;
     b.group = group;
     b.userAgent = userAgent;
@@ -261,6 +286,7 @@ public final class Config {
         + ", skipSslCertValidation=" + skipSslCertValidation
         + ", connectTimeout=" + connectTimeout
         + ", readTimeout=" + readTimeout
+        + ", callTimeout=" + callTimeout
         + ", hashType=" + hashType
         + ", signingProfile=" + signingProfile.id()
         + ", retry=" + retryPolicy
@@ -278,7 +304,8 @@ public final class Config {
     private List<String> vfolderMounts = new ArrayList<>();
     private boolean skipSslCertValidation;
     private Duration connectTimeout = Duration.ofSeconds(10);
-    private Duration readTimeout;
+    private Duration readTimeout = DEFAULT_READ_TIMEOUT;
+    private Duration callTimeout = DEFAULT_CALL_TIMEOUT;
     private String domain = "default";
     private String group = "default";
     private String userAgent = "Backend.AI Client for Java " + CLIENT_VERSION;
@@ -360,12 +387,21 @@ public final class Config {
       return this;
     }
 
-    /** Read timeout; null or zero for none. */
+    /** Per-read idle timeout (see {@link Config#readTimeout()}); null or zero for none. */
     public Builder readTimeout(Duration timeout) {
       if (timeout != null && timeout.isNegative()) {
         throw new ConfigurationException("read timeout must not be negative");
       }
       this.readTimeout = timeout == null || timeout.isZero() ? null : timeout;
+      return this;
+    }
+
+    /** Whole-call timeout (see {@link Config#callTimeout()}); null or zero for none. */
+    public Builder callTimeout(Duration timeout) {
+      if (timeout != null && timeout.isNegative()) {
+        throw new ConfigurationException("call timeout must not be negative");
+      }
+      this.callTimeout = timeout == null || timeout.isZero() ? null : timeout;
       return this;
     }
 

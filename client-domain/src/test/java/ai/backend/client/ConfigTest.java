@@ -43,10 +43,21 @@ class ConfigTest {
     assertEquals(List.of("data", "models"), c.vfolderMounts());
     assertTrue(c.skipSslCertValidation());
     assertEquals(Duration.ofMillis(2500), c.connectTimeout());
-    assertEquals(Optional.empty(), c.readTimeout());
+    assertEquals(Optional.empty(), c.readTimeout(), "0 = none");
     assertEquals(Optional.of(ApiVersion.V8_20240915), c.apiVersion());
     assertEquals("dom", c.domain());
     assertEquals("grp", c.group());
+  }
+
+  @Test
+  void callTimeoutFromEnvironmentAndProperty() {
+    Map<String, String> env = Map.of("BACKEND_ENDPOINT", "http://env:8081", "BACKEND_ACCESS_KEY", "K",
+        "BACKEND_SECRET_KEY", SECRET, "BACKEND_CALL_TIMEOUT", "42.5");
+    assertEquals(Optional.of(Duration.ofMillis(42500)), Config.fromEnvironment(env, props()).callTimeout());
+    assertEquals(Optional.empty(),
+        Config.fromEnvironment(env, props("backendai.callTimeout", "0")).callTimeout(), "0 = none");
+    assertThrows(ConfigurationException.class,
+        () -> Config.fromEnvironment(env, props("backendai.callTimeout", "-1")));
   }
 
   @Test
@@ -68,7 +79,8 @@ class ConfigTest {
   void defaults() {
     Config c = Config.builder().endpoint("https://api.backend.ai").accessKey("AK").secretKey(SECRET).build();
     assertEquals(Duration.ofSeconds(10), c.connectTimeout());
-    assertEquals(Optional.empty(), c.readTimeout());
+    assertEquals(Optional.of(Duration.ofMinutes(5)), c.readTimeout(), "no call may wait for ever by default");
+    assertEquals(Optional.of(Duration.ofMinutes(15)), c.callTimeout());
     assertEquals("default", c.domain());
     assertEquals("default", c.group());
     assertEquals("sha256", c.hashType());

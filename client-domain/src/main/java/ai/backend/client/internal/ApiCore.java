@@ -24,6 +24,7 @@ import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -31,6 +32,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -62,6 +64,7 @@ public final class ApiCore implements AutoCloseable {
       Retrier unsigned,
       ErrorMapper errors,
       ExecutorService callbacks,
+      Timers timers,
       AtomicReference<RateLimit> lastRateLimit,
       AtomicBoolean closed) {}
 
@@ -113,15 +116,28 @@ public final class ApiCore implements AutoCloseable {
    * @throws MalformedResponseException when the handler could not parse the body
    */
   public <T> T call(ApiRequest request, ResponseHandler<T> handler) {
-    HttpResponse response = open(request);
+    Duration limit = callLimit(request);
+    long deadline = limit == null ? Retrier.NO_DEADLINE : System.nanoTime() + limit.toNanos();
+    HttpResponse response = open(request, deadline, limit);
+    AtomicBoolean expired = new AtomicBoolean();
+    ScheduledFuture<?> timer = limit == null ? null : shared.timers.schedule(() -> {
+      expired.set(true);
+      response.close(); // wakes a read blocked on the body: the handler fails and we report why
+    }, deadline - System.nanoTime());
     try (response) {
       return handler.handle(response);
     } catch (BodyTooLargeException e) {
       throw malformed(request, response.status(), e);
     } catch (IOException | UncheckedIOException e) {
-      throw new BackendClientException("I/O error reading the response of " + describe(request), e);
+      throw expired.get() ? callTimedOut(request, limit, e) : readFailed(request, e);
     } catch (JsonParseException | IllegalStateException | ClassCastException e) {
-      throw malformed(request, response.status(), e);
+      throw expired.get() ? callTimedOut(request, limit, e) : malformed(request, response.status(), e);
+    } catch (RuntimeException e) {
+      throw expired.get() && !(e instanceof BackendClientException) ? callTimedOut(request, limit, e) : e;
+    } finally {
+      if (timer != null) {
+        timer.cancel(false);
+      }
     }
   }
 
@@ -130,37 +146,72 @@ public final class ApiCore implements AutoCloseable {
    * executor, not on the transport's I/O threads. The future fails with the same exceptions.
    */
   public <T> CompletableFuture<T> callAsync(ApiRequest request, ResponseHandler<T> handler) {
-    return openAsync(request).thenApplyAsync(response -> {
+    Duration limit = callLimit(request);
+    long deadline = limit == null ? Retrier.NO_DEADLINE : System.nanoTime() + limit.toNanos();
+    CompletableFuture<T> result = new CompletableFuture<>();
+    AtomicReference<HttpResponse> current = new AtomicReference<>();
+    openAsync(request, deadline, limit).thenApplyAsync(response -> {
+      current.set(response);
+      if (result.isDone()) {
+        response.close(); // timed out while the headers were on their way
+      }
       try (response) {
         return handler.handle(response);
       } catch (BodyTooLargeException e) {
         throw malformed(request, response.status(), e);
       } catch (IOException | UncheckedIOException e) {
-        throw new BackendClientException("I/O error reading the response of " + describe(request), e);
+        throw readFailed(request, e);
       } catch (JsonParseException | IllegalStateException | ClassCastException e) {
         throw malformed(request, response.status(), e);
       }
-    }, shared.callbacks);
+    }, shared.callbacks).whenComplete((v, e) -> {
+      if (e == null) {
+        result.complete(v);
+      } else {
+        result.completeExceptionally(e instanceof CompletionException && e.getCause() != null ? e.getCause() : e);
+      }
+    });
+    if (limit != null) {
+      ScheduledFuture<?> timer = shared.timers.schedule(() -> {
+        if (result.completeExceptionally(callTimedOut(request, limit, null))) {
+          HttpResponse r = current.get();
+          if (r != null) {
+            r.close();
+          }
+        }
+      }, deadline - System.nanoTime());
+      result.whenComplete((v, e) -> timer.cancel(false));
+    }
+    return result;
   }
 
   /**
    * Sends the request and returns the open 2xx response for streaming (downloads, SSE); the caller
-   * must close it. Error statuses are mapped (and their responses closed) as in {@link #call}.
+   * must close it. Error statuses are mapped (and their responses closed) as in {@link #call}. Only
+   * the read (idle) timeout bounds it: the caller decides how long a stream may last.
    */
   public HttpResponse open(ApiRequest request) {
+    return open(request, Retrier.NO_DEADLINE, null);
+  }
+
+  private HttpResponse open(ApiRequest request, long deadline, Duration limit) {
     ensureOpen();
     HttpRequest http = toHttp(request);
     HttpResponse response;
     try {
-      response = chain(request).execute(http, request.retryable());
+      response = chain(request).execute(http, request.retryable(), deadline);
     } catch (TransportException e) {
-      throw ErrorMapper.noAnswer(http.method(), http.uri(), e);
+      throw noAnswer(http, e, limit);
     }
     return checkStatus(request, response);
   }
 
   /** Asynchronous {@link #open}. */
   public CompletableFuture<HttpResponse> openAsync(ApiRequest request) {
+    return openAsync(request, Retrier.NO_DEADLINE, null);
+  }
+
+  private CompletableFuture<HttpResponse> openAsync(ApiRequest request, long deadline, Duration limit) {
     HttpRequest http;
     try {
       ensureOpen();
@@ -168,17 +219,64 @@ public final class ApiCore implements AutoCloseable {
     } catch (BackendException e) {
       return CompletableFuture.failedFuture(e);
     }
-    return chain(request).executeAsync(http, request.retryable()).handle((response, failure) -> {
+    return chain(request).executeAsync(http, request.retryable(), deadline).handle((response, failure) -> {
       if (failure != null) {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null
             ? failure.getCause() : failure;
         if (cause instanceof TransportException te) {
-          throw ErrorMapper.noAnswer(http.method(), http.uri(), te);
+          throw noAnswer(http, te, limit);
         }
         throw cause instanceof RuntimeException re ? re : new CompletionException(cause);
       }
       return checkStatus(request, response);
     });
+  }
+
+  /**
+   * The whole-call limit of a request: its own, else the configured one, and never shorter than the
+   * request's own response timeout (a create that may wait for its session gets that long).
+   */
+  private Duration callLimit(ApiRequest request) {
+    Duration limit = request.callTimeout() != null ? request.callTimeout() : shared.config.callTimeout().orElse(null);
+    if (limit == null || limit.isZero()) {
+      return null;
+    }
+    Duration own = request.timeout();
+    return own != null && own.compareTo(limit) > 0 ? own : limit;
+  }
+
+  private static BackendClientException noAnswer(HttpRequest http, TransportException e, Duration limit) {
+    if (e.kind() == TransportException.Kind.CALL_TIMEOUT && limit != null) {
+      e = new TransportException(TransportException.Kind.CALL_TIMEOUT, "no answer within " + limit, e.getCause());
+    }
+    return ErrorMapper.noAnswer(http.method(), http.uri(), e);
+  }
+
+  private BackendClientException callTimedOut(ApiRequest request, Duration limit, Throwable cause) {
+    return ErrorMapper.noAnswer(request.method(), uri(request.path(), List.of()),
+        new TransportException(TransportException.Kind.CALL_TIMEOUT, "no complete answer within " + limit, cause));
+  }
+
+  /**
+   * A body read failed: a per-read idle timeout and an interrupt keep their kind, so callers can tell
+   * them from a broken connection ({@link BackendClientException#transportKind()}).
+   */
+  private BackendClientException readFailed(ApiRequest request, Exception e) {
+    Throwable io = e instanceof UncheckedIOException u && u.getCause() != null ? u.getCause() : e;
+    TransportException.Kind kind = TransportException.Kind.IO;
+    // adapters wrap: an async body that failed on the socket's timeout arrives as IOException(cause)
+    for (Throwable t = io; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof java.net.SocketTimeoutException) {
+        kind = TransportException.Kind.READ_TIMEOUT;
+        break;
+      }
+      if (t instanceof java.io.InterruptedIOException) {
+        kind = TransportException.Kind.CANCELLED;
+        break;
+      }
+    }
+    return new BackendClientException("I/O error reading the response of " + describe(request) + " (" + kind + "): "
+        + io.getMessage(), new TransportException(kind, io.getMessage(), io));
   }
 
   /** The final request URI of an API path (endpoint prefix + "/" + path + encoded query). */
@@ -212,6 +310,7 @@ public final class ApiCore implements AutoCloseable {
   public void close() {
     if (shared.closed.compareAndSet(false, true)) {
       shared.callbacks.shutdown();
+      shared.timers.close();
       if (shared.signing != null) {
         shared.signing.close();
       }
@@ -412,7 +511,7 @@ public final class ApiCore implements AutoCloseable {
         return t;
       });
       return new Shared(config, transport, ownsTransport, signing, signed, unsigned, errors, callbacks,
-          new AtomicReference<>(), new AtomicBoolean());
+          new Timers(), new AtomicReference<>(), new AtomicBoolean());
     }
   }
 }

@@ -20,7 +20,10 @@ import java.util.Set;
  * @param headers extra headers (e.g. {@code Accept})
  * @param idempotent whether the call may be repeated safely (retries)
  * @param anonymous whether to send it unsigned
- * @param timeout per-call response timeout, or null for the configured read timeout
+ * @param timeout per-call response timeout (headers and per-read idle), or null for the configured
+ *     read timeout
+ * @param callTimeout whole-call limit, or null for the configured call timeout; {@link Duration#ZERO}
+ *     for none (streamed transfers, bounded by the read timeout only)
  */
 public record ApiRequest(
     String method,
@@ -30,7 +33,8 @@ public record ApiRequest(
     HttpHeaders headers,
     boolean idempotent,
     boolean anonymous,
-    Duration timeout) {
+    Duration timeout,
+    Duration callTimeout) {
 
   private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "PUT", "DELETE", "OPTIONS");
 
@@ -77,6 +81,7 @@ public record ApiRequest(
     b.idempotent = idempotent;
     b.anonymous = anonymous;
     b.timeout = timeout;
+    b.callTimeout = callTimeout;
     return b;
   }
 
@@ -90,6 +95,7 @@ public record ApiRequest(
     private Boolean idempotent;
     private boolean anonymous;
     private Duration timeout;
+    private Duration callTimeout;
 
     private Builder(String method, String path) {
       this.method = Objects.requireNonNull(method, "method").toUpperCase(Locale.ROOT);
@@ -143,9 +149,15 @@ public record ApiRequest(
       return this;
     }
 
+    /** Whole-call limit; {@link Duration#ZERO} for none. */
+    public Builder callTimeout(Duration callTimeout) {
+      this.callTimeout = callTimeout;
+      return this;
+    }
+
     public ApiRequest build() {
       boolean idem = idempotent != null ? idempotent : IDEMPOTENT.contains(method);
-      return new ApiRequest(method, path, query, body, headers.build(), idem, anonymous, timeout);
+      return new ApiRequest(method, path, query, body, headers.build(), idem, anonymous, timeout, callTimeout);
     }
   }
 }

@@ -230,6 +230,7 @@ public final class ErrorMapper {
       case CONNECT -> "could not connect to";
       case CONNECT_TIMEOUT -> "timed out connecting to";
       case READ_TIMEOUT -> "timed out waiting for the response of";
+      case CALL_TIMEOUT -> "gave up (call timeout) on";
       case TLS -> "TLS handshake failed with";
       case IO -> "I/O error talking to";
       case CANCELLED -> "request cancelled:";

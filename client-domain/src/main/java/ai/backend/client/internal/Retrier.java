@@ -38,20 +38,30 @@ final class Retrier {
   }
 
   HttpResponse execute(HttpRequest request, boolean retryable) {
+    return execute(request, retryable, NO_DEADLINE);
+  }
+
+  /**
+   * @param deadline {@link System#nanoTime()} by which the call must be over, or {@link
+   *     #NO_DEADLINE}: each attempt waits for its headers at most until then, and a retry whose wait
+   *     would end after it is not made
+   */
+  HttpResponse execute(HttpRequest request, boolean retryable, long deadline) {
     for (int attempt = 0; ; attempt++) {
       boolean mayRetry = retryable && attempt < policy.maxRetries();
       HttpResponse response;
       try {
-        response = next.execute(request);
+        response = next.execute(bounded(request, deadline));
       } catch (TransportException e) {
-        if (!mayRetry || !isTransient(e)) {
+        Duration d = backoff(attempt);
+        if (!mayRetry || !isTransient(e) || !fits(d, deadline)) {
           throw e;
         }
-        pause(backoff(attempt), request, e.kind().toString(), attempt);
+        pause(d, request, e.kind().toString(), attempt);
         continue;
       }
       Optional<Duration> wait = mayRetry ? retryDelay(response, attempt) : Optional.empty();
-      if (wait.isEmpty()) {
+      if (wait.isEmpty() || !fits(wait.get(), deadline)) {
         return response;
       }
       response.close();
@@ -60,35 +70,62 @@ final class Retrier {
   }
 
   CompletableFuture<HttpResponse> executeAsync(HttpRequest request, boolean retryable) {
-    return attemptAsync(request, retryable, 0);
+    return executeAsync(request, retryable, NO_DEADLINE);
   }
 
-  private CompletableFuture<HttpResponse> attemptAsync(HttpRequest request, boolean retryable, int attempt) {
+  /** Asynchronous {@link #execute(HttpRequest, boolean, long)}. */
+  CompletableFuture<HttpResponse> executeAsync(HttpRequest request, boolean retryable, long deadline) {
+    return attemptAsync(request, retryable, 0, deadline);
+  }
+
+  private CompletableFuture<HttpResponse> attemptAsync(
+      HttpRequest request, boolean retryable, int attempt, long deadline) {
     boolean mayRetry = retryable && attempt < policy.maxRetries();
     CompletableFuture<HttpResponse> sent;
     try {
-      sent = next.executeAsync(request);
+      sent = next.executeAsync(bounded(request, deadline));
     } catch (RuntimeException e) {
       sent = CompletableFuture.failedFuture(e);
     }
     return sent.handle((response, failure) -> {
       if (failure != null) {
         Throwable cause = unwrap(failure);
-        if (mayRetry && cause instanceof TransportException te && isTransient(te)) {
-          Duration d = backoff(attempt);
+        Duration d = backoff(attempt);
+        if (mayRetry && cause instanceof TransportException te && isTransient(te) && fits(d, deadline)) {
           log(request, te.kind().toString(), attempt, d);
-          return sleeper.delay(d).thenCompose(v -> attemptAsync(request, retryable, attempt + 1));
+          return sleeper.delay(d).thenCompose(v -> attemptAsync(request, retryable, attempt + 1, deadline));
         }
         return CompletableFuture.<HttpResponse>failedFuture(cause);
       }
       Optional<Duration> wait = mayRetry ? retryDelay(response, attempt) : Optional.empty();
-      if (wait.isEmpty()) {
+      if (wait.isEmpty() || !fits(wait.get(), deadline)) {
         return CompletableFuture.completedFuture(response);
       }
       response.close();
       log(request, "HTTP " + response.status(), attempt, wait.get());
-      return sleeper.delay(wait.get()).thenCompose(v -> attemptAsync(request, retryable, attempt + 1));
+      return sleeper.delay(wait.get()).thenCompose(v -> attemptAsync(request, retryable, attempt + 1, deadline));
     }).thenCompose(f -> f);
+  }
+
+  /** No whole-call deadline. */
+  static final long NO_DEADLINE = Long.MAX_VALUE;
+
+  /** The request with its response timeout cut to what is left before the deadline. */
+  private static HttpRequest bounded(HttpRequest request, long deadline) {
+    if (deadline == NO_DEADLINE) {
+      return request;
+    }
+    long left = deadline - System.nanoTime();
+    if (left <= 0) {
+      throw new TransportException(TransportException.Kind.CALL_TIMEOUT, "call timeout reached", null);
+    }
+    Duration remaining = Duration.ofNanos(left);
+    Duration t = request.timeout();
+    return t != null && t.compareTo(remaining) <= 0 ? request : request.withTimeout(remaining);
+  }
+
+  private static boolean fits(Duration wait, long deadline) {
+    return deadline == NO_DEADLINE || deadline - System.nanoTime() > wait.toNanos();
   }
 
   private static boolean isTransient(TransportException e) {

@@ -18,6 +18,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import java.time.Instant;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,6 +42,11 @@ public final class SessionWire {
    * @param raw the whole body
    */
   public record Created(String name, String id, String status, boolean created, Map<String, Object> raw) {}
+
+  /** Added to a create's {@code maxWait}: 25.x rounds the wait up to its 60 s slices. */
+  static final Duration CREATE_MARGIN = Duration.ofSeconds(90);
+  /** A response timeout that stands for "none" (the transports take a duration or the default). */
+  static final Duration NO_LIMIT = Duration.ofDays(1);
 
   /** {@code <prefix>/<name>[/<action>]}. */
   public static String path(Dialect d, String nameOrId, String action) {
@@ -129,7 +135,17 @@ public final class SessionWire {
       legacyResources(o.resources(), cfg);
     }
     body.put("config", cfg);
-    return ApiRequest.builder("POST", d.sessionPrefix()).jsonBody(body).build();
+    ApiRequest.Builder b = ApiRequest.builder("POST", d.sessionPrefix()).jsonBody(body);
+    if (!o.enqueueOnly()) {
+      // the server answers once the session runs (image pulls can take minutes), up to maxWait
+      // (25.x: in 60 s slices) or indefinitely without one; wait that long for the headers, and
+      // without maxWait as long as the whole-call budget allows
+      Duration wait = o.maxWait() != null && !o.maxWait().isZero()
+          ? o.maxWait().plus(CREATE_MARGIN)
+          : config.callTimeout().orElse(NO_LIMIT);
+      b.timeout(wait);
+    }
+    return b.build();
   }
 
   /** v4.20181215 knows only {@code instanceCores}, {@code instanceMemory} (MiB) and {@code instanceGPUs}. */
@@ -453,7 +469,8 @@ public final class SessionWire {
     if (d.getParamsInBody()) {
       b.jsonBody(Map.of("files", files));
     }
-    return b.header("Accept", "multipart/mixed").idempotent(true).build();
+    // a download may be many GiB: bounded by the read (idle) timeout only, not the whole-call one
+    return b.header("Accept", "multipart/mixed").idempotent(true).callTimeout(Duration.ZERO).build();
   }
 
   @SuppressWarnings("unchecked")

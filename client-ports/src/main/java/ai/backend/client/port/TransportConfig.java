@@ -10,8 +10,8 @@ import javax.net.ssl.SSLContext;
  * Settings every transport honours.
  *
  * @param connectTimeout time to establish a connection
- * @param readTimeout time to wait for response headers (and between body reads where the client
- *     supports it); {@code null} for none
+ * @param readTimeout per-read idle timeout: the longest wait for the response headers and, after them,
+ *     between two reads of the body (every adapter enforces both); {@code null} for none
  * @param proxy an HTTP proxy, or {@code null} for a direct connection
  * @param sslContext the TLS context, or {@code null} for the JDK default
  * @param insecureTls accept any server certificate and host name (self-signed development clusters)
@@ -53,10 +53,10 @@ public record TransportConfig(
         .executor(executor);
   }
 
-  /** Builder with defaults: connect 10 s, no read timeout, 64 connections. */
+  /** Builder with defaults: connect 10 s, read (idle) 5 min, 64 connections. */
   public static final class Builder {
     private Duration connectTimeout = Duration.ofSeconds(10);
-    private Duration readTimeout;
+    private Duration readTimeout = Duration.ofMinutes(5);
     private InetSocketAddress proxy;
     private SSLContext sslContext;
     private boolean insecureTls;

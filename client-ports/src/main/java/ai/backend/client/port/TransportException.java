@@ -11,7 +11,10 @@ public class TransportException extends RuntimeException {
   public enum Kind {
     CONNECT,
     CONNECT_TIMEOUT,
+    /** No response headers, or no body bytes, within the per-read idle timeout. */
     READ_TIMEOUT,
+    /** The whole call outlasted its deadline (enforced by the domain, not the transport). */
+    CALL_TIMEOUT,
     TLS,
     IO,
     CANCELLED,

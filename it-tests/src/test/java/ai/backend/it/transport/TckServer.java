@@ -148,6 +148,19 @@ final class TckServer implements AutoCloseable {
           streamFinished = true;
         }
       }
+      case "/stall" -> {
+        // headers and the first bytes at once, then nothing for ms: a body that stalls mid-way
+        response.getHeaders().put("Content-Type", "application/octet-stream");
+        response.getHeaders().put("Content-Length", 20);
+        try (OutputStream out = Content.Sink.asOutputStream(response)) {
+          out.write(new byte[10]);
+          out.flush();
+          Thread.sleep(Long.parseLong(q.get("ms")));
+          out.write(new byte[10]);
+        } catch (IOException gone) {
+          // the client gave up on the body, as the test wants
+        }
+      }
       case "/sleep" -> {
         Thread.sleep(Long.parseLong(q.get("ms")));
         text(response, "slept");

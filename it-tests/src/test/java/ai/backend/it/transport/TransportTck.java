@@ -419,6 +419,61 @@ public abstract class TransportTck {
     assertTrue(System.nanoTime() - started < TimeUnit.MILLISECONDS.toNanos(1900), "timed out early");
   }
 
+  /** The read timeout is per read: a body that stalls after its headers fails the next read. */
+  @ParameterizedTest(name = "async={0}")
+  @ValueSource(booleans = {false, true})
+  void aBodyThatStallsAfterItsHeadersTimesOutTheRead(boolean async) throws Exception {
+    HttpRequest stalling = HttpRequest.of("GET", uri("/stall?ms=4000")).withTimeout(Duration.ofMillis(400));
+    try (HttpResponse r = async ? transport.executeAsync(stalling).get(10, TimeUnit.SECONDS) : transport.execute(stalling)) {
+      assertEquals(200, r.status());
+      InputStream body = r.body();
+      assertEquals(10, body.readNBytes(10).length, "the bytes sent before the stall");
+      long started = System.nanoTime();
+      IOException e = assertThrows(IOException.class, body::read);
+      long took = System.nanoTime() - started;
+      assertTrue(took < TimeUnit.MILLISECONDS.toNanos(3000), "the read waited for the stall to end: " + took / 1_000_000 + " ms");
+      assertTrue(causedBy(e, java.net.SocketTimeoutException.class), "not reported as a timeout: " + e);
+    }
+  }
+
+  /** A thread blocked reading a stalled body ends promptly when interrupted, keeping its interrupt. */
+  @ParameterizedTest(name = "async={0}")
+  @ValueSource(booleans = {false, true})
+  void interruptingABlockedBodyReadEndsItPromptly(boolean async) throws Exception {
+    HttpRequest stalling = HttpRequest.of("GET", uri("/stall?ms=6000")).withTimeout(Duration.ofSeconds(60));
+    CompletableFuture<Object> outcome = new CompletableFuture<>();
+    CountDownLatch reading = new CountDownLatch(1);
+    Thread reader = new Thread(() -> {
+      try (HttpResponse r = async ? transport.executeAsync(stalling).get(10, TimeUnit.SECONDS) : transport.execute(stalling)) {
+        r.body().readNBytes(10);
+        reading.countDown();
+        outcome.complete(r.body().read());
+      } catch (Exception e) {
+        outcome.complete(List.of(e, Thread.currentThread().isInterrupted()));
+      }
+    }, "tck-body-reader");
+    reader.start();
+    assertTrue(reading.await(10, TimeUnit.SECONDS), "the body started");
+    Thread.sleep(200); // let the reader block in read()
+    long t0 = System.nanoTime();
+    reader.interrupt();
+    Object o = outcome.get(5, TimeUnit.SECONDS);
+    assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(2), "took too long to end");
+    List<?> failed = assertInstanceOf(List.class, o, String.valueOf(o));
+    assertInstanceOf(java.io.InterruptedIOException.class, failed.get(0));
+    assertEquals(Boolean.TRUE, failed.get(1), "the interrupt status was lost");
+    reader.join(5000);
+  }
+
+  private static boolean causedBy(Throwable t, Class<? extends Throwable> type) {
+    for (; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (type.isInstance(t)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   @Test
   void cancellingAnAsyncCallAbortsTheExchange() throws Exception {
     try (TckServer.Silent silent = new TckServer.Silent()) {

@@ -89,7 +89,20 @@ final class ApacheHttpTransport implements HttpTransport {
   private final Map<SocketAddress, IOSession> sessions = new ConcurrentHashMap<>();
   // callers blocked in execute(), and the thread that aborts their exchange when they are interrupted
   private final Map<Thread, HttpUriRequestBase> blocked = new ConcurrentHashMap<>();
-  private java.util.concurrent.ScheduledExecutorService interruptWatcher; // guarded by blocked
+  private volatile java.util.concurrent.ScheduledExecutorService interruptWatcher; // set under blocked
+  // body reads of classic responses register like blocked calls
+  private final ClassicResponse.ReadWatch readWatch = new ClassicResponse.ReadWatch() {
+    @Override
+    public void enter(Thread reader, HttpUriRequestBase request) {
+      blocked.put(reader, request);
+      watchInterrupts();
+    }
+
+    @Override
+    public void exit(Thread reader, HttpUriRequestBase request) {
+      blocked.remove(reader, request);
+    }
+  };
   private static final long INTERRUPT_POLL_MS = 50;
   private java.net.http.HttpClient wsClient; // created on first WebSocket use; guarded by this
 
@@ -260,7 +273,7 @@ final class ApacheHttpTransport implements HttpTransport {
     watchInterrupts();
     try {
       ClassicHttpResponse response = classic.executeOpen(null, req, HttpClientContext.create());
-      return new ClassicResponse(response, req);
+      return new ClassicResponse(response, req, readWatch);
     } catch (IOException | RuntimeException e) {
       req.cancel();
       if (caller.isInterrupted()) {
@@ -278,6 +291,9 @@ final class ApacheHttpTransport implements HttpTransport {
    * exchange of a blocked caller that was interrupted, within {@value #INTERRUPT_POLL_MS} ms.
    */
   private void watchInterrupts() {
+    if (interruptWatcher != null) {
+      return;
+    }
     synchronized (blocked) {
       if (interruptWatcher != null || closed.get()) {
         return;

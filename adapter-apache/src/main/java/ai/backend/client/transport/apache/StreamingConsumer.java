@@ -4,7 +4,6 @@ import ai.backend.client.port.HttpHeaders;
 import ai.backend.client.port.HttpResponse;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -158,12 +157,11 @@ final class StreamingConsumer implements AsyncResponseConsumer<Void> {
       int n;
       try {
         n = buffer.read(b, off, len);
-      } catch (InterruptedIOException e) {
-        // a reader waiting for data when the exchange failed gets the buffer's bare "Operation
-        // aborted": report the failure (reset, timeout) instead, which failed() sets before aborting
-        Exception f = failure;
-        if (f != null) {
-          throw new IOException("response body failed: " + f, f);
+      } catch (java.io.InterruptedIOException e) {
+        // an abort wakes a blocked read with "Operation aborted": report why the body failed instead
+        // (a read timeout, a reset), and call it an interrupt only when it was one
+        if (failure != null && !Thread.currentThread().isInterrupted()) {
+          throw new IOException("response body failed: " + failure, failure);
         }
         throw e;
       }

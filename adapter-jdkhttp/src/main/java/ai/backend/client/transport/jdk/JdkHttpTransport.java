@@ -14,7 +14,6 @@ import java.io.InputStream;
 import java.net.ProxySelector;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest.BodyPublisher;
-import java.net.http.HttpResponse.BodyHandlers;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -78,7 +77,7 @@ final class JdkHttpTransport implements HttpTransport {
     java.net.http.HttpRequest jr = toJdk(request);
     for (int attempt = 0; ; attempt++) {
       try {
-        return new JdkResponse(client.send(jr, BodyHandlers.ofInputStream()));
+        return new JdkResponse(client.send(jr, bodyHandler(request)));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw JdkErrors.map(e, describe(request));
@@ -130,7 +129,7 @@ final class JdkHttpTransport implements HttpTransport {
       AtomicReference<CompletableFuture<?>> current,
       int attempt) {
     CompletableFuture<java.net.http.HttpResponse<InputStream>> exchange =
-        client.sendAsync(jr, BodyHandlers.ofInputStream());
+        client.sendAsync(jr, bodyHandler(request));
     current.set(exchange);
     if (result.isCancelled()) {
       exchange.cancel(true);
@@ -149,6 +148,12 @@ final class JdkHttpTransport implements HttpTransport {
         }
       }
     });
+  }
+
+  /** The body as a stream whose reads wait at most the request's (or the configured) read timeout. */
+  private java.net.http.HttpResponse.BodyHandler<InputStream> bodyHandler(HttpRequest request) {
+    Duration idle = request.timeout() != null ? request.timeout() : config.readTimeout();
+    return info -> new IdleTimeoutBody(idle);
   }
 
   java.net.http.HttpRequest toJdk(HttpRequest request) {

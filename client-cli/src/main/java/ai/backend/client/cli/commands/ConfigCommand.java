@@ -51,6 +51,7 @@ public final class ConfigCommand implements Callable<Integer> {
       m.put("skip_sslcert_validation", c.skipSslCertValidation());
       m.put("connection_timeout", c.connectTimeout().toMillis() / 1000.0);
       m.put("read_timeout", c.readTimeout().map(d -> d.toMillis() / 1000.0).orElse(null));
+      m.put("call_timeout", c.callTimeout().map(d -> d.toMillis() / 1000.0).orElse(null));
       m.put("hash_type", c.hashType());
       m.put("user_agent", c.userAgent());
     }
