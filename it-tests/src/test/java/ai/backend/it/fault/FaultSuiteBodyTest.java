@@ -85,15 +85,8 @@ class FaultSuiteBodyTest extends FaultFixture {
   }
 
   @ParameterizedTest(name = "{0} {1}")
-  @MethodSource("apache")
+  @MethodSource("matrix")
   void bodyStalledAfterTheHeaders(String adapter, Mode mode) throws Exception {
-    bodyStalls(adapter, mode);
-  }
-
-  @org.junit.jupiter.api.Disabled("needs per-read idle timeout: see main")
-  @ParameterizedTest(name = "{0} {1}")
-  @MethodSource("jdk")
-  void bodyStalledAfterTheHeadersJdk(String adapter, Mode mode) throws Exception {
     bodyStalls(adapter, mode);
   }
 

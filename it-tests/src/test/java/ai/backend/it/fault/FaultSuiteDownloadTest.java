@@ -74,7 +74,9 @@ class FaultSuiteDownloadTest extends FaultFixture {
         fails(BackendClientException.class, k -> k.download(paths, dest), k -> k.download(paths, dest));
 
     // failed while reading the body, not before the answer
-    assertEquals(java.util.Optional.empty(), e.transportKind(), e.toString());
+    assertEquals(java.util.Optional.of(ai.backend.client.port.TransportException.Kind.IO), e.transportKind(),
+        e.toString());
+    assertTrue(e.getMessage().startsWith("I/O error reading the response of POST"), e.getMessage());
 
     assertNothingPartial(dest);
     // the body had begun: a retry cannot resume it, and none is made
