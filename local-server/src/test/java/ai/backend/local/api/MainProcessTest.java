@@ -61,6 +61,12 @@ class MainProcessTest {
 
     /** {@code jvmOptions}: e.g. a small heap. */
     Server(List<String> prefix, List<String> jvmOptions, String... args) throws Exception {
+      this(prefix, jvmOptions, java.util.Map.of(), args);
+    }
+
+    /** {@code env}: variables added to the server's environment. */
+    Server(List<String> prefix, List<String> jvmOptions, java.util.Map<String, String> env, String... args)
+        throws Exception {
       String java = ProcessHandle.current().info().command()
           .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       List<String> cmd = new ArrayList<>(prefix);
@@ -68,7 +74,9 @@ class MainProcessTest {
       cmd.addAll(jvmOptions);
       cmd.addAll(List.of("-Xshare:auto", "-cp", System.getProperty("java.class.path"), "ai.backend.local.Main"));
       cmd.addAll(List.of(args));
-      process = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.PIPE).start();
+      ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.PIPE);
+      pb.environment().putAll(env);
+      process = pb.start();
       started.add(process);
       Thread t = new Thread(() -> {
         try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
@@ -191,6 +199,20 @@ class MainProcessTest {
     try (var s = Files.list(tmp)) {
       return s.filter(p -> p.getFileName().toString().startsWith("bai-server-")).toList();
     }
+  }
+
+  /** The secret key can come from the environment, so that it is not on the command line for ps. */
+  @Test
+  void secretKeyFromTheEnvironmentStaysOffTheCommandLine(@TempDir Path state) throws Exception {
+    String secret = "SKFROMENVIRONMENT0123456789abcdefghijkl";
+    Server s = new Server(List.of(), List.of(), java.util.Map.of("BACKEND_LOCAL_SECRET_KEY", secret),
+        "--port", "0", "--access-key", "AKTESTENV", "--state-dir", state.toString());
+    URI uri = s.awaitListening();
+    TestClient c = new TestClient(uri, "AKTESTENV", secret);
+    assertEquals(200, c.call("GET", "/auth", V9, null).status(), "requests signed with the secret key pass");
+    String cmdline = new String(Files.readAllBytes(Path.of("/proc/" + s.process.pid() + "/cmdline")), StandardCharsets.UTF_8);
+    assertFalse(cmdline.contains(secret), "the secret key is on the command line");
+    s.stopAndAwait();
   }
 
   /** SIGTERM: the shutdown hook kills also what left the session's process tree, and deletes its files. */
