@@ -890,7 +890,8 @@ final class LocalKernel implements Kernel, PythonDriver.Owner {
       d.close(snapshot);
     }
     killLingering();
-    int escaped = guard.kill(guardKey); // what left the tree: setsid -f, double forks
+    // what left the tree (setsid -f, double forks); at engine close one scan covers every kernel
+    int escaped = snapshot == null ? guard.kill(guardKey) : 0;
     log.event(escaped > 0 ? "kernel closed; killed " + escaped + " detached process(es)" : "kernel closed");
     try (Stream<Path> files = Files.walk(privateDir)) {
       files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

@@ -178,6 +178,7 @@ public final class ProcessExecutionEngine implements ExecutionEngine {
         break;
       }
     }
+    guard.killAll(); // what left the kernels' trees, in one scan
     threads.close();
     try {
       Files.deleteIfExists(driverScript);

@@ -114,6 +114,18 @@ public final class ProcessGuard implements AutoCloseable {
     return n;
   }
 
+  /**
+   * Kills every process of this server instance (one scan for all sessions, where closing each
+   * session's kernel would scan once per session); returns how many were found.
+   */
+  public int killAll() {
+    int n = killTagged(instance + "/", true);
+    if (cgroupBase != null) {
+      n += Cgroups.kill(cgroupBase);
+    }
+    return n;
+  }
+
   /** Kills every process of this server instance and deletes its home. Idempotent. */
   @Override
   public void close() {
@@ -355,16 +367,42 @@ public final class ProcessGuard implements AutoCloseable {
 
     /** Kills every member of {@code group} and its descendants, then removes the cgroups. */
     static int killAndRemove(Path group) {
+      int killed = kill(group);
+      List<Path> groups = subgroups(group);
+      groups.sort(Comparator.comparingInt(Path::getNameCount).reversed());
+      for (Path g : groups) {
+        for (int i = 0; i < 50; i++) {
+          try {
+            Files.deleteIfExists(g); // rmdir: fails while a dying member is still listed
+            break;
+          } catch (IOException e) {
+            sleep(10);
+          }
+        }
+      }
+      return killed;
+    }
+
+    private static List<Path> subgroups(Path group) {
+      List<Path> groups = new ArrayList<>();
+      if (!Files.isDirectory(group)) {
+        return groups;
+      }
+      try (Stream<Path> walk = Files.walk(group)) {
+        walk.filter(Files::isDirectory).forEach(groups::add);
+      } catch (IOException | RuntimeException e) {
+        // removed meanwhile
+      }
+      return groups;
+    }
+
+    /** Kills every member of {@code group} and its descendants, in rounds until none is left. */
+    static int kill(Path group) {
       if (!Files.isDirectory(group)) {
         return 0;
       }
       int killed = 0;
-      List<Path> groups = new ArrayList<>();
-      try (Stream<Path> walk = Files.walk(group)) {
-        walk.filter(Files::isDirectory).forEach(groups::add);
-      } catch (IOException | RuntimeException e) {
-        return 0;
-      }
+      List<Path> groups = subgroups(group);
       for (int round = 0; round < KILL_ROUNDS; round++) {
         List<Long> members = new ArrayList<>();
         for (Path g : groups) {
@@ -386,17 +424,6 @@ public final class ProcessGuard implements AutoCloseable {
         }
         killed += members.size();
         sleep(round < 5 ? 5 : 20);
-      }
-      groups.sort(Comparator.comparingInt(Path::getNameCount).reversed());
-      for (Path g : groups) {
-        for (int i = 0; i < 50; i++) {
-          try {
-            Files.deleteIfExists(g); // rmdir: fails while a dying member is still listed
-            break;
-          } catch (IOException e) {
-            sleep(10);
-          }
-        }
       }
       return killed;
     }

@@ -43,8 +43,11 @@ class ProcessEscapeTest {
 
   /** Runs {@code code} and returns the pid the escaped process wrote to {@code file}. */
   private long escape(Kernel k, String code, String file) throws Exception {
+    return escape(k, code, work.resolve(file));
+  }
+
+  private static long escape(Kernel k, String code, Path pidFile) throws Exception {
     ProcessExecutionEngineTest.query(k, code);
-    Path pidFile = work.resolve(file);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (System.nanoTime() < deadline) {
       if (Files.exists(pidFile)) {
@@ -57,7 +60,7 @@ class ProcessEscapeTest {
       }
       Thread.sleep(20);
     }
-    throw new AssertionError("no pid in " + file);
+    throw new AssertionError("no pid in " + pidFile);
   }
 
   private static void assertDies(long pid, String what) throws InterruptedException {
@@ -103,6 +106,18 @@ class ProcessEscapeTest {
         "the environment really was cleared");
     k.close();
     assertDies(pid, "env -i setsid -f");
+  }
+
+  @Test
+  void engineCloseKillsTheEscapeesOfEveryKernel() throws Exception {
+    Path w2 = Files.createDirectories(work.resolve("second"));
+    Kernel a = engine.start("sh", work, Map.of(), KernelLimits.defaults());
+    Kernel b = engine.start("sh", w2, Map.of(), KernelLimits.defaults());
+    long pa = escape(a, "setsid -f sh -c 'echo $$ > a.pid; exec sleep 300'", "a.pid");
+    long pb = escape(b, "setsid -f sh -c 'echo $$ > b.pid; exec sleep 300'", w2.resolve("b.pid"));
+    engine.close(); // the server's shutdown path: one scan for all kernels
+    assertDies(pa, "first kernel's escapee");
+    assertDies(pb, "second kernel's escapee");
   }
 
   @Test
