@@ -15,6 +15,7 @@ import ai.backend.local.engine.ExecutionEngine;
 import ai.backend.local.engine.Kernel;
 import ai.backend.local.engine.KernelLimits;
 import ai.backend.local.engine.ProcessExecutionEngine;
+import ai.backend.local.engine.ProcessGuard;
 import ai.backend.local.security.HmacVerifier;
 import ai.backend.local.security.KeyRing;
 import ai.backend.local.security.Keypair;
@@ -68,6 +69,8 @@ public final class LocalServer implements AutoCloseable {
   private final URI uri;
   private final int port;
   private final Path workRoot;
+  private final ProcessGuard guard;
+  private static final System.Logger LOG = System.getLogger("ai.backend.local");
   private final boolean ownsWorkRoot;
   private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -81,7 +84,9 @@ public final class LocalServer implements AutoCloseable {
       URI uri,
       int port,
       Path workRoot,
-      boolean ownsWorkRoot) {
+      boolean ownsWorkRoot,
+      ProcessGuard guard) {
+    this.guard = guard;
     this.jetty = jetty;
     this.engine = engine;
     this.registry = registry;
@@ -151,6 +156,12 @@ public final class LocalServer implements AutoCloseable {
         // temp dir: best effort
       }
     }
+    guard.close(); // anything still tagged with this server dies; its temporary home goes
+  }
+
+  /** Tracks this server's processes and temporary files (for tests and diagnostics). */
+  public ProcessGuard guard() {
+    return guard;
   }
 
   @Override
@@ -323,14 +334,19 @@ public final class LocalServer implements AutoCloseable {
         throw new IllegalStateException("accessKey and secretKey must not be empty");
       }
       Keypair kp = new Keypair(ak, sk, false, true, rateLimit, maxSessionsPerKey, clock.instant());
+      Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+      // what a server killed with SIGKILL left (session processes, temp files) goes first
+      ProcessGuard.cleanLeftovers(tmp).forEach(line -> LOG.log(System.Logger.Level.INFO, line));
+      ProcessGuard guard = ProcessGuard.open(tmp);
       boolean ownsRoot = workRoot == null;
       Path root;
       try {
-        root = ownsRoot ? Files.createTempDirectory("bai-local-work-") : Files.createDirectories(workRoot);
+        root = ownsRoot ? Files.createDirectory(guard.home().resolve("work")) : Files.createDirectories(workRoot);
       } catch (IOException e) {
+        guard.close();
         throw new UncheckedIOException(e);
       }
-      ExecutionEngine eng = engine != null ? engine : ProcessExecutionEngine.create();
+      ExecutionEngine eng = engine != null ? engine : ProcessExecutionEngine.create(System.getenv("PATH"), guard);
       SessionRegistry registry =
           new SessionRegistry(eng, root, limits, clock, idleTimeout, maxSessionsPerKey, 1000);
       KeyRing keys = new KeyRing(List.of(kp), clock);
@@ -353,7 +369,7 @@ public final class LocalServer implements AutoCloseable {
       ws.setMaxTextMessageSize(MAX_WS_MESSAGE);
       ws.setMaxBinaryMessageSize(MAX_WS_MESSAGE);
       jetty.addBean(ws);
-      StreamHub streams = new StreamHub(registry, binaryStreamFrames, System.getenv("PATH"));
+      StreamHub streams = new StreamHub(registry, binaryStreamFrames, System.getenv("PATH"), guard);
       new StreamApi(registry, streams, ws).register(router);
       ApiHandler handler =
           new ApiHandler(router, new HmacVerifier(keys::find, clock), new RateLimiter(clock), maxBodyBytes,
@@ -386,6 +402,7 @@ public final class LocalServer implements AutoCloseable {
         events.close();
         registry.close();
         eng.close();
+        guard.close();
         IllegalStateException ex = new IllegalStateException("cannot start the server on " + host + ":" + port + ": " + e.getMessage(), e);
         suppressed.forEach(ex::addSuppressed);
         throw ex;
@@ -393,7 +410,7 @@ public final class LocalServer implements AutoCloseable {
       int actual = connector.getLocalPort();
       String h = host.contains(":") ? "[" + host + "]" : host;
       URI uri = URI.create("http://" + h + ":" + actual);
-      return new LocalServer(jetty, eng, registry, events, streams, kp, uri, actual, root, ownsRoot);
+      return new LocalServer(jetty, eng, registry, events, streams, kp, uri, actual, root, ownsRoot, guard);
     }
   }
 

@@ -31,7 +31,8 @@ public final class Main {
           "  --host H               address to bind (default 127.0.0.1)",
           "  --port N               port to listen on (default 8081; 0 = any free port)",
           "  --access-key AK        access key (with --secret-key; default: stored keypair)",
-          "  --secret-key SK        secret key",
+          "  --secret-key SK        secret key (or the environment variable BACKEND_LOCAL_SECRET_KEY, which,",
+          "                         unlike the command line, other users cannot read)",
           "  --state-dir DIR        state directory (default ~/.backend.ai/local); holds keypair.json",
           "  --api-version V        version announced by GET / (default " + LocalServer.DEFAULT_API_VERSION + ")",
           "  --idle-timeout SECONDS destroy sessions idle this long (default 1800; 0 = never)",
@@ -171,6 +172,9 @@ public final class Main {
     return Path.of(System.getProperty("user.home"));
   }
 
+  /** Where the secret key may come from instead of {@code --secret-key} (not visible in {@code ps}). */
+  static final String SECRET_KEY_ENV = "BACKEND_LOCAL_SECRET_KEY";
+
   static Options parse(String[] args) throws UsageException {
     String host = "127.0.0.1";
     int port = 8081;
@@ -231,6 +235,12 @@ public final class Main {
         case "--max-download-bytes" -> maxDownload = number(name, v, 1, Long.MAX_VALUE);
         case "--run-timeout" -> runTimeout = number(name, v, 1, Long.MAX_VALUE / 1000);
         default -> throw new UsageException("unknown option " + name);
+      }
+    }
+    if (ak != null && sk == null) {
+      String fromEnv = System.getenv(SECRET_KEY_ENV);
+      if (fromEnv != null && !fromEnv.isEmpty()) {
+        sk = fromEnv;
       }
     }
     if ((ak == null) != (sk == null)) {

@@ -169,12 +169,13 @@ public final class LocalServerManager {
         cmd.addAll(List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss1m", "-Dfile.encoding=UTF-8"));
       }
       cmd.addAll(List.of("-cp", serverClassPath(), SERVER_MAIN,
-          "--port", Integer.toString(st.port), "--access-key", st.accessKey, "--secret-key", st.secretKey,
-          "--state-dir", dir.toString()));
+          "--port", Integer.toString(st.port), "--access-key", st.accessKey, "--state-dir", dir.toString()));
       ProcessBuilder pb = new ProcessBuilder(cmd)
           .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
           .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
           .redirectErrorStream(true);
+      // in the environment, not on the command line: any user can read another's command line in ps
+      pb.environment().put("BACKEND_LOCAL_SECRET_KEY", st.secretKey);
       Files.writeString(log, "--- " + Instant.now() + " starting local server on port " + st.port + "\n",
           StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
       Process p = pb.start();

@@ -47,6 +47,8 @@ final class LocalKernel implements Kernel, PythonDriver.Owner {
   private final KernelLimits limits;
   private final EngineThreads threads;
   private final Path privateDir;
+  private final ProcessGuard guard;
+  private final String guardKey; // the session's work directory name: its processes' tag
   private final Path driverScript;
   private final Consumer<LocalKernel> onClose;
   private final SecureRandom random;
@@ -95,8 +97,11 @@ final class LocalKernel implements Kernel, PythonDriver.Owner {
       EngineThreads threads,
       Path driverScript,
       SecureRandom random,
+      ProcessGuard guard,
       Consumer<LocalKernel> onClose)
       throws IOException {
+    this.guard = guard;
+    this.guardKey = workDir.getFileName().toString();
     this.runtime = runtime;
     this.tools = tools;
     this.workDir = workDir;
@@ -116,8 +121,9 @@ final class LocalKernel implements Kernel, PythonDriver.Owner {
     if (environ != null) {
       e.putAll(environ);
     }
+    e.putAll(guard.env(guardKey)); // last: session code cannot choose its own tag
     this.env = Map.copyOf(e);
-    this.privateDir = Files.createTempDirectory("bai-kernel-");
+    this.privateDir = Files.createTempDirectory(guard.home(), "bai-kernel-");
   }
 
   /** Starts the persistent interpreter (python); called by the engine right after construction. */
@@ -415,6 +421,7 @@ final class LocalKernel implements Kernel, PythonDriver.Owner {
    */
   private List<String> wrap(List<String> cmd, boolean unbuffered) {
     List<String> out = new ArrayList<>(tools.defaultSignals);
+    out.addAll(guard.launchPrefix(guardKey, tools.sh));
     if (tools.setsid != null) {
       out.add(tools.setsid);
     }
@@ -883,7 +890,9 @@ final class LocalKernel implements Kernel, PythonDriver.Owner {
       d.close(snapshot);
     }
     killLingering();
-    log.event("kernel closed");
+    // what left the tree (setsid -f, double forks); at engine close one scan covers every kernel
+    int escaped = snapshot == null ? guard.kill(guardKey) : 0;
+    log.event(escaped > 0 ? "kernel closed; killed " + escaped + " detached process(es)" : "kernel closed");
     try (Stream<Path> files = Files.walk(privateDir)) {
       files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (IOException | RuntimeException e) {

@@ -40,9 +40,13 @@ public final class ProcessExecutionEngine implements ExecutionEngine {
   private final Set<LocalKernel> kernels = ConcurrentHashMap.newKeySet();
   private final Path scratch;
   private final Path driverScript;
+  private final ProcessGuard guard;
+  private final boolean ownsGuard;
   private volatile boolean closed;
 
-  private ProcessExecutionEngine(String searchPath) {
+  private ProcessExecutionEngine(String searchPath, ProcessGuard guard) {
+    this.ownsGuard = guard == null;
+    this.guard = guard != null ? guard : ProcessGuard.open();
     tools = new Toolchain(searchPath);
     missing = tools.missingTools();
     Set<String> avail = new LinkedHashSet<>();
@@ -54,7 +58,7 @@ public final class ProcessExecutionEngine implements ExecutionEngine {
         });
     available = Collections.unmodifiableSet(avail);
     try {
-      scratch = Files.createTempDirectory("bai-engine-");
+      scratch = Files.createTempDirectory(this.guard.home(), "bai-engine-");
       driverScript = scratch.resolve("python_driver.py");
       try (InputStream in = ProcessExecutionEngine.class.getResourceAsStream("python_driver.py")) {
         if (in == null) {
@@ -74,7 +78,15 @@ public final class ProcessExecutionEngine implements ExecutionEngine {
 
   /** An engine using the tools found on {@code searchPath} (a {@code PATH}-style list). */
   public static ProcessExecutionEngine create(String searchPath) {
-    return new ProcessExecutionEngine(searchPath);
+    return new ProcessExecutionEngine(searchPath, null);
+  }
+
+  /**
+   * An engine whose processes and temporary files {@code guard} tracks (the server's; it is not closed
+   * with the engine).
+   */
+  public static ProcessExecutionEngine create(String searchPath, ProcessGuard guard) {
+    return new ProcessExecutionEngine(searchPath, java.util.Objects.requireNonNull(guard, "guard"));
   }
 
   @Override
@@ -127,6 +139,7 @@ public final class ProcessExecutionEngine implements ExecutionEngine {
               threads,
               driverScript,
               random,
+              guard,
               kernels::remove);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -165,12 +178,16 @@ public final class ProcessExecutionEngine implements ExecutionEngine {
         break;
       }
     }
+    guard.killAll(); // what left the kernels' trees, in one scan
     threads.close();
     try {
       Files.deleteIfExists(driverScript);
       Files.deleteIfExists(scratch);
     } catch (IOException e) {
       // temp files: best effort
+    }
+    if (ownsGuard) {
+      guard.close();
     }
   }
 }

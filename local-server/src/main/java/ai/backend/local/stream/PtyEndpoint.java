@@ -60,11 +60,15 @@ public final class PtyEndpoint extends StreamEndpoint {
     env.put("HOME", session.workDir().toString());
     env.putAll(session.spec().environ());
     env.put("TERM", "xterm-256color"); // what the clients emulate, whatever the session sets
+    String key = session.workDir().getFileName().toString();
+    env.putAll(hub.guard().env(key)); // a process started in the terminal belongs to the session
+    List<String> launcher = new java.util.ArrayList<>(tools.defaultSignals());
+    launcher.addAll(hub.guard().launchPrefix(key, tools.sh().orElse(null)));
     int gen = ++generation;
     try {
       pty =
           PtyProcess.start(
-              tools.defaultSignals(),
+              launcher,
               python,
               hub.ptyHelper(),
               List.of(shell, "-i"),

@@ -1,6 +1,7 @@
 package ai.backend.local.stream;
 
 import ai.backend.local.engine.HostTools;
+import ai.backend.local.engine.ProcessGuard;
 import ai.backend.local.sessions.Session;
 import ai.backend.local.sessions.SessionEvent;
 import ai.backend.local.sessions.SessionRegistry;
@@ -29,6 +30,7 @@ public final class StreamHub implements AutoCloseable {
   private final Map<UUID, AppServices> services = new HashMap<>();
   private final AutoCloseable subscription;
   private HostTools tools;
+  private final ProcessGuard guard;
   private Path scratch;
   private Path ptyHelper;
   private boolean closed;
@@ -38,11 +40,17 @@ public final class StreamHub implements AutoCloseable {
    *     (manager 25.6+) instead of text frames
    * @param searchPath where to look for {@code python3} and shells ({@code PATH} syntax)
    */
-  public StreamHub(SessionRegistry registry, boolean binaryFrames, String searchPath) {
+  public StreamHub(SessionRegistry registry, boolean binaryFrames, String searchPath, ProcessGuard guard) {
     this.registry = registry;
+    this.guard = guard;
     this.binaryFrames = binaryFrames;
     this.searchPath = searchPath == null ? "" : searchPath;
     this.subscription = registry.subscribe(this::onEvent);
+  }
+
+  /** Tags and cgroup of a session's processes: terminals and apps belong to it like its kernel's. */
+  ProcessGuard guard() {
+    return guard;
   }
 
   SessionRegistry registry() {
@@ -67,7 +75,7 @@ public final class StreamHub implements AutoCloseable {
       throw new IllegalStateException("server is shutting down");
     }
     if (ptyHelper == null) {
-      scratch = Files.createTempDirectory("bai-stream-");
+      scratch = Files.createTempDirectory(guard.home(), "bai-stream-");
       Path p = scratch.resolve("pty_helper.py");
       try (InputStream in = StreamHub.class.getResourceAsStream("pty_helper.py")) {
         if (in == null) {
@@ -106,7 +114,11 @@ public final class StreamHub implements AutoCloseable {
       if (closed || !s.status().isLive()) {
         throw new IllegalStateException("session terminated");
       }
-      return services.computeIfAbsent(s.id(), id -> new AppServices(t, s.workDir(), s.spec().environ()));
+      return services.computeIfAbsent(s.id(), id -> {
+        Map<String, String> env = new java.util.HashMap<>(s.spec().environ());
+        env.putAll(guard.env(s.workDir().getFileName().toString()));
+        return new AppServices(t, s.workDir(), env);
+      });
     }
   }
 

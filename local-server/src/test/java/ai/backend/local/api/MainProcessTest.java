@@ -1,6 +1,7 @@
 package ai.backend.local.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -28,9 +29,14 @@ class MainProcessTest {
   static final String V9 = "v9.20250722";
   static final String BANNER = "Backend.AI local server listening on ";
   private final List<Process> started = new ArrayList<>();
+  private static final List<Long> detached = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   @AfterEach
   void killLeftovers() throws InterruptedException {
+    for (long pid : detached) {
+      ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly); // only if a test failed
+    }
+    detached.clear();
     for (Process p : started) {
       p.descendants().forEach(ProcessHandle::destroyForcibly);
       p.destroyForcibly();
@@ -55,6 +61,12 @@ class MainProcessTest {
 
     /** {@code jvmOptions}: e.g. a small heap. */
     Server(List<String> prefix, List<String> jvmOptions, String... args) throws Exception {
+      this(prefix, jvmOptions, java.util.Map.of(), args);
+    }
+
+    /** {@code env}: variables added to the server's environment. */
+    Server(List<String> prefix, List<String> jvmOptions, java.util.Map<String, String> env, String... args)
+        throws Exception {
       String java = ProcessHandle.current().info().command()
           .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       List<String> cmd = new ArrayList<>(prefix);
@@ -62,7 +74,9 @@ class MainProcessTest {
       cmd.addAll(jvmOptions);
       cmd.addAll(List.of("-Xshare:auto", "-cp", System.getProperty("java.class.path"), "ai.backend.local.Main"));
       cmd.addAll(List.of(args));
-      process = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.PIPE).start();
+      ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.PIPE);
+      pb.environment().putAll(env);
+      process = pb.start();
       started.add(process);
       Thread t = new Thread(() -> {
         try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
@@ -136,6 +150,107 @@ class MainProcessTest {
     assertEquals(200, c.call("POST", "/session/main-sess", V9, "{\"mode\": \"query\", \"runId\": null, \"code\": \"print(1)\"}").status());
     assertTrue(s.process.descendants().findAny().isPresent(), "the session's interpreter should be a child");
     s.stopAndAwait();
+  }
+
+  /** Starts an sh session in {@code s} whose code detaches a sleep; returns the sleep's pid. */
+  private static long detachedSleep(Server s, Path dir, String name) throws Exception {
+    TestClient c = new TestClient(s.awaitListening(), "AKTESTMAIN", "SKTESTMAIN");
+    assertEquals(201, c.call("POST", "/session", V9, "{\"image\": \"sh\", \"name\": \"" + name + "\"}").status());
+    Path pidFile = dir.resolve(name + ".pid");
+    String code = "setsid -f sh -c 'echo $$ > " + pidFile + "; exec sleep 300'";
+    TestClient.Resp r = c.call("POST", "/session/" + name, V9,
+        "{\"mode\": \"query\", \"runId\": null, \"code\": " + new com.google.gson.Gson().toJson(code) + "}");
+    assertEquals(200, r.status(), r.text());
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (System.nanoTime() < deadline) {
+      if (Files.exists(pidFile) && !Files.readString(pidFile).isBlank()) {
+        long pid = Long.parseLong(Files.readString(pidFile).trim());
+        detached.add(pid);
+        assertTrue(ProcessHandle.of(pid).isPresent(), "the detached process runs");
+        return pid;
+      }
+      Thread.sleep(20);
+    }
+    throw new AssertionError("the session never wrote " + pidFile);
+  }
+
+  private static void assertGone(long pid, String what) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+    while (System.nanoTime() < deadline) {
+      if (ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true) || zombie(pid)) {
+        return;
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError(what + ": pid " + pid + " still runs");
+  }
+
+  private static boolean zombie(long pid) {
+    try {
+      String st = Files.readString(Path.of("/proc/" + pid + "/stat"));
+      char state = st.charAt(st.lastIndexOf(')') + 2);
+      return state == 'Z' || state == 'X';
+    } catch (java.io.IOException e) {
+      return true;
+    }
+  }
+
+  private static List<Path> homes(Path tmp) throws Exception {
+    try (var s = Files.list(tmp)) {
+      return s.filter(p -> p.getFileName().toString().startsWith("bai-server-")).toList();
+    }
+  }
+
+  /** The secret key can come from the environment, so that it is not on the command line for ps. */
+  @Test
+  void secretKeyFromTheEnvironmentStaysOffTheCommandLine(@TempDir Path state) throws Exception {
+    String secret = "SKFROMENVIRONMENT0123456789abcdefghijkl";
+    Server s = new Server(List.of(), List.of(), java.util.Map.of("BACKEND_LOCAL_SECRET_KEY", secret),
+        "--port", "0", "--access-key", "AKTESTENV", "--state-dir", state.toString());
+    URI uri = s.awaitListening();
+    TestClient c = new TestClient(uri, "AKTESTENV", secret);
+    assertEquals(200, c.call("GET", "/auth", V9, null).status(), "requests signed with the secret key pass");
+    String cmdline = new String(Files.readAllBytes(Path.of("/proc/" + s.process.pid() + "/cmdline")), StandardCharsets.UTF_8);
+    assertFalse(cmdline.contains(secret), "the secret key is on the command line");
+    s.stopAndAwait();
+  }
+
+  /** SIGTERM: the shutdown hook kills also what left the session's process tree, and deletes its files. */
+  @Test
+  void sigtermKillsDetachedSessionProcesses(@TempDir Path state, @TempDir Path tmp) throws Exception {
+    Server s = new Server(List.of(), List.of("-Djava.io.tmpdir=" + tmp), "--port", "0", "--access-key", "AKTESTMAIN",
+        "--secret-key", "SKTESTMAIN", "--state-dir", state.toString());
+    long pid = detachedSleep(s, tmp, "term-sess");
+    assertEquals(1, homes(tmp).size(), "one home for the server's temporary files");
+    s.stopAndAwait();
+    assertGone(pid, "a detached process after SIGTERM of the server");
+    assertEquals(List.of(), homes(tmp), "the server's temporary files are gone");
+  }
+
+  /**
+   * SIGKILL: nothing runs at exit, so the detached process and the temporary files stay; the next
+   * start (same temporary directory) kills and deletes them.
+   */
+  @Test
+  void theNextStartCleansWhatAKilledServerLeft(@TempDir Path state, @TempDir Path tmp) throws Exception {
+    List<String> jvm = List.of("-Djava.io.tmpdir=" + tmp);
+    Server first = new Server(List.of(), jvm, "--port", "0", "--access-key", "AKTESTMAIN", "--secret-key",
+        "SKTESTMAIN", "--state-dir", state.toString());
+    long pid = detachedSleep(first, tmp, "kill-sess");
+    first.process.destroyForcibly();
+    assertTrue(first.process.waitFor(10, TimeUnit.SECONDS));
+    Thread.sleep(300);
+    assertTrue(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) && !zombie(pid),
+        "the detached process outlived the killed server (as it would without a cleanup)");
+    List<Path> left = homes(tmp);
+    assertEquals(1, left.size(), "the killed server's files stay behind");
+
+    Server second = new Server(List.of(), jvm, "--port", "0", "--access-key", "AKTESTMAIN", "--secret-key",
+        "SKTESTMAIN", "--state-dir", state.toString());
+    second.awaitListening();
+    assertGone(pid, "the killed server's detached process after the next start");
+    assertFalse(Files.exists(left.get(0)), "the killed server's files are removed by the next start");
+    second.stopAndAwait();
   }
 
   /**
