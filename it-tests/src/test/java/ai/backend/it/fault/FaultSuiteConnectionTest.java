@@ -13,7 +13,6 @@ import java.util.Optional;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import mockwebserver3.SocketEffect;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -65,9 +64,6 @@ class FaultSuiteConnectionTest extends FaultFixture {
     closedBeforeTheStatusLineEveryTime(adapter, mode);
   }
 
-  @Disabled("java.net.http resends a GET whose connection closed before the response by itself, and"
-      + " JdkHttpTransport resends it once more: 4 requests per attempt of the retry policy (12 instead of"
-      + " at most 6 for maxRetries=2); the fix belongs in JdkHttpTransport (see main)")
   @ParameterizedTest(name = "{0} {1}")
   @MethodSource("jdk")
   void closedBeforeTheStatusLineEveryTimeEndsAfterTheRetriesJdk(String adapter, Mode mode) throws Exception {

@@ -91,15 +91,18 @@ final class JdkHttpTransport implements HttpTransport {
 
   /**
    * A pooled connection the server closed fails the next request on it before any byte of the
-   * response arrives; java.net.http resends only a GET, and not in every such case (JDK 17 wraps
-   * the EOF so it misses it). Send an idempotent request with a repeatable body once more, at
-   * once: the pool has dropped the dead connection, so it goes out on a live or new one.
+   * response arrives; java.net.http resends a GET or HEAD itself, but no other method. Send another
+   * idempotent request (PUT, DELETE) with a repeatable body once more, at once: the pool has dropped
+   * the dead connection, so it goes out on a live or new one.
    */
   private boolean resend(HttpRequest request, Throwable failure, int attempt) {
     return attempt < STALE_RESENDS
         && !closed.get()
         && request.resendableOnStaleConnection()
-        && JdkErrors.closedBeforeResponse(failure);
+        && JdkErrors.closedBeforeResponse(failure)
+        // java.net.http resends a GET or HEAD itself (on a new connection too): another resend here
+        // would double every attempt of the retry policy, which covers what it misses
+        && !request.method().equals("GET") && !request.method().equals("HEAD");
   }
 
   @Override
