@@ -3,6 +3,7 @@ package ai.backend.client.internal.sse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.backend.client.internal.EventStream;
 import ai.backend.client.internal.files.TrickleInputStream;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.io.ByteArrayInputStream;
@@ -16,7 +17,8 @@ import java.util.List;
  * Fuzzes {@link SseParser} with arbitrary {@code text/event-stream} bytes: it either yields events
  * or throws an {@link IOException} (a line or event over the size limit), never anything else. The
  * same bytes read whole and trickled 1 to 7 bytes per read must give the same outcome, since line
- * splitting must not depend on where the network's reads end.
+ * splitting must not depend on where the network's reads end. Each event then goes through {@link
+ * EventStream#parse} (the session events' JSON), which returns an event or null and never throws.
  */
 class SseParserFuzzTest {
   /** Small, so that the size limits are reached by short inputs too. */
@@ -41,6 +43,9 @@ class SseParserFuzzTest {
       while ((e = p.next()) != null) {
         assertTrue(e.data().length() < MAX_EVENT_BYTES, "event data within the limit");
         assertTrue(!e.event().isEmpty(), "an event always has a type");
+        // what the event stream then does with it: a session event, or null, never an exception
+        EventStream.parse(e, false);
+        EventStream.parse(e, true);
         events.add(e);
       }
     } catch (IOException e) {
