@@ -403,7 +403,7 @@ public final class FileApi {
     }
 
     /** A header parameter value, quoted or not ({@code filename*=utf-8''...} decoded too). */
-    static String param(String header, String name) {
+    static String param(String header, String name) throws ApiException {
       String star = null;
       String plain = null;
       for (String item : splitParams(header)) {
@@ -420,8 +420,12 @@ public final class FileApi {
           plain = v;
         } else if (k.equals(name + "*")) {
           int q = v.indexOf("''");
-          star = java.net.URLDecoder.decode(
-              (q >= 0 ? v.substring(q + 2) : v).replace("+", "%2B"), StandardCharsets.UTF_8);
+          try {
+            star = java.net.URLDecoder.decode(
+                (q >= 0 ? v.substring(q + 2) : v).replace("+", "%2B"), StandardCharsets.UTF_8);
+          } catch (IllegalArgumentException e) { // a bad %-escape: the client's mistake, not a 500
+            throw Problems.invalidParams("Malformed " + name + "* parameter in a multipart header.");
+          }
         }
       }
       return star != null ? star : plain;
