@@ -67,7 +67,8 @@ run_one() {
   start=$(date +%s)
   # -Djazzer.max_duration overrides @FuzzTest(maxDuration); -Xmx bounds the fuzzing JVM (an
   # out-of-memory is a finding, not a reason to take the machine's memory)
-  JAZZER_FUZZ=1 JAVA_TOOL_OPTIONS="-Xmx1g" nice -n 10 ./mvnw -B -pl "$module" -am test \
+  # (main classes were compiled above: not recompiled here, where runs in parallel would race)
+  JAZZER_FUZZ=1 JAVA_TOOL_OPTIONS="-Xmx1g" nice -n 10 ./mvnw -B -pl "$module" -am test -Dmaven.main.skip=true \
     -Dtest="${class##*.}#$method" -Dsurefire.failIfNoSpecifiedTests=false \
     -Djazzer.max_duration="$duration" >"$log" 2>&1
   rc=$?
