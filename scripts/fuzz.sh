@@ -23,9 +23,10 @@ declare -A TARGETS=(
   [hmac-verify]=local-server:ai.backend.local.security.HmacVerifierFuzzTest#verify
   [session-api]=local-server:ai.backend.local.api.SessionApiFuzzTest#parse
   [upload]=local-server:ai.backend.local.api.FileApiFuzzTest#upload
+  [execute-frame]=local-server:ai.backend.local.stream.ExecuteEndpointFuzzTest#parse
 )
 ORDER=(sse multipart tar-reader tar-extractor error-mapper session-wire stream-frames
-  hmac-headers hmac-verify session-api upload)
+  hmac-headers hmac-verify session-api upload execute-frame)
 
 usage() {
   sed -n '2,4p' "$0" | sed 's/^# \{0,1\}//' >&2
