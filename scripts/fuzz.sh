@@ -18,6 +18,7 @@ declare -A TARGETS=(
   [tar-extractor]=client-domain:ai.backend.client.internal.files.TarExtractorFuzzTest#extract
   [error-mapper]=client-domain:ai.backend.client.internal.ErrorMapperFuzzTest#map
   [session-wire]=client-domain:ai.backend.client.internal.SessionWireFuzzTest#parse
+  [admin-wire]=client-domain:ai.backend.client.internal.AdminWireFuzzTest#handlers
   [stream-frames]=client-domain:ai.backend.client.internal.stream.StreamFramesFuzzTest#frames
   [hmac-headers]=local-server:ai.backend.local.security.HmacVerifierFuzzTest#parseHeaders
   [hmac-verify]=local-server:ai.backend.local.security.HmacVerifierFuzzTest#verify
@@ -25,7 +26,7 @@ declare -A TARGETS=(
   [upload]=local-server:ai.backend.local.api.FileApiFuzzTest#upload
   [execute-frame]=local-server:ai.backend.local.stream.ExecuteEndpointFuzzTest#parse
 )
-ORDER=(sse multipart tar-reader tar-extractor error-mapper session-wire stream-frames
+ORDER=(sse multipart tar-reader tar-extractor error-mapper session-wire admin-wire stream-frames
   hmac-headers hmac-verify session-api upload execute-frame)
 
 usage() {
