@@ -103,7 +103,7 @@ public final class AdminWire {
         List<SessionSummary> all = new ArrayList<>();
         for (Object o : (List<Object>) list) {
           SessionSummary s = summary(item(o));
-          if (q.statuses().size() <= 1 || q.statuses().contains(s.status())) {
+          if (q.statuses().size() <= 1 || s.status() != null && q.statuses().contains(s.status())) { // List.of: contains(null) throws
             all.add(s);
           }
         }
