@@ -102,8 +102,8 @@ public final class AdminWire {
         }
         List<SessionSummary> all = new ArrayList<>();
         for (Object o : (List<Object>) list) {
-          SessionSummary s = summary((Map<String, Object>) o);
-          if (q.statuses().size() <= 1 || q.statuses().contains(s.status())) {
+          SessionSummary s = summary(item(o));
+          if (q.statuses().size() <= 1 || s.status() != null && q.statuses().contains(s.status())) { // List.of: contains(null) throws
             all.add(s);
           }
         }
@@ -118,12 +118,21 @@ public final class AdminWire {
       List<SessionSummary> items = new ArrayList<>();
       if (page.get("items") instanceof List<?> li) {
         for (Object o : li) {
-          items.add(summary((Map<String, Object>) o));
+          items.add(summary(item(o)));
         }
       }
       long total = page.get("total_count") instanceof Number n ? n.longValue() : items.size();
       return new SessionPage(items, total);
     };
+  }
+
+  /** A session list item; null (JSON null) or a non-object is a malformed response, not a NullPointerException. */
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> item(Object o) {
+    if (!(o instanceof Map<?, ?>)) {
+      throw new JsonParseException("a session list item is not an object: " + o);
+    }
+    return (Map<String, Object>) o;
   }
 
   static SessionSummary summary(Map<String, Object> m) {

@@ -175,7 +175,15 @@ public final class EventStream implements EventSubscription {
       id = null;
     }
     JsonElement ec = o.get("exitCode");
-    Integer exit = ec != null && ec.isJsonPrimitive() && ec.getAsJsonPrimitive().isNumber() ? ec.getAsInt() : null;
+    Integer exit = null;
+    if (ec != null && ec.isJsonPrimitive() && ec.getAsJsonPrimitive().isNumber()) {
+      try {
+        long v = Json.longValue(ec, "exitCode");
+        exit = v == (int) v ? (int) v : null;
+      } catch (JsonParseException outOfRange) {
+        // 1e99999 is no exit code: unknown, like a missing one (getAsInt threw NumberFormatException)
+      }
+    }
     return new SessionEvent(e.event(), name, id, Json.string(o, "ownerAccessKey"), Json.string(o, "reason"), exit, data);
   }
 

@@ -157,6 +157,31 @@ public final class Json {
     return p.getAsString();
   }
 
+  /**
+   * An integral number, or a string holding one, as a long (a fraction is truncated, as Gson's
+   * getAsLong does); anything else is a {@link JsonParseException}, where getAsLong throws
+   * NumberFormatException (for "abc", 1e99999) or UnsupportedOperationException (for an object).
+   */
+  public static long longValue(JsonElement e, String what) {
+    if (e != null && e.isJsonPrimitive() && !e.getAsJsonPrimitive().isBoolean()) {
+      String s = e.getAsString();
+      try {
+        return Long.parseLong(s);
+      } catch (NumberFormatException notPlain) {
+        // a fraction or an exponent, or not a number at all
+      }
+      try {
+        double d = Double.parseDouble(s);
+        if (Math.abs(d) < 0x1p63) { // false for NaN and the infinities too
+          return (long) d;
+        }
+      } catch (NumberFormatException notANumber) {
+        // reported below
+      }
+    }
+    throw new JsonParseException(what + " is not an integer: " + e);
+  }
+
   /** A member as string, or null when absent, null or not a primitive. */
   public static String string(JsonObject o, String name) {
     JsonElement e = o.get(name);

@@ -207,6 +207,9 @@ public final class SessionWire {
       name = sentName;
     }
     JsonElement c = o.get("created");
+    if (c != null && !c.isJsonNull() && !c.isJsonPrimitive()) {
+      throw new JsonParseException("'created' is not a boolean: " + c);
+    }
     boolean created = c == null || c.isJsonNull() || c.getAsBoolean();
     return new Created(name, id, Json.string(o, "status"), created, raw);
   }
@@ -264,7 +267,7 @@ public final class SessionWire {
       }
     }
     JsonElement ec = r.get("exitCode");
-    Integer exit = ec == null || ec.isJsonNull() ? null : ec.getAsInt();
+    Integer exit = ec == null || ec.isJsonNull() ? null : exitCode(ec);
     Map<String, Object> options = new LinkedHashMap<>();
     JsonElement oe = r.get("options");
     if (oe != null && oe.isJsonObject()) {
@@ -287,6 +290,14 @@ public final class SessionWire {
         options, files);
   }
 
+  private static int exitCode(JsonElement ec) {
+    long v = Json.longValue(ec, "exitCode");
+    if (v != (int) v) {
+      throw new JsonParseException("exitCode out of range: " + v);
+    }
+    return (int) v;
+  }
+
   static ConsoleItem consoleItem(JsonElement item) {
     if (!item.isJsonArray() || item.getAsJsonArray().isEmpty()) {
       return new ConsoleItem.Other("", Json.toPlain(item));
@@ -307,7 +318,8 @@ public final class SessionWire {
         }
         break;
       case "media":
-        if (v != null && v.isJsonArray() && v.getAsJsonArray().size() >= 2) {
+        if (v != null && v.isJsonArray() && v.getAsJsonArray().size() >= 2
+            && v.getAsJsonArray().get(0).isJsonPrimitive()) { // else not a media item: Other
           JsonArray m = v.getAsJsonArray();
           return new ConsoleItem.Media(m.get(0).getAsString(), m.get(1).isJsonPrimitive()
               ? m.get(1).getAsString() : Json.write(m.get(1)));
@@ -443,7 +455,7 @@ public final class SessionWire {
         n = Json.string(x, "name");
       }
       out.add(new FileEntry(n, Json.string(x, "mode"), x.has("size") && !x.get("size").isJsonNull()
-          ? x.get("size").getAsLong() : 0, epoch(x.get("mtime")), epoch(x.get("ctime"))));
+          ? Json.longValue(x.get("size"), "size") : 0, epoch(x.get("mtime")), epoch(x.get("ctime"))));
     }
     return List.copyOf(out);
   }
@@ -453,6 +465,9 @@ public final class SessionWire {
       return null;
     }
     double s = e.getAsDouble();
+    if (!(Math.abs(s) <= Instant.MAX.getEpochSecond())) {
+      return null; // out of Instant's range (or not finite): unknown, like a missing time
+    }
     long sec = (long) Math.floor(s);
     return Instant.ofEpochSecond(sec, (long) ((s - sec) * 1e9));
   }

@@ -129,8 +129,16 @@ public final class FileApi {
 
   HttpReply upload(ApiCall call) throws ApiException, IOException {
     Path root = workDir(call);
-    String ct = call.header("Content-Type");
-    List<Multipart.Part> parts = Multipart.parse(ct, call.body());
+    store(root, Multipart.parse(call.header("Content-Type"), call.body()));
+    return HttpReply.noContent();
+  }
+
+  /**
+   * Writes the file parts of an upload under {@code root}, after checking all of them (count, sizes,
+   * names confined to {@code root}); separate from {@link #upload} so that it runs without a session
+   * (FileApiFuzzTest).
+   */
+  static void store(Path root, List<Multipart.Part> parts) throws ApiException, IOException {
     List<Multipart.Part> files = new ArrayList<>();
     for (Multipart.Part p : parts) {
       if (p.filename() != null) {
@@ -169,7 +177,6 @@ public final class FileApi {
       }
       Files.write(target, p.data());
     }
-    return HttpReply.noContent();
   }
 
   /** File system limits, checked before anything is written (the error must name no server path). */
@@ -396,7 +403,7 @@ public final class FileApi {
     }
 
     /** A header parameter value, quoted or not ({@code filename*=utf-8''...} decoded too). */
-    static String param(String header, String name) {
+    static String param(String header, String name) throws ApiException {
       String star = null;
       String plain = null;
       for (String item : splitParams(header)) {
@@ -413,8 +420,12 @@ public final class FileApi {
           plain = v;
         } else if (k.equals(name + "*")) {
           int q = v.indexOf("''");
-          star = java.net.URLDecoder.decode(
-              (q >= 0 ? v.substring(q + 2) : v).replace("+", "%2B"), StandardCharsets.UTF_8);
+          try {
+            star = java.net.URLDecoder.decode(
+                (q >= 0 ? v.substring(q + 2) : v).replace("+", "%2B"), StandardCharsets.UTF_8);
+          } catch (IllegalArgumentException e) { // a bad %-escape: the client's mistake, not a 500
+            throw Problems.invalidParams("Malformed " + name + "* parameter in a multipart header.");
+          }
         }
       }
       return star != null ? star : plain;

@@ -155,26 +155,20 @@ public final class SessionApi {
     }
   }
 
-  HttpReply createV4(ApiCall call) throws ApiException {
+  /** The v4 create request's body as a spec; parsing only (fuzzed by SessionApiFuzzTest). */
+  static SessionSpec v4Spec(ApiCall call) throws ApiException {
     String lang = call.str("lang", "image");
     if (lang == null || lang.isBlank()) {
       throw Problems.invalidParams("lang is missing or empty!");
     }
     String token = checkName(call.str("clientSessionToken", "name", "sessionName"), "clientSessionToken");
     JsonObject config = config(call);
-    SessionSpec spec =
-        new SessionSpec(
-            call.accessKey(), token, lang, "interactive", call.str("tag"), environ(config), null, 10,
-            false, true);
-    SessionRegistry.CreateResult r = create(call, spec);
-    JsonObject o = new JsonObject();
-    o.addProperty("kernelId", r.session().name());
-    o.add("servicePorts", new JsonArray());
-    o.addProperty("created", r.created());
-    return HttpReply.json(201, o);
+    return new SessionSpec(
+        call.accessKey(), token, lang, "interactive", call.str("tag"), environ(config), null, 10, false, true);
   }
 
-  HttpReply createCurrent(ApiCall call) throws ApiException {
+  /** The current create request's body as a spec; parsing only (fuzzed by SessionApiFuzzTest). */
+  static SessionSpec currentSpec(ApiCall call) throws ApiException {
     String image = call.str("image", "lang");
     if (image == null || image.isBlank()) {
       throw Problems.invalidParams("image is missing or empty!");
@@ -199,10 +193,23 @@ public final class SessionApi {
     boolean enqueueOnly = call.bool(false, "enqueueOnly", "enqueue_only");
     boolean reuse = call.bool(true, "reuseIfExists", "reuse", "reuse_if_exists");
     call.integer(0, "maxWaitSeconds", "max_wait_seconds");
-    SessionSpec spec =
-        new SessionSpec(
-            call.accessKey(), name, image, type, call.str("tag"), environ(config(call)), startup,
-            priority, enqueueOnly, reuse);
+    return new SessionSpec(
+        call.accessKey(), name, image, type, call.str("tag"), environ(config(call)), startup,
+        priority, enqueueOnly, reuse);
+  }
+
+  HttpReply createV4(ApiCall call) throws ApiException {
+    SessionRegistry.CreateResult r = create(call, v4Spec(call));
+    JsonObject o = new JsonObject();
+    o.addProperty("kernelId", r.session().name());
+    o.add("servicePorts", new JsonArray());
+    o.addProperty("created", r.created());
+    return HttpReply.json(201, o);
+  }
+
+  HttpReply createCurrent(ApiCall call) throws ApiException {
+    SessionSpec spec = currentSpec(call);
+    boolean enqueueOnly = spec.enqueueOnly();
     SessionRegistry.CreateResult r = create(call, spec);
     Session s = r.session();
     JsonObject o = new JsonObject();
@@ -384,6 +391,24 @@ public final class SessionApi {
 
   HttpReply execute(ApiCall call) throws ApiException {
     Session s = session(call);
+    ExecRequest req = execRequest(call);
+    registry.countQuery(s);
+    ExecResult r;
+    try {
+      r = withKernel(call, s, k -> k.execute(req, flushTimeout));
+    } catch (InvalidExecRequestException e) {
+      throw Problems.invalidParams(e.getMessage());
+    }
+    JsonObject result = new JsonObject();
+    result.addProperty("runId", r.runId());
+    ExecuteEndpoint.frame(r).entrySet().forEach(e -> result.add(e.getKey(), e.getValue()));
+    JsonObject body = new JsonObject();
+    body.add("result", result);
+    return HttpReply.json(200, body);
+  }
+
+  /** The execute request's body as a request; parsing only (fuzzed by SessionApiFuzzTest). */
+  static ExecRequest execRequest(ApiCall call) throws ApiException {
     JsonObject p = call.params();
     String mode = call.str("mode");
     if (mode == null || mode.isBlank()) {
@@ -401,20 +426,7 @@ public final class SessionApi {
     } else if (oe != null && !oe.isJsonNull()) {
       throw Problems.invalidParams("options must be an object.");
     }
-    ExecRequest req = new ExecRequest(mode, runId, code, opts);
-    registry.countQuery(s);
-    ExecResult r;
-    try {
-      r = withKernel(call, s, k -> k.execute(req, flushTimeout));
-    } catch (InvalidExecRequestException e) {
-      throw Problems.invalidParams(e.getMessage());
-    }
-    JsonObject result = new JsonObject();
-    result.addProperty("runId", r.runId());
-    ExecuteEndpoint.frame(r).entrySet().forEach(e -> result.add(e.getKey(), e.getValue()));
-    JsonObject body = new JsonObject();
-    body.add("result", result);
-    return HttpReply.json(200, body);
+    return new ExecRequest(mode, runId, code, opts);
   }
 
   private static String optStr(JsonObject o, String k) throws ApiException {

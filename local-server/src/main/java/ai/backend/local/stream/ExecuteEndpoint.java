@@ -128,6 +128,10 @@ public final class ExecuteEndpoint extends StreamEndpoint {
 
   private static String str(JsonObject o, String k) {
     JsonElement e = o.get(k);
+    if (e != null && !e.isJsonNull() && !e.isJsonPrimitive()) {
+      // as REST execute answers; getAsString would throw UnsupportedOperationException out of the socket
+      throw new IllegalArgumentException("options." + k + " must be a string.");
+    }
     return e == null || e.isJsonNull() ? null : e.getAsString();
   }
 

@@ -3,10 +3,13 @@ package ai.backend.client.internal.files;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Sequential reader of tar archives: POSIX ustar, pax extended headers ({@code x} and {@code g},
@@ -49,6 +52,7 @@ public final class TarReader {
   static final int BLOCK = 512;
   /** Bound on pax/GNU metadata records, which are read into memory. */
   private static final int MAX_META_SIZE = 1 << 20;
+  private static final Pattern PAX_TIME = Pattern.compile("(-?)(\\d+)(?:\\.(\\d*))?");
 
   private final InputStream in;
   private final byte[] header = new byte[BLOCK];
@@ -117,7 +121,7 @@ public final class TarReader {
       if (pax.containsKey("size")) {
         size = parsePaxLong(pax.get("size"), "size");
       }
-      Instant mtime = Instant.ofEpochSecond(number(136, 12, "mtime"));
+      Instant mtime = epochSecond(number(136, 12, "mtime"));
       if (pax.containsKey("mtime")) {
         mtime = parsePaxTime(pax.get("mtime"));
       }
@@ -288,14 +292,38 @@ public final class TarReader {
     }
   }
 
-  private static Instant parsePaxTime(String v) throws MalformedTarException {
+  /** A header's mtime; a base-256 field can hold more seconds than an Instant. */
+  private static Instant epochSecond(long secs) throws MalformedTarException {
     try {
-      java.math.BigDecimal d = new java.math.BigDecimal(v.trim());
-      long secs = d.setScale(0, java.math.RoundingMode.FLOOR).longValueExact();
-      long nanos = d.subtract(java.math.BigDecimal.valueOf(secs)).movePointRight(9).longValue();
-      return Instant.ofEpochSecond(secs, nanos);
-    } catch (ArithmeticException | NumberFormatException e) {
+      return Instant.ofEpochSecond(secs);
+    } catch (DateTimeException e) {
+      throw new MalformedTarException("tar mtime out of range: " + secs);
+    }
+  }
+
+  /**
+   * A pax {@code mtime}: decimal seconds with an optional fraction (POSIX). Parsed by hand rather
+   * than with BigDecimal, which expands "1e999999999" into a billion digits.
+   */
+  private static Instant parsePaxTime(String v) throws MalformedTarException {
+    Matcher m = PAX_TIME.matcher(v.trim());
+    if (!m.matches() || m.group(2).length() > 18) {
       throw new MalformedTarException("bad pax mtime: " + v);
+    }
+    long secs = Long.parseLong(m.group(2));
+    String frac = m.group(3) == null ? "" : m.group(3);
+    long nanos = Long.parseLong((frac + "000000000").substring(0, 9));
+    if (!m.group(1).isEmpty()) { // floor, like the time before the epoch it names
+      secs = -secs;
+      if (nanos > 0) {
+        secs--;
+        nanos = 1_000_000_000L - nanos;
+      }
+    }
+    try {
+      return Instant.ofEpochSecond(secs, nanos);
+    } catch (DateTimeException e) {
+      throw new MalformedTarException("pax mtime out of range: " + v);
     }
   }
 

@@ -158,7 +158,9 @@ public final class ExecuteStream {
         });
       }
     } catch (RuntimeException ex) {
-      if (ex instanceof com.google.gson.JsonParseException || ex instanceof IllegalStateException) {
+      // what ApiCore also reports as a malformed response
+      if (ex instanceof com.google.gson.JsonParseException || ex instanceof IllegalStateException
+          || ex instanceof ClassCastException) {
         fail(new ai.backend.client.MalformedResponseException("malformed execute stream frame: " + ex.getMessage(),
             0, ex));
       } else {
