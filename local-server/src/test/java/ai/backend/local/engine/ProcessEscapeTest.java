@@ -144,6 +144,14 @@ class ProcessEscapeTest {
     ProcessBuilder pb = new ProcessBuilder("setsid", "sleep", "300");
     pb.environment().put(ProcessGuard.ENV, instance + "/some-session");
     Process orphan = pb.start();
+    // until exec, /proc shows the spawning JVM's environment: wait for the tagged one (as a real
+    // leftover of a dead server long has)
+    Path environ = Path.of("/proc/" + orphan.pid() + "/environ");
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!new String(Files.readAllBytes(environ)).contains(ProcessGuard.ENV + "=" + instance)
+        && System.nanoTime() < until) {
+      Thread.sleep(10);
+    }
 
     List<String> cleaned = ProcessGuard.cleanLeftovers(tmp);
     assertEquals(1, cleaned.size(), cleaned.toString());
