@@ -1,5 +1,7 @@
 package ai.backend.client;
 
+import ai.backend.client.errors.BackendApiException;
+import ai.backend.client.errors.GraphQLException;
 import ai.backend.client.internal.AdminWire;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -20,12 +22,12 @@ public final class Admin {
    * One page of sessions. v4.20181215 servers filter by one status and do not page, so several statuses
    * and the page window are applied client-side there (the total is then the filtered count).
    */
-  public SessionPage listSessions(SessionListQuery query) {
+  public ComputeSessionPage listSessions(ComputeSessionListQuery query) {
     return session.core().call(AdminWire.listSessions(session.dialect(), query),
         AdminWire.sessionPageHandler(session.dialect(), query));
   }
 
-  public CompletableFuture<SessionPage> listSessionsAsync(SessionListQuery query) {
+  public CompletableFuture<ComputeSessionPage> listSessionsAsync(ComputeSessionListQuery query) {
     try {
       return session.core().callAsync(AdminWire.listSessions(session.dialect(), query),
           AdminWire.sessionPageHandler(session.dialect(), query));
@@ -35,11 +37,11 @@ public final class Admin {
   }
 
   /** The REST session info ({@code GET /session/<name>}); the same as {@code Kernel.of(session, name).info()}. */
-  public SessionInfo sessionInfo(String name) {
+  public ComputeSessionInfo sessionInfo(String name) {
     return Kernel.of(session, name).info();
   }
 
-  public CompletableFuture<SessionInfo> sessionInfoAsync(String name) {
+  public CompletableFuture<ComputeSessionInfo> sessionInfoAsync(String name) {
     return Kernel.of(session, name).async().info();
   }
 

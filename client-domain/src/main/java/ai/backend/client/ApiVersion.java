@@ -1,5 +1,6 @@
 package ai.backend.client;
 
+import ai.backend.client.errors.InvalidArgumentException;
 import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;

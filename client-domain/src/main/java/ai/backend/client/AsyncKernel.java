@@ -1,11 +1,14 @@
 package ai.backend.client;
 
+import ai.backend.client.errors.BackendException;
+import ai.backend.client.errors.InvalidArgumentException;
+import ai.backend.client.errors.NotFoundException;
 import ai.backend.client.internal.ApiCore;
 import ai.backend.client.internal.ApiRequest;
 import ai.backend.client.internal.FileTransfers;
 import ai.backend.client.internal.Handlers;
 import ai.backend.client.internal.RunLoop;
-import ai.backend.client.internal.SessionWire;
+import ai.backend.client.internal.ComputeSessionWire;
 import ai.backend.client.internal.stream.ExecuteStream;
 import ai.backend.client.internal.stream.PtyTerminal;
 import ai.backend.client.internal.stream.TcpTunnel;
@@ -51,12 +54,12 @@ public final class AsyncKernel {
     Dialect d = session.dialect();
     ApiRequest req;
     try {
-      req = SessionWire.create(d, session.config(), image, name, o);
+      req = ComputeSessionWire.create(d, session.config(), image, name, o);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
     if (o.awaitRunning() == null) {
-      return session.core().callAsync(req, SessionWire.createdHandler(d, name)).thenApply(c -> of(session, c));
+      return session.core().callAsync(req, ComputeSessionWire.createdHandler(d, name)).thenApply(c -> of(session, c));
     }
     Events.Waiter w;
     try {
@@ -65,7 +68,7 @@ public final class AsyncKernel {
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
-    return session.core().callAsync(req, SessionWire.createdHandler(d, name)).thenCompose(c -> {
+    return session.core().callAsync(req, ComputeSessionWire.createdHandler(d, name)).thenCompose(c -> {
       if (!Kernel.isScheduling(c.status())) {
         w.close();
         return CompletableFuture.completedFuture(of(session, c));
@@ -74,7 +77,7 @@ public final class AsyncKernel {
     }).whenComplete((k, x) -> w.close());
   }
 
-  private static AsyncKernel of(Session session, SessionWire.Created c) {
+  private static AsyncKernel of(Session session, ComputeSessionWire.Created c) {
     return new AsyncKernel(session, c.name(), c.id(), c.created(), c.status());
   }
 
@@ -121,28 +124,28 @@ public final class AsyncKernel {
     }
   }
 
-  public CompletableFuture<SessionInfo> info() {
-    return safely(() -> core().callAsync(SessionWire.info(dialect(), name), SessionWire.infoHandler(name)));
+  public CompletableFuture<ComputeSessionInfo> info() {
+    return safely(() -> core().callAsync(ComputeSessionWire.info(dialect(), name), ComputeSessionWire.infoHandler(name)));
   }
 
   public CompletableFuture<Map<String, Object>> destroy() {
-    return safely(() -> core().callAsync(SessionWire.destroy(dialect(), name), SessionWire.destroyHandler()));
+    return safely(() -> core().callAsync(ComputeSessionWire.destroy(dialect(), name), ComputeSessionWire.destroyHandler()));
   }
 
   public CompletableFuture<Void> restart() {
-    return safely(() -> core().callAsync(SessionWire.restart(dialect(), name), Handlers.discard()));
+    return safely(() -> core().callAsync(ComputeSessionWire.restart(dialect(), name), Handlers.discard()));
   }
 
   public CompletableFuture<Void> interrupt() {
-    return safely(() -> core().callAsync(SessionWire.interrupt(dialect(), name), Handlers.discard()));
+    return safely(() -> core().callAsync(ComputeSessionWire.interrupt(dialect(), name), Handlers.discard()));
   }
 
   public CompletableFuture<List<String>> complete(String code) {
-    return safely(() -> core().callAsync(SessionWire.complete(dialect(), name, code), SessionWire.completionsHandler()));
+    return safely(() -> core().callAsync(ComputeSessionWire.complete(dialect(), name, code), ComputeSessionWire.completionsHandler()));
   }
 
   public CompletableFuture<String> logs() {
-    return safely(() -> core().callAsync(SessionWire.logs(dialect(), name), SessionWire.logsHandler()));
+    return safely(() -> core().callAsync(ComputeSessionWire.logs(dialect(), name), ComputeSessionWire.logsHandler()));
   }
 
   public CompletableFuture<ExecutionResult> execute(String code) {
@@ -150,7 +153,7 @@ public final class AsyncKernel {
   }
 
   public CompletableFuture<ExecutionResult> execute(ExecRequest request) {
-    return safely(() -> core().callAsync(SessionWire.execute(dialect(), name, request), SessionWire.executionHandler()));
+    return safely(() -> core().callAsync(ComputeSessionWire.execute(dialect(), name, request), ComputeSessionWire.executionHandler()));
   }
 
   public CompletableFuture<RunResult> run(String code) {
@@ -289,7 +292,7 @@ public final class AsyncKernel {
   }
 
   public CompletableFuture<List<FileEntry>> listFiles(String path) {
-    return safely(() -> core().callAsync(SessionWire.listFiles(dialect(), name, path), SessionWire.filesHandler()));
+    return safely(() -> core().callAsync(ComputeSessionWire.listFiles(dialect(), name, path), ComputeSessionWire.filesHandler()));
   }
 
   @Override

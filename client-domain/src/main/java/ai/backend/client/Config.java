@@ -1,5 +1,7 @@
 package ai.backend.client;
 
+import ai.backend.client.errors.ConfigurationException;
+import ai.backend.client.errors.InvalidArgumentException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;

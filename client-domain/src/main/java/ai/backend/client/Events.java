@@ -1,5 +1,10 @@
 package ai.backend.client;
 
+import ai.backend.client.errors.SessionClosedException;
+import ai.backend.client.errors.BackendIoException;
+import ai.backend.client.errors.BackendException;
+import ai.backend.client.errors.InvalidArgumentException;
+import ai.backend.client.errors.WaitTimeoutException;
 import ai.backend.client.internal.EventStream;
 import java.time.Duration;
 import java.util.Locale;
@@ -35,7 +40,7 @@ public final class Events {
   }
 
   /** Subscribes; see {@link #subscribe(EventFilter, Consumer, Consumer)}. */
-  public EventSubscription subscribe(EventFilter filter, Consumer<SessionEvent> listener) {
+  public EventSubscription subscribe(EventFilter filter, Consumer<ComputeSessionEvent> listener) {
     return subscribe(filter, listener, null);
   }
 
@@ -47,13 +52,13 @@ public final class Events {
    * @param onError told about an error answer to a reconnection, which ends the subscription; may be null
    * @throws InvalidArgumentException when the server's API version has no session events
    */
-  public EventSubscription subscribe(EventFilter filter, Consumer<SessionEvent> listener,
+  public EventSubscription subscribe(EventFilter filter, Consumer<ComputeSessionEvent> listener,
       Consumer<BackendException> onError) {
     Objects.requireNonNull(filter, "filter");
     Objects.requireNonNull(listener, "listener");
     synchronized (this) {
       if (closed) {
-        throw new BackendClientException("session is closed");
+        throw new SessionClosedException("the API session is closed");
       }
     }
     EventStream[] self = new EventStream[1];
@@ -73,9 +78,9 @@ public final class Events {
    * made are seen: subscribe before triggering what you wait for, or use {@link #waiter}.
    *
    * @throws WaitTimeoutException when nothing matching arrived in time
-   * @throws BackendClientException when the session ended with another terminal event first
+   * @throws BackendIoException when the session ended with another terminal event first
    */
-  public SessionEvent awaitEvent(String sessionName, Set<String> eventNames, Duration timeout) {
+  public ComputeSessionEvent awaitEvent(String sessionName, Set<String> eventNames, Duration timeout) {
     try (Waiter w = waiter(sessionName, eventNames)) {
       return w.await(timeout);
     }
@@ -85,12 +90,12 @@ public final class Events {
    * Waits until the session reaches {@code status} ({@code RUNNING}, {@code TERMINATED}, …): the events
    * {@code session_<status>} and {@code kernel_<status>} ({@code RUNNING} is reported as {@code *_started}).
    */
-  public SessionEvent awaitStatus(String sessionName, String status, Duration timeout) {
+  public ComputeSessionEvent awaitStatus(String sessionName, String status, Duration timeout) {
     return awaitEvent(sessionName, eventNamesOf(status), timeout);
   }
 
   /** The asynchronous {@link #awaitEvent}: the timeout runs on a timer owned by this session. */
-  public CompletableFuture<SessionEvent> awaitEventAsync(String sessionName, Set<String> eventNames, Duration timeout) {
+  public CompletableFuture<ComputeSessionEvent> awaitEventAsync(String sessionName, Set<String> eventNames, Duration timeout) {
     Waiter w;
     try {
       w = waiter(sessionName, eventNames);
@@ -113,7 +118,7 @@ public final class Events {
   public Waiter waiter(String sessionName, Set<String> eventNames) {
     KernelOptions.validateName(sessionName);
     Set<String> names = Set.copyOf(eventNames);
-    CompletableFuture<SessionEvent> f = new CompletableFuture<>();
+    CompletableFuture<ComputeSessionEvent> f = new CompletableFuture<>();
     EventSubscription sub = subscribe(EventFilter.session(sessionName), e -> {
       if (!sessionName.equals(e.sessionName())) {
         return;
@@ -121,7 +126,7 @@ public final class Events {
       if (names.contains(e.name())) {
         f.complete(e);
       } else if (e.isTerminal()) {
-        f.completeExceptionally(new BackendClientException("session " + sessionName + " ended with event "
+        f.completeExceptionally(new BackendIoException("session " + sessionName + " ended with event "
             + e.name() + (e.reason() == null || e.reason().isEmpty() ? "" : " (" + e.reason() + ")")
             + " while waiting for " + names));
       }
@@ -132,11 +137,11 @@ public final class Events {
   /** A subscription waiting for one matching event. */
   public final class Waiter implements AutoCloseable {
     private final EventSubscription sub;
-    private final CompletableFuture<SessionEvent> result;
+    private final CompletableFuture<ComputeSessionEvent> result;
     private final String sessionName;
     private final Set<String> names;
 
-    private Waiter(EventSubscription sub, CompletableFuture<SessionEvent> result, String sessionName,
+    private Waiter(EventSubscription sub, CompletableFuture<ComputeSessionEvent> result, String sessionName,
         Set<String> names) {
       this.sub = sub;
       this.result = result;
@@ -145,24 +150,24 @@ public final class Events {
     }
 
     /** Blocks up to {@code timeout} for the event. */
-    public SessionEvent await(Duration timeout) {
+    public ComputeSessionEvent await(Duration timeout) {
       try {
         return result.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
       } catch (TimeoutException e) {
         throw timeout(timeout);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new BackendClientException("interrupted while waiting for " + names, e);
+        throw new BackendIoException("interrupted while waiting for " + names, e);
       } catch (ExecutionException e) {
         throw e.getCause() instanceof BackendException b ? b
-            : new BackendClientException("waiting for " + names + " failed", e.getCause());
+            : new BackendIoException("waiting for " + names + " failed", e.getCause());
       } finally {
         close();
       }
     }
 
     /** The event as a future failing with {@link WaitTimeoutException} after {@code timeout}; closes itself. */
-    public CompletableFuture<SessionEvent> future(Duration timeout) {
+    public CompletableFuture<ComputeSessionEvent> future(Duration timeout) {
       ScheduledExecutorService t = timer();
       var task = t.schedule(() -> result.completeExceptionally(timeout(timeout)), timeout.toNanos(),
           TimeUnit.NANOSECONDS);
@@ -184,7 +189,7 @@ public final class Events {
 
   private synchronized ScheduledExecutorService timer() {
     if (closed) {
-      throw new BackendClientException("session is closed");
+      throw new SessionClosedException("the API session is closed");
     }
     if (timer == null) {
       ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {

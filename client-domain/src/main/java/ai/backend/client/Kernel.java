@@ -1,11 +1,17 @@
 package ai.backend.client;
 
+import ai.backend.client.errors.AlreadyExistsException;
+import ai.backend.client.errors.BackendIoException;
+import ai.backend.client.errors.InvalidArgumentException;
+import ai.backend.client.errors.NotFoundException;
+import ai.backend.client.errors.UnsafeDownloadException;
+import ai.backend.client.errors.WaitTimeoutException;
 import ai.backend.client.internal.ApiCore;
 import ai.backend.client.internal.ApiRequest;
 import ai.backend.client.internal.FileTransfers;
 import ai.backend.client.internal.Handlers;
 import ai.backend.client.internal.RunLoop;
-import ai.backend.client.internal.SessionWire;
+import ai.backend.client.internal.ComputeSessionWire;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -59,13 +65,13 @@ public final class Kernel {
     KernelOptions o = options == null ? KernelOptions.defaults() : options;
     String name = o.name() != null ? o.name() : KernelOptions.generateName();
     Dialect d = session.dialect();
-    ApiRequest req = SessionWire.create(d, session.config(), image, name, o);
+    ApiRequest req = ComputeSessionWire.create(d, session.config(), image, name, o);
     if (o.awaitRunning() == null) {
-      return of(session, session.core().call(req, SessionWire.createdHandler(d, name)));
+      return of(session, session.core().call(req, ComputeSessionWire.createdHandler(d, name)));
     }
     // subscribe before creating, so the start event cannot slip by unseen
     try (Events.Waiter w = session.events().waiter(name, Events.eventNamesOf("RUNNING"))) {
-      SessionWire.Created c = session.core().call(req, SessionWire.createdHandler(d, name));
+      ComputeSessionWire.Created c = session.core().call(req, ComputeSessionWire.createdHandler(d, name));
       // only a running (or failed) session is final; any scheduling status means "wait for the event"
       if (!isScheduling(c.status())) {
         return of(session, c);
@@ -83,7 +89,7 @@ public final class Kernel {
     return status != null && SCHEDULING.contains(status.toUpperCase(java.util.Locale.ROOT));
   }
 
-  static Kernel of(Session session, SessionWire.Created c) {
+  static Kernel of(Session session, ComputeSessionWire.Created c) {
     return new Kernel(session, c.name(), c.id(), c.created(), c.status());
   }
 
@@ -133,33 +139,33 @@ public final class Kernel {
   }
 
   /** {@code GET …/<name>}. @throws NotFoundException when the session does not exist */
-  public SessionInfo info() {
-    return core().call(SessionWire.info(dialect(), name), SessionWire.infoHandler(name));
+  public ComputeSessionInfo info() {
+    return core().call(ComputeSessionWire.info(dialect(), name), ComputeSessionWire.infoHandler(name));
   }
 
   /** Terminates the session; returns the server's {@code stats} (v4: last container metrics). */
   public Map<String, Object> destroy() {
-    return core().call(SessionWire.destroy(dialect(), name), SessionWire.destroyHandler());
+    return core().call(ComputeSessionWire.destroy(dialect(), name), ComputeSessionWire.destroyHandler());
   }
 
   /** Restarts the kernel: interpreter state is lost, files are kept. */
   public void restart() {
-    core().call(SessionWire.restart(dialect(), name), Handlers.discard());
+    core().call(ComputeSessionWire.restart(dialect(), name), Handlers.discard());
   }
 
   /** Interrupts the current run (best effort, like SIGINT). */
   public void interrupt() {
-    core().call(SessionWire.interrupt(dialect(), name), Handlers.discard());
+    core().call(ComputeSessionWire.interrupt(dialect(), name), Handlers.discard());
   }
 
   /** Code completion at the end of {@code code}; many runtimes return an empty list. */
   public List<String> complete(String code) {
-    return core().call(SessionWire.complete(dialect(), name, code), SessionWire.completionsHandler());
+    return core().call(ComputeSessionWire.complete(dialect(), name, code), ComputeSessionWire.completionsHandler());
   }
 
   /** The container's stdout/stderr log. */
   public String logs() {
-    return core().call(SessionWire.logs(dialect(), name), SessionWire.logsHandler());
+    return core().call(ComputeSessionWire.logs(dialect(), name), ComputeSessionWire.logsHandler());
   }
 
   /** Runs {@code code} as a new query-mode run; one call, which may return {@code continued}. */
@@ -169,7 +175,7 @@ public final class Kernel {
 
   /** One execute call (query, batch, continue or input). */
   public ExecutionResult execute(ExecRequest request) {
-    return core().call(SessionWire.execute(dialect(), name, request), SessionWire.executionHandler());
+    return core().call(ComputeSessionWire.execute(dialect(), name, request), ComputeSessionWire.executionHandler());
   }
 
   /** Runs {@code code} to the end, collecting the console. */
@@ -195,7 +201,7 @@ public final class Kernel {
   /**
    * {@link #run(String, RunOptions)} over the streaming execute socket (spec §8.2): output arrives as the
    * server flushes it. Interrupting the calling thread closes the socket (the server interrupts the run)
-   * and throws {@link BackendClientException}.
+   * and throws {@link BackendIoException}.
    */
   public RunResult streamRun(String code, RunOptions options) {
     return await(async().streamRun(code, options));
@@ -222,13 +228,13 @@ public final class Kernel {
     } catch (InterruptedException e) {
       f.cancel(true);
       Thread.currentThread().interrupt();
-      throw new BackendClientException("interrupted while waiting for the stream", e);
+      throw new BackendIoException("interrupted while waiting for the stream", e);
     } catch (java.util.concurrent.ExecutionException e) {
       Throwable c = e.getCause();
       if (c instanceof RuntimeException re) {
         throw re;
       }
-      throw new BackendClientException(String.valueOf(c), c);
+      throw new BackendIoException(String.valueOf(c), c);
     }
   }
 
@@ -282,11 +288,11 @@ public final class Kernel {
 
   /** Lists a directory relative to {@code /home/work}. */
   public List<FileEntry> listFiles(String path) {
-    return core().call(SessionWire.listFiles(dialect(), name, path), SessionWire.filesHandler());
+    return core().call(ComputeSessionWire.listFiles(dialect(), name, path), ComputeSessionWire.filesHandler());
   }
 
   /** Waits until the session reaches {@code status}, watching events (v4.20190615+); see {@link Events#awaitStatus}. */
-  public SessionEvent awaitStatus(String targetStatus, Duration timeout) {
+  public ComputeSessionEvent awaitStatus(String targetStatus, Duration timeout) {
     return session.events().awaitStatus(name, targetStatus, timeout);
   }
 

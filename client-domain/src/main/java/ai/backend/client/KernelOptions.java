@@ -1,5 +1,6 @@
 package ai.backend.client;
 
+import ai.backend.client.errors.InvalidArgumentException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,7 +29,7 @@ public final class KernelOptions {
   private final Map<String, String> environ;
   private final List<String> mounts;
   private final Map<String, Object> resources;
-  private final SessionType type;
+  private final ComputeSessionType type;
   private final boolean enqueueOnly;
   private final Duration maxWait;
   private final boolean reuseIfExists;
@@ -103,7 +104,7 @@ public final class KernelOptions {
   }
 
   /** The session type, or null for the server default (interactive). */
-  public SessionType type() {
+  public ComputeSessionType type() {
     return type;
   }
 
@@ -178,7 +179,7 @@ public final class KernelOptions {
     private final Map<String, String> environ = new LinkedHashMap<>();
     private final List<String> mounts = new ArrayList<>();
     private final Map<String, Object> resources = new LinkedHashMap<>();
-    private SessionType type;
+    private ComputeSessionType type;
     private boolean enqueueOnly;
     private Duration maxWait;
     private boolean reuseIfExists = true;
@@ -237,7 +238,7 @@ public final class KernelOptions {
       return this;
     }
 
-    public Builder type(SessionType type) {
+    public Builder type(ComputeSessionType type) {
       this.type = type;
       return this;
     }

@@ -1,5 +1,8 @@
 package ai.backend.client;
 
+import ai.backend.client.errors.BackendApiException;
+import ai.backend.client.errors.BackendIoException;
+import ai.backend.client.errors.ConfigurationException;
 import ai.backend.client.internal.ApiCore;
 import ai.backend.client.internal.TransportDiscovery;
 import ai.backend.client.port.Hmac;
@@ -21,7 +24,7 @@ import java.util.Optional;
  * }</pre>
  *
  * <p>Opening contacts the server ({@code GET /}) unless {@link Config#negotiate()} is false; an
- * unreachable endpoint fails fast with {@link BackendClientException} instead of silently assuming a
+ * unreachable endpoint fails fast with {@link BackendIoException} instead of silently assuming a
  * version.
  *
  * <p>Transport choice: an explicit {@link Builder#transport(HttpTransport)} or {@link
@@ -190,7 +193,7 @@ public final class Session implements AutoCloseable {
      * Creates the transport if needed and negotiates the API version.
      *
      * @throws ConfigurationException when no transport can be found
-     * @throws BackendClientException when the endpoint cannot be reached
+     * @throws BackendIoException when the endpoint cannot be reached
      * @throws BackendApiException when the endpoint answers the version probe with an error
      */
     public Session build() {

@@ -1,5 +1,7 @@
 package ai.backend.client;
 
+import ai.backend.client.errors.InvalidArgumentException;
+
 /**
  * Which client generation's notion of the signed path to reproduce (spec §2.2 step 6).
  */

@@ -1,5 +1,7 @@
 package ai.backend.client;
 
+import ai.backend.client.errors.BackendException;
+
 /**
  * Receives what a session's terminal (spec §8.1) sends. Calls come one at a time, in order, from one
  * thread of the stream (never the transport's I/O thread); the next frame is read only after a call

@@ -1,5 +1,8 @@
 package ai.backend.client;
 
+import ai.backend.client.errors.GraphQLException;
+import ai.backend.client.errors.InvalidArgumentException;
+import ai.backend.client.errors.WaitTimeoutException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -95,7 +98,7 @@ class KernelRequestShapesTest {
     FakeTransport t = new FakeTransport().json(201, "{\"kernelId\": \"sess1\", \"status\": \"PENDING\", \"created\": true}");
     try (Session s = session(V4_0615, t)) {
       Kernel k = Kernel.getOrCreate(s, "python", KernelOptions.builder().name("sess1").enqueueOnly(true)
-          .maxWait(Duration.ofSeconds(30)).type(SessionType.BATCH).startupCommand("ls").resource("cpu", 1).build());
+          .maxWait(Duration.ofSeconds(30)).type(ComputeSessionType.BATCH).startupCommand("ls").resource("cpu", 1).build());
       assertEquals("PENDING", k.status());
       JsonObject b = body(t.requests().get(0));
       assertEquals("POST /kernel", target(t.requests().get(0)));
@@ -291,9 +294,9 @@ class KernelRequestShapesTest {
         + "{\"sess_id\": \"b\", \"lang\": \"python\", \"status\": \"TERMINATED\"},"
         + "{\"sess_id\": \"c\", \"lang\": \"lua5\", \"status\": \"RUNNING\"}]}");
     try (Session s = session(V4, t)) {
-      SessionPage p = s.admin().listSessions(new SessionListQuery(List.of("RUNNING", "TERMINATED"), 2, 1, null));
+      ComputeSessionPage p = s.admin().listSessions(new ComputeSessionListQuery(List.of("RUNNING", "TERMINATED"), 2, 1, null));
       assertEquals(3, p.totalCount());
-      assertEquals(List.of("b", "c"), p.items().stream().map(SessionSummary::name).toList());
+      assertEquals(List.of("b", "c"), p.items().stream().map(ComputeSessionSummary::name).toList());
       HttpRequest r = t.requests().get(0);
       assertEquals("POST /admin/graphql", target(r));
       assertTrue(body(r).get("query").getAsString().contains("compute_sessions(status:$status)"));
@@ -303,7 +306,7 @@ class KernelRequestShapesTest {
         + " \"id\": \"u1\", \"status\": \"RUNNING\", \"image\": \"python\", \"type\": \"interactive\"}], \"total_count\": 7}}}")
         .json(200, "{\"data\": null, \"errors\": [{\"message\": \"Cannot query field 'x'\"}]}");
     try (Session s = session(V9, t)) {
-      SessionPage p = s.admin().listSessions(new SessionListQuery(List.of("RUNNING", "PENDING"), 1, 0, null));
+      ComputeSessionPage p = s.admin().listSessions(new ComputeSessionListQuery(List.of("RUNNING", "PENDING"), 1, 0, null));
       assertEquals(7, p.totalCount());
       assertEquals("u1", p.items().get(0).id());
       HttpRequest r = t.requests().get(0);
@@ -336,7 +339,7 @@ class KernelRequestShapesTest {
         "event: session_started\ndata: {\"sessionName\": \"sess1\", \"sessionId\": \"u1\", \"reason\": \"\"}\n\n"
             + "event: server_close\ndata: {}\n\n");
     try (Session s = session(V9, t)) {
-      SessionEvent e = s.events().awaitStatus("sess1", "RUNNING", Duration.ofSeconds(5));
+      ComputeSessionEvent e = s.events().awaitStatus("sess1", "RUNNING", Duration.ofSeconds(5));
       assertEquals("session_started", e.name());
       assertEquals("u1", e.sessionId());
       assertEquals("GET /events/session?name=sess1&group=%2A", target(t.requests().get(0)));

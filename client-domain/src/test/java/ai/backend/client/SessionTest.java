@@ -1,5 +1,6 @@
 package ai.backend.client;
 
+import ai.backend.client.errors.ConfigurationException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

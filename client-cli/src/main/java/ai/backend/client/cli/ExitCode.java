@@ -1,14 +1,16 @@
 package ai.backend.client.cli;
 
-import ai.backend.client.AuthenticationException;
-import ai.backend.client.BackendApiException;
-import ai.backend.client.BackendClientException;
-import ai.backend.client.ConfigurationException;
-import ai.backend.client.InvalidArgumentException;
-import ai.backend.client.MalformedResponseException;
-import ai.backend.client.NotFoundException;
-import ai.backend.client.RateLimitedException;
-import ai.backend.client.ServerException;
+import ai.backend.client.errors.AuthenticationException;
+import ai.backend.client.errors.BackendApiException;
+import ai.backend.client.errors.BackendIoException;
+import ai.backend.client.errors.UnsafeDownloadException;
+import ai.backend.client.errors.WaitTimeoutException;
+import ai.backend.client.errors.ConfigurationException;
+import ai.backend.client.errors.InvalidArgumentException;
+import ai.backend.client.errors.MalformedResponseException;
+import ai.backend.client.errors.NotFoundException;
+import ai.backend.client.errors.RateLimitedException;
+import ai.backend.client.errors.ServerException;
 import java.nio.file.NoSuchFileException;
 import java.util.List;
 
@@ -55,8 +57,11 @@ public enum ExitCode {
     if (e instanceof InvalidArgumentException) {
       return USAGE;
     }
-    if (e instanceof BackendClientException) {
+    if (e instanceof BackendIoException || e instanceof WaitTimeoutException) {
       return UNAVAILABLE;
+    }
+    if (e instanceof UnsafeDownloadException) {
+      return REJECTED;
     }
     if (e instanceof MalformedResponseException) {
       return INTERNAL;

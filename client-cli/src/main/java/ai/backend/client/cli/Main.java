@@ -1,6 +1,6 @@
 package ai.backend.client.cli;
 
-import ai.backend.client.BackendApiException;
+import ai.backend.client.errors.BackendApiException;
 import ai.backend.client.cli.commands.RootCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;

@@ -4,13 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.backend.client.AuthenticationException;
-import ai.backend.client.BackendApiException;
-import ai.backend.client.BackendClientException;
-import ai.backend.client.ConfigurationException;
-import ai.backend.client.InvalidArgumentException;
-import ai.backend.client.NotFoundException;
-import ai.backend.client.ServerException;
+import ai.backend.client.errors.AuthenticationException;
+import ai.backend.client.errors.BackendApiException;
+import ai.backend.client.errors.BackendIoException;
+import ai.backend.client.errors.ConfigurationException;
+import ai.backend.client.errors.InvalidArgumentException;
+import ai.backend.client.errors.NotFoundException;
+import ai.backend.client.errors.ServerException;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -110,7 +110,7 @@ class MainTest {
   void exceptionsMapToTheirCodes() {
     assertEquals(ExitCode.CONFIG, ExitCode.of(new ConfigurationException("x")));
     assertEquals(ExitCode.USAGE, ExitCode.of(new InvalidArgumentException("x")));
-    assertEquals(ExitCode.UNAVAILABLE, ExitCode.of(new BackendClientException("x")));
+    assertEquals(ExitCode.UNAVAILABLE, ExitCode.of(new BackendIoException("x")));
     assertEquals(ExitCode.AUTH, ExitCode.of(new AuthenticationException("x", details(401))));
     assertEquals(ExitCode.NOT_FOUND, ExitCode.of(new NotFoundException("x", details(404))));
     assertEquals(ExitCode.SERVER_ERROR, ExitCode.of(new ServerException("x", details(500))));

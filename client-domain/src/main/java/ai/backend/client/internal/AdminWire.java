@@ -1,13 +1,13 @@
 package ai.backend.client.internal;
 
 import ai.backend.client.ApiVersion;
-import ai.backend.client.BackendApiException;
+import ai.backend.client.errors.BackendApiException;
 import ai.backend.client.Dialect;
-import ai.backend.client.GraphQLException;
+import ai.backend.client.errors.GraphQLException;
 import ai.backend.client.KeypairInfo;
-import ai.backend.client.SessionListQuery;
-import ai.backend.client.SessionPage;
-import ai.backend.client.SessionSummary;
+import ai.backend.client.ComputeSessionListQuery;
+import ai.backend.client.ComputeSessionPage;
+import ai.backend.client.ComputeSessionSummary;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
@@ -58,7 +58,7 @@ public final class AdminWire {
   }
 
   /** The session-list query and its variables. */
-  public static ApiRequest listSessions(Dialect d, SessionListQuery q) {
+  public static ApiRequest listSessions(Dialect d, ComputeSessionListQuery q) {
     Map<String, Object> vars = new LinkedHashMap<>();
     String query;
     if (!usesSessionList(d)) {
@@ -91,7 +91,7 @@ public final class AdminWire {
   }
 
   @SuppressWarnings("unchecked")
-  public static ResponseHandler<SessionPage> sessionPageHandler(Dialect d, SessionListQuery q) {
+  public static ResponseHandler<ComputeSessionPage> sessionPageHandler(Dialect d, ComputeSessionListQuery q) {
     ResponseHandler<Map<String, Object>> data = dataHandler(d);
     return r -> {
       Map<String, Object> m = data.handle(r);
@@ -100,29 +100,29 @@ public final class AdminWire {
         if (!(list instanceof List<?>)) {
           throw new JsonParseException("no compute_sessions list in the response");
         }
-        List<SessionSummary> all = new ArrayList<>();
+        List<ComputeSessionSummary> all = new ArrayList<>();
         for (Object o : (List<Object>) list) {
-          SessionSummary s = summary(item(o));
+          ComputeSessionSummary s = summary(item(o));
           if (q.statuses().size() <= 1 || s.status() != null && q.statuses().contains(s.status())) { // List.of: contains(null) throws
             all.add(s);
           }
         }
         int from = Math.min(q.offset(), all.size());
-        return new SessionPage(all.subList(from, Math.min(all.size(), from + q.limit())), all.size());
+        return new ComputeSessionPage(all.subList(from, Math.min(all.size(), from + q.limit())), all.size());
       }
       Object l = m.get("compute_session_list");
       if (!(l instanceof Map<?, ?>)) {
         throw new JsonParseException("no compute_session_list object in the response");
       }
       Map<String, Object> page = (Map<String, Object>) l;
-      List<SessionSummary> items = new ArrayList<>();
+      List<ComputeSessionSummary> items = new ArrayList<>();
       if (page.get("items") instanceof List<?> li) {
         for (Object o : li) {
           items.add(summary(item(o)));
         }
       }
       long total = page.get("total_count") instanceof Number n ? n.longValue() : items.size();
-      return new SessionPage(items, total);
+      return new ComputeSessionPage(items, total);
     };
   }
 
@@ -135,9 +135,9 @@ public final class AdminWire {
     return (Map<String, Object>) o;
   }
 
-  static SessionSummary summary(Map<String, Object> m) {
+  static ComputeSessionSummary summary(Map<String, Object> m) {
     String name = str(m, "name", "sess_id", "session_name");
-    return new SessionSummary(name, str(m, "id", "session_id"), str(m, "status"), str(m, "image", "lang"),
+    return new ComputeSessionSummary(name, str(m, "id", "session_id"), str(m, "status"), str(m, "image", "lang"),
         str(m, "type", "sess_type"), str(m, "created_at"), m);
   }
 

@@ -1,12 +1,13 @@
 package ai.backend.client.internal;
 
+import ai.backend.client.errors.SessionClosedException;
 import ai.backend.client.ApiVersion;
-import ai.backend.client.BackendClientException;
-import ai.backend.client.BackendException;
+import ai.backend.client.errors.BackendIoException;
+import ai.backend.client.errors.BackendException;
 import ai.backend.client.Config;
 import ai.backend.client.Dialect;
-import ai.backend.client.InvalidArgumentException;
-import ai.backend.client.MalformedResponseException;
+import ai.backend.client.errors.InvalidArgumentException;
+import ai.backend.client.errors.MalformedResponseException;
 import ai.backend.client.RateLimit;
 import ai.backend.client.ServerInfo;
 import ai.backend.client.internal.signing.Signer;
@@ -111,8 +112,8 @@ public final class ApiCore implements AutoCloseable {
   /**
    * Sends the request and hands the 2xx response to {@code handler}; the response is closed afterwards.
    *
-   * @throws ai.backend.client.BackendApiException (subclass) for error statuses
-   * @throws BackendClientException when no answer came back or reading the body failed
+   * @throws ai.backend.client.errors.BackendApiException (subclass) for error statuses
+   * @throws BackendIoException when no answer came back or reading the body failed
    * @throws MalformedResponseException when the handler could not parse the body
    */
   public <T> T call(ApiRequest request, ResponseHandler<T> handler) {
@@ -133,7 +134,7 @@ public final class ApiCore implements AutoCloseable {
     } catch (JsonParseException | IllegalStateException | ClassCastException e) {
       throw expired.get() ? callTimedOut(request, limit, e) : malformed(request, response.status(), e);
     } catch (RuntimeException e) {
-      throw expired.get() && !(e instanceof BackendClientException) ? callTimedOut(request, limit, e) : e;
+      throw expired.get() && !(e instanceof BackendIoException) ? callTimedOut(request, limit, e) : e;
     } finally {
       if (timer != null) {
         timer.cancel(false);
@@ -245,23 +246,23 @@ public final class ApiCore implements AutoCloseable {
     return own != null && own.compareTo(limit) > 0 ? own : limit;
   }
 
-  private static BackendClientException noAnswer(HttpRequest http, TransportException e, Duration limit) {
+  private static BackendIoException noAnswer(HttpRequest http, TransportException e, Duration limit) {
     if (e.kind() == TransportException.Kind.CALL_TIMEOUT && limit != null) {
       e = new TransportException(TransportException.Kind.CALL_TIMEOUT, "no answer within " + limit, e.getCause());
     }
     return ErrorMapper.noAnswer(http.method(), http.uri(), e);
   }
 
-  private BackendClientException callTimedOut(ApiRequest request, Duration limit, Throwable cause) {
+  private BackendIoException callTimedOut(ApiRequest request, Duration limit, Throwable cause) {
     return ErrorMapper.noAnswer(request.method(), uri(request.path(), List.of()),
         new TransportException(TransportException.Kind.CALL_TIMEOUT, "no complete answer within " + limit, cause));
   }
 
   /**
    * A body read failed: a per-read idle timeout and an interrupt keep their kind, so callers can tell
-   * them from a broken connection ({@link BackendClientException#transportKind()}).
+   * them from a broken connection ({@link BackendIoException#transportKind()}).
    */
-  private BackendClientException readFailed(ApiRequest request, Exception e) {
+  private BackendIoException readFailed(ApiRequest request, Exception e) {
     Throwable io = e instanceof UncheckedIOException u && u.getCause() != null ? u.getCause() : e;
     TransportException.Kind kind = TransportException.Kind.IO;
     // adapters wrap: an async body that failed on the socket's timeout arrives as IOException(cause)
@@ -275,7 +276,7 @@ public final class ApiCore implements AutoCloseable {
         break;
       }
     }
-    return new BackendClientException("I/O error reading the response of " + describe(request) + " (" + kind + "): "
+    return new BackendIoException("I/O error reading the response of " + describe(request) + " (" + kind + "): "
         + io.getMessage(), new TransportException(kind, io.getMessage(), io));
   }
 
@@ -366,7 +367,7 @@ public final class ApiCore implements AutoCloseable {
 
   private void ensureOpen() {
     if (shared.closed.get()) {
-      throw new BackendClientException("session is closed");
+      throw new SessionClosedException("the API session is closed");
     }
   }
 
@@ -385,7 +386,7 @@ public final class ApiCore implements AutoCloseable {
         throw e instanceof BodyTooLargeException
             ? new MalformedResponseException("GET " + root + ": " + e.getMessage(),
                 response.status(), e)
-            : new BackendClientException("I/O error reading GET " + root, e);
+            : new BackendIoException("I/O error reading GET " + root, e);
       } catch (JsonParseException | IllegalStateException e) {
         throw new MalformedResponseException("GET " + root + " did not answer with a JSON object; is "
             + shared.config.endpoint() + " a Backend.AI manager endpoint?", response.status(), e);
@@ -393,7 +394,7 @@ public final class ApiCore implements AutoCloseable {
     } catch (TransportException e) {
       throw ErrorMapper.noAnswer("GET", root, e);
     } catch (UncheckedIOException e) {
-      throw new BackendClientException("I/O error reading GET " + root, e);
+      throw new BackendIoException("I/O error reading GET " + root, e);
     }
     return negotiated(Json.string(body, "version"), Json.string(body, "manager"), shared.config.maxApiVersion());
   }

@@ -1,15 +1,15 @@
 package ai.backend.client.internal;
 
-import ai.backend.client.AlreadyExistsException;
-import ai.backend.client.AuthenticationException;
-import ai.backend.client.BackendApiException;
-import ai.backend.client.BackendClientException;
-import ai.backend.client.BadRequestException;
-import ai.backend.client.NotFoundException;
-import ai.backend.client.QuotaExceededException;
+import ai.backend.client.errors.AlreadyExistsException;
+import ai.backend.client.errors.AuthenticationException;
+import ai.backend.client.errors.BackendApiException;
+import ai.backend.client.errors.BackendIoException;
+import ai.backend.client.errors.BadRequestException;
+import ai.backend.client.errors.NotFoundException;
+import ai.backend.client.errors.QuotaExceededException;
 import ai.backend.client.RateLimit;
-import ai.backend.client.RateLimitedException;
-import ai.backend.client.ServerException;
+import ai.backend.client.errors.RateLimitedException;
+import ai.backend.client.errors.ServerException;
 import ai.backend.client.port.HttpHeaders;
 import ai.backend.client.port.HttpResponse;
 import ai.backend.client.port.TransportException;
@@ -224,7 +224,7 @@ public final class ErrorMapper {
   }
 
   /** A "no answer" failure, naming the endpoint (never a credential). */
-  public static BackendClientException noAnswer(String method, URI uri, TransportException e) {
+  public static BackendIoException noAnswer(String method, URI uri, TransportException e) {
     String where = uri.getScheme() + "://" + uri.getRawAuthority() + (uri.getRawPath() == null ? "" : uri.getRawPath());
     String what = switch (e.kind()) {
       case CONNECT -> "could not connect to";
@@ -238,7 +238,7 @@ public final class ErrorMapper {
       case CLOSED -> "transport already closed, cannot reach";
     };
     String detail = e.getMessage() == null ? "" : ": " + e.getMessage();
-    return new BackendClientException(
+    return new BackendIoException(
         what + " " + method.toUpperCase(Locale.ROOT) + " " + where + " (" + e.kind() + ")" + detail, e);
   }
 }

@@ -1,10 +1,10 @@
 package ai.backend.client.internal;
 
-import ai.backend.client.BackendException;
+import ai.backend.client.errors.BackendException;
 import ai.backend.client.Dialect;
 import ai.backend.client.EventFilter;
 import ai.backend.client.EventSubscription;
-import ai.backend.client.SessionEvent;
+import ai.backend.client.ComputeSessionEvent;
 import ai.backend.client.internal.sse.SseEvent;
 import ai.backend.client.internal.sse.SseParser;
 import ai.backend.client.port.HttpResponse;
@@ -36,7 +36,7 @@ public final class EventStream implements EventSubscription {
   private final ApiCore core;
   private final ApiRequest request;
   private final boolean legacyPayload;
-  private final Consumer<SessionEvent> sink;
+  private final Consumer<ComputeSessionEvent> sink;
   private final Consumer<BackendException> onError;
   private final Runnable onEnd;
   private final CountDownLatch closedLatch = new CountDownLatch(1);
@@ -45,7 +45,7 @@ public final class EventStream implements EventSubscription {
   private volatile SseParser parser;
   private Thread thread;
 
-  public EventStream(ApiCore core, EventFilter filter, Consumer<SessionEvent> sink,
+  public EventStream(ApiCore core, EventFilter filter, Consumer<ComputeSessionEvent> sink,
       Consumer<BackendException> onError, Runnable onEnd) {
     this.core = core;
     Dialect d = core.dialect();
@@ -60,7 +60,7 @@ public final class EventStream implements EventSubscription {
   public static ApiRequest request(Dialect d, EventFilter f) {
     String path = d.eventsPath();
     if (path == null) {
-      throw new ai.backend.client.InvalidArgumentException(
+      throw new ai.backend.client.errors.InvalidArgumentException(
           "session events need API v4.20190615 or newer; the server speaks " + d.version());
     }
     ApiRequest.Builder b = ApiRequest.builder("GET", path).header("Accept", "text/event-stream")
@@ -110,7 +110,7 @@ public final class EventStream implements EventSubscription {
           if (!open) {
             break;
           }
-          if (e instanceof ai.backend.client.BackendApiException) {
+          if (e instanceof ai.backend.client.errors.BackendApiException) {
             onError.accept(e);
             break;
           }
@@ -134,7 +134,7 @@ public final class EventStream implements EventSubscription {
         if ("server_close".equals(e.event())) {
           return true;
         }
-        SessionEvent ev = parse(e, legacyPayload);
+        ComputeSessionEvent ev = parse(e, legacyPayload);
         if (ev != null) {
           try {
             sink.accept(ev);
@@ -152,7 +152,7 @@ public final class EventStream implements EventSubscription {
   }
 
   /** Decodes one SSE event; null for events without a JSON object payload. */
-  public static SessionEvent parse(SseEvent e, boolean legacyPayload) {
+  public static ComputeSessionEvent parse(SseEvent e, boolean legacyPayload) {
     JsonObject o;
     try {
       JsonElement el = Json.parse(e.data());
@@ -184,7 +184,7 @@ public final class EventStream implements EventSubscription {
         // 1e99999 is no exit code: unknown, like a missing one (getAsInt threw NumberFormatException)
       }
     }
-    return new SessionEvent(e.event(), name, id, Json.string(o, "ownerAccessKey"), Json.string(o, "reason"), exit, data);
+    return new ComputeSessionEvent(e.event(), name, id, Json.string(o, "ownerAccessKey"), Json.string(o, "reason"), exit, data);
   }
 
   private synchronized void release() {

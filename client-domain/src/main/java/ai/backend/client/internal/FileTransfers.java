@@ -1,10 +1,10 @@
 package ai.backend.client.internal;
 
 import ai.backend.client.Dialect;
-import ai.backend.client.InvalidArgumentException;
-import ai.backend.client.MalformedResponseException;
+import ai.backend.client.errors.InvalidArgumentException;
+import ai.backend.client.errors.MalformedResponseException;
 import ai.backend.client.ProgressListener;
-import ai.backend.client.UnsafeDownloadException;
+import ai.backend.client.errors.UnsafeDownloadException;
 import ai.backend.client.internal.files.MalformedMultipartException;
 import ai.backend.client.internal.files.MalformedTarException;
 import ai.backend.client.internal.files.MultipartMixedReader;
@@ -61,7 +61,7 @@ public final class FileTransfers {
         // the server ignores the part name; the file name is the path under /home/work
         parts.add(new RequestBody.Part("src", e.name(), content));
       }
-      out.add(ApiRequest.builder("POST", SessionWire.path(d, name, "upload")).body(new RequestBody.Multipart(parts))
+      out.add(ApiRequest.builder("POST", ComputeSessionWire.path(d, name, "upload")).body(new RequestBody.Multipart(parts))
           .build());
     }
     return out;
@@ -87,7 +87,7 @@ public final class FileTransfers {
     }
     List<ApiRequest> out = new ArrayList<>();
     for (int i = 0; i < remotePaths.size(); i += MAX_DOWNLOAD_PATHS) {
-      out.add(SessionWire.download(d, name, remotePaths.subList(i, Math.min(remotePaths.size(), i + MAX_DOWNLOAD_PATHS))));
+      out.add(ComputeSessionWire.download(d, name, remotePaths.subList(i, Math.min(remotePaths.size(), i + MAX_DOWNLOAD_PATHS))));
     }
     return out;
   }

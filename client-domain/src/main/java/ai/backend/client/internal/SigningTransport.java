@@ -1,6 +1,6 @@
 package ai.backend.client.internal;
 
-import ai.backend.client.InvalidArgumentException;
+import ai.backend.client.errors.InvalidArgumentException;
 import ai.backend.client.SigningProfile;
 import ai.backend.client.internal.signing.Signer;
 import ai.backend.client.port.HttpHeaders;

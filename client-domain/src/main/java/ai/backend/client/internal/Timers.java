@@ -15,7 +15,7 @@ final class Timers implements AutoCloseable {
   /** Runs {@code task} after {@code delayNanos} (at once when not positive). */
   synchronized ScheduledFuture<?> schedule(Runnable task, long delayNanos) {
     if (closed) {
-      throw new ai.backend.client.BackendClientException("session is closed");
+      throw new ai.backend.client.errors.SessionClosedException("the API session is closed");
     }
     if (executor == null) {
       executor = new ScheduledThreadPoolExecutor(1, r -> {

@@ -1,6 +1,6 @@
 package ai.backend.client.internal;
 
-import ai.backend.client.ConfigurationException;
+import ai.backend.client.errors.ConfigurationException;
 import ai.backend.client.port.TransportProvider;
 import java.util.ArrayList;
 import java.util.Comparator;

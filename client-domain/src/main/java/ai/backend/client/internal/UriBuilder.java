@@ -1,6 +1,6 @@
 package ai.backend.client.internal;
 
-import ai.backend.client.InvalidArgumentException;
+import ai.backend.client.errors.InvalidArgumentException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;

@@ -1,9 +1,9 @@
 package ai.backend.client.internal;
 
 import ai.backend.client.ApiVersion;
-import ai.backend.client.BackendException;
+import ai.backend.client.errors.BackendException;
 import ai.backend.client.Dialect;
-import ai.backend.client.SessionListQuery;
+import ai.backend.client.ComputeSessionListQuery;
 import ai.backend.client.port.HttpHeaders;
 import ai.backend.client.port.HttpResponse;
 import com.code_intelligence.jazzer.junit.FuzzTest;
@@ -22,15 +22,15 @@ import java.util.List;
 class AdminWireFuzzTest {
   private static final List<Dialect> DIALECTS = List.of(Dialect.of(ApiVersion.V4_20181215),
       Dialect.of(ApiVersion.V4_20190615), Dialect.of(ApiVersion.CLIENT_DEFAULT));
-  private static final List<SessionListQuery> QUERIES =
-      List.of(SessionListQuery.of(), SessionListQuery.of("RUNNING", "TERMINATED").page(2, 1));
+  private static final List<ComputeSessionListQuery> QUERIES =
+      List.of(ComputeSessionListQuery.of(), ComputeSessionListQuery.of("RUNNING", "TERMINATED").page(2, 1));
 
   @FuzzTest(maxDuration = "2m")
   void handlers(byte[] body) throws IOException {
     for (Dialect d : DIALECTS) {
       handle(AdminWire.dataHandler(d), body);
       handle(AdminWire.keypairHandler(d), body);
-      for (SessionListQuery q : QUERIES) {
+      for (ComputeSessionListQuery q : QUERIES) {
         handle(AdminWire.sessionPageHandler(d, q), body);
       }
     }

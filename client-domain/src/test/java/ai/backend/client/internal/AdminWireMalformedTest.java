@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import ai.backend.client.ApiVersion;
 import ai.backend.client.Dialect;
-import ai.backend.client.SessionListQuery;
+import ai.backend.client.ComputeSessionListQuery;
 import ai.backend.client.port.HttpHeaders;
 import ai.backend.client.port.HttpResponse;
 import com.google.gson.JsonParseException;
@@ -20,10 +20,10 @@ class AdminWireMalformedTest {
   void nullSessionListItemIsMalformed() {
     String current = "{\"data\":{\"compute_session_list\":{\"items\":[null],\"total_count\":1}}}";
     assertThrows(JsonParseException.class, () -> AdminWire
-        .sessionPageHandler(Dialect.of(ApiVersion.CLIENT_DEFAULT), SessionListQuery.of()).handle(response(current)));
+        .sessionPageHandler(Dialect.of(ApiVersion.CLIENT_DEFAULT), ComputeSessionListQuery.of()).handle(response(current)));
     String v4 = "{\"data\":{\"compute_sessions\":[null]}}";
     assertThrows(JsonParseException.class, () -> AdminWire
-        .sessionPageHandler(Dialect.of(ApiVersion.V4_20181215), SessionListQuery.of()).handle(response(v4)));
+        .sessionPageHandler(Dialect.of(ApiVersion.V4_20181215), ComputeSessionListQuery.of()).handle(response(v4)));
   }
 
   private static HttpResponse response(String body) {

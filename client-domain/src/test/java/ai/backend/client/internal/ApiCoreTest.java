@@ -8,13 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.backend.client.ApiVersion;
-import ai.backend.client.BackendClientException;
-import ai.backend.client.BackendException;
+import ai.backend.client.errors.BackendIoException;
+import ai.backend.client.errors.BackendException;
 import ai.backend.client.Config;
-import ai.backend.client.MalformedResponseException;
-import ai.backend.client.NotFoundException;
+import ai.backend.client.errors.MalformedResponseException;
+import ai.backend.client.errors.NotFoundException;
 import ai.backend.client.RetryPolicy;
-import ai.backend.client.ServerException;
+import ai.backend.client.errors.ServerException;
 import ai.backend.client.ServerInfo;
 import ai.backend.client.internal.signing.Signer;
 import ai.backend.client.port.HttpHeaders;
@@ -163,7 +163,7 @@ class ApiCoreTest {
     transport.fail(TransportException.Kind.CONNECT).fail(TransportException.Kind.CONNECT)
         .fail(TransportException.Kind.CONNECT);
     try (ApiCore core = core(config().build())) {
-      BackendClientException e = assertThrows(BackendClientException.class,
+      BackendIoException e = assertThrows(BackendIoException.class,
           () -> core.call(ApiRequest.get("session/s1"), Handlers.discard()));
       assertEquals(TransportException.Kind.CONNECT, e.transportKind().orElseThrow());
       assertTrue(e.getMessage().startsWith("could not connect to GET https://bai.example.com/api/session/s1"),
@@ -177,7 +177,7 @@ class ApiCoreTest {
   void readTimeoutsAreNotRetried() {
     transport.fail(TransportException.Kind.READ_TIMEOUT);
     try (ApiCore core = core(config().build())) {
-      assertThrows(BackendClientException.class, () -> core.call(ApiRequest.get("x"), Handlers.discard()));
+      assertThrows(BackendIoException.class, () -> core.call(ApiRequest.get("x"), Handlers.discard()));
     }
     assertEquals(1, transport.requests().size());
   }
@@ -192,7 +192,7 @@ class ApiCoreTest {
 
     FakeTransport t2 = new FakeTransport().respond(429, "application/json", "{}", "Retry-After", "3600");
     try (ApiCore core = ApiCore.builder(config().build(), t2).hmac(new JcaHmac()).sleeper(recordingSleeper).build()) {
-      assertThrows(ai.backend.client.RateLimitedException.class, () -> core.call(ApiRequest.get("x"), Handlers.discard()));
+      assertThrows(ai.backend.client.errors.RateLimitedException.class, () -> core.call(ApiRequest.get("x"), Handlers.discard()));
     }
     assertEquals(1, t2.requests().size(), "a wait longer than maxRetryAfter is not honoured");
   }
@@ -234,7 +234,7 @@ class ApiCoreTest {
       assertEquals(200, e.status());
       assertTrue(e.getMessage().contains("larger than " + Handlers.MAX_BODY_BYTES + " bytes"), e.getMessage());
       java.util.concurrent.ExecutionException async = assertThrows(java.util.concurrent.ExecutionException.class,
-          () -> core.callAsync(ApiRequest.get("x"), SessionWire.infoHandler("x")).get());
+          () -> core.callAsync(ApiRequest.get("x"), ComputeSessionWire.infoHandler("x")).get());
       assertInstanceOf(MalformedResponseException.class, async.getCause());
     }
     assertEquals(0, transport.openResponses());
@@ -304,7 +304,7 @@ class ApiCoreTest {
     transport.fail(TransportException.Kind.CONNECT).fail(TransportException.Kind.CONNECT)
         .fail(TransportException.Kind.CONNECT);
     Config c = Config.builder().endpoint("http://127.0.0.1:1").accessKey("AK").secretKey(SECRET).build();
-    BackendClientException e = assertThrows(BackendClientException.class,
+    BackendIoException e = assertThrows(BackendIoException.class,
         () -> ApiCore.builder(c, transport).hmac(new JcaHmac()).sleeper(recordingSleeper).connect());
     assertTrue(e.getMessage().contains("http://127.0.0.1:1/"), e.getMessage());
 

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.backend.client.ApiVersion;
-import ai.backend.client.BackendClientException;
+import ai.backend.client.errors.BackendIoException;
 import ai.backend.client.Config;
 import ai.backend.client.port.HttpHeaders;
 import ai.backend.client.port.HttpRequest;
@@ -129,13 +129,13 @@ class CallTimeoutTest {
   void aBodyThatNeverEndsEndsAtTheCallDeadline(boolean async) throws Exception {
     try (ApiCore core = core(Duration.ofMillis(500))) {
       long t0 = System.nanoTime();
-      BackendClientException e;
+      BackendIoException e;
       if (async) {
         ExecutionException x = assertThrows(ExecutionException.class,
             () -> core.callAsync(ApiRequest.get("x"), READ_ALL).get(10, TimeUnit.SECONDS));
-        e = assertInstanceOf(BackendClientException.class, x.getCause());
+        e = assertInstanceOf(BackendIoException.class, x.getCause());
       } else {
-        e = assertThrows(BackendClientException.class, () -> core.call(ApiRequest.get("x"), READ_ALL));
+        e = assertThrows(BackendIoException.class, () -> core.call(ApiRequest.get("x"), READ_ALL));
       }
       long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
       assertEquals(TransportException.Kind.CALL_TIMEOUT, e.transportKind().orElseThrow(), e.toString());
@@ -152,7 +152,7 @@ class CallTimeoutTest {
   @Test
   void theTransportNeverWaitsLongerThanTheCallBudget() {
     try (ApiCore core = core(Duration.ofSeconds(2))) {
-      assertThrows(BackendClientException.class, () -> core.call(ApiRequest.get("x"), READ_ALL));
+      assertThrows(BackendIoException.class, () -> core.call(ApiRequest.get("x"), READ_ALL));
     }
     Duration given = transport.requests.get(0).timeout();
     assertTrue(given.compareTo(Duration.ofSeconds(2)) <= 0, "response timeout " + given + " exceeds the budget");
@@ -160,7 +160,7 @@ class CallTimeoutTest {
 
   @Test
   void streamedDownloadsAreBoundOnlyByTheReadTimeout() {
-    ApiRequest download = SessionWire.download(ai.backend.client.Dialect.of(ApiVersion.V9_20250722), "s", List.of("a"));
+    ApiRequest download = ComputeSessionWire.download(ai.backend.client.Dialect.of(ApiVersion.V9_20250722), "s", List.of("a"));
     assertEquals(Duration.ZERO, download.callTimeout());
   }
 
@@ -181,10 +181,10 @@ class CallTimeoutTest {
         .callTimeout(Duration.ofMinutes(20)).build();
     ai.backend.client.KernelOptions waitFor30s =
         ai.backend.client.KernelOptions.builder().maxWait(Duration.ofSeconds(30)).build();
-    assertEquals(Duration.ofSeconds(120), SessionWire.create(d, c, "python", "sess1", waitFor30s).timeout());
+    assertEquals(Duration.ofSeconds(120), ComputeSessionWire.create(d, c, "python", "sess1", waitFor30s).timeout());
     assertEquals(Duration.ofMinutes(20),
-        SessionWire.create(d, c, "python", "sess1", ai.backend.client.KernelOptions.builder().build()).timeout());
-    assertEquals(null, SessionWire.create(d, c, "python", "sess1",
+        ComputeSessionWire.create(d, c, "python", "sess1", ai.backend.client.KernelOptions.builder().build()).timeout());
+    assertEquals(null, ComputeSessionWire.create(d, c, "python", "sess1",
         ai.backend.client.KernelOptions.builder().enqueueOnly(true).build()).timeout(), "answers at once");
   }
 }

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.backend.client.AuthenticationException;
-import ai.backend.client.BackendApiException;
-import ai.backend.client.RateLimitedException;
+import ai.backend.client.errors.AuthenticationException;
+import ai.backend.client.errors.BackendApiException;
+import ai.backend.client.errors.RateLimitedException;
 import ai.backend.client.port.HttpHeaders;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.nio.charset.StandardCharsets;

@@ -13,7 +13,7 @@ import com.google.gson.JsonParseException;
 import java.util.function.Consumer;
 
 /**
- * Fuzzes the JSON response parsers of {@link SessionWire} with arbitrary bodies (each body goes
+ * Fuzzes the JSON response parsers of {@link ComputeSessionWire} with arbitrary bodies (each body goes
  * through every parser), above all the execute response ({@code result}: status, console items, exit code, options, files). A parser
  * either returns a value or throws what {@link ApiCore} turns into a {@code
  * MalformedResponseException} ({@link JsonParseException}, {@link IllegalStateException}, {@link
@@ -27,7 +27,7 @@ class SessionWireFuzzTest {
   @FuzzTest(maxDuration = "2m")
   void parse(byte[] body) {
     expectMalformedOrValue(body, o -> {
-      ExecutionResult r = SessionWire.parseExecution(o);
+      ExecutionResult r = ComputeSessionWire.parseExecution(o);
       // what the run loop reads from every result
       assertNotNull(r.status());
       assertNotNull(r.stdout());
@@ -39,13 +39,13 @@ class SessionWireFuzzTest {
       }
     });
     // the other responses of the session routes, on the same bytes
-    expectMalformedOrValue(body, o -> SessionWire.parseCreated(CURRENT, o, "sent"));
-    expectMalformedOrValue(body, o -> SessionWire.parseCreated(V4, o, "sent"));
-    expectMalformedOrValue(body, o -> SessionWire.parseInfo("name", o));
-    expectMalformedOrValueOfElement(body, SessionWire::parseDestroy);
-    expectMalformedOrValueOfElement(body, SessionWire::parseCompletions);
-    expectMalformedOrValue(body, SessionWire::parseLogs);
-    expectMalformedOrValue(body, SessionWire::parseFiles);
+    expectMalformedOrValue(body, o -> ComputeSessionWire.parseCreated(CURRENT, o, "sent"));
+    expectMalformedOrValue(body, o -> ComputeSessionWire.parseCreated(V4, o, "sent"));
+    expectMalformedOrValue(body, o -> ComputeSessionWire.parseInfo("name", o));
+    expectMalformedOrValueOfElement(body, ComputeSessionWire::parseDestroy);
+    expectMalformedOrValueOfElement(body, ComputeSessionWire::parseCompletions);
+    expectMalformedOrValue(body, ComputeSessionWire::parseLogs);
+    expectMalformedOrValue(body, ComputeSessionWire::parseFiles);
   }
 
   /** Parses {@code body} as the handlers do (a JSON object) and runs {@code parser} on it. */

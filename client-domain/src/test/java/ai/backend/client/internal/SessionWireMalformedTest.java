@@ -29,29 +29,29 @@ class SessionWireMalformedTest {
   void exitCodeThatIsNoIntegerIsMalformed() {
     for (String ec : new String[] {"\"nul l\"", "{}", "[1,2]", "1e99999", "4294967296", "true"}) {
       JsonObject o = json("{\"result\":{\"status\":\"finished\",\"exitCode\":" + ec + "}}");
-      assertThrows(JsonParseException.class, () -> SessionWire.parseExecution(o), ec);
+      assertThrows(JsonParseException.class, () -> ComputeSessionWire.parseExecution(o), ec);
     }
-    assertEquals(3, SessionWire.parseExecution(json("{\"result\":{\"exitCode\":\"3\"}}")).exitCode());
-    assertEquals(2, SessionWire.parseExecution(json("{\"result\":{\"exitCode\":2.0}}")).exitCode());
+    assertEquals(3, ComputeSessionWire.parseExecution(json("{\"result\":{\"exitCode\":\"3\"}}")).exitCode());
+    assertEquals(2, ComputeSessionWire.parseExecution(json("{\"result\":{\"exitCode\":2.0}}")).exitCode());
   }
 
   @Test
   void mediaItemWithoutATypeStringIsOther() {
-    ConsoleItem item = SessionWire.consoleItem(Json.parse("[\"media\", [null, \"AAA\"]]"));
+    ConsoleItem item = ComputeSessionWire.consoleItem(Json.parse("[\"media\", [null, \"AAA\"]]"));
     assertInstanceOf(ConsoleItem.Other.class, item);
   }
 
   @Test
   void createdThatIsNoBooleanIsMalformed() {
     Dialect d = Dialect.of(ApiVersion.CLIENT_DEFAULT);
-    assertThrows(JsonParseException.class, () -> SessionWire.parseCreated(d, json("{\"created\":{}}"), "n"));
+    assertThrows(JsonParseException.class, () -> ComputeSessionWire.parseCreated(d, json("{\"created\":{}}"), "n"));
   }
 
   @Test
   void fileListingWithBadSizeIsMalformedAndOutOfRangeTimesUnknown() {
     assertThrows(JsonParseException.class,
-        () -> SessionWire.parseFiles(json("{\"files\":[{\"name\":\"a\",\"size\":\"big\"}]}")));
-    var files = SessionWire.parseFiles(json("{\"files\":[{\"name\":\"a\",\"size\":3,\"mtime\":1e300}]}"));
+        () -> ComputeSessionWire.parseFiles(json("{\"files\":[{\"name\":\"a\",\"size\":\"big\"}]}")));
+    var files = ComputeSessionWire.parseFiles(json("{\"files\":[{\"name\":\"a\",\"size\":3,\"mtime\":1e300}]}"));
     assertEquals(3, files.get(0).size());
     assertNull(files.get(0).modified());
   }

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import ai.backend.client.ApiVersion;
 import ai.backend.client.AsyncKernel;
-import ai.backend.client.BackendException;
+import ai.backend.client.errors.BackendException;
 import ai.backend.client.Config;
 import ai.backend.client.Kernel;
 import ai.backend.client.RetryPolicy;

@@ -3,8 +3,8 @@ package ai.backend.it.fault;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.backend.client.BackendClientException;
-import ai.backend.client.MalformedResponseException;
+import ai.backend.client.errors.BackendIoException;
+import ai.backend.client.errors.MalformedResponseException;
 import ai.backend.client.port.TransportException;
 import java.io.IOException;
 import java.time.Duration;
@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The status is fine but the body is not: truncated or malformed JSON ({@link
  * MalformedResponseException}), an answer slower than the read timeout, before the headers or in the
- * middle of the body ({@link BackendClientException}), and a body that never ends (a typed error,
+ * middle of the body ({@link BackendIoException}), and a body that never ends (a typed error,
  * not an exhausted heap or a hang).
  */
 class FaultSuiteBodyTest extends FaultFixture {
@@ -74,7 +74,7 @@ class FaultSuiteBodyTest extends FaultFixture {
     open(adapter, mode, config().readTimeout(READ_TIMEOUT).build());
 
     long t0 = System.nanoTime();
-    BackendClientException e = fails(BackendClientException.class, k -> k.info(), k -> k.info());
+    BackendIoException e = fails(BackendIoException.class, k -> k.info(), k -> k.info());
     Duration took = Duration.ofNanos(System.nanoTime() - t0);
 
     assertEquals(Optional.of(TransportException.Kind.READ_TIMEOUT), e.transportKind(), e.toString());
@@ -96,7 +96,7 @@ class FaultSuiteBodyTest extends FaultFixture {
     open(adapter, mode, config().readTimeout(READ_TIMEOUT).build());
 
     long t0 = System.nanoTime();
-    BackendClientException e = fails(BackendClientException.class, k -> k.info(), k -> k.info());
+    BackendIoException e = fails(BackendIoException.class, k -> k.info(), k -> k.info());
     Duration took = Duration.ofNanos(System.nanoTime() - t0);
 
     assertTrue(took.compareTo(READ_TIMEOUT.minusMillis(100)) >= 0, "before the timeout: " + took);

@@ -3,10 +3,10 @@ package ai.backend.it.fault;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.backend.client.BackendClientException;
+import ai.backend.client.errors.BackendIoException;
 import ai.backend.client.ExecutionResult;
 import ai.backend.client.RetryPolicy;
-import ai.backend.client.SessionInfo;
+import ai.backend.client.ComputeSessionInfo;
 import ai.backend.client.port.TransportException;
 import java.time.Duration;
 import java.util.Optional;
@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The connection fails under the client: reset in the middle of a body, closed before the status
- * line, the server gone while a long execute waits. Each ends in {@link BackendClientException}
+ * line, the server gone while a long execute waits. Each ends in {@link BackendIoException}
  * (no usable answer); only an idempotent request failing before any response byte is retried.
  */
 class FaultSuiteConnectionTest extends FaultFixture {
@@ -34,7 +34,7 @@ class FaultSuiteConnectionTest extends FaultFixture {
     server.enqueue(Bodies.info());
     open(adapter, mode);
 
-    BackendClientException e = fails(BackendClientException.class, k -> k.info(), k -> k.info());
+    BackendIoException e = fails(BackendIoException.class, k -> k.info(), k -> k.info());
 
     // the failure came from reading the body, not from the transport before the answer
     assertEquals(Optional.of(TransportException.Kind.IO), e.transportKind(), e.toString());
@@ -52,7 +52,7 @@ class FaultSuiteConnectionTest extends FaultFixture {
     server.enqueue(Bodies.info());
     open(adapter, mode);
 
-    SessionInfo info = call(k -> k.info(), k -> k.info());
+    ComputeSessionInfo info = call(k -> k.info(), k -> k.info());
 
     assertEquals("RUNNING", info.status());
     assertEquals(2, server.requestCount(), "requests");
@@ -76,7 +76,7 @@ class FaultSuiteConnectionTest extends FaultFixture {
     }
     open(adapter, mode);
 
-    BackendClientException e = fails(BackendClientException.class, k -> k.info(), k -> k.info());
+    BackendIoException e = fails(BackendIoException.class, k -> k.info(), k -> k.info());
 
     assertEquals(Optional.of(TransportException.Kind.IO), e.transportKind(), e.toString());
     // the policy's attempts, each of which the adapter may send once more at once (docs/sdk.md: a
@@ -94,8 +94,8 @@ class FaultSuiteConnectionTest extends FaultFixture {
     server.enqueue(Bodies.executed());
     open(adapter, mode);
 
-    BackendClientException e =
-        fails(BackendClientException.class, k -> k.execute("print(1)"), k -> k.execute("print(1)"));
+    BackendIoException e =
+        fails(BackendIoException.class, k -> k.execute("print(1)"), k -> k.execute("print(1)"));
 
     // the server may have started the code: sending it again could run it twice
     assertEquals(Optional.of(TransportException.Kind.IO), e.transportKind(), e.toString());
@@ -115,7 +115,7 @@ class FaultSuiteConnectionTest extends FaultFixture {
     // the request is in: the server now dies under it
     assertTrue(server.raw().takeRequest(10, TimeUnit.SECONDS) != null, "the execute request never arrived");
     server.close();
-    BackendClientException e = failsWith(BackendClientException.class, running);
+    BackendIoException e = failsWith(BackendIoException.class, running);
     Duration took = Duration.ofNanos(System.nanoTime() - t0);
 
     assertTrue(took.compareTo(readTimeout) < 0, "ended by the read timeout, not by the server going away: " + took);

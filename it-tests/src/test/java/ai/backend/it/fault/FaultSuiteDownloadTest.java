@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.backend.client.BackendClientException;
-import ai.backend.client.MalformedResponseException;
+import ai.backend.client.errors.BackendIoException;
+import ai.backend.client.errors.MalformedResponseException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * A session download (spec §6.2: {@code multipart/mixed}, one tar archive per part) that breaks
- * off: the connection closes in the middle of a file ({@link BackendClientException}), or the
+ * off: the connection closes in the middle of a file ({@link BackendIoException}), or the
  * multipart stream ends early inside a well-formed HTTP body ({@link MalformedResponseException}).
  * Either way no file with the final name and partial content is left in the destination, and no
  * temporary file anywhere.
@@ -70,8 +70,8 @@ class FaultSuiteDownloadTest extends FaultFixture {
     Path dest = dir.resolve("dest");
 
     List<String> paths = List.of("small.txt", "big.bin");
-    BackendClientException e =
-        fails(BackendClientException.class, k -> k.download(paths, dest), k -> k.download(paths, dest));
+    BackendIoException e =
+        fails(BackendIoException.class, k -> k.download(paths, dest), k -> k.download(paths, dest));
 
     // failed while reading the body, not before the answer
     assertEquals(java.util.Optional.of(ai.backend.client.port.TransportException.Kind.IO), e.transportKind(),

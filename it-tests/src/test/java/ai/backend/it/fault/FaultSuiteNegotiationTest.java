@@ -3,9 +3,9 @@ package ai.backend.it.fault;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.backend.client.MalformedResponseException;
-import ai.backend.client.ServerException;
-import ai.backend.client.SessionInfo;
+import ai.backend.client.errors.MalformedResponseException;
+import ai.backend.client.errors.ServerException;
+import ai.backend.client.ComputeSessionInfo;
 import java.util.stream.Stream;
 import mockwebserver3.MockResponse;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -31,7 +31,7 @@ class FaultSuiteNegotiationTest extends FaultFixture {
     server.enqueue(Bodies.info());
     open(adapter, Mode.SYNC, config().negotiate(true).apiVersion(null).build());
 
-    SessionInfo info = call(k -> k.info(), k -> k.info());
+    ComputeSessionInfo info = call(k -> k.info(), k -> k.info());
 
     assertEquals("RUNNING", info.status());
     assertEquals(3, server.requestCount(), "requests");

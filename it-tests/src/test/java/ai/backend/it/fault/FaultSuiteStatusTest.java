@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.backend.client.ExecutionResult;
-import ai.backend.client.RateLimitedException;
-import ai.backend.client.ServerException;
-import ai.backend.client.SessionInfo;
+import ai.backend.client.errors.RateLimitedException;
+import ai.backend.client.errors.ServerException;
+import ai.backend.client.ComputeSessionInfo;
 import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,7 +29,7 @@ class FaultSuiteStatusTest extends FaultFixture {
     server.enqueue(Bodies.info());
     open(adapter, mode);
 
-    SessionInfo info = call(k -> k.info(), k -> k.info());
+    ComputeSessionInfo info = call(k -> k.info(), k -> k.info());
 
     assertEquals("RUNNING", info.status());
     assertEquals(3, server.requestCount(), "requests");
@@ -73,7 +73,7 @@ class FaultSuiteStatusTest extends FaultFixture {
     open(adapter, mode);
 
     long t0 = System.nanoTime();
-    SessionInfo info = call(k -> k.info(), k -> k.info());
+    ComputeSessionInfo info = call(k -> k.info(), k -> k.info());
     Duration took = Duration.ofNanos(System.nanoTime() - t0);
 
     assertEquals("RUNNING", info.status());
@@ -92,7 +92,7 @@ class FaultSuiteStatusTest extends FaultFixture {
     open(adapter, mode);
 
     long t0 = System.nanoTime();
-    SessionInfo info = call(k -> k.info(), k -> k.info());
+    ComputeSessionInfo info = call(k -> k.info(), k -> k.info());
     Duration took = Duration.ofNanos(System.nanoTime() - t0);
 
     assertEquals("RUNNING", info.status());

@@ -6,25 +6,25 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.backend.client.AlreadyExistsException;
+import ai.backend.client.errors.AlreadyExistsException;
 import ai.backend.client.ApiVersion;
-import ai.backend.client.AuthenticationException;
-import ai.backend.client.BackendApiException;
+import ai.backend.client.errors.AuthenticationException;
+import ai.backend.client.errors.BackendApiException;
 import ai.backend.client.BatchOptions;
 import ai.backend.client.ConsoleItem;
 import ai.backend.client.ExecutionResult;
 import ai.backend.client.ExecutionStatus;
 import ai.backend.client.FileEntry;
-import ai.backend.client.InvalidArgumentException;
+import ai.backend.client.errors.InvalidArgumentException;
 import ai.backend.client.KernelOptions;
 import ai.backend.client.KeypairInfo;
-import ai.backend.client.NotFoundException;
+import ai.backend.client.errors.NotFoundException;
 import ai.backend.client.RunOptions;
 import ai.backend.client.RunResult;
-import ai.backend.client.SessionListQuery;
-import ai.backend.client.SessionPage;
-import ai.backend.client.SessionSummary;
-import ai.backend.client.UnsafeDownloadException;
+import ai.backend.client.ComputeSessionListQuery;
+import ai.backend.client.ComputeSessionPage;
+import ai.backend.client.ComputeSessionSummary;
+import ai.backend.client.errors.UnsafeDownloadException;
 import ai.backend.testsupport.RequiresToolchain;
 import ai.backend.testsupport.Toolchain;
 import java.nio.file.Files;
@@ -242,18 +242,18 @@ class ComputeSessionMatrixTest extends SdkFixture {
     Ops.Handle ka = ops.getOrCreate("python", named(a));
     Ops.Handle kb = ops.getOrCreate("sh", named(b));
     try {
-      SessionPage all = ops.list(SessionListQuery.of("RUNNING"));
-      List<String> names = all.items().stream().map(SessionSummary::name).toList();
+      ComputeSessionPage all = ops.list(ComputeSessionListQuery.of("RUNNING"));
+      List<String> names = all.items().stream().map(ComputeSessionSummary::name).toList();
       assertTrue(names.containsAll(List.of(a, b)), names.toString());
       assertTrue(all.totalCount() >= 2);
       assertTrue(all.items().stream().allMatch(s -> "RUNNING".equals(s.status())));
-      SessionPage p1 = ops.list(SessionListQuery.of("RUNNING").page(1, 0));
-      SessionPage p2 = ops.list(SessionListQuery.of("RUNNING").page(1, 1));
+      ComputeSessionPage p1 = ops.list(ComputeSessionListQuery.of("RUNNING").page(1, 0));
+      ComputeSessionPage p2 = ops.list(ComputeSessionListQuery.of("RUNNING").page(1, 1));
       assertEquals(1, p1.items().size());
       assertEquals(1, p2.items().size());
       assertFalse(p1.items().get(0).name().equals(p2.items().get(0).name()));
       assertEquals(all.totalCount(), p1.totalCount());
-      assertTrue(ops.list(SessionListQuery.of("TERMINATED", "CANCELLED")).items().stream()
+      assertTrue(ops.list(ComputeSessionListQuery.of("TERMINATED", "CANCELLED")).items().stream()
           .noneMatch(s -> s.name().equals(a)));
 
       KeypairInfo kp = ops.keypair();

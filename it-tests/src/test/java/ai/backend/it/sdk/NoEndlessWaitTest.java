@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.backend.client.BackendClientException;
+import ai.backend.client.errors.BackendIoException;
 import ai.backend.client.Config;
 import ai.backend.client.Session;
 import ai.backend.client.port.TransportException;
@@ -100,7 +100,7 @@ class NoEndlessWaitTest {
       });
       Throwable t = outcome.get(20, TimeUnit.SECONDS);
       long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-      BackendClientException e = assertInstanceOf(BackendClientException.class, t);
+      BackendIoException e = assertInstanceOf(BackendIoException.class, t);
       assertEquals(TransportException.Kind.READ_TIMEOUT, e.transportKind().orElseThrow(), e.getMessage());
       assertTrue(ms >= 600 && ms < 10_000, "ended after " + ms + " ms");
     }
@@ -127,7 +127,7 @@ class NoEndlessWaitTest {
       Object[] o = outcome.get(10, TimeUnit.SECONDS);
       long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
       assertTrue(ms < 2000, "took " + ms + " ms to end");
-      BackendClientException e = assertInstanceOf(BackendClientException.class, o[0]);
+      BackendIoException e = assertInstanceOf(BackendIoException.class, o[0]);
       assertEquals(TransportException.Kind.CANCELLED, e.transportKind().orElseThrow(), e.getMessage());
       assertEquals(Boolean.TRUE, o[1], "the interrupt status was lost");
       caller.join(5000);

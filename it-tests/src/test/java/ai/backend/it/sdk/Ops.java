@@ -11,9 +11,9 @@ import ai.backend.client.KeypairInfo;
 import ai.backend.client.RunOptions;
 import ai.backend.client.RunResult;
 import ai.backend.client.Session;
-import ai.backend.client.SessionInfo;
-import ai.backend.client.SessionListQuery;
-import ai.backend.client.SessionPage;
+import ai.backend.client.ComputeSessionInfo;
+import ai.backend.client.ComputeSessionListQuery;
+import ai.backend.client.ComputeSessionPage;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +31,7 @@ interface Ops {
 
   Handle of(String name);
 
-  SessionPage list(SessionListQuery q);
+  ComputeSessionPage list(ComputeSessionListQuery q);
 
   KeypairInfo keypair();
 
@@ -43,7 +43,7 @@ interface Ops {
 
     boolean isCreated();
 
-    SessionInfo info();
+    ComputeSessionInfo info();
 
     Map<String, Object> destroy();
 
@@ -81,7 +81,7 @@ interface Ops {
       }
 
       @Override
-      public SessionPage list(SessionListQuery q) {
+      public ComputeSessionPage list(ComputeSessionListQuery q) {
         return s.admin().listSessions(q);
       }
 
@@ -99,7 +99,7 @@ interface Ops {
         return new Handle() {
           public String name() { return k.name(); }
           public boolean isCreated() { return k.isCreated(); }
-          public SessionInfo info() { return k.info(); }
+          public ComputeSessionInfo info() { return k.info(); }
           public Map<String, Object> destroy() { return k.destroy(); }
           public void restart() { k.restart(); }
           public void interrupt() { k.interrupt(); }
@@ -129,7 +129,7 @@ interface Ops {
       }
 
       @Override
-      public SessionPage list(SessionListQuery q) {
+      public ComputeSessionPage list(ComputeSessionListQuery q) {
         return join(s.admin().listSessionsAsync(q));
       }
 
@@ -147,7 +147,7 @@ interface Ops {
         return new Handle() {
           public String name() { return k.name(); }
           public boolean isCreated() { return k.isCreated(); }
-          public SessionInfo info() { return join(k.info()); }
+          public ComputeSessionInfo info() { return join(k.info()); }
           public Map<String, Object> destroy() { return join(k.destroy()); }
           public void restart() { join(k.restart()); }
           public void interrupt() { join(k.interrupt()); }

@@ -7,12 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.backend.client.EventFilter;
 import ai.backend.client.EventSubscription;
-import ai.backend.client.InvalidArgumentException;
+import ai.backend.client.errors.InvalidArgumentException;
 import ai.backend.client.Kernel;
 import ai.backend.client.KernelOptions;
 import ai.backend.client.Session;
-import ai.backend.client.SessionEvent;
-import ai.backend.client.WaitTimeoutException;
+import ai.backend.client.ComputeSessionEvent;
+import ai.backend.client.errors.WaitTimeoutException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -34,7 +34,7 @@ class SessionEventsTest extends SdkFixture {
   void subscribeSeesTheLifecycleAndAwaitStatusTimesOut(String adapter, Mode mode) throws Exception {
     Session s = open(adapter, mode, V9).session();
     String name = "ev-" + KernelOptions.generateName().substring(0, 12);
-    List<SessionEvent> seen = new CopyOnWriteArrayList<>();
+    List<ComputeSessionEvent> seen = new CopyOnWriteArrayList<>();
     try (EventSubscription sub = s.events().subscribe(EventFilter.session(name), seen::add)) {
       Kernel k;
       if (mode == Mode.SYNC) {
@@ -45,12 +45,12 @@ class SessionEventsTest extends SdkFixture {
       }
       k.destroy();
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while (seen.stream().noneMatch(SessionEvent::isTerminal) && System.nanoTime() < deadline) {
+      while (seen.stream().noneMatch(ComputeSessionEvent::isTerminal) && System.nanoTime() < deadline) {
         Thread.sleep(20);
       }
       assertTrue(sub.isOpen());
     }
-    List<String> names = seen.stream().map(SessionEvent::name).toList();
+    List<String> names = seen.stream().map(ComputeSessionEvent::name).toList();
     assertTrue(names.contains("session_started") || names.contains("kernel_started"), names.toString());
     assertTrue(names.contains("session_terminated") || names.contains("kernel_terminated"), names.toString());
     assertTrue(seen.stream().allMatch(e -> name.equals(e.sessionName())), seen.toString());

@@ -8,13 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.backend.client.ApiVersion;
 import ai.backend.client.AsyncKernel;
-import ai.backend.client.AuthenticationException;
+import ai.backend.client.errors.AuthenticationException;
 import ai.backend.client.BatchOptions;
 import ai.backend.client.ExecutionStatus;
-import ai.backend.client.InvalidArgumentException;
+import ai.backend.client.errors.InvalidArgumentException;
 import ai.backend.client.Kernel;
 import ai.backend.client.KernelOptions;
-import ai.backend.client.NotFoundException;
+import ai.backend.client.errors.NotFoundException;
 import ai.backend.client.RunOptions;
 import ai.backend.client.RunResult;
 import ai.backend.client.RunResult.Step;

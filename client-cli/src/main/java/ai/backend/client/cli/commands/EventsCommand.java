@@ -1,9 +1,9 @@
 package ai.backend.client.cli.commands;
 
-import ai.backend.client.BackendException;
+import ai.backend.client.errors.BackendException;
 import ai.backend.client.EventFilter;
 import ai.backend.client.EventSubscription;
-import ai.backend.client.SessionEvent;
+import ai.backend.client.ComputeSessionEvent;
 import ai.backend.client.cli.Cli;
 import ai.backend.client.cli.Main;
 import java.util.LinkedHashMap;
@@ -68,7 +68,7 @@ public final class EventsCommand implements Callable<Integer> {
     return 0;
   }
 
-  private static synchronized void print(Cli cli, SessionEvent ev) {
+  private static synchronized void print(Cli cli, ComputeSessionEvent ev) {
     if (cli.json()) {
       Map<String, Object> o = new LinkedHashMap<>();
       o.put("event", ev.name());

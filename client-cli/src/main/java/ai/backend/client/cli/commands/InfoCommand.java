@@ -1,7 +1,7 @@
 package ai.backend.client.cli.commands;
 
 import ai.backend.client.Kernel;
-import ai.backend.client.SessionInfo;
+import ai.backend.client.ComputeSessionInfo;
 import ai.backend.client.cli.Cli;
 import ai.backend.client.cli.Main;
 import java.util.ArrayList;
@@ -19,7 +19,7 @@ public final class InfoCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Cli cli = Main.cli();
-    SessionInfo info = Kernel.of(cli.backend.session(), name).info();
+    ComputeSessionInfo info = Kernel.of(cli.backend.session(), name).info();
     if (cli.json()) {
       cli.printJson(info.raw().isEmpty() ? info : info.raw());
       return 0;

@@ -1,9 +1,9 @@
 package ai.backend.client.cli.commands;
 
 import ai.backend.client.Session;
-import ai.backend.client.SessionListQuery;
-import ai.backend.client.SessionPage;
-import ai.backend.client.SessionSummary;
+import ai.backend.client.ComputeSessionListQuery;
+import ai.backend.client.ComputeSessionPage;
+import ai.backend.client.ComputeSessionSummary;
 import ai.backend.client.cli.Cli;
 import ai.backend.client.cli.Main;
 import java.util.ArrayList;
@@ -95,15 +95,15 @@ public final class PsCommand implements Callable<Integer> {
     } else if (dead) {
       wanted = DEAD;
     } else if (wanted.isEmpty()) {
-      wanted = SessionListQuery.ACTIVE;
+      wanted = ComputeSessionListQuery.ACTIVE;
     }
     Session session = cli.backend.session();
-    List<SessionSummary> items = new ArrayList<>();
+    List<ComputeSessionSummary> items = new ArrayList<>();
     long total = 0;
     int off = offset;
     while (true) {
       int want = limit > 0 ? Math.min(100, limit - items.size()) : 100;
-      SessionPage page = session.admin().listSessions(new SessionListQuery(wanted, want, off, null));
+      ComputeSessionPage page = session.admin().listSessions(new ComputeSessionListQuery(wanted, want, off, null));
       total = page.totalCount();
       items.addAll(page.items());
       off += page.items().size();
@@ -113,7 +113,7 @@ public final class PsCommand implements Callable<Integer> {
     }
     if (cli.json()) {
       List<Map<String, Object>> rows = new ArrayList<>();
-      for (SessionSummary s : items) {
+      for (ComputeSessionSummary s : items) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", s.name());
         m.put("session_id", s.id());
@@ -142,7 +142,7 @@ public final class PsCommand implements Callable<Integer> {
       return 0;
     }
     List<List<String>> rows = new ArrayList<>();
-    for (SessionSummary s : items) {
+    for (ComputeSessionSummary s : items) {
       rows.add(List.of(nz(s.name()), nz(s.id()), nz(s.image()), nz(s.type()), nz(s.status()),
           nz(s.raw().get("status_info")), nz(s.createdAt())));
     }

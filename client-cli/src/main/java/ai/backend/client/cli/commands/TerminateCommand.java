@@ -1,6 +1,6 @@
 package ai.backend.client.cli.commands;
 
-import ai.backend.client.BackendException;
+import ai.backend.client.errors.BackendException;
 import ai.backend.client.Kernel;
 import ai.backend.client.Session;
 import ai.backend.client.cli.Cli;

@@ -1,6 +1,6 @@
 package ai.backend.client.internal.signing;
 
-import ai.backend.client.InvalidArgumentException;
+import ai.backend.client.errors.InvalidArgumentException;
 import ai.backend.client.SigningProfile;
 import ai.backend.client.port.Hmac;
 import java.net.URI;

@@ -1,18 +1,18 @@
 package ai.backend.client.internal.stream;
 
-import ai.backend.client.BackendApiException;
-import ai.backend.client.BackendClientException;
-import ai.backend.client.BadRequestException;
+import ai.backend.client.errors.BackendApiException;
+import ai.backend.client.errors.BackendIoException;
+import ai.backend.client.errors.BadRequestException;
 import ai.backend.client.ExecRequest;
 import ai.backend.client.ExecutionResult;
 import ai.backend.client.ExecutionStatus;
 import ai.backend.client.RunOptions;
 import ai.backend.client.RunResult;
-import ai.backend.client.ServerException;
+import ai.backend.client.errors.ServerException;
 import ai.backend.client.internal.ApiCore;
 import ai.backend.client.internal.Json;
 import ai.backend.client.internal.RunLoop;
-import ai.backend.client.internal.SessionWire;
+import ai.backend.client.internal.ComputeSessionWire;
 import ai.backend.client.port.HttpHeaders;
 import ai.backend.client.port.WebSocketChannel;
 import ai.backend.client.port.WebSocketListener;
@@ -61,7 +61,7 @@ public final class ExecuteStream {
       }
       ch.sendText(first).whenComplete((v, e) -> {
         if (e != null) {
-          s.fail(new BackendClientException("could not start the run: " + e.getMessage(), e));
+          s.fail(new BackendIoException("could not start the run: " + e.getMessage(), e));
         }
       });
     });
@@ -84,7 +84,7 @@ public final class ExecuteStream {
     Map<String, Object> f = new LinkedHashMap<>();
     f.put("mode", r.mode());
     f.put("code", r.code() == null ? "" : r.code());
-    f.put("options", r.batchOptions() == null ? new LinkedHashMap<>() : SessionWire.batchOptions(r.batchOptions()));
+    f.put("options", r.batchOptions() == null ? new LinkedHashMap<>() : ComputeSessionWire.batchOptions(r.batchOptions()));
     return f;
   }
 
@@ -105,13 +105,13 @@ public final class ExecuteStream {
 
       @Override
       public void onClose(WebSocketChannel ch, int code, String reason) {
-        delivery.submit(() -> fail(new BackendClientException("the server closed the execute stream before the run "
+        delivery.submit(() -> fail(new BackendIoException("the server closed the execute stream before the run "
             + "finished (code " + code + (reason == null || reason.isBlank() ? "" : ", " + reason) + ")")));
       }
 
       @Override
       public void onError(WebSocketChannel ch, Throwable error) {
-        delivery.submit(() -> fail(new BackendClientException("execute stream failed: " + error.getMessage(), error)));
+        delivery.submit(() -> fail(new BackendIoException("execute stream failed: " + error.getMessage(), error)));
       }
     };
   }
@@ -134,7 +134,7 @@ public final class ExecuteStream {
       }
       JsonObject wrapped = new JsonObject();
       wrapped.add("result", o);
-      ExecutionResult r = SessionWire.parseExecution(wrapped);
+      ExecutionResult r = ComputeSessionWire.parseExecution(wrapped);
       loop.accept(r);
       if (r.status().isTerminal()) {
         result.complete(loop.result(r));
@@ -151,7 +151,7 @@ public final class ExecuteStream {
             fail(x);
           } else {
             channel.sendText(line == null ? "" : line).exceptionally(se -> {
-              fail(new BackendClientException("could not send the input line: " + se.getMessage(), se));
+              fail(new BackendIoException("could not send the input line: " + se.getMessage(), se));
               return null;
             });
           }
@@ -161,7 +161,7 @@ public final class ExecuteStream {
       // what ApiCore also reports as a malformed response
       if (ex instanceof com.google.gson.JsonParseException || ex instanceof IllegalStateException
           || ex instanceof ClassCastException) {
-        fail(new ai.backend.client.MalformedResponseException("malformed execute stream frame: " + ex.getMessage(),
+        fail(new ai.backend.client.errors.MalformedResponseException("malformed execute stream frame: " + ex.getMessage(),
             0, ex));
       } else {
         fail(ex);

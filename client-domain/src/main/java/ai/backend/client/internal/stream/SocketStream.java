@@ -1,6 +1,7 @@
 package ai.backend.client.internal.stream;
 
-import ai.backend.client.BackendClientException;
+import ai.backend.client.errors.SessionClosedException;
+import ai.backend.client.errors.BackendIoException;
 import ai.backend.client.internal.ApiCore;
 import ai.backend.client.internal.ApiRequest;
 import ai.backend.client.port.WebSocketChannel;
@@ -79,7 +80,7 @@ abstract class SocketStream {
           ended(1000, "closed by the client"); // the transport went away after our close: expected
           return;
         }
-        BackendClientException e = new BackendClientException(what + " connection failed: " + error.getMessage(), error);
+        BackendIoException e = new BackendIoException(what + " connection failed: " + error.getMessage(), error);
         if (ending.compareAndSet(false, true)) {
           delivery.submit(() -> deliverFailure(e));
           delivery.finish();
@@ -92,7 +93,7 @@ abstract class SocketStream {
   final CompletableFuture<Void> sendText(String text) {
     WebSocketChannel ch = channel;
     if (ch == null || !ch.isOpen()) {
-      return CompletableFuture.failedFuture(new BackendClientException("the " + what + " is closed"));
+      return CompletableFuture.failedFuture(new SessionClosedException("the " + what + " is closed"));
     }
     return ch.sendText(text);
   }
@@ -100,7 +101,7 @@ abstract class SocketStream {
   final CompletableFuture<Void> sendBinary(byte[] data) {
     WebSocketChannel ch = channel;
     if (ch == null || !ch.isOpen()) {
-      return CompletableFuture.failedFuture(new BackendClientException("the " + what + " is closed"));
+      return CompletableFuture.failedFuture(new SessionClosedException("the " + what + " is closed"));
     }
     return ch.sendBinary(ByteBuffer.wrap(data.clone()));
   }

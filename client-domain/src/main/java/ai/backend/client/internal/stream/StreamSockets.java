@@ -1,12 +1,12 @@
 package ai.backend.client.internal.stream;
 
-import ai.backend.client.BackendClientException;
+import ai.backend.client.errors.BackendIoException;
 import ai.backend.client.Dialect;
 import ai.backend.client.internal.ApiCore;
 import ai.backend.client.internal.ApiRequest;
 import ai.backend.client.internal.ErrorMapper;
 import ai.backend.client.internal.Json;
-import ai.backend.client.internal.SessionWire;
+import ai.backend.client.internal.ComputeSessionWire;
 import ai.backend.client.port.HttpHeaders;
 import ai.backend.client.port.TransportException;
 import ai.backend.client.port.WebSocketChannel;
@@ -23,7 +23,7 @@ public final class StreamSockets {
 
   /** {@code /stream/kernel/<name>/<action>} (v4) or {@code /stream/session/<name>/<action>} (v5+). */
   public static String path(Dialect d, String name, String action) {
-    return "/stream/" + SessionWire.path(d, name, action);
+    return "/stream/" + ComputeSessionWire.path(d, name, action);
   }
 
   /** A name for a stream's delivery thread ({@code backendai-<kind>-<session>}). */
@@ -71,9 +71,9 @@ public final class StreamSockets {
       }
       return ErrorMapper.noAnswer("GET", uri, te);
     }
-    if (e instanceof RuntimeException re && e instanceof ai.backend.client.BackendException) {
+    if (e instanceof RuntimeException re && e instanceof ai.backend.client.errors.BackendException) {
       return re;
     }
-    return new BackendClientException("WebSocket to " + path + " failed: " + e, e);
+    return new BackendIoException("WebSocket to " + path + " failed: " + e, e);
   }
 }

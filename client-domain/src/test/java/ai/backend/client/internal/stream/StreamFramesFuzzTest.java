@@ -2,7 +2,7 @@ package ai.backend.client.internal.stream;
 
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
-import ai.backend.client.BackendException;
+import ai.backend.client.errors.BackendException;
 import ai.backend.client.RunOptions;
 import ai.backend.client.RunResult;
 import ai.backend.client.TerminalListener;

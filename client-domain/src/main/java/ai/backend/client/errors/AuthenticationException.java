@@ -1,4 +1,5 @@
-package ai.backend.client;
+package ai.backend.client.errors;
+
 
 /** Authentication or authorization failed: 401/403, or {@code invalid-auth-params}/{@code auth-failed}/{@code generic-forbidden}. */
 public class AuthenticationException extends BackendApiException {

@@ -3,7 +3,7 @@ package ai.backend.client;
 import java.util.Locale;
 
 /** The kind of compute session (API v4.20190615+). */
-public enum SessionType {
+public enum ComputeSessionType {
   INTERACTIVE,
   BATCH,
   INFERENCE,

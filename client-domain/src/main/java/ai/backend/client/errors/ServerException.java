@@ -1,4 +1,5 @@
-package ai.backend.client;
+package ai.backend.client.errors;
+
 
 /** The server failed (5xx): agent failures, {@code server-frozen}, {@code service-unavailable}, gateways. */
 public class ServerException extends BackendApiException {

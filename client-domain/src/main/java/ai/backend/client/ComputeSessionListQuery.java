@@ -1,5 +1,6 @@
 package ai.backend.client;
 
+import ai.backend.client.errors.InvalidArgumentException;
 import java.util.List;
 import java.util.Objects;
 
@@ -11,12 +12,12 @@ import java.util.Objects;
  * @param offset items to skip
  * @param accessKey (admins) list another key's sessions, or null for one's own
  */
-public record SessionListQuery(List<String> statuses, int limit, int offset, String accessKey) {
+public record ComputeSessionListQuery(List<String> statuses, int limit, int offset, String accessKey) {
   /** The statuses {@code backend.ai ps} shows by default on current servers. */
   public static final List<String> ACTIVE = List.of("PENDING", "SCHEDULED", "PULLING", "PREPARED", "PREPARING",
       "CREATING", "RUNNING", "RUNNING_DEGRADED", "TERMINATING", "ERROR");
 
-  public SessionListQuery {
+  public ComputeSessionListQuery {
     statuses = statuses == null ? List.of() : List.copyOf(statuses);
     if (limit < 1 || limit > 100) {
       throw new InvalidArgumentException("limit must be within 1..100: " + limit);
@@ -27,15 +28,15 @@ public record SessionListQuery(List<String> statuses, int limit, int offset, Str
   }
 
   /** The first 100 sessions with any of these statuses (none given: all statuses). */
-  public static SessionListQuery of(String... statuses) {
-    return new SessionListQuery(List.of(statuses), 100, 0, null);
+  public static ComputeSessionListQuery of(String... statuses) {
+    return new ComputeSessionListQuery(List.of(statuses), 100, 0, null);
   }
 
-  public SessionListQuery page(int newLimit, int newOffset) {
-    return new SessionListQuery(statuses, newLimit, newOffset, accessKey);
+  public ComputeSessionListQuery page(int newLimit, int newOffset) {
+    return new ComputeSessionListQuery(statuses, newLimit, newOffset, accessKey);
   }
 
-  public SessionListQuery withAccessKey(String ak) {
-    return new SessionListQuery(statuses, limit, offset, Objects.requireNonNull(ak, "accessKey"));
+  public ComputeSessionListQuery withAccessKey(String ak) {
+    return new ComputeSessionListQuery(statuses, limit, offset, Objects.requireNonNull(ak, "accessKey"));
   }
 }

@@ -1,4 +1,4 @@
-package ai.backend.client;
+package ai.backend.client.errors;
 
 import ai.backend.client.port.HttpHeaders;
 import java.util.Map;

@@ -1,5 +1,6 @@
-package ai.backend.client;
+package ai.backend.client.errors;
 
+import ai.backend.client.RateLimit;
 import java.time.Duration;
 import java.util.Optional;
 

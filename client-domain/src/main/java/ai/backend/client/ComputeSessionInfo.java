@@ -14,10 +14,10 @@ import java.util.Map;
  * @param numQueriesExecuted executed queries, or null
  * @param raw the whole response as plain Java values
  */
-public record SessionInfo(
+public record ComputeSessionInfo(
     String name, String image, String status, String tag, Double ageMillis, Long numQueriesExecuted,
     Map<String, Object> raw) {
-  public SessionInfo {
+  public ComputeSessionInfo {
     raw = raw == null ? Map.of() : raw;
   }
 }

@@ -1,4 +1,4 @@
-package ai.backend.client;
+package ai.backend.client.errors;
 
 import java.util.List;
 import java.util.Map;

@@ -1,4 +1,5 @@
-package ai.backend.client;
+package ai.backend.client.errors;
+
 
 /** An object with that name already exists ({@code session-already-exists}, {@code kernel-already-exists}, {@code vfolder-already-exists}). For sessions {@link #data()} may carry {@code existingSessionId}. */
 public class AlreadyExistsException extends BackendApiException {

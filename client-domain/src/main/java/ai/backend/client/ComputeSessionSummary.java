@@ -13,9 +13,9 @@ import java.util.Map;
  * @param createdAt creation time as sent (ISO-8601 text), or null
  * @param raw every field as returned
  */
-public record SessionSummary(
+public record ComputeSessionSummary(
     String name, String id, String status, String image, String type, String createdAt, Map<String, Object> raw) {
-  public SessionSummary {
+  public ComputeSessionSummary {
     raw = raw == null ? Map.of() : raw;
   }
 }

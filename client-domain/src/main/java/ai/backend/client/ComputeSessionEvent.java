@@ -13,7 +13,7 @@ import java.util.Map;
  * @param exitCode the exit code, when the server reports one
  * @param data the whole decoded payload
  */
-public record SessionEvent(
+public record ComputeSessionEvent(
     String name,
     String sessionName,
     String sessionId,
@@ -22,7 +22,7 @@ public record SessionEvent(
     Integer exitCode,
     Map<String, Object> data) {
 
-  public SessionEvent {
+  public ComputeSessionEvent {
     data = data == null ? Map.of() : data;
   }
 

@@ -1,4 +1,5 @@
-package ai.backend.client;
+package ai.backend.client.errors;
+
 
 /** The server answered with a success status, but the body could not be understood. */
 public class MalformedResponseException extends BackendException {

@@ -9,10 +9,10 @@ import ai.backend.client.ExecRequest;
 import ai.backend.client.ExecutionResult;
 import ai.backend.client.ExecutionStatus;
 import ai.backend.client.FileEntry;
-import ai.backend.client.InvalidArgumentException;
+import ai.backend.client.errors.InvalidArgumentException;
 import ai.backend.client.KernelOptions;
-import ai.backend.client.SessionInfo;
-import ai.backend.client.SessionType;
+import ai.backend.client.ComputeSessionInfo;
+import ai.backend.client.ComputeSessionType;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -29,8 +29,8 @@ import java.util.Map;
  * Wire shapes of the compute-session REST routes (spec §5, §6) per {@link Dialect}: request builders
  * and response parsers. Stateless; the public {@code Kernel}/{@code AsyncKernel} send what this builds.
  */
-public final class SessionWire {
-  private SessionWire() {}
+public final class ComputeSessionWire {
+  private ComputeSessionWire() {}
 
   /**
    * The create response.
@@ -91,7 +91,7 @@ public final class SessionWire {
       if (o.maxWait() != null) {
         unsupported.add("maxWait");
       }
-      if (o.type() != null && o.type() != SessionType.INTERACTIVE) {
+      if (o.type() != null && o.type() != ComputeSessionType.INTERACTIVE) {
         unsupported.add("type=" + o.type().wire());
       }
       if (!o.reuseIfExists()) {
@@ -344,13 +344,13 @@ public final class SessionWire {
     return ApiRequest.get(path(d, name, null));
   }
 
-  public static SessionInfo parseInfo(String name, JsonObject o) {
+  public static ComputeSessionInfo parseInfo(String name, JsonObject o) {
     Map<String, Object> raw = plainMap(o);
     String image = Json.string(o, "image");
     if (image == null) {
       image = Json.string(o, "lang");
     }
-    return new SessionInfo(name, image, Json.string(o, "status"), Json.string(o, "tag"),
+    return new ComputeSessionInfo(name, image, Json.string(o, "status"), Json.string(o, "tag"),
         raw.get("age") instanceof Number n ? n.doubleValue() : null,
         raw.get("numQueriesExecuted") instanceof Number n ? n.longValue() : null, raw);
   }
@@ -502,7 +502,7 @@ public final class SessionWire {
     return r -> parseExecution(Json.parseObject(Handlers.readBody(r)));
   }
 
-  public static ResponseHandler<SessionInfo> infoHandler(String name) {
+  public static ResponseHandler<ComputeSessionInfo> infoHandler(String name) {
     return r -> parseInfo(name, Json.parseObject(Handlers.readBody(r)));
   }
 

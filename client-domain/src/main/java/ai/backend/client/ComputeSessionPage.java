@@ -8,8 +8,8 @@ import java.util.List;
  * @param items the sessions of this page
  * @param totalCount how many sessions match in total
  */
-public record SessionPage(List<SessionSummary> items, long totalCount) {
-  public SessionPage {
+public record ComputeSessionPage(List<ComputeSessionSummary> items, long totalCount) {
+  public ComputeSessionPage {
     items = List.copyOf(items);
   }
 }

@@ -1,7 +1,8 @@
-package ai.backend.client;
+package ai.backend.client.errors;
+
 
 /** A caller-supplied value was rejected before anything was sent. */
-public class InvalidArgumentException extends BackendClientException {
+public class InvalidArgumentException extends BackendException {
   private static final long serialVersionUID = 1L;
 
   public InvalidArgumentException(String message) {
