@@ -4,6 +4,7 @@ import ai.backend.client.errors.BackendException;
 import ai.backend.client.errors.InvalidArgumentException;
 import ai.backend.client.errors.NotFoundException;
 import ai.backend.client.internal.ApiCore;
+import ai.backend.client.internal.Dialect;
 import ai.backend.client.internal.ApiRequest;
 import ai.backend.client.internal.FileTransfers;
 import ai.backend.client.internal.Handlers;

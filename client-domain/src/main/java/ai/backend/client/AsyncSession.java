@@ -41,10 +41,6 @@ public final class AsyncSession implements AutoCloseable {
     return session.apiVersion();
   }
 
-  public Dialect dialect() {
-    return session.dialect();
-  }
-
   /** Listing and GraphQL ({@code …Async} methods). */
   public Admin admin() {
     return session.admin();

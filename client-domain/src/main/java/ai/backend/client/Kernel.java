@@ -7,6 +7,7 @@ import ai.backend.client.errors.NotFoundException;
 import ai.backend.client.errors.UnsafeDownloadException;
 import ai.backend.client.errors.WaitTimeoutException;
 import ai.backend.client.internal.ApiCore;
+import ai.backend.client.internal.Dialect;
 import ai.backend.client.internal.ApiRequest;
 import ai.backend.client.internal.FileTransfers;
 import ai.backend.client.internal.Handlers;
@@ -22,7 +23,7 @@ import java.util.Objects;
 /**
  * A compute session on the server (the seed SDK's {@code Kernel}); blocking calls. Thread-safe: it is
  * only a name plus the {@link Session} that sends the calls. The same code works against every server
- * generation: routes and field names follow the session's negotiated {@link Dialect}.
+ * generation: routes and field names follow the session's negotiated API version.
  *
  * <pre>{@code
  * try (Session session = Session.open()) {

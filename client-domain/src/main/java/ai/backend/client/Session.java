@@ -4,6 +4,7 @@ import ai.backend.client.errors.BackendApiException;
 import ai.backend.client.errors.BackendIoException;
 import ai.backend.client.errors.ConfigurationException;
 import ai.backend.client.internal.ApiCore;
+import ai.backend.client.internal.Dialect;
 import ai.backend.client.internal.TransportDiscovery;
 import ai.backend.client.port.Hmac;
 import ai.backend.client.port.HttpTransport;
@@ -63,8 +64,8 @@ public final class Session implements AutoCloseable {
     return core.apiVersion();
   }
 
-  /** The wire dialect of {@link #apiVersion()}. */
-  public Dialect dialect() {
+  /** The wire dialect of {@link #apiVersion()}; internal (capabilities: {@link ServerInfo}). */
+  Dialect dialect() {
     return core.dialect();
   }
 

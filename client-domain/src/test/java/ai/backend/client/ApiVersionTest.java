@@ -1,6 +1,7 @@
 package ai.backend.client;
 
 import ai.backend.client.errors.InvalidArgumentException;
+import ai.backend.client.internal.Dialect;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -2,7 +2,6 @@ package ai.backend.client.internal;
 
 import ai.backend.client.ApiVersion;
 import ai.backend.client.errors.BackendApiException;
-import ai.backend.client.Dialect;
 import ai.backend.client.errors.GraphQLException;
 import ai.backend.client.KeypairInfo;
 import ai.backend.client.ComputeSessionListQuery;

@@ -5,7 +5,6 @@ import ai.backend.client.ApiVersion;
 import ai.backend.client.errors.BackendIoException;
 import ai.backend.client.errors.BackendException;
 import ai.backend.client.Config;
-import ai.backend.client.Dialect;
 import ai.backend.client.errors.InvalidArgumentException;
 import ai.backend.client.errors.MalformedResponseException;
 import ai.backend.client.RateLimit;

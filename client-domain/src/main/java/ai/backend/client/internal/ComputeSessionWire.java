@@ -4,7 +4,6 @@ import ai.backend.client.ApiVersion;
 import ai.backend.client.BatchOptions;
 import ai.backend.client.Config;
 import ai.backend.client.ConsoleItem;
-import ai.backend.client.Dialect;
 import ai.backend.client.ExecRequest;
 import ai.backend.client.ExecutionResult;
 import ai.backend.client.ExecutionStatus;

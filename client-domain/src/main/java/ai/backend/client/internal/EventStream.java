@@ -1,7 +1,6 @@
 package ai.backend.client.internal;
 
 import ai.backend.client.errors.BackendException;
-import ai.backend.client.Dialect;
 import ai.backend.client.EventFilter;
 import ai.backend.client.EventSubscription;
 import ai.backend.client.ComputeSessionEvent;

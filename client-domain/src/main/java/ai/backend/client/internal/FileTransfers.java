@@ -1,6 +1,5 @@
 package ai.backend.client.internal;
 
-import ai.backend.client.Dialect;
 import ai.backend.client.errors.InvalidArgumentException;
 import ai.backend.client.errors.MalformedResponseException;
 import ai.backend.client.ProgressListener;

@@ -2,7 +2,6 @@ package ai.backend.client.internal;
 
 import ai.backend.client.ApiVersion;
 import ai.backend.client.errors.BackendException;
-import ai.backend.client.Dialect;
 import ai.backend.client.ComputeSessionListQuery;
 import ai.backend.client.port.HttpHeaders;
 import ai.backend.client.port.HttpResponse;

@@ -3,7 +3,6 @@ package ai.backend.client.internal;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import ai.backend.client.ApiVersion;
-import ai.backend.client.Dialect;
 import ai.backend.client.ComputeSessionListQuery;
 import ai.backend.client.port.HttpHeaders;
 import ai.backend.client.port.HttpResponse;

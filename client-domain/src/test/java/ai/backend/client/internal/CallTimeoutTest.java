@@ -160,7 +160,7 @@ class CallTimeoutTest {
 
   @Test
   void streamedDownloadsAreBoundOnlyByTheReadTimeout() {
-    ApiRequest download = ComputeSessionWire.download(ai.backend.client.Dialect.of(ApiVersion.V9_20250722), "s", List.of("a"));
+    ApiRequest download = ComputeSessionWire.download(Dialect.of(ApiVersion.V9_20250722), "s", List.of("a"));
     assertEquals(Duration.ZERO, download.callTimeout());
   }
 
@@ -176,7 +176,7 @@ class CallTimeoutTest {
   /** A create that waits for its session may wait up to maxWait (+ margin), else the call budget. */
   @Test
   void aCreateThatWaitsForItsSessionGetsThatLong() {
-    ai.backend.client.Dialect d = ai.backend.client.Dialect.of(ApiVersion.V9_20250722);
+    Dialect d = Dialect.of(ApiVersion.V9_20250722);
     Config c = Config.builder().endpoint("https://bai.example.com").accessKey("AKIA").secretKey(SECRET)
         .callTimeout(Duration.ofMinutes(20)).build();
     ai.backend.client.KernelOptions waitFor30s =

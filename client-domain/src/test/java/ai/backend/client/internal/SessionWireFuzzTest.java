@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import ai.backend.client.ApiVersion;
 import ai.backend.client.ConsoleItem;
-import ai.backend.client.Dialect;
 import ai.backend.client.ExecutionResult;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.google.gson.JsonElement;

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import ai.backend.client.ApiVersion;
 import ai.backend.client.ConsoleItem;
-import ai.backend.client.Dialect;
 import ai.backend.client.internal.sse.SseEvent;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;

@@ -1,7 +1,7 @@
 package ai.backend.client.internal.stream;
 
 import ai.backend.client.errors.BackendIoException;
-import ai.backend.client.Dialect;
+import ai.backend.client.internal.Dialect;
 import ai.backend.client.internal.ApiCore;
 import ai.backend.client.internal.ApiRequest;
 import ai.backend.client.internal.ErrorMapper;

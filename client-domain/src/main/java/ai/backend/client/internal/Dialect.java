@@ -1,11 +1,13 @@
-package ai.backend.client;
+package ai.backend.client.internal;
 
+import ai.backend.client.ApiVersion;
 import java.util.Objects;
 
 /**
  * The wire dialect of one API version: URL prefixes, field names and feature switches that changed
  * between server generations (spec §13, §14.4). Obtain it with {@link #of(ApiVersion)}; a session
- * chooses it after version negotiation.
+ * chooses it after version negotiation. Internal: the field names are wire details that may change with
+ * any server generation; users see the capabilities on {@link ai.backend.client.ServerInfo}.
  */
 public final class Dialect {
   private final ApiVersion version;
