@@ -35,6 +35,9 @@ public final class ProblemErrorHandler extends ErrorHandler {
     return true;
   }
 
+  // Jetty 12.1 deprecates this hook for removal; while it exists it shapes the answer to requests Jetty
+  // cannot parse, which would otherwise not be a problem document
+  @SuppressWarnings("removal")
   @Override
   public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
     fields.put(HttpHeader.CONTENT_TYPE, "application/problem+json");

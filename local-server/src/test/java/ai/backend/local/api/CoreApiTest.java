@@ -243,6 +243,7 @@ class CoreApiTest {
   }
 
   @Test
+  @SuppressWarnings("try") // closed inside the block on purpose: the test is about what close() does
   void closeKillsEverything() throws Exception {
     try (LocalServer s = LocalServer.builder().start()) {
       TestClient c = new TestClient(s.uri(), s.accessKey(), s.secretKey());

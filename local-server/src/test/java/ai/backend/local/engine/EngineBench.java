@@ -21,6 +21,7 @@ import java.util.Map;
 public final class EngineBench {
   private EngineBench() {}
 
+  @SuppressWarnings("try") // the engine is closed inside its block to time the close
   public static void main(String[] args) throws Exception {
     int n = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
     int kernels = args.length > 1 ? Integer.parseInt(args[1]) : 0;
