@@ -23,9 +23,10 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>python: one persistent {@code python3} per kernel running a small driver script, so query
  *       mode keeps interpreter state; {@code input()}/{@code getpass()} become {@code waiting-input}.
  *   <li>c, cpp, java, nodejs, lua5, sh: query mode compiles/runs the snippet as a child process;
- *       batch mode (all runtimes) runs clean/build/exec shell steps in the work directory.
+ *       batch mode (all runtimes) runs clean/build/exec shell steps in the work directory
+ *       ({@link StepRunner}). Each runtime's images, tool and commands: {@link LanguageRuntime}.
  *   <li>A child process blocked reading its stdin pipe is detected through {@code /proc} and reported
- *       as {@code waiting-input}.
+ *       as {@code waiting-input} ({@link StdinWaitDetector}).
  * </ul>
  *
  * <p>Tools are looked up once, at construction. Use {@link #create()} (the JVM's {@code PATH}) or
