@@ -6,14 +6,13 @@ import java.util.List;
  * One execute response.
  *
  * @param runId the run this belongs to
- * @param status {@code continued}, {@code waiting-input}, {@code clean-finished},
- *     {@code build-finished}, {@code finished} or {@code exec-timeout}
+ * @param status where the run is
  * @param console console items in order, consecutive same-stream items merged
  * @param exitCode set for the {@code *-finished} statuses, else {@code null}
  * @param passwordInput for {@code waiting-input}: whether the prompt is a password prompt
  */
 public record ExecResult(
-    String runId, String status, List<ConsoleItem> console, Integer exitCode, boolean passwordInput) {
+    String runId, ExecStatus status, List<ConsoleItem> console, Integer exitCode, boolean passwordInput) {
   public ExecResult {
     console = List.copyOf(console);
   }

@@ -1,49 +1,38 @@
 package ai.backend.local.engine;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * A kernel made of local processes. Python query mode goes to one persistent interpreter
- * ({@link PythonDriver}); batch mode (every runtime) and query mode of the other runtimes run shell
- * steps as child processes, each in its own session, whose stdin is a pipe held here.
+ * A kernel made of local processes: the run queue and the kernel's lifecycle. Query mode of a
+ * runtime with a persistent interpreter (python) goes to that interpreter ({@link PythonDriver});
+ * batch mode (every runtime) and query mode of the other runtimes run shell steps as child processes
+ * ({@link StepRunner}). What differs between runtimes is in {@link LanguageRuntime}.
  *
  * <p>Runs are serialized by a fair semaphore (the FIFO "turn"), taken by {@code query}/{@code batch}
  * and released when the run produces its final status (not when the client fetches it).
  */
 final class LocalKernel implements Kernel, PythonDriver.Owner {
-  /** stdin-wait detection tick while a child process runs and its output pipes are idle. */
-  private static final long DETECT_MILLIS = 25;
-
-  private static final Pattern JAVA_CLASS =
-      Pattern.compile("(?m)^\\s*(?:public\\s+)?(?:final\\s+)?class\\s+(\\w+)");
-
-  private final String runtime;
-  private final Toolchain tools;
+  private final LanguageRuntime runtime;
   private final Path workDir;
-  private final Map<String, String> env;
+  private final Workspace workspace;
+  private final ProcessLauncher launcher;
+  private final StepRunner steps;
+  private final Toolchain tools;
   private final KernelLimits limits;
   private final EngineThreads threads;
   private final Path privateDir;
@@ -55,41 +44,15 @@ final class LocalKernel implements Kernel, PythonDriver.Owner {
   private final Semaphore turn = new Semaphore(1, true);
   private final LogBuffer log = new LogBuffer(64 * 1024);
   private final Object lock = new Object();
-  private final List<Long> lingering = new CopyOnWriteArrayList<>();
   private final AtomicInteger numQueries = new AtomicInteger();
-  private final AtomicInteger queryFiles = new AtomicInteger();
   private PythonDriver driver; // guarded by lock
   private volatile Run current;
-  private volatile Step step;
   private volatile ScheduledFuture<?> timeoutTask;
   private volatile long memMax;
   private volatile boolean closed;
 
-  /** The child process of the current shell step. */
-  private static final class Step {
-    final Process process;
-    final long pid;
-    final OutputStream stdin;
-    StreamPump out;
-    StreamPump err;
-    volatile ScheduledFuture<?> detector;
-    String stdinId; // only touched by the scheduler thread
-    long[] candidate; // only touched by the scheduler thread
-    // rchar of the tree when input was written: until it changes, the reader has not consumed the
-    // input yet and a "blocked in read" seen in /proc is stale (wakeup pending), not a new prompt.
-    volatile long rcharAtInput = -1;
-
-    Step(Process p) {
-      process = p;
-      pid = p.pid();
-      stdin = p.getOutputStream();
-    }
-  }
-
-  private record StepSpec(Supplier<String> command, String status, boolean show) {}
-
   LocalKernel(
-      String runtime,
+      LanguageRuntime runtime,
       Toolchain tools,
       Path workDir,
       Map<String, String> environ,
@@ -122,14 +85,17 @@ final class LocalKernel implements Kernel, PythonDriver.Owner {
       e.putAll(environ);
     }
     e.putAll(guard.env(guardKey)); // last: session code cannot choose its own tag
-    this.env = Map.copyOf(e);
     this.privateDir = Files.createTempDirectory(guard.home(), "bai-kernel-");
+    long memory = runtime.limitAddressSpace() ? this.limits.memoryBytes() : 0;
+    this.launcher = new ProcessLauncher(tools, workDir, e, guard, guardKey, memory);
+    this.workspace = new Workspace(tools, workDir, privateDir);
+    this.steps = new StepRunner(launcher, tools, threads, log, this::finished);
   }
 
   /** Starts the persistent interpreter (python); called by the engine right after construction. */
   void init() throws IOException {
-    log.event("kernel started: runtime " + runtime + ", work dir " + workDir);
-    if (runtime.equals("python")) {
+    log.event("kernel started: runtime " + runtime.id() + ", work dir " + workDir);
+    if (runtime.persistentInterpreter()) {
       synchronized (lock) {
         driver = startDriver();
       }
@@ -138,7 +104,7 @@ final class LocalKernel implements Kernel, PythonDriver.Owner {
 
   @Override
   public String runtime() {
-    return runtime;
+    return runtime.id();
   }
 
   // ---------------------------------------------------------------- execute
@@ -165,7 +131,10 @@ final class LocalKernel implements Kernel, PythonDriver.Owner {
         {
           String id = blank(request.runId()) ? newRunId() : request.runId();
           return new ExecResult(
-              id, "finished", List.of(new ConsoleItem("completion", complete(request.code()))), 0,
+              id,
+              ExecStatus.FINISHED,
+              List.of(new ConsoleItem("completion", complete(request.code()))),
+              0,
               false);
         }
       default:
@@ -199,7 +168,7 @@ final class LocalKernel implements Kernel, PythonDriver.Owner {
       return r.await(System.nanoTime() + flushNanos);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return new ExecResult(r.id, "continued", List.of(), null, false);
+      return new ExecResult(r.id, ExecStatus.CONTINUED, List.of(), null, false);
     }
   }
 
@@ -213,20 +182,13 @@ final class LocalKernel implements Kernel, PythonDriver.Owner {
     ensureOpen();
     boolean batch = req.mode().equals("batch");
     String id = blank(req.runId()) ? newRunId() : req.runId();
-    boolean interpreter = !batch && runtime.equals("python");
-    List<StepSpec> steps = null;
-    if (batch) {
-      BatchOptions o = req.options() != null ? req.options() : new BatchOptions(null, "*", true, "*");
-      steps = new ArrayList<>();
-      if (o.clean() != null) {
-        steps.add(new StepSpec(() -> cleanCommand(o.clean()), "clean-finished", true));
-      }
-      steps.add(new StepSpec(() -> buildCommand(o.build()), "build-finished", o.buildLog()));
-      steps.add(new StepSpec(() -> execCommand(o.exec()), "finished", true));
-    } else if (!interpreter) {
-      String code = req.code();
-      steps = List.of(new StepSpec(() -> queryCommand(code), "finished", true));
-    }
+    boolean interpreter = !batch && runtime.persistentInterpreter();
+    List<StepRunner.StepSpec> plan =
+        interpreter
+            ? null
+            : batch
+                ? StepRunner.batch(req.options(), runtime, workspace)
+                : StepRunner.query(runtime, workspace, req.code());
     try {
       turn.acquire();
     } catch (InterruptedException e) {
@@ -249,12 +211,11 @@ final class LocalKernel implements Kernel, PythonDriver.Owner {
         }
         d.exec(run, req.code());
       } else {
-        List<StepSpec> s = steps;
-        threads.start("run", () -> runSteps(run, s));
+        steps.start(run, plan);
       }
     } catch (IOException | RuntimeException e) {
       run.append("stderr", "[kernel] cannot start the run: " + e.getMessage() + "\n");
-      finished(run, "finished", 127);
+      finished(run, ExecStatus.FINISHED, 127);
     }
     return collect(run, flushNanos);
   }
@@ -279,7 +240,7 @@ final class LocalKernel implements Kernel, PythonDriver.Owner {
         d = driver;
         driver = null;
       }
-      finished(run, "exec-timeout", null); // before the kill, so EOF does not report "finished"
+      finished(run, ExecStatus.EXEC_TIMEOUT, null); // before the kill: EOF must not say "finished"
       if (d != null) {
         d.close();
       }
@@ -293,17 +254,15 @@ final class LocalKernel implements Kernel, PythonDriver.Owner {
         }
       }
     } else {
-      Step st = step;
-      finished(run, "exec-timeout", null);
-      if (st != null) {
-        killStep(st);
-      }
+      StepRunner.Step st = steps.current(); // before the turn passes on to the next run's step
+      finished(run, ExecStatus.EXEC_TIMEOUT, null);
+      steps.kill(st);
     }
   }
 
   /** Ends a run (idempotent) and passes the turn to the next run. */
   @Override
-  public void finished(Run run, String status, Integer exitCode) {
+  public void finished(Run run, ExecStatus status, Integer exitCode) {
     run.finish(
         status,
         exitCode,
@@ -338,18 +297,7 @@ final class LocalKernel implements Kernel, PythonDriver.Owner {
       }
       return;
     }
-    Step st = step;
-    if (st == null) {
-      throw new InvalidExecRequestException("No program of this run is reading input");
-    }
-    st.rcharAtInput = ProcTree.rchar(st.pid, tools.setsid != null);
-    r.clearWaiting();
-    try {
-      st.stdin.write((text + "\n").getBytes(StandardCharsets.UTF_8));
-      st.stdin.flush();
-    } catch (IOException e) {
-      log.event("cannot send input: " + e.getMessage());
-    }
+    steps.input(r, text);
   }
 
   // ---------------------------------------------------------------- python interpreter
@@ -365,8 +313,8 @@ final class LocalKernel implements Kernel, PythonDriver.Owner {
   }
 
   private PythonDriver startDriver() throws IOException {
-    List<String> cmd = wrap(List.of(tools.python, driverScript.toString()), false);
-    PythonDriver d = new PythonDriver(cmd, builder(), tools.setsid != null, this, threads);
+    List<String> cmd = launcher.wrap(List.of(tools.python, driverScript.toString()), false);
+    PythonDriver d = new PythonDriver(cmd, launcher.builder(), launcher.groups(), this, threads);
     boolean ok;
     try {
       ok = d.awaitReady(15_000);
@@ -401,323 +349,8 @@ final class LocalKernel implements Kernel, PythonDriver.Owner {
       }
     }
     if (run != null) {
-      finished(run, "finished", exitCode);
+      finished(run, ExecStatus.FINISHED, exitCode);
     }
-  }
-
-  // ---------------------------------------------------------------- child-process steps
-
-  private ProcessBuilder builder() {
-    ProcessBuilder pb = new ProcessBuilder().directory(workDir.toFile());
-    pb.environment().clear();
-    pb.environment().putAll(env);
-    return pb;
-  }
-
-  /**
-   * Default signal dispositions whatever the server inherited, own session (so the tree can be found and signalled as a group), optional address-space limit
-   * (not for the JVM and V8, which reserve huge virtual ranges), and unbuffered C stdio via stdbuf
-   * (a prompt printed with printf must reach the pipe before the program blocks in scanf).
-   */
-  private List<String> wrap(List<String> cmd, boolean unbuffered) {
-    List<String> out = new ArrayList<>(tools.defaultSignals);
-    out.addAll(guard.launchPrefix(guardKey, tools.sh));
-    if (tools.setsid != null) {
-      out.add(tools.setsid);
-    }
-    if (limits.memoryBytes() > 0
-        && tools.prlimit != null
-        && !runtime.equals("java")
-        && !runtime.equals("nodejs")) {
-      out.add(tools.prlimit);
-      out.add("--as=" + limits.memoryBytes());
-    }
-    if (unbuffered && tools.stdbuf != null) {
-      out.add(tools.stdbuf);
-      out.add("-o0");
-      out.add("-e0");
-    }
-    out.addAll(cmd);
-    return out;
-  }
-
-  private void runSteps(Run run, List<StepSpec> steps) {
-    try {
-      for (StepSpec s : steps) {
-        if (run.isFinished() || closed) {
-          return;
-        }
-        String cmd = s.command().get();
-        int rc = cmd == null ? 0 : runProcess(run, cmd, s.show());
-        if (run.isFinished()) {
-          return;
-        }
-        if (s.status().equals("finished")) {
-          finished(run, "finished", rc);
-          return;
-        }
-        run.step(s.status(), rc);
-        if (s.status().equals("build-finished") && rc != 0) {
-          finished(run, "finished", 127); // a failed build skips exec
-          return;
-        }
-      }
-    } catch (Exception e) {
-      run.append("stderr", "[kernel] " + e + "\n");
-      finished(run, "finished", 127);
-    }
-  }
-
-  private int runProcess(Run run, String command, boolean show) throws Exception {
-    ProcessBuilder pb = builder();
-    pb.command(wrap(List.of(tools.sh, "-c", command), true));
-    Step st;
-    synchronized (lock) {
-      if (closed) {
-        return 137;
-      }
-      st = new Step(pb.start());
-      step = st;
-    }
-    Consumer<String> out = show ? t -> sink(run, "stdout", t) : log::append;
-    Consumer<String> err = show ? t -> sink(run, "stderr", t) : log::append;
-    st.out = new StreamPump(st.process.getInputStream(), out);
-    st.err = new StreamPump(st.process.getErrorStream(), err);
-    threads.start("out-" + st.pid, st.out);
-    threads.start("err-" + st.pid, st.err);
-    st.detector = threads.every(() -> detect(run, st), DETECT_MILLIS);
-    int rc;
-    try {
-      rc = st.process.waitFor();
-    } finally {
-      st.detector.cancel(false);
-    }
-    // A background child may keep the pipes open; don't hang the run on it.
-    st.out.awaitDone(1000);
-    st.err.awaitDone(1000);
-    synchronized (lock) {
-      if (step == st) {
-        step = null;
-      }
-    }
-    if (!ProcTree.pids(st.pid, tools.setsid != null).isEmpty()) {
-      lingering.add(st.pid); // killed at close()
-    }
-    return rc;
-  }
-
-  private void sink(Run run, String type, String text) {
-    if (!run.append(type, text)) {
-      log.append(text);
-    }
-  }
-
-  /**
-   * Runs on the scheduler every {@value #DETECT_MILLIS} ms during a step. Reports
-   * {@code waiting-input} when (1) both output pumps are parked in a read, (2) some thread of the
-   * step's tree is blocked in read(2)/readv/pread64 on fd 0 and that fd 0 is our stdin pipe (from
-   * {@code /proc/<pid>/task/<tid>/syscall} and {@code /proc/<pid>/fd/0}), and (3) both still hold
-   * one tick later with no read completed in between: the program wrote its prompt before blocking,
-   * so a pump that stays parked with an unchanged read count has consumed it. After an input line
-   * was written, the tree's {@code rchar} must first change (the line was consumed).
-   */
-  private void detect(Run run, Step st) {
-    try {
-      if (run.isFinished() || run.isWaitingInput() || !st.process.isAlive()) {
-        st.candidate = null;
-        return;
-      }
-      if (!(st.out.parked && st.err.parked)) {
-        st.candidate = null;
-        return;
-      }
-      if (st.stdinId == null) {
-        String id = ProcTree.stdinId(st.pid);
-        if (id == null || !id.startsWith("pipe:")) {
-          return;
-        }
-        st.stdinId = id;
-      }
-      long[] snap = {st.out.seq, st.err.seq};
-      long atInput = st.rcharAtInput;
-      if (atInput >= 0) {
-        if (ProcTree.rchar(st.pid, tools.setsid != null) == atInput) {
-          st.candidate = null;
-          return;
-        }
-        st.rcharAtInput = -1;
-      }
-      if (!ProcTree.blockedReadingStdin(st.pid, st.stdinId)) {
-        st.candidate = null;
-        return;
-      }
-      if (st.candidate != null && Arrays.equals(st.candidate, snap)) {
-        st.candidate = null;
-        run.setWaiting(false);
-      } else {
-        st.candidate = snap;
-      }
-    } catch (RuntimeException e) {
-      st.candidate = null;
-    }
-  }
-
-  private void killStep(Step st) {
-    ProcTree.kill(st.pid, tools.setsid != null, 100);
-    st.process.destroyForcibly();
-  }
-
-  // ---------------------------------------------------------------- commands
-
-  private static String q(String s) {
-    return "'" + s.replace("'", "'\\''") + "'";
-  }
-
-  private String queryCommand(String code) {
-    try {
-      int n = queryFiles.incrementAndGet();
-      switch (runtime) {
-        case "c":
-        case "cpp":
-          {
-            boolean c = runtime.equals("c");
-            Path src = privateDir.resolve("q" + n + (c ? ".c" : ".cpp"));
-            Path bin = privateDir.resolve("q" + n);
-            Files.writeString(src, code);
-            return q(c ? tools.gcc : tools.gpp) + " -o " + q(bin.toString()) + " " + q(src.toString())
-                + (c ? " -lm" : "") + " && " + q(bin.toString());
-          }
-        case "nodejs":
-          return q(tools.node) + " " + q(write("q" + n + ".js", code));
-        case "lua5":
-          return q(tools.lua) + " " + q(write("q" + n + ".lua", code));
-        case "sh":
-          return q(tools.bash != null ? tools.bash : tools.sh) + " " + q(write("q" + n + ".sh", code));
-        case "java":
-          {
-            Matcher m = JAVA_CLASS.matcher(code);
-            String src = code;
-            String cls = "Main";
-            if (m.find()) {
-              cls = m.group(1);
-            } else {
-              src =
-                  "public class Main { public static void main(String[] args) throws Exception {\n"
-                      + code
-                      + "\n} }\n";
-            }
-            Path dir = Files.createDirectories(privateDir.resolve("j" + n));
-            Path file = dir.resolve(cls + ".java");
-            Files.writeString(file, src);
-            return q(tools.java) + " " + q(file.toString());
-          }
-        default: // python query runs in the interpreter; never here
-          return q(tools.python) + " " + q(write("q" + n + ".py", code));
-      }
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot write the snippet: " + e.getMessage(), e);
-    }
-  }
-
-  private String write(String name, String code) throws IOException {
-    Path p = privateDir.resolve(name);
-    Files.writeString(p, code);
-    return p.toString();
-  }
-
-  private static String cleanCommand(String opt) {
-    return blank(opt) || opt.equals("*") ? null : opt;
-  }
-
-  private String buildCommand(String opt) {
-    if (blank(opt)) {
-      return null;
-    }
-    if (!opt.equals("*")) {
-      return opt;
-    }
-    for (String mf : List.of("Makefile", "makefile", "GNUmakefile")) {
-      if (Files.isRegularFile(workDir.resolve(mf))) {
-        return "make";
-      }
-    }
-    switch (runtime) {
-      case "c":
-        return q(tools.gcc) + " -Wall -o ./main *.c -lm";
-      case "cpp":
-        {
-          List<String> srcs = filesEnding(".cpp", ".cc", ".cxx");
-          String files = srcs.isEmpty() ? "*.cpp" : String.join(" ", srcs.stream().map(LocalKernel::q).toList());
-          return q(tools.gpp) + " -o ./main " + files;
-        }
-      case "java":
-        return (tools.javac != null ? q(tools.javac) : "javac") + " -d . *.java";
-      case "python":
-        return Files.isRegularFile(workDir.resolve("setup.py"))
-            ? q(tools.python) + " setup.py develop"
-            : null;
-      default:
-        return null;
-    }
-  }
-
-  private String execCommand(String opt) {
-    if (blank(opt)) {
-      return null;
-    }
-    if (!opt.equals("*")) {
-      return opt;
-    }
-    switch (runtime) {
-      case "c":
-      case "cpp":
-        return "./main";
-      case "python":
-        return Files.isRegularFile(workDir.resolve("main.py"))
-            ? q(tools.python) + " main.py"
-            : "echo 'python3: cannot open file main.py: No such file or directory' >&2; exit 127";
-      case "java":
-        return q(tools.java) + " -cp . " + javaMainClass();
-      case "nodejs":
-        return q(tools.node) + " main.js";
-      case "lua5":
-        return q(tools.lua) + " main.lua";
-      default:
-        return "sh main.sh";
-    }
-  }
-
-  private List<String> filesEnding(String... exts) {
-    List<String> out = new ArrayList<>();
-    try (DirectoryStream<Path> ds = Files.newDirectoryStream(workDir)) {
-      for (Path p : ds) {
-        String n = p.getFileName().toString();
-        for (String e : exts) {
-          if (n.endsWith(e) && Files.isRegularFile(p)) {
-            out.add(n);
-          }
-        }
-      }
-    } catch (IOException e) {
-      return out;
-    }
-    out.sort(null);
-    return out;
-  }
-
-  /** The class with a main method among the work dir's sources; {@code Main} otherwise. */
-  private String javaMainClass() {
-    for (String f : filesEnding(".java")) {
-      try {
-        String src = Files.readString(workDir.resolve(f));
-        if (src.contains("static void main")) {
-          return f.substring(0, f.length() - ".java".length());
-        }
-      } catch (IOException | RuntimeException e) {
-        // unreadable: skip
-      }
-    }
-    return "Main";
   }
 
   // ---------------------------------------------------------------- control
@@ -727,10 +360,7 @@ final class LocalKernel implements Kernel, PythonDriver.Owner {
     if (closed) {
       return;
     }
-    boolean group = tools.setsid != null;
-    Step st = step;
-    if (st != null) {
-      ProcTree.signal(tools.kill, "INT", group ? -st.pid : st.pid);
+    if (steps.interrupt()) {
       return;
     }
     Run r = current;
@@ -739,7 +369,7 @@ final class LocalKernel implements Kernel, PythonDriver.Owner {
       d = driver;
     }
     if (d != null && r != null && r.interpreter && !r.isFinished()) {
-      ProcTree.signal(tools.kill, "INT", group ? -d.pid : d.pid);
+      ProcTree.signal(tools.kill, "INT", launcher.groups() ? -d.pid : d.pid);
     }
   }
 
@@ -747,26 +377,23 @@ final class LocalKernel implements Kernel, PythonDriver.Owner {
   public void restart() {
     ensureOpen();
     PythonDriver d;
-    Step st;
     synchronized (lock) {
       d = driver;
       driver = null;
-      st = step;
     }
+    StepRunner.Step st = steps.current();
     Run r = current;
     if (r != null && !r.isFinished()) {
       r.append("stderr", "\n[kernel] restarted\n");
-      finished(r, "finished", 130);
+      finished(r, ExecStatus.FINISHED, 130);
     }
-    if (st != null) {
-      killStep(st);
-    }
+    steps.kill(st);
     if (d != null) {
       d.close();
     }
-    killLingering();
+    steps.killLingering();
     log.event("restarted");
-    if (runtime.equals("python")) {
+    if (runtime.persistentInterpreter()) {
       synchronized (lock) {
         if (!closed && driver == null) {
           try {
@@ -779,16 +406,9 @@ final class LocalKernel implements Kernel, PythonDriver.Owner {
     }
   }
 
-  private void killLingering() {
-    for (Long pid : lingering) {
-      ProcTree.kill(pid, tools.setsid != null, 100);
-      lingering.remove(pid);
-    }
-  }
-
   @Override
   public List<String> complete(String code) {
-    if (!runtime.equals("python") || closed || code == null) {
+    if (!runtime.persistentInterpreter() || closed || code == null) {
       return List.of();
     }
     // The interpreter is single-threaded: while a run is going, there is no one to ask.
@@ -814,16 +434,13 @@ final class LocalKernel implements Kernel, PythonDriver.Owner {
   }
 
   private List<Long> roots() {
-    List<Long> roots = new ArrayList<>(lingering);
+    List<Long> roots = new ArrayList<>();
     synchronized (lock) {
       if (driver != null) {
         roots.add(driver.pid);
       }
     }
-    Step st = step;
-    if (st != null) {
-      roots.add(st.pid);
-    }
+    roots.addAll(steps.roots());
     return roots;
   }
 
@@ -831,7 +448,7 @@ final class LocalKernel implements Kernel, PythonDriver.Owner {
   public List<Long> pids() {
     List<Long> out = new ArrayList<>();
     for (long root : roots()) {
-      for (long p : ProcTree.pids(root, tools.setsid != null)) {
+      for (long p : ProcTree.pids(root, launcher.groups())) {
         if (!out.contains(p)) {
           out.add(p);
         }
@@ -842,7 +459,7 @@ final class LocalKernel implements Kernel, PythonDriver.Owner {
 
   @Override
   public KernelStats stats() {
-    long[] u = ProcTree.usage(roots(), tools.setsid != null);
+    long[] u = ProcTree.usage(roots(), launcher.groups());
     long max = Math.max(memMax, u[1]);
     memMax = max;
     return new KernelStats(u[0], max, u[1], numQueries.get());
@@ -853,7 +470,7 @@ final class LocalKernel implements Kernel, PythonDriver.Owner {
     if (closed) {
       return false;
     }
-    if (!runtime.equals("python")) {
+    if (!runtime.persistentInterpreter()) {
       return true;
     }
     synchronized (lock) {
@@ -869,7 +486,6 @@ final class LocalKernel implements Kernel, PythonDriver.Owner {
   /** @param snapshot a recent process snapshot shared by the engine's parallel close, or null */
   void close(Map<Long, ProcTree.Stat> snapshot) {
     PythonDriver d;
-    Step st;
     synchronized (lock) {
       if (closed) {
         return;
@@ -877,19 +493,17 @@ final class LocalKernel implements Kernel, PythonDriver.Owner {
       closed = true;
       d = driver;
       driver = null;
-      st = step;
     }
+    StepRunner.Step st = steps.close();
     Run r = current;
     if (r != null && !r.isFinished()) {
-      finished(r, "finished", 137); // wakes a client still polling this run
+      finished(r, ExecStatus.FINISHED, 137); // wakes a client still polling this run
     }
-    if (st != null) {
-      killStep(st);
-    }
+    steps.kill(st);
     if (d != null) {
       d.close(snapshot);
     }
-    killLingering();
+    steps.killLingering();
     // what left the tree (setsid -f, double forks); at engine close one scan covers every kernel
     int escaped = snapshot == null ? guard.kill(guardKey) : 0;
     log.event(escaped > 0 ? "kernel closed; killed " + escaped + " detached process(es)" : "kernel closed");

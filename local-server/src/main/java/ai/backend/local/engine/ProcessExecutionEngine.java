@@ -23,9 +23,10 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>python: one persistent {@code python3} per kernel running a small driver script, so query
  *       mode keeps interpreter state; {@code input()}/{@code getpass()} become {@code waiting-input}.
  *   <li>c, cpp, java, nodejs, lua5, sh: query mode compiles/runs the snippet as a child process;
- *       batch mode (all runtimes) runs clean/build/exec shell steps in the work directory.
+ *       batch mode (all runtimes) runs clean/build/exec shell steps in the work directory
+ *       ({@link StepRunner}). Each runtime's images, tool and commands: {@link LanguageRuntime}.
  *   <li>A child process blocked reading its stdin pipe is detected through {@code /proc} and reported
- *       as {@code waiting-input}.
+ *       as {@code waiting-input} ({@link StdinWaitDetector}).
  * </ul>
  *
  * <p>Tools are looked up once, at construction. Use {@link #create()} (the JVM's {@code PATH}) or
@@ -33,7 +34,6 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class ProcessExecutionEngine implements ExecutionEngine {
   private final Toolchain tools;
-  private final Map<String, String> missing;
   private final Set<String> available;
   private final EngineThreads threads = new EngineThreads();
   private final SecureRandom random = new SecureRandom();
@@ -48,14 +48,12 @@ public final class ProcessExecutionEngine implements ExecutionEngine {
     this.ownsGuard = guard == null;
     this.guard = guard != null ? guard : ProcessGuard.open();
     tools = new Toolchain(searchPath);
-    missing = tools.missingTools();
     Set<String> avail = new LinkedHashSet<>();
-    missing.forEach(
-        (rt, tool) -> {
-          if (tool == null) {
-            avail.add(rt);
-          }
-        });
+    for (LanguageRuntime r : LanguageRuntime.values()) {
+      if (tools.of(r) != null) {
+        avail.add(r.id());
+      }
+    }
     available = Collections.unmodifiableSet(avail);
     try {
       scratch = Files.createTempDirectory(this.guard.home(), "bai-engine-");
@@ -96,23 +94,22 @@ public final class ProcessExecutionEngine implements ExecutionEngine {
 
   @Override
   public String resolveRuntime(String image) {
-    return Toolchain.runtimeOf(image);
+    return LanguageRuntime.forImage(image).id();
   }
 
   @Override
   public Optional<String> unavailable(String image) {
-    String runtime = resolveRuntime(image);
-    String tool = missing.get(runtime);
-    if (tool == null) {
+    LanguageRuntime runtime = LanguageRuntime.forImage(image);
+    if (tools.of(runtime) != null) {
       return Optional.empty();
     }
     return Optional.of(
         "The image "
             + image
             + " needs "
-            + tool
+            + runtime.toolHint()
             + ", which is not installed on the server's machine (install it with: apt-get install "
-            + Toolchain.DEBIAN_PACKAGES.get(runtime)
+            + runtime.debianPackage()
             + ")");
   }
 
@@ -122,7 +119,7 @@ public final class ProcessExecutionEngine implements ExecutionEngine {
     unavailable(image).ifPresent(why -> {
       throw new RuntimeUnavailableException(why);
     });
-    String runtime = resolveRuntime(image);
+    LanguageRuntime runtime = LanguageRuntime.forImage(image);
     if (closed) {
       throw new IllegalStateException("engine is closed");
     }
@@ -150,7 +147,7 @@ public final class ProcessExecutionEngine implements ExecutionEngine {
     } catch (IOException | RuntimeException e) {
       k.close();
       throw new RuntimeUnavailableException(
-          "Runtime " + runtime + " failed to start: " + e.getMessage());
+          "Runtime " + runtime.id() + " failed to start: " + e.getMessage());
     }
     if (closed) {
       k.close();

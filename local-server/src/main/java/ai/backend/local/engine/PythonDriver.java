@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 final class PythonDriver implements AutoCloseable {
   /** Callbacks into the owning kernel. */
   interface Owner {
-    void finished(Run run, String status, Integer exitCode);
+    void finished(Run run, ExecStatus status, Integer exitCode);
 
     void log(String text);
 
@@ -176,7 +176,7 @@ final class PythonDriver implements AutoCloseable {
           } catch (NumberFormatException e) {
             code = 1;
           }
-          owner.finished(r, "finished", code);
+          owner.finished(r, ExecStatus.FINISHED, code);
         }
         break;
       case 'c':

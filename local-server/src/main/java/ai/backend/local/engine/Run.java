@@ -20,7 +20,7 @@ final class Run {
     }
   }
 
-  private record Marker(String status, Integer exitCode) {}
+  private record Marker(ExecStatus status, Integer exitCode) {}
 
   final String id;
   /** True when the persistent python interpreter runs it (else child processes). */
@@ -106,7 +106,7 @@ final class Run {
   }
 
   /** A batch step completed (not the last one). */
-  synchronized void step(String status, int exitCode) {
+  synchronized void step(ExecStatus status, int exitCode) {
     if (!finished) {
       queue.addLast(new Marker(status, exitCode));
       markers++;
@@ -119,7 +119,7 @@ final class Run {
    * before any waiter can see the final status, so that e.g. the FIFO turn is already free when a
    * client gets {@code finished} and submits the next run.
    */
-  synchronized boolean finish(String status, Integer exitCode, Runnable onEnd) {
+  synchronized boolean finish(ExecStatus status, Integer exitCode, Runnable onEnd) {
     if (finished) {
       return false;
     }
@@ -165,7 +165,7 @@ final class Run {
     while (markers == 0 && !waitingInput) {
       long rem = deadlineNanos - System.nanoTime();
       if (rem <= 0) {
-        return new ExecResult(id, "continued", drain(), null, false);
+        return new ExecResult(id, ExecStatus.CONTINUED, drain(), null, false);
       }
       wait(rem / 1_000_000, (int) (rem % 1_000_000));
     }
@@ -184,7 +184,7 @@ final class Run {
       }
       return new ExecResult(id, m.status(), console, m.exitCode(), false);
     }
-    return new ExecResult(id, "waiting-input", drain(), null, passwordInput);
+    return new ExecResult(id, ExecStatus.WAITING_INPUT, drain(), null, passwordInput);
   }
 
   private List<ConsoleItem> drain() {

@@ -6,27 +6,21 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Tools found on the search path once, at engine construction, plus the image-to-runtime mapping.
- * Immutable after construction.
+ * Tools found on the search path once, at engine construction: each runtime's tool (which
+ * executables provide it is in {@link LanguageRuntime}) and the helpers that start and watch
+ * processes. Immutable after construction.
  */
 final class Toolchain {
-  static final List<String> RUNTIMES = List.of("python", "c", "cpp", "java", "nodejs", "lua5", "sh");
-
   final String searchPath;
   final String python;
-  final String gcc;
-  final String gpp;
-  final String java;
   final String javac;
-  final String node;
-  final String lua;
   final String bash;
   final String sh;
   final String setsid;
@@ -41,21 +35,29 @@ final class Toolchain {
    */
   final List<String> defaultSignals;
 
+  private final Map<LanguageRuntime, String> runtimeTools; // null values: not installed
+
   Toolchain(String searchPath) {
     this.searchPath = searchPath == null ? "" : searchPath;
-    python = realPython(find("python3"));
-    gcc = find("gcc");
-    gpp = find("g++");
-    java = find("java");
+    python = realPython(first(LanguageRuntime.PYTHON.executables()));
     javac = find("javac");
-    node = first("node", "nodejs");
-    lua = first("lua5.4", "lua5.3", "lua", "lua5.2", "lua5.1");
     bash = find("bash");
-    sh = new File("/bin/sh").canExecute() ? "/bin/sh" : find("sh");
+    sh = new File("/bin/sh").canExecute() ? "/bin/sh" : first(LanguageRuntime.SH.executables());
+    Map<LanguageRuntime, String> found = new EnumMap<>(LanguageRuntime.class);
+    for (LanguageRuntime r : LanguageRuntime.values()) {
+      found.put(
+          r,
+          switch (r) {
+            case PYTHON -> python; // the real interpreter behind a shim
+            case SH -> sh; // /bin/sh first, whatever the search path says
+            default -> first(r.executables());
+          });
+    }
+    runtimeTools = Collections.unmodifiableMap(found);
     setsid = find("setsid");
     prlimit = find("prlimit");
     stdbuf = find("stdbuf");
-    kill = first("kill");
+    kill = find("kill");
     defaultSignals = defaultSignalsPrefix(find("env"), python);
   }
 
@@ -102,75 +104,12 @@ final class Toolchain {
     }
   }
 
-  /** The Debian package that installs each runtime's tools. */
-  static final Map<String, String> DEBIAN_PACKAGES =
-      Map.of(
-          "python", "python3",
-          "c", "gcc",
-          "cpp", "g++",
-          "java", "default-jdk-headless",
-          "nodejs", "nodejs",
-          "lua5", "lua5.4",
-          "sh", "dash");
-
-  /** Runtime name to the tool it needs (null when installed) — insertion-ordered. */
-  Map<String, String> missingTools() {
-    Map<String, String> m = new LinkedHashMap<>();
-    m.put("python", python == null ? "python3" : null);
-    m.put("c", gcc == null ? "gcc" : null);
-    m.put("cpp", gpp == null ? "g++" : null);
-    m.put("java", java == null ? "java" : null);
-    m.put("nodejs", node == null ? "node" : null);
-    m.put("lua5", lua == null ? "lua5.4 (or lua5.3, lua)" : null);
-    m.put("sh", sh == null ? "sh" : null);
-    return m;
+  /** The absolute path of the tool {@code runtime} needs, or null when it is not installed. */
+  String of(LanguageRuntime runtime) {
+    return runtimeTools.get(runtime);
   }
 
-  /** Maps the last path segment of an image reference (tag stripped) to a runtime name. */
-  static String runtimeOf(String image) {
-    if (image == null || image.isBlank()) {
-      throw new UnknownImageException("Unknown image: " + image);
-    }
-    String s = image.trim();
-    int at = s.indexOf('@');
-    if (at >= 0) {
-      s = s.substring(0, at);
-    }
-    String last = s.substring(s.lastIndexOf('/') + 1);
-    int colon = last.indexOf(':');
-    String name = (colon >= 0 ? last.substring(0, colon) : last).toLowerCase(Locale.ROOT);
-    if (name.startsWith("python")) {
-      return "python";
-    }
-    switch (name) {
-      case "c":
-      case "gcc":
-        return "c";
-      case "cpp":
-      case "c++":
-      case "cxx":
-      case "g++":
-        return "cpp";
-      case "node":
-      case "nodejs":
-        return "nodejs";
-      case "sh":
-      case "bash":
-      case "shell":
-        return "sh";
-      default:
-        break;
-    }
-    if (name.matches("(java|openjdk|jdk)\\d*")) {
-      return "java";
-    }
-    if (name.matches("lua[0-9.]*")) {
-      return "lua5";
-    }
-    throw new UnknownImageException("Unknown image: " + image);
-  }
-
-  private String first(String... names) {
+  private String first(List<String> names) {
     for (String n : names) {
       String p = find(n);
       if (p != null) {

@@ -4,6 +4,7 @@ import ai.backend.local.engine.BatchOptions;
 import ai.backend.local.engine.ConsoleItem;
 import ai.backend.local.engine.ExecRequest;
 import ai.backend.local.engine.ExecResult;
+import ai.backend.local.engine.ExecStatus;
 import ai.backend.local.engine.Kernel;
 import ai.backend.local.sessions.Session;
 import ai.backend.local.sessions.SessionRegistry;
@@ -156,12 +157,12 @@ public final class ExecuteEndpoint extends StreamEndpoint {
         }
         channel.sendJson(frame(r));
         switch (r.status()) {
-          case "finished", "exec-timeout" -> {
+          case FINISHED, EXEC_TIMEOUT -> {
             done = true;
             channel.close(StatusCode.NORMAL, null);
             return;
           }
-          case "waiting-input" -> {
+          case WAITING_INPUT -> {
             // after the session ended no input comes that matters: poll until the kernel is closed
             String line = sessionEnded ? WAKE : inputs.take();
             r =
@@ -196,7 +197,7 @@ public final class ExecuteEndpoint extends StreamEndpoint {
   }
 
   private static boolean terminal(ExecResult r) {
-    return r.status().equals("finished") || r.status().equals("exec-timeout");
+    return r.status().isFinal();
   }
 
   /**
@@ -221,7 +222,7 @@ public final class ExecuteEndpoint extends StreamEndpoint {
    */
   public static JsonObject frame(ExecResult r) {
     JsonObject o = new JsonObject();
-    o.addProperty("status", r.status());
+    o.addProperty("status", r.status().wire());
     JsonArray console = new JsonArray();
     for (ConsoleItem item : r.console()) {
       JsonArray pair = new JsonArray();
@@ -235,7 +236,7 @@ public final class ExecuteEndpoint extends StreamEndpoint {
     } else {
       o.addProperty("exitCode", r.exitCode());
     }
-    if (r.status().equals("waiting-input")) {
+    if (r.status() == ExecStatus.WAITING_INPUT) {
       JsonObject opts = new JsonObject();
       opts.addProperty("is_password", r.passwordInput());
       o.add("options", opts);

@@ -15,9 +15,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** No process outlives its session (destroy) or the server (close). */
@@ -25,19 +24,9 @@ class CleanupApiTest {
   static final String V4 = "v4.20181215";
   static final String V9 = "v9.20250722";
   static final long DEAD_WITHIN_MS = 10_000;
-  static LocalServer server;
-  static TestClient client;
-
-  @BeforeAll
-  static void start() {
-    server = LocalServer.builder().port(0).restFlushTimeout(Duration.ofMillis(300)).start();
-    client = new TestClient(server.uri(), server.accessKey(), server.secretKey());
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+  @RegisterExtension
+  static final LocalServerExtension local =
+      new LocalServerExtension(b -> b.restFlushTimeout(Duration.ofMillis(300)));
 
   static boolean isSleep(long pid) {
     return ProcessHandle.of(pid).flatMap(h -> h.info().command()).map(c -> c.endsWith("/sleep") || c.equals("sleep")).orElse(false);
@@ -57,15 +46,15 @@ class CleanupApiTest {
 
   @Test
   void destroyKillsPythonTreeWithChild() throws Exception {
-    assertEquals(201, client.call("POST", "/session", V9, "{\"image\": \"python\", \"name\": \"py-child\"}").status());
-    ExecSteps s = new ExecSteps(client, "/session/py-child", V9);
+    assertEquals(201, local.client().call("POST", "/session", V9, "{\"image\": \"python\", \"name\": \"py-child\"}").status());
+    ExecSteps s = new ExecSteps(local.client(), "/session/py-child", V9);
     JsonObject r = s.query("import subprocess\nchild = subprocess.Popen(['sleep', '60'])\nprint(child.pid)");
     assertEquals("finished", status(r), r.toString());
     long child = Long.parseLong(ExecSteps.stdout(r).trim());
-    Session sess = server.sessions().find(server.accessKey(), "py-child").orElseThrow();
+    Session sess = local.server().sessions().find(local.server().accessKey(), "py-child").orElseThrow();
     List<Long> pids = awaitPids(sess.kernel(), p -> p.contains(child));
     assertTrue(ExecSteps.alive(child));
-    TestClient.Resp d = client.call("DELETE", "/session/py-child", V9, null);
+    TestClient.Resp d = local.client().call("DELETE", "/session/py-child", V9, null);
     assertEquals(200, d.status(), d.text());
     ExecSteps.assertAllDead(pids, DEAD_WITHIN_MS);
     assertFalse(Files.exists(sess.workDir()), "work dir kept: " + sess.workDir());
@@ -73,8 +62,8 @@ class CleanupApiTest {
 
   @Test
   void destroyKillsRunningAndBackgroundedShellChildrenV4() throws Exception {
-    assertEquals(201, client.call("POST", "/kernel/create", V4, "{\"lang\": \"sh\", \"clientSessionToken\": \"sh-bg\"}").status());
-    ExecSteps s = new ExecSteps(client, "/kernel/sh-bg", V4);
+    assertEquals(201, local.client().call("POST", "/kernel/create", V4, "{\"lang\": \"sh\", \"clientSessionToken\": \"sh-bg\"}").status());
+    ExecSteps s = new ExecSteps(local.client(), "/kernel/sh-bg", V4);
     // a finished run that leaves a background child behind ...
     JsonObject bg = s.query("sleep 61 >/dev/null 2>&1 &\necho $!");
     assertEquals("finished", status(bg), bg.toString());
@@ -82,10 +71,10 @@ class CleanupApiTest {
     // ... and a run still in progress
     JsonObject running = s.call(ExecSteps.body("query", null, "sleep 60"));
     assertEquals("continued", status(running));
-    Session sess = server.sessions().find(server.accessKey(), "sh-bg").orElseThrow();
+    Session sess = local.server().sessions().find(local.server().accessKey(), "sh-bg").orElseThrow();
     List<Long> pids = awaitPids(sess.kernel(), p -> p.stream().anyMatch(pid -> pid != bgPid && isSleep(pid)));
     pids.add(bgPid);
-    TestClient.Resp d = client.call("DELETE", "/kernel/sh-bg", V4, null);
+    TestClient.Resp d = local.client().call("DELETE", "/kernel/sh-bg", V4, null);
     assertEquals(200, d.status(), d.text());
     ExecSteps.assertAllDead(pids, DEAD_WITHIN_MS);
   }
@@ -96,7 +85,7 @@ class CleanupApiTest {
     List<Path> dirs = new ArrayList<>();
     LocalServer s = LocalServer.builder().port(0).workRoot(work).restFlushTimeout(Duration.ofMillis(300)).start();
     try {
-      TestClient c = new TestClient(s.uri(), s.accessKey(), s.secretKey());
+      TestClient c = TestClient.of(s);
       assertEquals(201, c.call("POST", "/session", V9, "{\"image\": \"python\", \"name\": \"close-py\"}").status());
       assertEquals(201, c.call("POST", "/session", V9, "{\"image\": \"sh\", \"name\": \"close-sh\"}").status());
       assertEquals(201, c.call("POST", "/kernel/create", V4, "{\"lang\": \"python\", \"clientSessionToken\": \"close-v4\"}").status());

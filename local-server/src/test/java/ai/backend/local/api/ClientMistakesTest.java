@@ -4,15 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.backend.local.LocalServer;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A client's mistake is a problem+json 4xx that names no server path, whoever answers it: the API
@@ -20,23 +19,16 @@ import org.junit.jupiter.api.Test;
  */
 class ClientMistakesTest {
   static final String V9 = "v9.20250722";
-  static LocalServer server;
-  static TestClient client;
+  @RegisterExtension
+  static final LocalServerExtension local = new LocalServerExtension();
 
   @BeforeAll
   static void start() throws Exception {
-    server = LocalServer.builder().port(0).start();
-    client = new TestClient(server.uri(), server.accessKey(), server.secretKey());
-    assertEquals(201, client.call("POST", "/session", V9, "{\"image\": \"sh\", \"name\": \"mistakes\"}").status());
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
+    assertEquals(201, local.client().call("POST", "/session", V9, "{\"image\": \"sh\", \"name\": \"mistakes\"}").status());
   }
 
   private static Path work() {
-    return server.sessions().find(server.accessKey(), "mistakes").orElseThrow().workDir();
+    return local.server().sessions().find(local.server().accessKey(), "mistakes").orElseThrow().workDir();
   }
 
   private static void assertClientError(TestClient.Resp r, int status) {
@@ -50,7 +42,7 @@ class ClientMistakesTest {
   void batchOptionsOfTheWrongTypes() throws Exception {
     for (String options : new String[] {"{\"build\": [\"make\", \"all\"]}", "{\"exec\": {\"cmd\": 1}}",
         "{\"buildLog\": [true]}", "{\"clean\": {}}"}) {
-      TestClient.Resp r = client.call("POST", "/session/mistakes", V9,
+      TestClient.Resp r = local.client().call("POST", "/session/mistakes", V9,
           "{\"mode\": \"batch\", \"code\": \"\", \"options\": " + options + "}");
       assertClientError(r, 400);
       assertEquals("invalid-api-params", r.type(), options);
@@ -80,7 +72,7 @@ class ClientMistakesTest {
         "NOT A REQUEST\r\n\r\n",
         "GET / HTTP/1.1\r\nHost: x\r\nA header without a colon\r\n\r\n",
         "GET / HTTP/1.1\r\nHost: x\r\n" + bigHeader + "\r\n"}) {
-      try (Socket s = new Socket(server.uri().getHost(), server.uri().getPort())) {
+      try (Socket s = new Socket(local.server().uri().getHost(), local.server().uri().getPort())) {
         s.setSoTimeout(10_000);
         OutputStream out = s.getOutputStream();
         out.write(raw.getBytes(StandardCharsets.US_ASCII));
@@ -96,7 +88,7 @@ class ClientMistakesTest {
   private static TestClient.Resp upload(String name, String content) throws Exception {
     String body = "--b\r\nContent-Disposition: form-data; name=\"src\"; filename=\"" + name + "\"\r\n"
         + "Content-Type: application/octet-stream\r\n\r\n" + content + "\r\n--b--\r\n";
-    return client.send("POST", "/session/mistakes/upload", V9, body.getBytes(StandardCharsets.UTF_8),
-        "multipart/form-data; boundary=b", true, server.secretKey(), null);
+    return local.client().send("POST", "/session/mistakes/upload", V9, body.getBytes(StandardCharsets.UTF_8),
+        "multipart/form-data; boundary=b", true, local.server().secretKey(), null);
   }
 }

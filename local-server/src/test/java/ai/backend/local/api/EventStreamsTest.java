@@ -23,7 +23,7 @@ class EventStreamsTest {
   @Test
   void manyOpenStreamsDoNotStopTheServer() throws Exception {
     try (LocalServer server = LocalServer.builder().port(0).start()) {
-      TestClient client = new TestClient(server.uri(), server.accessKey(), server.secretKey());
+      TestClient client = TestClient.of(server);
       List<Socket> sockets = new ArrayList<>();
       List<BufferedReader> readers = new ArrayList<>();
       try {

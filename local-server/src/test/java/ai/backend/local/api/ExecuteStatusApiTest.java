@@ -15,36 +15,25 @@ import com.google.gson.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Every execute status of spec §5.7, over real HTTP, in both dialects. */
 class ExecuteStatusApiTest {
   static final String V4 = "v4.20181215";
   static final String V9 = "v9.20250722";
-  static LocalServer server;
-  static TestClient client;
-
-  @BeforeAll
-  static void start() {
-    server = LocalServer.builder().port(0).restFlushTimeout(Duration.ofMillis(300)).start();
-    client = new TestClient(server.uri(), server.accessKey(), server.secretKey());
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+  @RegisterExtension
+  static final LocalServerExtension local =
+      new LocalServerExtension(b -> b.restFlushTimeout(Duration.ofMillis(300)));
 
   static void create(String image, String name) throws Exception {
-    TestClient.Resp r = client.call("POST", "/session", V9,
+    TestClient.Resp r = local.client().call("POST", "/session", V9,
         "{\"image\": \"" + image + "\", \"name\": \"" + name + "\"}");
     assertEquals(201, r.status(), r.text());
   }
 
   static void destroy(String path, String version) throws Exception {
-    assertEquals(200, client.call("DELETE", path, version, null).status());
+    assertEquals(200, local.client().call("DELETE", path, version, null).status());
   }
 
   static final String SLOW = "import time\nprint('start', flush=True)\ntime.sleep(2)\nprint('end')";
@@ -52,7 +41,7 @@ class ExecuteStatusApiTest {
   @Test
   void continuedUntilFinishedCurrentDialect() throws Exception {
     create("python", "cont-v9");
-    ExecSteps s = new ExecSteps(client, "/session/cont-v9", V9);
+    ExecSteps s = new ExecSteps(local.client(), "/session/cont-v9", V9);
     JsonObject first = s.call(ExecSteps.body("query", null, SLOW));
     // the run sleeps far longer than the 300 ms flush timeout: the first answer cannot be final
     assertEquals("continued", status(first), first.toString());
@@ -67,9 +56,9 @@ class ExecuteStatusApiTest {
 
   @Test
   void continuedUntilFinishedV4WithSnakeCaseRunId() throws Exception {
-    TestClient.Resp c = client.call("POST", "/kernel/create", V4, "{\"lang\": \"python:3.6\", \"clientSessionToken\": \"cont-v4\"}");
+    TestClient.Resp c = local.client().call("POST", "/kernel/create", V4, "{\"lang\": \"python:3.6\", \"clientSessionToken\": \"cont-v4\"}");
     assertEquals(201, c.status(), c.text());
-    ExecSteps s = new ExecSteps(client, "/kernel/cont-v4", V4);
+    ExecSteps s = new ExecSteps(local.client(), "/kernel/cont-v4", V4);
     JsonObject res = s.call(ExecSteps.body("query", null, SLOW));
     assertEquals("continued", status(res));
     StringBuilder out = new StringBuilder(stdout(res));
@@ -86,7 +75,7 @@ class ExecuteStatusApiTest {
     assertEquals("finished", status(res));
     assertEquals("start\nend\n", out.toString());
 
-    TestClient.Resp noId = client.call("POST", "/kernel/cont-v4", V4, "{\"mode\": \"continue\", \"code\": \"\"}");
+    TestClient.Resp noId = local.client().call("POST", "/kernel/cont-v4", V4, "{\"mode\": \"continue\", \"code\": \"\"}");
     assertEquals(400, noId.status());
     assertEquals("invalid-api-params", noId.type());
     destroy("/kernel/cont-v4", V4);
@@ -95,10 +84,10 @@ class ExecuteStatusApiTest {
   @Test
   void continueWithoutRunIdIsInvalid() throws Exception {
     create("python", "noid");
-    TestClient.Resp r = client.call("POST", "/session/noid", V9, "{\"mode\": \"continue\", \"code\": \"\"}");
+    TestClient.Resp r = local.client().call("POST", "/session/noid", V9, "{\"mode\": \"continue\", \"code\": \"\"}");
     assertEquals(400, r.status());
     assertEquals("invalid-api-params", r.type());
-    TestClient.Resp nullId = client.call("POST", "/session/noid", V9, "{\"mode\": \"continue\", \"runId\": null, \"code\": \"\"}");
+    TestClient.Resp nullId = local.client().call("POST", "/session/noid", V9, "{\"mode\": \"continue\", \"runId\": null, \"code\": \"\"}");
     assertEquals(400, nullId.status());
     assertEquals("invalid-api-params", nullId.type());
     destroy("/session/noid", V9);
@@ -107,7 +96,7 @@ class ExecuteStatusApiTest {
   @Test
   void waitingInputPlainAndPassword() throws Exception {
     create("python", "input-v9");
-    ExecSteps s = new ExecSteps(client, "/session/input-v9", V9);
+    ExecSteps s = new ExecSteps(local.client(), "/session/input-v9", V9);
     JsonObject w = s.query("name = input('Name: ')\nprint('hi ' + name)");
     assertEquals("waiting-input", status(w), s.statuses.toString());
     assertFalse(w.getAsJsonObject("options").get("is_password").getAsBoolean());
@@ -129,8 +118,8 @@ class ExecuteStatusApiTest {
 
   @Test
   void waitingInputV4() throws Exception {
-    assertEquals(201, client.call("POST", "/kernel/create", V4, "{\"lang\": \"python\", \"clientSessionToken\": \"inp-v4\"}").status());
-    ExecSteps s = new ExecSteps(client, "/kernel/inp-v4", V4);
+    assertEquals(201, local.client().call("POST", "/kernel/create", V4, "{\"lang\": \"python\", \"clientSessionToken\": \"inp-v4\"}").status());
+    ExecSteps s = new ExecSteps(local.client(), "/kernel/inp-v4", V4);
     JsonObject w = s.query("x = input('X? ')\nprint(int(x) * 2)");
     assertEquals("waiting-input", status(w), s.statuses.toString());
     assertFalse(w.getAsJsonObject("options").get("is_password").getAsBoolean());
@@ -143,7 +132,7 @@ class ExecuteStatusApiTest {
   @Test
   void finishedExitCodes() throws Exception {
     create("python", "codes");
-    ExecSteps s = new ExecSteps(client, "/session/codes", V9);
+    ExecSteps s = new ExecSteps(local.client(), "/session/codes", V9);
     JsonObject ok = s.query("print('fine')");
     assertEquals("finished", status(ok));
     assertEquals(0, exitCode(ok));
@@ -161,7 +150,7 @@ class ExecuteStatusApiTest {
     destroy("/session/codes", V9);
 
     create("sh", "codes-sh");
-    ExecSteps sh = new ExecSteps(client, "/session/codes-sh", V9);
+    ExecSteps sh = new ExecSteps(local.client(), "/session/codes-sh", V9);
     assertEquals(0, exitCode(sh.query("echo ok")));
     assertEquals(1, exitCode(sh.query("false")));
     assertEquals(3, exitCode(sh.query("exit 3")));
@@ -186,8 +175,8 @@ class ExecuteStatusApiTest {
   static void upload(String path, String version, List<String> names, List<String> contents) throws Exception {
     byte[] body = ExecSteps.multipart("seedBoundary", names,
         contents.stream().map(c -> c.getBytes(StandardCharsets.UTF_8)).toList());
-    TestClient.Resp r = client.send("POST", path + "/upload", version, body,
-        "multipart/form-data; boundary=seedBoundary", true, server.secretKey(), null);
+    TestClient.Resp r = local.client().send("POST", path + "/upload", version, body,
+        "multipart/form-data; boundary=seedBoundary", true, local.server().secretKey(), null);
     assertEquals(204, r.status(), r.text());
   }
 
@@ -204,7 +193,7 @@ class ExecuteStatusApiTest {
   void batchBuildWaitInputFinish() throws Exception {
     create("c", "batch-c");
     upload("/session/batch-c", V9, List.of("main.c", "mylib.c", "mylib.h"), List.of(MAIN_C, MYLIB_C, MYLIB_H));
-    ExecSteps s = new ExecSteps(client, "/session/batch-c", V9);
+    ExecSteps s = new ExecSteps(local.client(), "/session/batch-c", V9);
     JsonObject built = s.batch(opts("build", "*", "exec", "*"));
     assertEquals("build-finished", status(built), s.statuses + " " + built);
     assertEquals(0, exitCode(built));
@@ -223,9 +212,9 @@ class ExecuteStatusApiTest {
   @Test
   @RequiresToolchain(Toolchain.GCC)
   void batchV4() throws Exception {
-    assertEquals(201, client.call("POST", "/kernel/create", V4, "{\"lang\": \"gcc\", \"clientSessionToken\": \"batch-v4\"}").status());
+    assertEquals(201, local.client().call("POST", "/kernel/create", V4, "{\"lang\": \"gcc\", \"clientSessionToken\": \"batch-v4\"}").status());
     upload("/kernel/batch-v4", V4, List.of("main.c", "mylib.c", "mylib.h"), List.of(MAIN_C, MYLIB_C, MYLIB_H));
-    ExecSteps s = new ExecSteps(client, "/kernel/batch-v4", V4);
+    ExecSteps s = new ExecSteps(local.client(), "/kernel/batch-v4", V4);
     JsonObject built = s.batch(opts("build", "*", "exec", "*"));
     assertEquals("build-finished", status(built), s.statuses.toString());
     JsonObject w = s.next();
@@ -240,7 +229,7 @@ class ExecuteStatusApiTest {
   void batchCleanFinished() throws Exception {
     create("sh", "batch-sh");
     upload("/session/batch-sh", V9, List.of("junk.o"), List.of("x"));
-    ExecSteps s = new ExecSteps(client, "/session/batch-sh", V9);
+    ExecSteps s = new ExecSteps(local.client(), "/session/batch-sh", V9);
     JsonObject clean = s.batch(opts("clean", "rm -f junk.o", "build", "*", "exec", "test ! -e junk.o && echo clean-ok"));
     assertEquals("clean-finished", status(clean), s.statuses.toString());
     assertEquals(0, exitCode(clean));
@@ -265,7 +254,7 @@ class ExecuteStatusApiTest {
   void brokenBuildFinishesWith127() throws Exception {
     create("c", "batch-broken");
     upload("/session/batch-broken", V9, List.of("main.c"), List.of("int main(void) { return 0 /* no semicolon */ }\n"));
-    ExecSteps s = new ExecSteps(client, "/session/batch-broken", V9);
+    ExecSteps s = new ExecSteps(local.client(), "/session/batch-broken", V9);
     JsonObject res = s.batch(opts("build", "*", "exec", "*"));
     if (status(res).equals("build-finished")) {
       assertTrue(exitCode(res) != 0, res.toString());
@@ -281,7 +270,7 @@ class ExecuteStatusApiTest {
   void execTimeout() throws Exception {
     try (LocalServer s = LocalServer.builder().port(0).restFlushTimeout(Duration.ofMillis(300))
         .limits(new KernelLimits(Duration.ofSeconds(1), 0, 8 << 20)).start()) {
-      TestClient c = new TestClient(s.uri(), s.accessKey(), s.secretKey());
+      TestClient c = TestClient.of(s);
       assertEquals(201, c.call("POST", "/session", V9, "{\"image\": \"python\", \"name\": \"slow\"}").status());
       ExecSteps steps = new ExecSteps(c, "/session/slow", V9);
       JsonObject r = steps.query("import time\ntime.sleep(30)\nprint('never')");

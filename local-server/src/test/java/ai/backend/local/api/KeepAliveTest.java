@@ -14,9 +14,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A connection the server keeps open is usable for the next request: an error answered before the
@@ -24,17 +23,8 @@ import org.junit.jupiter.api.Test;
  * pooled it. Raw sockets, so that the body can be sent after the server could have answered.
  */
 class KeepAliveTest {
-  static LocalServer server;
-
-  @BeforeAll
-  static void start() {
-    server = LocalServer.builder().port(0).start();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+  @RegisterExtension
+  static final LocalServerExtension local = new LocalServerExtension();
 
   @Test
   void routingErrorWithALateBodyKeepsTheConnectionUsable() throws Exception {
@@ -80,8 +70,8 @@ class KeepAliveTest {
    */
   @Test
   void anUnauthenticatedRequestIsAnsweredBeforeItsBody() throws Exception {
-    TestClient signer = new TestClient(server.uri(), server.accessKey(), server.secretKey());
-    StringBuilder head = new StringBuilder("POST /session HTTP/1.1\r\nHost: " + server.uri().getAuthority() + "\r\n");
+    TestClient signer = TestClient.of(local.server());
+    StringBuilder head = new StringBuilder("POST /session HTTP/1.1\r\nHost: " + local.server().uri().getAuthority() + "\r\n");
     signer.headers("POST", "/session", "v9.20250722", "application/json", "not-the-secret", null)
         .forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
     head.append("Content-Type: application/json\r\nContent-Length: 30000000\r\n\r\n");
@@ -104,7 +94,7 @@ class KeepAliveTest {
   @Test
   void aTooLargeBodyStillSentIsAnswered413NotReset() throws Exception {
     try (LocalServer small = LocalServer.builder().port(0).maxBodyBytes(64 * 1024).start()) {
-      TestClient signer = new TestClient(small.uri(), small.accessKey(), small.secretKey());
+      TestClient signer = TestClient.of(small);
       int length = 2 * 1024 * 1024;
       StringBuilder head = new StringBuilder("POST /auth/test HTTP/1.1\r\nHost: " + small.uri().getAuthority() + "\r\n");
       signer.headers("POST", "/auth/test", "v9.20250722", "application/json", small.secretKey(), null)
@@ -128,7 +118,7 @@ class KeepAliveTest {
   @Test
   void aBodyThatStopsArrivingEndsTheRequest() throws Exception {
     try (LocalServer slow = LocalServer.builder().port(0).bodyIdleTimeout(java.time.Duration.ofSeconds(1)).start()) {
-      TestClient signer = new TestClient(slow.uri(), slow.accessKey(), slow.secretKey());
+      TestClient signer = TestClient.of(slow);
       StringBuilder head = new StringBuilder("POST /auth/test HTTP/1.1\r\nHost: " + slow.uri().getAuthority() + "\r\n");
       signer.headers("POST", "/auth/test", "v9.20250722", "application/json", slow.secretKey(), null)
           .forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
@@ -150,20 +140,20 @@ class KeepAliveTest {
         }
         assertTrue(ms >= 500 && ms < 8000, "ended after " + ms + " ms");
       }
-      TestClient c = new TestClient(slow.uri(), slow.accessKey(), slow.secretKey());
+      TestClient c = TestClient.of(slow);
       assertEquals(200, c.call("POST", "/auth/test", "v9.20250722", "{\"echo\": \"x\"}").status());
     }
   }
 
   private static Socket connect() throws IOException {
-    Socket s = new Socket(server.uri().getHost(), server.uri().getPort());
+    Socket s = new Socket(local.server().uri().getHost(), local.server().uri().getPort());
     s.setSoTimeout(10_000);
     return s;
   }
 
   private static String head(String method, String target, long length) {
     return method + " " + target + " HTTP/1.1\r\n"
-        + "Host: " + server.uri().getAuthority() + "\r\n"
+        + "Host: " + local.server().uri().getAuthority() + "\r\n"
         + "X-BackendAI-Version: v9.20250722\r\n"
         + (length > 0 ? "Content-Type: application/json\r\nContent-Length: " + length + "\r\n" : "")
         + "\r\n";

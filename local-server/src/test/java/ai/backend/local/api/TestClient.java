@@ -34,6 +34,11 @@ public final class TestClient {
     this.secretKey = secretKey;
   }
 
+  /** A client signing with the key {@code server} was started with. */
+  public static TestClient of(ai.backend.local.LocalServer server) {
+    return new TestClient(server.uri(), server.accessKey(), server.secretKey());
+  }
+
   /** A response with its body as text and, when JSON, parsed. */
   public record Resp(int status, HttpHeaders headers, byte[] raw) {
     public String text() {

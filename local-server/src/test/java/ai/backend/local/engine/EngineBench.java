@@ -48,7 +48,7 @@ public final class EngineBench {
           long t0 = System.nanoTime();
           ExecResult r = k.execute(new ExecRequest("query", null, code, null), flush);
           lat[i] = System.nanoTime() - t0;
-          if (!r.status().equals("finished")) {
+          if (r.status() != ExecStatus.FINISHED) {
             throw new IllegalStateException("unexpected " + r);
           }
         }
@@ -67,7 +67,7 @@ public final class EngineBench {
         for (int i = 0; i < kernels; i++) {
           ExecResult r = ks.get(i).execute(
               new ExecRequest("query", null, "print(" + i + ")", null), Duration.ofSeconds(10));
-          if (r.status().equals("finished") && r.console().get(0).value().equals(i + "\n")) {
+          if (r.status() == ExecStatus.FINISHED && r.console().get(0).value().equals(i + "\n")) {
             ok++;
           }
         }

@@ -53,15 +53,15 @@ class ProcessExecutionEngineTest {
     ExecResult r = k.execute(first, flush);
     for (int i = 0; i < 500; i++) {
       results.add(r);
-      statuses.add(r.status());
+      statuses.add(r.status().wire());
       for (ConsoleItem c : r.console()) {
         (c.type().equals("stderr") ? err : out).append(c.value());
       }
       switch (r.status()) {
-        case "finished":
-        case "exec-timeout":
+        case FINISHED:
+        case EXEC_TIMEOUT:
           return new Outcome(statuses, out.toString(), err.toString(), r.exitCode(), results);
-        case "waiting-input":
+        case WAITING_INPUT:
           r = k.execute(new ExecRequest("input", r.runId(), inputs.removeFirst(), null), flush);
           break;
         default:
@@ -132,6 +132,21 @@ class ProcessExecutionEngineTest {
   }
 
   @Test
+  void everyServedImageNameMapsToItsOwnRuntime() {
+    for (String image : LanguageRuntime.imageNames()) {
+      assertEquals(image, engine.resolveRuntime(image));
+    }
+    assertEquals(List.of("python", "c", "cpp", "java", "nodejs", "lua5", "sh"), LanguageRuntime.imageNames());
+  }
+
+  @Test
+  void statusesKeepTheirWireNames() {
+    assertEquals(
+        List.of("continued", "waiting-input", "clean-finished", "build-finished", "finished", "exec-timeout"),
+        java.util.Arrays.stream(ExecStatus.values()).map(ExecStatus::wire).toList());
+  }
+
+  @Test
   void unavailableRuntimeNamesTheTool() {
     try (ProcessExecutionEngine bare = ProcessExecutionEngine.create("/nonexistent")) {
       assertTrue(bare.availableRuntimes().isEmpty() || !bare.availableRuntimes().contains("c"));
@@ -180,7 +195,7 @@ class ProcessExecutionEngineTest {
           "import time\nfor i in range(3):\n  print('tick', i)\n  time.sleep(1)", null),
           Duration.ofMillis(500));
       long ms = (System.nanoTime() - t0) / 1_000_000;
-      assertEquals("continued", r.status());
+      assertEquals(ExecStatus.CONTINUED, r.status());
       assertEquals(32, r.runId().length());
       assertTrue(r.runId().matches("[0-9a-f]{32}"));
       assertTrue(ms >= 400 && ms < 2500, "returned after " + ms + " ms");
@@ -205,15 +220,15 @@ class ProcessExecutionEngineTest {
           "name = input('name? ')\nimport getpass\npw = getpass.getpass('pw: ')\n"
               + "print('hi', name, len(pw))", null), FLUSH);
       assertEquals("myrun", r.runId());
-      assertEquals("waiting-input", r.status());
+      assertEquals(ExecStatus.WAITING_INPUT, r.status());
       assertFalse(r.passwordInput());
       assertEquals(List.of(new ConsoleItem("stdout", "name? ")), r.console());
       r = k.execute(new ExecRequest("input", "myrun", "Bob", null), FLUSH);
-      assertEquals("waiting-input", r.status());
+      assertEquals(ExecStatus.WAITING_INPUT, r.status());
       assertTrue(r.passwordInput());
       assertEquals(List.of(new ConsoleItem("stdout", "pw: ")), r.console());
       r = k.execute(new ExecRequest("input", "myrun", "secret", null), FLUSH);
-      assertEquals("finished", r.status());
+      assertEquals(ExecStatus.FINISHED, r.status());
       assertEquals(0, r.exitCode());
       assertEquals(List.of(new ConsoleItem("stdout", "hi Bob 6\n")), r.console());
     }
@@ -256,7 +271,7 @@ class ProcessExecutionEngineTest {
       ExecResult first = k.execute(new ExecRequest("query", null,
           "import sys\nline = sys.stdin\nimport time\nwhile not __import__('os').path.exists('go'): time.sleep(0.01)\nprint('first done')",
           null), Duration.ZERO);
-      assertEquals("continued", first.status());
+      assertEquals(ExecStatus.CONTINUED, first.status());
       CompletableFuture<Outcome> second = CompletableFuture.supplyAsync(() -> query(k, "print('second')"));
       // the second run cannot complete while the first is still going
       assertThrows(java.util.concurrent.TimeoutException.class,
@@ -276,7 +291,7 @@ class ProcessExecutionEngineTest {
       ExecResult r = k.execute(new ExecRequest("query", null,
           "import time\nprint('go', flush=True)\ntime.sleep(30)", null), Duration.ofMillis(200));
       // "go" is printed before sleeping; wait for it so that SIGINT hits the sleep
-      while (r.status().equals("continued") && r.console().isEmpty()) {
+      while (r.status() == ExecStatus.CONTINUED && r.console().isEmpty()) {
         r = k.execute(new ExecRequest("continue", r.runId(), "", null), Duration.ofMillis(200));
       }
       k.interrupt();
@@ -338,7 +353,7 @@ class ProcessExecutionEngineTest {
     }
     Kernel sh = e.start("sh", work.resolve("s"), Map.of(), KernelLimits.defaults());
     ExecResult r = sh.execute(new ExecRequest("query", null, "sleep 100", null), Duration.ZERO);
-    assertEquals("continued", r.status());
+    assertEquals(ExecStatus.CONTINUED, r.status());
     pids.addAll(sh.pids());
     e.close();
     assertAllDead(pids);
@@ -407,7 +422,7 @@ class ProcessExecutionEngineTest {
 
   private static void assertNotEquals0(List<ExecResult> results) {
     for (ExecResult r : results) {
-      if (r.status().equals("build-finished")) {
+      if (r.status() == ExecStatus.BUILD_FINISHED) {
         assertTrue(r.exitCode() != null && r.exitCode() != 0);
       }
     }
@@ -477,7 +492,7 @@ class ProcessExecutionEngineTest {
   void interruptBatchProcess() {
     try (Kernel k = start("sh")) {
       ExecResult r = k.execute(new ExecRequest("query", null, "sleep 30", null), Duration.ofMillis(200));
-      assertEquals("continued", r.status());
+      assertEquals(ExecStatus.CONTINUED, r.status());
       k.interrupt();
       Outcome o = run(k, new ExecRequest("continue", r.runId(), "", null), FLUSH, new ArrayDeque<>());
       assertEquals(130, o.exitCode());

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.backend.local.LocalServer;
+import ai.backend.local.api.LocalServerExtension;
 import ai.backend.local.api.TestClient;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
@@ -12,28 +13,22 @@ import com.google.gson.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code /stream/…/execute} over real WebSockets. */
 class ExecuteStreamTest {
   static final String V4 = "v4.20181215";
   static final String V9 = "v9.20250722";
-  static LocalServer server;
-  static TestClient client;
+  @RegisterExtension
+  static final LocalServerExtension local =
+      new LocalServerExtension(b -> b.restFlushTimeout(Duration.ofMillis(300)));
 
   @BeforeAll
   static void start() throws Exception {
-    server = LocalServer.builder().port(0).restFlushTimeout(Duration.ofMillis(300)).start();
-    client = new TestClient(server.uri(), server.accessKey(), server.secretKey());
-    TestClient.Resp r = client.call("POST", "/session", V9, "{\"image\": \"python\", \"name\": \"exec-py\"}");
+    TestClient.Resp r = local.client().call("POST", "/session", V9, "{\"image\": \"python\", \"name\": \"exec-py\"}");
     assertEquals(201, r.status(), r.text());
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
   }
 
   static WsTestClient open(LocalServer s, TestClient c, String target, String version) throws Exception {
@@ -84,7 +79,7 @@ class ExecuteStreamTest {
 
   @Test
   void queryOutputIsStreamedInSeveralFrames() throws Exception {
-    try (WsTestClient ws = open(server, client, "/stream/session/exec-py/execute", V9)) {
+    try (WsTestClient ws = open(local.server(), local.client(), "/stream/session/exec-py/execute", V9)) {
       ws.send(run("query", "import time\nfor i in range(3):\n    print(i, flush=True)\n    time.sleep(0.3)"));
       List<JsonObject> fs = frames(ws, false, "finished");
       assertEquals("0\n1\n2\n", stdout(fs));
@@ -105,7 +100,7 @@ class ExecuteStreamTest {
 
   @Test
   void waitingInputIsAnsweredWithARawTextFrame() throws Exception {
-    try (WsTestClient ws = open(server, client, "/stream/session/exec-py/execute", V9)) {
+    try (WsTestClient ws = open(local.server(), local.client(), "/stream/session/exec-py/execute", V9)) {
       ws.send(run("query", "name = input('Name? ')\nprint('hi ' + name)"));
       List<JsonObject> fs = frames(ws, false, "waiting-input", "finished");
       JsonObject wait = last(fs);
@@ -121,7 +116,7 @@ class ExecuteStreamTest {
 
   @Test
   void batchBuildThenExec() throws Exception {
-    try (WsTestClient ws = open(server, client, "/stream/session/exec-py/execute", V9)) {
+    try (WsTestClient ws = open(local.server(), local.client(), "/stream/session/exec-py/execute", V9)) {
       JsonObject b = run("batch", "");
       JsonObject opts = new JsonObject();
       opts.addProperty("build", "echo building; echo 'print(6*7)' > answer.py");
@@ -140,8 +135,8 @@ class ExecuteStreamTest {
 
   @Test
   void sessionByUuid() throws Exception {
-    String id = server.sessions().find(server.accessKey(), "exec-py").orElseThrow().id().toString();
-    try (WsTestClient ws = open(server, client, "/stream/session/" + id + "/execute", V9)) {
+    String id = local.server().sessions().find(local.server().accessKey(), "exec-py").orElseThrow().id().toString();
+    try (WsTestClient ws = open(local.server(), local.client(), "/stream/session/" + id + "/execute", V9)) {
       ws.send(run("query", "print(40 + 2)"));
       assertEquals("42\n", stdout(frames(ws, false, "finished")));
     }
@@ -156,7 +151,7 @@ class ExecuteStreamTest {
       {"[1, 2]", "Invalid API parameters: "},
     };
     for (String[] c : cases) {
-      try (WsTestClient ws = open(server, client, "/stream/session/exec-py/execute", V9)) {
+      try (WsTestClient ws = open(local.server(), local.client(), "/stream/session/exec-py/execute", V9)) {
         ws.send(c[0]);
         JsonObject f = ws.next().json();
         assertEquals("error", f.get("status").getAsString(), c[0]);
@@ -168,8 +163,8 @@ class ExecuteStreamTest {
 
   @Test
   void clientDisconnectInterruptsTheRun() throws Exception {
-    assertEquals(201, client.call("POST", "/session", V9, "{\"image\": \"python\", \"name\": \"exec-abort\"}").status());
-    WsTestClient ws = open(server, client, "/stream/session/exec-abort/execute", V9);
+    assertEquals(201, local.client().call("POST", "/session", V9, "{\"image\": \"python\", \"name\": \"exec-abort\"}").status());
+    WsTestClient ws = open(local.server(), local.client(), "/stream/session/exec-abort/execute", V9);
     ws.send(run("query", "import time\nmarker = 'kept'\nprint('sleeping', flush=True)\ntime.sleep(30)\nmarker = 'late'"));
     List<JsonObject> fs = frames(ws, false, "continued");
     while (!stdout(fs).contains("sleeping")) {
@@ -180,12 +175,12 @@ class ExecuteStreamTest {
     JsonObject body = new JsonObject();
     body.addProperty("mode", "query");
     body.addProperty("code", "print(marker)");
-    JsonObject res = client.call("POST", "/session/exec-abort", V9, body.toString()).json().getAsJsonObject("result");
+    JsonObject res = local.client().call("POST", "/session/exec-abort", V9, body.toString()).json().getAsJsonObject("result");
     while (res.get("status").getAsString().equals("continued")) {
       JsonObject cont = new JsonObject();
       cont.addProperty("mode", "continue");
       cont.addProperty("runId", res.get("runId").getAsString());
-      res = client.call("POST", "/session/exec-abort", V9, cont.toString()).json().getAsJsonObject("result");
+      res = local.client().call("POST", "/session/exec-abort", V9, cont.toString()).json().getAsJsonObject("result");
     }
     long ms = (System.nanoTime() - t0) / 1_000_000;
     assertEquals("finished", res.get("status").getAsString(), res.toString());
@@ -195,14 +190,14 @@ class ExecuteStreamTest {
 
   @Test
   void sessionDestroyMidRunSendsTheFinalFrameAndCloses() throws Exception {
-    assertEquals(201, client.call("POST", "/session", V9, "{\"image\": \"python\", \"name\": \"exec-destroy\"}").status());
-    try (WsTestClient ws = open(server, client, "/stream/session/exec-destroy/execute", V9)) {
+    assertEquals(201, local.client().call("POST", "/session", V9, "{\"image\": \"python\", \"name\": \"exec-destroy\"}").status());
+    try (WsTestClient ws = open(local.server(), local.client(), "/stream/session/exec-destroy/execute", V9)) {
       ws.send(run("query", "import time\nprint('up', flush=True)\ntime.sleep(30)"));
       List<JsonObject> fs = frames(ws, false, "continued");
       while (!stdout(fs).contains("up")) {
         fs.addAll(frames(ws, false, "continued"));
       }
-      assertEquals(200, client.call("DELETE", "/session/exec-destroy", V9, null).status());
+      assertEquals(200, local.client().call("DELETE", "/session/exec-destroy", V9, null).status());
       List<JsonObject> rest = frames(ws, false, "finished");
       assertEquals(137, last(rest).get("exitCode").getAsInt());
       assertEquals(1000, ws.awaitClose());
@@ -211,9 +206,9 @@ class ExecuteStreamTest {
 
   @Test
   void shRuntimeAndV4Route() throws Exception {
-    TestClient.Resp r = client.call("POST", "/kernel/create", V4, "{\"lang\": \"sh\", \"clientSessionToken\": \"exec-v4\"}");
+    TestClient.Resp r = local.client().call("POST", "/kernel/create", V4, "{\"lang\": \"sh\", \"clientSessionToken\": \"exec-v4\"}");
     assertEquals(201, r.status(), r.text());
-    try (WsTestClient ws = open(server, client, "/stream/kernel/exec-v4/execute", V4)) {
+    try (WsTestClient ws = open(local.server(), local.client(), "/stream/kernel/exec-v4/execute", V4)) {
       ws.send(run("query", "read x; echo got-$x; exit 3"));
       List<JsonObject> fs = frames(ws, false, "waiting-input", "finished");
       assertEquals("waiting-input", last(fs).get("status").getAsString(), fs.toString());
@@ -228,7 +223,7 @@ class ExecuteStreamTest {
   void binaryFramesAndServerRestarting() throws Exception {
     LocalServer s = LocalServer.builder().port(0).binaryStreamFrames(true).start();
     try {
-      TestClient c = new TestClient(s.uri(), s.accessKey(), s.secretKey());
+      TestClient c = TestClient.of(s);
       assertEquals(201, c.call("POST", "/session", V9, "{\"image\": \"python\", \"name\": \"exec-bin\"}").status());
       try (WsTestClient ws = open(s, c, "/stream/session/exec-bin/execute", V9)) {
         ws.send(run("query", "print('bin')"));

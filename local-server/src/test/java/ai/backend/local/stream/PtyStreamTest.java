@@ -6,44 +6,33 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.backend.local.LocalServer;
+import ai.backend.local.api.LocalServerExtension;
 import ai.backend.local.api.TestClient;
 import ai.backend.local.engine.ProcessTrees;
 import ai.backend.local.sessions.Session;
 import ai.backend.local.sessions.SessionStatus;
 import com.google.gson.JsonObject;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.concurrent.atomic.AtomicLong;
-import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.MatchResult;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code /stream/…/pty} over real WebSockets: a shell on a real pseudo-terminal. */
 class PtyStreamTest {
   static final String V4 = "v4.20181215";
   static final String V9 = "v9.20250722";
   static final Pattern PID = Pattern.compile("pid-(\\d+)-end");
-  static LocalServer server;
-  static TestClient client;
-
-  @BeforeAll
-  static void start() {
-    server = LocalServer.builder().port(0).start();
-    client = new TestClient(server.uri(), server.accessKey(), server.secretKey());
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+  @RegisterExtension
+  static final LocalServerExtension local = new LocalServerExtension();
 
   static void create(TestClient c, String name) throws Exception {
     TestClient.Resp r = c.call("POST", "/session", V9, "{\"image\": \"sh\", \"name\": \"" + name + "\"}");
@@ -144,22 +133,22 @@ class PtyStreamTest {
 
   @Test
   void echoResizeAndSttySize() throws Exception {
-    create(client, "pty-basic");
-    try (Term t = Term.open(server, client, "pty-basic", false)) {
+    create(local.client(), "pty-basic");
+    try (Term t = Term.open(local.server(), local.client(), "pty-basic", false)) {
       t.type("echo hello-$((6*7))\r");
       t.await("hello-42");
       t.resize(33, 101);
       t.type("stty size\r");
       t.await("33 101");
       t.type("echo $TERM:$(basename \"$PWD\")\r");
-      t.await("xterm-256color:" + server.sessions().find(server.accessKey(), "pty-basic").orElseThrow().id());
+      t.await("xterm-256color:" + local.server().sessions().find(local.server().accessKey(), "pty-basic").orElseThrow().id());
     }
   }
 
   @Test
   void restartGivesAFreshShellAndKillsTheOld() throws Exception {
-    create(client, "pty-restart");
-    try (Term t = Term.open(server, client, "pty-restart", false)) {
+    create(local.client(), "pty-restart");
+    try (Term t = Term.open(local.server(), local.client(), "pty-restart", false)) {
       long first = t.shellPid();
       t.type("sleep 300 &\r");
       t.type("echo bg-$!-end\r");
@@ -177,13 +166,13 @@ class PtyStreamTest {
 
   @Test
   void sessionDestroyClosesTheSocketAndKillsTheShell() throws Exception {
-    create(client, "pty-destroy");
-    try (Term t = Term.open(server, client, "pty-destroy", false)) {
+    create(local.client(), "pty-destroy");
+    try (Term t = Term.open(local.server(), local.client(), "pty-destroy", false)) {
       long shell = t.shellPid();
       t.type("sleep 300 & echo bg-$!-end\r");
       long bg = Long.parseLong(t.await(Pattern.compile("bg-(\\d+)-end")).group(1));
       assertTrue(ProcessTrees.alive(bg));
-      TestClient.Resp d = client.call("DELETE", "/session/pty-destroy", V9, null);
+      TestClient.Resp d = local.client().call("DELETE", "/session/pty-destroy", V9, null);
       assertEquals(200, d.status(), d.text());
       assertGone(shell);
       assertGone(bg);
@@ -193,20 +182,20 @@ class PtyStreamTest {
 
   @Test
   void shellExitClosesTheSocketNormally() throws Exception {
-    create(client, "pty-exit");
-    try (Term t = Term.open(server, client, "pty-exit", false)) {
+    create(local.client(), "pty-exit");
+    try (Term t = Term.open(local.server(), local.client(), "pty-exit", false)) {
       long shell = t.shellPid();
       t.type("exit\r");
       assertEquals(1000, t.ws.awaitClose());
       assertGone(shell);
     }
-    assertEquals(200, client.call("DELETE", "/session/pty-exit", V9, null).status());
+    assertEquals(200, local.client().call("DELETE", "/session/pty-exit", V9, null).status());
   }
 
   @Test
   void badMessagesAreAnsweredWithErrorsAndTheShellStays() throws Exception {
-    create(client, "pty-bad");
-    try (Term t = Term.open(server, client, "pty-bad", false)) {
+    create(local.client(), "pty-bad");
+    try (Term t = Term.open(local.server(), local.client(), "pty-bad", false)) {
       t.ws.send("{not json");
       assertTrue(t.awaitError().startsWith("Malformed message"));
       t.ws.send("{\"type\": \"launch\"}");
@@ -222,7 +211,7 @@ class PtyStreamTest {
   @Test
   void v4RouteAndBinaryFrames() throws Exception {
     try (LocalServer s = LocalServer.builder().port(0).binaryStreamFrames(true).start()) {
-      TestClient c = new TestClient(s.uri(), s.accessKey(), s.secretKey());
+      TestClient c = TestClient.of(s);
       TestClient.Resp r = c.call("POST", "/kernel/create", V4, "{\"lang\": \"sh\", \"clientSessionToken\": \"pty-v4\"}");
       assertEquals(201, r.status(), r.text());
       long shell;
@@ -261,7 +250,7 @@ class PtyStreamTest {
   void openTerminalKeepsTheSessionFromIdlingOutAndPingTouchesIt() throws Exception {
     ManualClock clock = new ManualClock();
     try (LocalServer s = LocalServer.builder().port(0).clock(clock).idleTimeout(Duration.ofMinutes(10)).start()) {
-      TestClient c = new TestClient(s.uri(), s.accessKey(), s.secretKey());
+      TestClient c = TestClient.of(s);
       create(c, "pty-idle");
       Session sess = s.sessions().find(s.accessKey(), "pty-idle").orElseThrow();
       Term t = Term.open(s, c, "pty-idle", false);
@@ -292,7 +281,7 @@ class PtyStreamTest {
     LocalServer s = LocalServer.builder().port(0).start();
     long shell;
     try {
-      TestClient c = new TestClient(s.uri(), s.accessKey(), s.secretKey());
+      TestClient c = TestClient.of(s);
       create(c, "pty-close");
       Term t = Term.open(s, c, "pty-close", false);
       shell = t.shellPid();

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.backend.local.LocalServer;
+import ai.backend.local.api.LocalServerExtension;
 import ai.backend.local.api.TestClient;
 import ai.backend.local.engine.ProcessTrees;
 import ai.backend.local.sessions.Session;
@@ -15,37 +15,25 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code /stream/session/{id}/apps} and {@code …/tcpproxy?app=http} through a real relay. */
 class TcpProxyStreamTest {
   static final String V4 = "v4.20181215";
   static final String V9 = "v9.20250722";
-  static LocalServer server;
-  static TestClient client;
-
-  @BeforeAll
-  static void start() {
-    server = LocalServer.builder().port(0).start();
-    client = new TestClient(server.uri(), server.accessKey(), server.secretKey());
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+  @RegisterExtension
+  static final LocalServerExtension local = new LocalServerExtension();
 
   static Session create(String name) throws Exception {
-    TestClient.Resp r = client.call("POST", "/session", V9, "{\"image\": \"sh\", \"name\": \"" + name + "\"}");
+    TestClient.Resp r = local.client().call("POST", "/session", V9, "{\"image\": \"sh\", \"name\": \"" + name + "\"}");
     assertEquals(201, r.status(), r.text());
-    return server.sessions().find(server.accessKey(), name).orElseThrow();
+    return local.server().sessions().find(local.server().accessKey(), name).orElseThrow();
   }
 
   /** One HTTP/1.0 exchange through a fresh relay socket; returns the raw response. */
   static String get(String target, String version, String path) throws Exception {
-    try (WsTestClient ws = WsTestClient.open(client, server.uri(), target, version, server.secretKey())) {
+    try (WsTestClient ws = WsTestClient.open(local.client(), local.server().uri(), target, version, local.server().secretKey())) {
       ws.sendBinary(("GET " + path + " HTTP/1.0\r\nHost: localhost\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
       ByteArrayOutputStream got = new ByteArrayOutputStream();
       long deadline = System.nanoTime() + WsTestClient.WAIT.toNanos();
@@ -67,7 +55,7 @@ class TcpProxyStreamTest {
   @Test
   void appsListsTheHttpService() throws Exception {
     create("tcp-apps");
-    TestClient.Resp r = client.call("GET", "/stream/session/tcp-apps/apps", V9, null);
+    TestClient.Resp r = local.client().call("GET", "/stream/session/tcp-apps/apps", V9, null);
     assertEquals(200, r.status(), r.text());
     JsonArray apps = r.jsonElement().getAsJsonArray();
     assertEquals(1, apps.size());
@@ -75,7 +63,7 @@ class TcpProxyStreamTest {
     assertEquals("http", http.get("name").getAsString());
     assertEquals("http", http.get("protocol").getAsString());
     assertEquals(8000, http.getAsJsonArray("ports").get(0).getAsInt());
-    assertEquals(404, client.call("GET", "/stream/session/no-such/apps", V9, null).status());
+    assertEquals(404, local.client().call("GET", "/stream/session/no-such/apps", V9, null).status());
   }
 
   @Test
@@ -87,13 +75,13 @@ class TcpProxyStreamTest {
     assertTrue(listing.contains("Directory listing"), listing);
     assertTrue(listing.contains("proxied.txt"), listing);
     // a second connection reuses the running service
-    List<Long> pids = server.streams().services(s).pids();
+    List<Long> pids = local.server().streams().services(s).pids();
     assertEquals(1, pids.size());
     String file = get("/stream/session/tcp-http/tcpproxy?app=http&port=8000", V9, "/proxied.txt");
     assertTrue(file.endsWith("through the relay\n"), file);
-    assertEquals(pids, server.streams().services(s).pids());
+    assertEquals(pids, local.server().streams().services(s).pids());
     // the service stops with the session
-    assertEquals(200, client.call("DELETE", "/session/tcp-http", V9, null).status());
+    assertEquals(200, local.client().call("DELETE", "/session/tcp-http", V9, null).status());
     for (long pid : pids) {
       assertFalse(ProcessTrees.alive(pid), "service pid " + pid + " alive after destroy");
     }
@@ -102,9 +90,9 @@ class TcpProxyStreamTest {
   @Test
   void openRelayClosesWhenTheSessionEnds() throws Exception {
     create("tcp-end");
-    WsTestClient ws = WsTestClient.open(client, server.uri(), "/stream/session/tcp-end/tcpproxy?service=http", V9,
-        server.secretKey());
-    assertEquals(200, client.call("DELETE", "/session/tcp-end", V9, null).status());
+    WsTestClient ws = WsTestClient.open(local.client(), local.server().uri(), "/stream/session/tcp-end/tcpproxy?service=http", V9,
+        local.server().secretKey());
+    assertEquals(200, local.client().call("DELETE", "/session/tcp-end", V9, null).status());
     assertEquals(1000, ws.awaitClose());
   }
 
@@ -112,22 +100,22 @@ class TcpProxyStreamTest {
   void unknownAppAndBadPortAreRefusedBeforeTheUpgrade() throws Exception {
     create("tcp-bad");
     WsTestClient.Refused unknown = assertThrows(WsTestClient.Refused.class,
-        () -> WsTestClient.open(client, server.uri(), "/stream/session/tcp-bad/tcpproxy?app=jupyter", V9,
-            server.secretKey()));
+        () -> WsTestClient.open(local.client(), local.server().uri(), "/stream/session/tcp-bad/tcpproxy?app=jupyter", V9,
+            local.server().secretKey()));
     assertEquals(404, unknown.status);
-    TestClient.Resp plain = client.call("GET", "/stream/session/tcp-bad/tcpproxy?app=jupyter", V9, null);
+    TestClient.Resp plain = local.client().call("GET", "/stream/session/tcp-bad/tcpproxy?app=jupyter", V9, null);
     assertEquals(404, plain.status());
     assertEquals("app-not-found", plain.type());
-    TestClient.Resp port = client.call("GET", "/stream/session/tcp-bad/tcpproxy?app=http&port=9999", V9, null);
+    TestClient.Resp port = local.client().call("GET", "/stream/session/tcp-bad/tcpproxy?app=http&port=9999", V9, null);
     assertEquals(400, port.status());
     assertEquals("invalid-api-params", port.type());
-    TestClient.Resp none = client.call("GET", "/stream/session/tcp-bad/tcpproxy", V9, null);
+    TestClient.Resp none = local.client().call("GET", "/stream/session/tcp-bad/tcpproxy", V9, null);
     assertEquals(400, none.status());
   }
 
   @Test
   void v4Route() throws Exception {
-    TestClient.Resp r = client.call("POST", "/kernel/create", V4, "{\"lang\": \"sh\", \"clientSessionToken\": \"tcp-v4\"}");
+    TestClient.Resp r = local.client().call("POST", "/kernel/create", V4, "{\"lang\": \"sh\", \"clientSessionToken\": \"tcp-v4\"}");
     assertEquals(201, r.status(), r.text());
     String listing = get("/stream/kernel/tcp-v4/tcpproxy?app=http", V4, "/");
     assertTrue(listing.contains("Directory listing"), listing);
