@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 import ai.backend.client.ApiVersion;
 import ai.backend.client.Config;
 import ai.backend.client.Session;
+import ai.backend.client.internal.TransportDiscovery;
 import ai.backend.client.port.TransportConfig;
 import ai.backend.client.port.TransportProvider;
-import ai.backend.client.port.TransportProviders;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -82,7 +82,7 @@ abstract class SdkFixture {
     if (threadsBefore == null) {
       threadsBefore = threadNames();
     }
-    TransportProvider p = TransportProviders.select(adapter);
+    TransportProvider p = TransportDiscovery.select(adapter);
     TrackingTransport t = new TrackingTransport(p.createTransport(TransportConfig.builder()
         .connectTimeout(Duration.ofSeconds(5)).build()));
     Session s;

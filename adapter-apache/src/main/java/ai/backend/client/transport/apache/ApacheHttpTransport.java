@@ -419,7 +419,7 @@ final class ApacheHttpTransport implements HttpTransport {
 
   @Override
   public String name() {
-    return "apache-httpclient5";
+    return ApacheTransportProvider.NAME;
   }
 
   @Override

@@ -208,7 +208,7 @@ final class JdkHttpTransport implements HttpTransport {
 
   @Override
   public String name() {
-    return "jdk-http";
+    return JdkTransportProvider.NAME;
   }
 
   @Override
