@@ -9,6 +9,7 @@ import ai.backend.client.Session;
 import ai.backend.client.internal.TransportDiscovery;
 import ai.backend.client.port.TransportConfig;
 import ai.backend.client.port.TransportProvider;
+import ai.backend.transport.tck.TrackingTransport;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -101,7 +102,7 @@ abstract class SdkFixture {
   void noLeaks() throws InterruptedException {
     int unclosed = 0;
     for (Opened o : opened) {
-      unclosed += o.transport().openResponses();
+      unclosed += o.transport().openResponses().size();
       o.close();
     }
     opened.clear();

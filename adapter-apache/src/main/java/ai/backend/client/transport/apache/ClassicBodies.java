@@ -1,9 +1,12 @@
 package ai.backend.client.transport.apache;
 
 import ai.backend.client.port.RequestBody;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.io.entity.AbstractHttpEntity;
@@ -11,7 +14,10 @@ import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 import org.apache.hc.core5.http.io.entity.FileEntity;
 import org.apache.hc.core5.http.io.entity.InputStreamEntity;
 
-/** {@link RequestBody} to classic entities; content types travel as request headers instead. */
+/**
+ * {@link RequestBody} to classic entities, and to the streams the async producer reads; content types
+ * travel as request headers instead.
+ */
 final class ClassicBodies {
   private ClassicBodies() {}
 
@@ -25,22 +31,37 @@ final class ClassicBodies {
     if (body instanceof RequestBody.FileBody f) {
       return new FileEntity(f.file().toFile(), (ContentType) null);
     }
-    if (body instanceof RequestBody.Stream s) {
-      return new InputStreamEntity(s.stream().get(), s.contentLength(), null);
+    RequestBody.Stream s = (RequestBody.Stream) body;
+    return s.repeatable() ? repeatable(s) : new InputStreamEntity(s.stream().get(), s.contentLength(), null);
+  }
+
+  /** The content of {@code body} from its start. */
+  static InputStream open(RequestBody body) {
+    if (body instanceof RequestBody.Bytes b) {
+      return new ByteArrayInputStream(b.data());
     }
-    throw new IllegalArgumentException("multipart must be encoded with a boundary: " + body);
+    if (body instanceof RequestBody.FileBody f) {
+      try {
+        return Files.newInputStream(f.file());
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    if (body instanceof RequestBody.Stream s) {
+      return s.stream().get();
+    }
+    return InputStream.nullInputStream();
   }
 
   /**
-   * The same encoder as the async client (not MultipartEntityBuilder, whose modes either drop per-part
-   * Content-Type or percent-encode UTF-8 file names), so both paths put identical bytes on the wire.
-   * Parts are opened as the entity is written: files stream from disk.
+   * A stream opened afresh each time the entity is written (e.g. the domain's multipart encoding), so
+   * that a stale pooled connection may be retried with it; the content is read as it is sent.
    */
-  static HttpEntity multipart(RequestBody.Multipart m, String boundary) {
-    return new AbstractHttpEntity((String) null, null, true) {
+  private static HttpEntity repeatable(RequestBody.Stream s) {
+    return new AbstractHttpEntity((String) null, null, s.contentLength() < 0) {
       @Override
       public InputStream getContent() {
-        return MultipartStream.open(m, boundary);
+        return s.stream().get();
       }
 
       @Override
@@ -52,12 +73,12 @@ final class ClassicBodies {
 
       @Override
       public boolean isRepeatable() {
-        return m.repeatable();
+        return true;
       }
 
       @Override
       public long getContentLength() {
-        return -1;
+        return s.contentLength();
       }
 
       @Override

@@ -1,4 +1,4 @@
-package ai.backend.it.transport;
+package ai.backend.transport.tck;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -87,7 +87,7 @@ public abstract class TransportTck {
     server.streamGate.countDown();
     server.holdGate = new CountDownLatch(1);
     server.streamGate = new CountDownLatch(1);
-    assertTrue(transport.open.isEmpty(), "responses left open: " + transport.open);
+    assertTrue(transport.openResponses().isEmpty(), "responses left open: " + transport.openResponses());
   }
 
   @AfterAll
@@ -177,6 +177,11 @@ public abstract class TransportTck {
   }
 
   // ---- HTTP ------------------------------------------------------------------------------------
+
+  @Test
+  void theTransportReportsTheNameThatSelectsItsProvider() {
+    assertEquals(provider().name(), transport.name());
+  }
 
   @ParameterizedTest(name = "async={0}")
   @ValueSource(booleans = {false, true})
@@ -315,19 +320,29 @@ public abstract class TransportTck {
 
   @ParameterizedTest(name = "async={0}")
   @ValueSource(booleans = {false, true})
-  void multipartWithTwoFilesAndAField(boolean async, @TempDir Path dir) throws Exception {
+  void aMultipartBodyStreamedByTheDomainArrivesIntact(boolean async, @TempDir Path dir) throws Exception {
+    // the domain encodes multipart (client-domain MultipartBody) and hands the transport a repeatable
+    // stream whose Content-Type carries the boundary: the transport must send both unchanged
     byte[] big = new byte[(int) (3 * MIB) + 17];
     new Random(1).nextBytes(big);
-    Path bigFile = Files.write(dir.resolve("big.bin"), big);
     byte[] small = "hello, 세계\n".getBytes(StandardCharsets.UTF_8);
-    Path smallFile = Files.write(dir.resolve("small.txt"), small);
     byte[] meta = "{\"k\":1}".getBytes(StandardCharsets.UTF_8);
-    RequestBody body = new RequestBody.Multipart(List.of(
-        new RequestBody.Part("src", "big.bin", RequestBody.ofFile(bigFile, "application/octet-stream")),
-        new RequestBody.Part("src", "데이터.txt", RequestBody.ofFile(smallFile, "text/plain; charset=utf-8")),
-        new RequestBody.Part("meta", null, RequestBody.ofBytes(meta, "application/json"))));
-    try (HttpResponse r = send(async, new HttpRequest("POST", uri("/multipart"),
-        HttpHeaders.of("Content-Type", "multipart/form-data"), body, null))) {
+    String boundary = "----backendaiTck0123456789";
+    Path encoded = dir.resolve("body");
+    try (java.io.OutputStream out = Files.newOutputStream(encoded)) {
+      part(out, boundary, "name=\"src\"; filename=\"big.bin\"", "application/octet-stream", big);
+      part(out, boundary, "name=\"src\"; filename=\"데이터.txt\"", "text/plain; charset=utf-8", small);
+      part(out, boundary, "name=\"meta\"", "application/json", meta);
+      out.write(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+    }
+    RequestBody body = RequestBody.ofRepeatableStream(() -> {
+      try {
+        return Files.newInputStream(encoded);
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }, Files.size(encoded), "multipart/form-data; boundary=" + boundary);
+    try (HttpResponse r = send(async, new HttpRequest("POST", uri("/multipart"), HttpHeaders.empty(), body, null))) {
       assertEquals(200, r.status());
       JsonArray parts = JsonParser.parseString(r.bodyString()).getAsJsonArray();
       assertEquals(3, parts.size());
@@ -335,6 +350,14 @@ public abstract class TransportTck {
       assertPart(parts.get(1), "form-data; name=\"src\"; filename=\"데이터.txt\"", "text/plain; charset=utf-8", small);
       assertPart(parts.get(2), "form-data; name=\"meta\"", "application/json", meta);
     }
+  }
+
+  private static void part(java.io.OutputStream out, String boundary, String disposition, String type, byte[] content)
+      throws IOException {
+    out.write(("--" + boundary + "\r\nContent-Disposition: form-data; " + disposition + "\r\nContent-Type: " + type
+        + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+    out.write(content);
+    out.write("\r\n".getBytes(StandardCharsets.UTF_8));
   }
 
   private static void assertPart(JsonElement e, String disposition, String type, byte[] content) throws Exception {
