@@ -23,6 +23,14 @@ public sealed interface RequestBody {
   /** The length in bytes, or -1 when unknown (then sent chunked). */
   long contentLength();
 
+  /**
+   * The content from its start, for encoders and adapters that read bodies as streams. A one-shot
+   * {@link Stream} may be opened once only.
+   *
+   * @throws java.io.UncheckedIOException when a file cannot be opened
+   */
+  InputStream openStream();
+
   /** No body at all. */
   static RequestBody empty() {
     return Empty.INSTANCE;
@@ -71,6 +79,11 @@ public sealed interface RequestBody {
     public long contentLength() {
       return 0;
     }
+
+    @Override
+    public InputStream openStream() {
+      return InputStream.nullInputStream();
+    }
   }
 
   /** An in-memory body. The array is not copied; callers must not mutate it afterwards. */
@@ -87,6 +100,11 @@ public sealed interface RequestBody {
     @Override
     public long contentLength() {
       return data.length;
+    }
+
+    @Override
+    public InputStream openStream() {
+      return new java.io.ByteArrayInputStream(data);
     }
 
     @Override
@@ -114,6 +132,15 @@ public sealed interface RequestBody {
         return -1;
       }
     }
+
+    @Override
+    public InputStream openStream() {
+      try {
+        return java.nio.file.Files.newInputStream(file);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
   }
 
   /**
@@ -126,6 +153,11 @@ public sealed interface RequestBody {
       implements RequestBody {
     public Stream {
       Objects.requireNonNull(stream, "stream");
+    }
+
+    @Override
+    public InputStream openStream() {
+      return stream.get();
     }
   }
 }

@@ -317,7 +317,7 @@ final class ApacheHttpTransport implements HttpTransport {
     StreamProducer entity = null;
     if (!(body instanceof RequestBody.Empty) || request.method().equals("POST")
         || request.method().equals("PUT") || request.method().equals("PATCH")) {
-      entity = new StreamProducer(() -> ClassicBodies.open(body), body.contentLength(), body.repeatable());
+      entity = new StreamProducer(body::openStream, body.contentLength(), body.repeatable());
     }
     if (contentType != null) {
       req.setHeader("Content-Type", contentType);

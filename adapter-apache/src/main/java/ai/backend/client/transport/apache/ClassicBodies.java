@@ -1,12 +1,9 @@
 package ai.backend.client.transport.apache;
 
 import ai.backend.client.port.RequestBody;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.io.entity.AbstractHttpEntity;
@@ -14,10 +11,7 @@ import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 import org.apache.hc.core5.http.io.entity.FileEntity;
 import org.apache.hc.core5.http.io.entity.InputStreamEntity;
 
-/**
- * {@link RequestBody} to classic entities, and to the streams the async producer reads; content types
- * travel as request headers instead.
- */
+/** {@link RequestBody} to classic entities; content types travel as request headers instead. */
 final class ClassicBodies {
   private ClassicBodies() {}
 
@@ -33,24 +27,6 @@ final class ClassicBodies {
     }
     RequestBody.Stream s = (RequestBody.Stream) body;
     return s.repeatable() ? repeatable(s) : new InputStreamEntity(s.stream().get(), s.contentLength(), null);
-  }
-
-  /** The content of {@code body} from its start. */
-  static InputStream open(RequestBody body) {
-    if (body instanceof RequestBody.Bytes b) {
-      return new ByteArrayInputStream(b.data());
-    }
-    if (body instanceof RequestBody.FileBody f) {
-      try {
-        return Files.newInputStream(f.file());
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-    if (body instanceof RequestBody.Stream s) {
-      return s.stream().get();
-    }
-    return InputStream.nullInputStream();
   }
 
   /**

@@ -2,12 +2,9 @@ package ai.backend.client.internal.files;
 
 import ai.backend.client.port.RequestBody;
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Enumeration;
@@ -102,7 +99,7 @@ public final class MultipartForm {
       Part part = parts.get(i);
       byte[] head = heads.get(i);
       pieces.add(() -> new ByteArrayInputStream(head));
-      pieces.add(() -> content(part.content()));
+      pieces.add(() -> part.content().openStream());
       pieces.add(() -> new ByteArrayInputStream(crlf));
     }
     pieces.add(() -> new ByteArrayInputStream(tail));
@@ -118,23 +115,6 @@ public final class MultipartForm {
         return it.next().get();
       }
     });
-  }
-
-  private static InputStream content(RequestBody body) {
-    if (body instanceof RequestBody.Bytes b) {
-      return new ByteArrayInputStream(b.data());
-    }
-    if (body instanceof RequestBody.FileBody f) {
-      try {
-        return Files.newInputStream(f.file());
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-    if (body instanceof RequestBody.Stream s) {
-      return s.stream().get();
-    }
-    return InputStream.nullInputStream();
   }
 
   private static byte[] utf8(String s) {
