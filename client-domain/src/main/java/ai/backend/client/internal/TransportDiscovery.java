@@ -36,10 +36,12 @@ public final class TransportDiscovery {
     Map<String, TransportProvider> found = new LinkedHashMap<>();
     List<ClassLoader> loaders = new ArrayList<>();
     ClassLoader tccl = Thread.currentThread().getContextClassLoader();
-    if (tccl != null) {
+    ClassLoader own = TransportDiscovery.class.getClassLoader();
+    if (tccl != null && tccl != own) {
       loaders.add(tccl);
     }
-    loaders.add(TransportDiscovery.class.getClassLoader());
+    // one scan when both are the same (plain class path, the CLI): each reads the jars' service files
+    loaders.add(own);
     for (ClassLoader cl : loaders) {
       try {
         for (TransportProvider p : ServiceLoader.load(TransportProvider.class, cl)) {
