@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import ai.backend.client.port.HttpHeaders;
 import ai.backend.client.port.HttpRequest;
 import ai.backend.client.port.HttpResponse;
+import ai.backend.client.port.HttpTransport;
 import ai.backend.client.port.RequestBody;
 import ai.backend.client.port.TransportConfig;
 import ai.backend.client.port.TransportException;
@@ -181,6 +182,27 @@ public abstract class TransportTck {
   @Test
   void theTransportReportsTheNameThatSelectsItsProvider() {
     assertEquals(provider().name(), transport.name());
+  }
+
+  @ParameterizedTest(name = "async={0}")
+  @ValueSource(booleans = {false, true})
+  void theConfiguredProxyCarriesTheRequest(boolean async) {
+    // the TCK server plays the proxy: it gets the absolute-form request for a host nobody could resolve
+    try (HttpTransport proxied = provider().createTransport(TransportConfig.builder()
+        .connectTimeout(Duration.ofSeconds(5))
+        .proxy(new java.net.InetSocketAddress("127.0.0.1", server.port))
+        .build())) {
+      HttpRequest request = HttpRequest.of("GET", URI.create("http://backend.invalid/echo/proxied"));
+      HttpResponse r = async ? proxied.executeAsync(request).get(60, TimeUnit.SECONDS) : proxied.execute(request);
+      try (r) {
+        assertEquals(200, r.status());
+        JsonObject echo = JsonParser.parseString(r.bodyString()).getAsJsonObject();
+        assertEquals("/echo/proxied", echo.get("target").getAsString());
+        assertEquals(List.of("backend.invalid"), header(echo, "Host"));
+      }
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
   }
 
   @ParameterizedTest(name = "async={0}")
