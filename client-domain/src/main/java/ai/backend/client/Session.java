@@ -10,9 +10,12 @@ import ai.backend.client.port.Hmac;
 import ai.backend.client.port.HttpTransport;
 import ai.backend.client.port.TransportConfig;
 import ai.backend.client.port.TransportProvider;
+import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.Executor;
+import javax.net.ssl.SSLContext;
 
 /**
  * An API client session: a configuration, a transport and the API version negotiated with the server.
@@ -31,7 +34,14 @@ import java.util.Optional;
  * <p>Transport choice: an explicit {@link Builder#transport(HttpTransport)} or {@link
  * Builder#transportProvider(TransportProvider)} wins; otherwise the provider named by {@link
  * Builder#transportName(String)}, the system property {@code backendai.transport} or the environment
- * variable {@code BACKEND_TRANSPORT}; otherwise the discovered provider with the highest priority.
+ * variable {@code BACKEND_TRANSPORT}; otherwise the discovered provider with the highest priority. A
+ * provider's name is the one its transports report ({@link #transportName()}, e.g. {@code jdk-http},
+ * {@code apache-httpclient5}); the short {@code jdk} and {@code apache} select them too.
+ *
+ * <p>A transport the session creates gets its settings from {@link Config} (connect and read timeouts,
+ * {@link Config#skipSslCertValidation()}), replaced by {@link Builder#transportConfig(TransportConfig)}
+ * when given, then overridden field by field by {@link Builder#proxy}, {@link Builder#sslContext}, {@link
+ * Builder#maxConnections} and {@link Builder#executor}.
  */
 public final class Session implements AutoCloseable {
   /** Terminals, streamed runs and tunnels still open: closed with the session. */
@@ -144,6 +154,11 @@ public final class Session implements AutoCloseable {
     private String transportName;
     private Hmac hmac;
     private Clock clock;
+    private TransportConfig transportConfig;
+    private InetSocketAddress proxy;
+    private SSLContext sslContext;
+    private Integer maxConnections;
+    private Executor executor;
 
     private Builder() {}
 
@@ -167,9 +182,49 @@ public final class Session implements AutoCloseable {
       return this;
     }
 
-    /** Picks a discovered provider by name ({@code jdk}, {@code apache}, …). */
+    /**
+     * Picks a discovered provider by name ({@code jdk-http}, {@code apache-httpclient5}, or the aliases
+     * {@code jdk}, {@code apache}); wins over the system property and the environment.
+     */
     public Builder transportName(String name) {
       this.transportName = name;
+      return this;
+    }
+
+    /**
+     * Every setting of a transport this session creates, instead of those derived from {@link Config}
+     * (its timeouts and {@code skipSslCertValidation} are then ignored for the transport). Not used with
+     * {@link #transport(HttpTransport)}.
+     */
+    public Builder transportConfig(TransportConfig transportConfig) {
+      this.transportConfig = Objects.requireNonNull(transportConfig, "transportConfig");
+      return this;
+    }
+
+    /** An HTTP proxy for a transport this session creates. */
+    public Builder proxy(InetSocketAddress proxy) {
+      this.proxy = Objects.requireNonNull(proxy, "proxy");
+      return this;
+    }
+
+    /** The TLS context (own trust store, client certificate) of a transport this session creates. */
+    public Builder sslContext(SSLContext sslContext) {
+      this.sslContext = Objects.requireNonNull(sslContext, "sslContext");
+      return this;
+    }
+
+    /** Maximum pooled connections per route of a transport this session creates (default 64). */
+    public Builder maxConnections(int maxConnections) {
+      if (maxConnections <= 0) {
+        throw new IllegalArgumentException("maxConnections must be positive");
+      }
+      this.maxConnections = maxConnections;
+      return this;
+    }
+
+    /** The executor for a created transport's callbacks (default: the transport owns one). */
+    public Builder executor(Executor executor) {
+      this.executor = Objects.requireNonNull(executor, "executor");
       return this;
     }
 
@@ -203,18 +258,14 @@ public final class Session implements AutoCloseable {
       boolean owns = false;
       Hmac mac = hmac;
       if (t == null) {
-        TransportProvider p = provider != null ? provider : TransportDiscovery.select(chosenName());
-        t = p.createTransport(TransportConfig.builder()
-            .connectTimeout(cfg.connectTimeout())
-            .readTimeout(cfg.readTimeout().orElse(null))
-            .insecureTls(cfg.skipSslCertValidation())
-            .build());
+        TransportProvider p = provider != null ? provider : TransportDiscovery.select(transportName);
+        t = p.createTransport(transportConfig(cfg));
         owns = true;
         if (mac == null) {
           mac = p.hmac();
         }
       } else if (mac == null && !cfg.isAnonymous()) {
-        mac = (provider != null ? provider : TransportDiscovery.select(chosenName())).hmac();
+        mac = (provider != null ? provider : TransportDiscovery.select(transportName)).hmac();
       }
       ApiCore.Builder b = ApiCore.builder(cfg, t).ownsTransport(owns).hmac(mac);
       if (clock != null) {
@@ -231,15 +282,27 @@ public final class Session implements AutoCloseable {
       }
     }
 
-    private String chosenName() {
-      if (transportName != null && !transportName.isBlank()) {
-        return transportName;
+    /** The settings for a transport created here; see the class comment for the order. */
+    TransportConfig transportConfig(Config cfg) {
+      TransportConfig.Builder b = transportConfig != null
+          ? transportConfig.toBuilder()
+          : TransportConfig.builder()
+              .connectTimeout(cfg.connectTimeout())
+              .readTimeout(cfg.readTimeout().orElse(null))
+              .insecureTls(cfg.skipSslCertValidation());
+      if (proxy != null) {
+        b.proxy(proxy);
       }
-      String p = System.getProperty(TRANSPORT_PROPERTY);
-      if (p != null && !p.isBlank()) {
-        return p;
+      if (sslContext != null) {
+        b.sslContext(sslContext);
       }
-      return System.getenv(TRANSPORT_ENV);
+      if (maxConnections != null) {
+        b.maxConnections(maxConnections);
+      }
+      if (executor != null) {
+        b.executor(executor);
+      }
+      return b.build();
     }
   }
 }

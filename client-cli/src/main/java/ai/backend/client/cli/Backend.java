@@ -9,7 +9,6 @@ import ai.backend.client.internal.TransportDiscovery;
 import ai.backend.client.port.HttpTransport;
 import ai.backend.client.port.TransportConfig;
 import ai.backend.client.port.TransportProvider;
-import ai.backend.client.transport.apache.ApacheTransportProvider;
 
 /**
  * Resolves where the CLI talks to (BACKEND_* variables, or the embedded local server when no endpoint
@@ -67,7 +66,7 @@ public final class Backend implements AutoCloseable {
         // JUL's default configuration logs nothing at DEBUG: do not set up logging just to ask it per request
         Loggers.disableWireLogging();
       }
-      TransportProvider p = provider(transportName());
+      TransportProvider p = TransportDiscovery.select(null);
       coreHmac = hmac(p, cfg.hashType());
       coreTransport = p.createTransport(transportConfig(cfg));
       try {
@@ -146,23 +145,10 @@ public final class Backend implements AutoCloseable {
     return coreHmac;
   }
 
-  /**
-   * The named transport, else Apache HttpClient: the one discovery would pick, the highest priority of
-   * the two in the CLI jar, taken directly rather than through a {@link java.util.ServiceLoader} scan.
-   */
-  static TransportProvider provider(String name) {
-    return name == null || name.isBlank() ? new ApacheTransportProvider() : TransportDiscovery.select(name);
-  }
-
   /** {@link Sha256Hmac} for the default hash type (no crypto library or provider to set up), else the transport's. */
   static ai.backend.client.port.Hmac hmac(TransportProvider p, String hashType) {
     Sha256Hmac own = new Sha256Hmac();
     return own.supports(hashType) ? own : p.hmac();
-  }
-
-  static String transportName() {
-    String p = System.getProperty(Session.TRANSPORT_PROPERTY);
-    return p != null && !p.isBlank() ? p : System.getenv(Session.TRANSPORT_ENV);
   }
 
   @Override

@@ -6,6 +6,7 @@ import ai.backend.client.ProgressListener;
 import ai.backend.client.errors.UnsafeDownloadException;
 import ai.backend.client.internal.files.MalformedMultipartException;
 import ai.backend.client.internal.files.MalformedTarException;
+import ai.backend.client.internal.files.MultipartForm;
 import ai.backend.client.internal.files.MultipartMixedReader;
 import ai.backend.client.internal.files.ProgressInputStream;
 import ai.backend.client.internal.files.TarExtractor;
@@ -52,15 +53,15 @@ public final class FileTransfers {
     AtomicLong done = new AtomicLong();
     List<ApiRequest> out = new ArrayList<>();
     for (List<UploadPlan.Entry> batch : plan.batches()) {
-      List<RequestBody.Part> parts = new ArrayList<>();
+      List<MultipartForm.Part> parts = new ArrayList<>();
       for (UploadPlan.Entry e : batch) {
         RequestBody content = listener == null
             ? RequestBody.ofFile(e.path(), "application/octet-stream")
             : RequestBody.ofStream(() -> open(e.path(), total, done, l), e.size(), "application/octet-stream");
         // the server ignores the part name; the file name is the path under /home/work
-        parts.add(new RequestBody.Part("src", e.name(), content));
+        parts.add(new MultipartForm.Part("src", e.name(), content));
       }
-      out.add(ApiRequest.builder("POST", ComputeSessionWire.path(d, name, "upload")).body(new RequestBody.Multipart(parts))
+      out.add(ApiRequest.builder("POST", ComputeSessionWire.path(d, name, "upload")).body(MultipartForm.encode(parts))
           .build());
     }
     return out;

@@ -1,5 +1,6 @@
 package ai.backend.client.internal;
 
+import ai.backend.client.Session;
 import ai.backend.client.errors.ConfigurationException;
 import ai.backend.client.port.TransportProvider;
 import java.util.ArrayList;
@@ -8,29 +9,39 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * Finds {@link TransportProvider}s with {@link ServiceLoader}, on the thread context class loader and
- * on this library's own loader (they differ in application servers and plugin hosts). Deterministic:
- * highest priority wins, ties broken by name; errors name every candidate.
+ * The one place that finds {@link TransportProvider}s and reads the user's preference. Providers come
+ * from {@link ServiceLoader}, on the thread context class loader and on this library's own loader (they
+ * differ in application servers and plugin hosts). The preference is an explicit name, else the system
+ * property {@value Session#TRANSPORT_PROPERTY}, else the environment variable {@value
+ * Session#TRANSPORT_ENV}; a name matches a provider's {@link TransportProvider#name()} or one of its
+ * {@link TransportProvider#aliases()}, case-insensitively. Without a preference the highest priority
+ * wins, ties broken by name. Holds no state: every call loads the providers afresh.
  */
 public final class TransportDiscovery {
-  static final String ARTIFACTS = "ai.backend:adapter-jdkhttp or ai.backend:adapter-apache";
+  static final String ARTIFACTS = "ai.backend:adapter-apache or ai.backend:adapter-jdkhttp";
+  private static final Comparator<TransportProvider> ORDER =
+      Comparator.comparingInt(TransportProvider::priority).reversed().thenComparing(TransportProvider::name);
 
   private TransportDiscovery() {}
 
-  /** Every provider found, by descending priority then name; duplicates (same class) removed. */
+  /** Every provider found, by descending priority then name; the same class found twice is listed once. */
   public static List<TransportProvider> providers() {
     Map<String, TransportProvider> found = new LinkedHashMap<>();
     List<ClassLoader> loaders = new ArrayList<>();
     ClassLoader tccl = Thread.currentThread().getContextClassLoader();
-    if (tccl != null) {
+    ClassLoader own = TransportDiscovery.class.getClassLoader();
+    if (tccl != null && tccl != own) {
       loaders.add(tccl);
     }
-    loaders.add(TransportDiscovery.class.getClassLoader());
+    // one scan when both are the same (plain class path, the CLI): each reads the jars' service files
+    loaders.add(own);
     for (ClassLoader cl : loaders) {
       try {
         for (TransportProvider p : ServiceLoader.load(TransportProvider.class, cl)) {
@@ -41,34 +52,65 @@ public final class TransportDiscovery {
       }
     }
     List<TransportProvider> list = new ArrayList<>(found.values());
-    list.sort(Comparator.comparingInt(TransportProvider::priority).reversed().thenComparing(TransportProvider::name));
-    return list;
+    list.sort(ORDER);
+    return List.copyOf(list);
+  }
+
+  /** The name the system property or, failing that, the environment asks for; {@code null} for none. */
+  public static String preferredName() {
+    return preferredName(System::getenv, System.getProperties());
   }
 
   /**
-   * The provider named {@code name} (case-insensitive), or the highest-priority one when {@code name}
-   * is null or blank.
+   * The provider named {@code name}, else the one {@link #preferredName()} names, else the
+   * highest-priority one.
    *
    * @throws ConfigurationException when none (or not the named one) is on the class path
    */
   public static TransportProvider select(String name) {
-    return select(name, providers());
+    return select(name, System::getenv, System.getProperties(), providers());
   }
 
-  static TransportProvider select(String name, List<TransportProvider> candidates) {
+  static String preferredName(Function<String, String> env, Properties properties) {
+    return firstNonBlank(properties.getProperty(Session.TRANSPORT_PROPERTY), env.apply(Session.TRANSPORT_ENV));
+  }
+
+  static TransportProvider select(
+      String name, Function<String, String> env, Properties properties, List<TransportProvider> candidates) {
     if (candidates.isEmpty()) {
       throw new ConfigurationException("no HTTP transport found on the class path: add " + ARTIFACTS
           + " (or pass a transport to Session.builder().transport(...))");
     }
-    if (name == null || name.isBlank()) {
-      return candidates.get(0);
+    String wanted = firstNonBlank(name, preferredName(env, properties));
+    if (wanted == null) {
+      return candidates.stream().min(ORDER).orElseThrow();
     }
-    String wanted = name.trim().toLowerCase(Locale.ROOT);
+    String key = wanted.trim().toLowerCase(Locale.ROOT);
     return candidates.stream()
-        .filter(p -> p.name().toLowerCase(Locale.ROOT).equals(wanted))
+        .filter(p -> matches(p, key))
         .findFirst()
-        .orElseThrow(() -> new ConfigurationException("transport '" + name + "' not found; available: "
-            + candidates.stream().map(p -> p.name() + " (" + p.artifact() + ", priority " + p.priority() + ")")
-                .collect(Collectors.joining(", "))));
+        .orElseThrow(() -> new ConfigurationException("transport '" + wanted + "' not found; available: "
+            + candidates.stream().sorted(ORDER).map(TransportDiscovery::describe).collect(Collectors.joining(", "))
+            + " (set by Session.builder().transportName(...), -D" + Session.TRANSPORT_PROPERTY + " or "
+            + Session.TRANSPORT_ENV + ")"));
+  }
+
+  private static boolean matches(TransportProvider p, String key) {
+    return p.name().toLowerCase(Locale.ROOT).equals(key)
+        || p.aliases().stream().anyMatch(a -> a.toLowerCase(Locale.ROOT).equals(key));
+  }
+
+  private static String describe(TransportProvider p) {
+    String aliases = p.aliases().isEmpty() ? "" : "alias " + String.join(", ", p.aliases()) + "; ";
+    return p.name() + " (" + aliases + p.artifact() + ", priority " + p.priority() + ")";
+  }
+
+  private static String firstNonBlank(String... values) {
+    for (String v : values) {
+      if (v != null && !v.isBlank()) {
+        return v;
+      }
+    }
+    return null;
   }
 }

@@ -3,13 +3,14 @@ package ai.backend.client.port;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
 
 /**
- * A request body. Every kind but {@link Stream} is repeatable (it can be sent again on a retry); a
- * {@link Stream} can be read once only and the domain never retries a request carrying one.
+ * A request body. Every kind but a one-shot {@link Stream} is repeatable (it can be sent again on a
+ * retry); a one-shot stream can be read once only and the domain never retries a request carrying one.
+ * Multipart bodies arrive here already encoded by the domain, as a {@link Stream} whose content type
+ * carries the boundary.
  */
 public sealed interface RequestBody {
 
@@ -21,6 +22,14 @@ public sealed interface RequestBody {
 
   /** The length in bytes, or -1 when unknown (then sent chunked). */
   long contentLength();
+
+  /**
+   * The content from its start, for encoders and adapters that read bodies as streams. A one-shot
+   * {@link Stream} may be opened once only.
+   *
+   * @throws java.io.UncheckedIOException when a file cannot be opened
+   */
+  InputStream openStream();
 
   /** No body at all. */
   static RequestBody empty() {
@@ -41,7 +50,15 @@ public sealed interface RequestBody {
 
   /** A one-shot body; the supplier is called once, when the transport starts sending. */
   static RequestBody ofStream(Supplier<InputStream> stream, long contentLength, String contentType) {
-    return new Stream(stream, contentLength, contentType);
+    return new Stream(stream, contentLength, contentType, false);
+  }
+
+  /**
+   * A streamed body that can be sent again: each call of the supplier opens the same content afresh
+   * from its start (e.g. a file, or an encoding of files).
+   */
+  static RequestBody ofRepeatableStream(Supplier<InputStream> stream, long contentLength, String contentType) {
+    return new Stream(stream, contentLength, contentType, true);
   }
 
   /** The empty body. */
@@ -62,6 +79,11 @@ public sealed interface RequestBody {
     public long contentLength() {
       return 0;
     }
+
+    @Override
+    public InputStream openStream() {
+      return InputStream.nullInputStream();
+    }
   }
 
   /** An in-memory body. The array is not copied; callers must not mutate it afterwards. */
@@ -78,6 +100,11 @@ public sealed interface RequestBody {
     @Override
     public long contentLength() {
       return data.length;
+    }
+
+    @Override
+    public InputStream openStream() {
+      return new java.io.ByteArrayInputStream(data);
     }
 
     @Override
@@ -105,59 +132,32 @@ public sealed interface RequestBody {
         return -1;
       }
     }
+
+    @Override
+    public InputStream openStream() {
+      try {
+        return java.nio.file.Files.newInputStream(file);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
   }
 
-  /** A one-shot streamed body. */
-  record Stream(Supplier<InputStream> stream, long contentLength, String contentType) implements RequestBody {
+  /**
+   * A streamed body, read as it is sent.
+   *
+   * @param contentLength the length in bytes, or -1 when unknown (then sent chunked)
+   * @param repeatable whether every call of {@code stream} opens the content afresh from its start
+   */
+  record Stream(Supplier<InputStream> stream, long contentLength, String contentType, boolean repeatable)
+      implements RequestBody {
     public Stream {
       Objects.requireNonNull(stream, "stream");
     }
 
     @Override
-    public boolean repeatable() {
-      return false;
-    }
-  }
-
-  /**
-   * A {@code multipart/form-data} body. The transport chooses the boundary and sends
-   * {@code multipart/form-data; boundary=...}; {@link #contentType()} is the bare type (what gets signed).
-   */
-  record Multipart(List<Part> parts) implements RequestBody {
-    public Multipart {
-      parts = List.copyOf(parts);
-    }
-
-    @Override
-    public String contentType() {
-      return "multipart/form-data";
-    }
-
-    @Override
-    public boolean repeatable() {
-      return parts.stream().allMatch(p -> p.content().repeatable());
-    }
-
-    @Override
-    public long contentLength() {
-      return -1;
-    }
-  }
-
-  /**
-   * One part of a multipart body.
-   *
-   * @param name the form field name
-   * @param filename the file name to announce, or {@code null} for a plain field
-   * @param content the part's content; its content type becomes the part's {@code Content-Type}
-   */
-  record Part(String name, String filename, RequestBody content) {
-    public Part {
-      Objects.requireNonNull(name, "name");
-      Objects.requireNonNull(content, "content");
-      if (content instanceof Multipart) {
-        throw new IllegalArgumentException("nested multipart bodies are not supported");
-      }
+    public InputStream openStream() {
+      return stream.get();
     }
   }
 }

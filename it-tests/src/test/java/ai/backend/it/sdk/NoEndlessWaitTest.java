@@ -8,7 +8,6 @@ import ai.backend.client.errors.BackendIoException;
 import ai.backend.client.Config;
 import ai.backend.client.Session;
 import ai.backend.client.port.TransportException;
-import ai.backend.client.port.TransportProviders;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -92,7 +91,7 @@ class NoEndlessWaitTest {
       Config c = config(server).readTimeout(Duration.ofMillis(700)).build();
       long t0 = System.nanoTime();
       CompletableFuture<Throwable> outcome = CompletableFuture.supplyAsync(() -> {
-        try (Session s = Session.builder().config(c).transportProvider(TransportProviders.select(adapter)).build()) {
+        try (Session s = Session.builder().config(c).transportName(adapter).build()) {
           return null;
         } catch (RuntimeException e) {
           return e;
@@ -113,7 +112,7 @@ class NoEndlessWaitTest {
       Config c = config(server).readTimeout(null).callTimeout(null).build(); // nothing would ever end it
       CompletableFuture<Object[]> outcome = new CompletableFuture<>();
       Thread caller = new Thread(() -> {
-        try (Session s = Session.builder().config(c).transportProvider(TransportProviders.select(adapter)).build()) {
+        try (Session s = Session.builder().config(c).transportName(adapter).build()) {
           outcome.complete(new Object[] {null, false});
         } catch (RuntimeException e) {
           outcome.complete(new Object[] {e, Thread.currentThread().isInterrupted()});

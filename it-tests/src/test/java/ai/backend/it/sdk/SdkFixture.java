@@ -6,9 +6,10 @@ import static org.junit.jupiter.api.Assertions.fail;
 import ai.backend.client.ApiVersion;
 import ai.backend.client.Config;
 import ai.backend.client.Session;
+import ai.backend.client.internal.TransportDiscovery;
 import ai.backend.client.port.TransportConfig;
 import ai.backend.client.port.TransportProvider;
-import ai.backend.client.port.TransportProviders;
+import ai.backend.transport.tck.TrackingTransport;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -82,7 +83,7 @@ abstract class SdkFixture {
     if (threadsBefore == null) {
       threadsBefore = threadNames();
     }
-    TransportProvider p = TransportProviders.select(adapter);
+    TransportProvider p = TransportDiscovery.select(adapter);
     TrackingTransport t = new TrackingTransport(p.createTransport(TransportConfig.builder()
         .connectTimeout(Duration.ofSeconds(5)).build()));
     Session s;
@@ -101,7 +102,7 @@ abstract class SdkFixture {
   void noLeaks() throws InterruptedException {
     int unclosed = 0;
     for (Opened o : opened) {
-      unclosed += o.transport().openResponses();
+      unclosed += o.transport().openResponses().size();
       o.close();
     }
     opened.clear();

@@ -253,11 +253,7 @@ final class ApacheHttpTransport implements HttpTransport {
     copyHeaders(request, req);
     RequestBody body = request.body();
     String contentType = request.effectiveContentType();
-    if (body instanceof RequestBody.Multipart m) {
-      String boundary = MultipartStream.boundary();
-      req.setEntity(ClassicBodies.multipart(m, boundary));
-      contentType = withBoundary(contentType, boundary);
-    } else if (!(body instanceof RequestBody.Empty) || request.method().equals("POST")
+    if (!(body instanceof RequestBody.Empty) || request.method().equals("POST")
         || request.method().equals("PUT") || request.method().equals("PATCH")) {
       req.setEntity(ClassicBodies.entity(body));
     }
@@ -319,13 +315,9 @@ final class ApacheHttpTransport implements HttpTransport {
     RequestBody body = request.body();
     String contentType = request.effectiveContentType();
     StreamProducer entity = null;
-    if (body instanceof RequestBody.Multipart m) {
-      String boundary = MultipartStream.boundary();
-      entity = new StreamProducer(() -> MultipartStream.open(m, boundary), -1, m.repeatable());
-      contentType = withBoundary(contentType, boundary);
-    } else if (!(body instanceof RequestBody.Empty) || request.method().equals("POST")
+    if (!(body instanceof RequestBody.Empty) || request.method().equals("POST")
         || request.method().equals("PUT") || request.method().equals("PATCH")) {
-      entity = new StreamProducer(() -> MultipartStream.content(body), body.contentLength(), body.repeatable());
+      entity = new StreamProducer(body::openStream, body.contentLength(), body.repeatable());
     }
     if (contentType != null) {
       req.setHeader("Content-Type", contentType);
@@ -391,11 +383,6 @@ final class ApacheHttpTransport implements HttpTransport {
     });
   }
 
-  static String withBoundary(String contentType, String boundary) {
-    String type = contentType == null ? "multipart/form-data" : contentType;
-    return type.contains("boundary=") ? type : type + "; boundary=" + boundary;
-  }
-
   private static String describe(HttpRequest request) {
     // method and path only: query strings may carry tokens
     return request.method() + " " + request.uri().getScheme() + "://" + request.uri().getRawAuthority()
@@ -419,7 +406,7 @@ final class ApacheHttpTransport implements HttpTransport {
 
   @Override
   public String name() {
-    return "apache-httpclient5";
+    return ApacheTransportProvider.NAME;
   }
 
   @Override

@@ -25,22 +25,19 @@ final class ClassicBodies {
     if (body instanceof RequestBody.FileBody f) {
       return new FileEntity(f.file().toFile(), (ContentType) null);
     }
-    if (body instanceof RequestBody.Stream s) {
-      return new InputStreamEntity(s.stream().get(), s.contentLength(), null);
-    }
-    throw new IllegalArgumentException("multipart must be encoded with a boundary: " + body);
+    RequestBody.Stream s = (RequestBody.Stream) body;
+    return s.repeatable() ? repeatable(s) : new InputStreamEntity(s.stream().get(), s.contentLength(), null);
   }
 
   /**
-   * The same encoder as the async client (not MultipartEntityBuilder, whose modes either drop per-part
-   * Content-Type or percent-encode UTF-8 file names), so both paths put identical bytes on the wire.
-   * Parts are opened as the entity is written: files stream from disk.
+   * A stream opened afresh each time the entity is written (e.g. the domain's multipart encoding), so
+   * that a stale pooled connection may be retried with it; the content is read as it is sent.
    */
-  static HttpEntity multipart(RequestBody.Multipart m, String boundary) {
-    return new AbstractHttpEntity((String) null, null, true) {
+  private static HttpEntity repeatable(RequestBody.Stream s) {
+    return new AbstractHttpEntity((String) null, null, s.contentLength() < 0) {
       @Override
       public InputStream getContent() {
-        return MultipartStream.open(m, boundary);
+        return s.stream().get();
       }
 
       @Override
@@ -52,12 +49,12 @@ final class ClassicBodies {
 
       @Override
       public boolean isRepeatable() {
-        return m.repeatable();
+        return true;
       }
 
       @Override
       public long getContentLength() {
-        return -1;
+        return s.contentLength();
       }
 
       @Override

@@ -24,11 +24,11 @@ final class JdkBodies {
         throw new TransportException(TransportException.Kind.IO, "cannot read " + f.file(), e);
       }
     }
-    if (body instanceof RequestBody.Stream s) {
-      BodyPublisher p = BodyPublishers.ofInputStream(s.stream());
-      // with a known length the request carries Content-Length instead of chunked encoding
-      return s.contentLength() >= 0 ? BodyPublishers.fromPublisher(p, s.contentLength()) : p;
-    }
-    throw new IllegalArgumentException("multipart must be encoded with a boundary: " + body);
+    RequestBody.Stream s = (RequestBody.Stream) body;
+    // the supplier is called per subscription: a repeatable stream (e.g. the domain's multipart
+    // encoding) is opened afresh if the client sends the request again
+    BodyPublisher p = BodyPublishers.ofInputStream(s.stream());
+    // with a known length the request carries Content-Length instead of chunked encoding
+    return s.contentLength() >= 0 ? BodyPublishers.fromPublisher(p, s.contentLength()) : p;
   }
 }

@@ -169,16 +169,8 @@ final class JdkHttpTransport implements HttpTransport {
         values.forEach(v -> b.header(name, v));
       }
     });
-    RequestBody body = request.body();
-    BodyPublisher publisher;
+    BodyPublisher publisher = JdkBodies.publisher(request.body());
     String contentType = request.effectiveContentType();
-    if (body instanceof RequestBody.Multipart m) {
-      String boundary = Multipart.boundary();
-      publisher = Multipart.publisher(m, boundary);
-      contentType = withBoundary(contentType, boundary);
-    } else {
-      publisher = JdkBodies.publisher(body);
-    }
     if (contentType != null) {
       b.header("Content-Type", contentType);
     }
@@ -188,11 +180,6 @@ final class JdkHttpTransport implements HttpTransport {
       b.timeout(timeout);
     }
     return b.build();
-  }
-
-  static String withBoundary(String contentType, String boundary) {
-    String type = contentType == null ? "multipart/form-data" : contentType;
-    return type.contains("boundary=") ? type : type + "; boundary=" + boundary;
   }
 
   private static String describe(HttpRequest request) {
@@ -208,7 +195,7 @@ final class JdkHttpTransport implements HttpTransport {
 
   @Override
   public String name() {
-    return "jdk-http";
+    return JdkTransportProvider.NAME;
   }
 
   @Override

@@ -4,6 +4,7 @@ import ai.backend.client.Config;
 import ai.backend.client.cli.Cli;
 import ai.backend.client.cli.LocalServerManager;
 import ai.backend.client.cli.Main;
+import ai.backend.client.internal.TransportDiscovery;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -68,8 +69,7 @@ public final class ConfigCommand implements Callable<Integer> {
   }
 
   private static String transport() {
-    String p = System.getProperty("backendai.transport");
-    return p != null && !p.isBlank() ? p : System.getenv("BACKEND_TRANSPORT");
+    return TransportDiscovery.preferredName();
   }
 
   /** Shows the first 4 characters of a long secret and nothing of a short one. */

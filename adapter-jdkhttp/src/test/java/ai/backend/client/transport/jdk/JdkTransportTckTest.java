@@ -1,9 +1,9 @@
-package ai.backend.it.transport;
+package ai.backend.client.transport.jdk;
 
 import ai.backend.client.port.TransportProvider;
-import ai.backend.client.transport.jdk.JdkTransportProvider;
+import ai.backend.transport.tck.TransportTck;
 
-/** The TCK against the java.net.http adapter. */
+/** The transport TCK against the {@code java.net.http} adapter. */
 class JdkTransportTckTest extends TransportTck {
   @Override
   protected TransportProvider provider() {

@@ -1,4 +1,4 @@
-package ai.backend.it.transport;
+package ai.backend.transport.tck;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import ai.backend.client.port.HttpHeaders;
 import ai.backend.client.port.HttpRequest;
 import ai.backend.client.port.HttpResponse;
+import ai.backend.client.port.HttpTransport;
 import ai.backend.client.port.RequestBody;
 import ai.backend.client.port.TransportConfig;
 import ai.backend.client.port.TransportException;
@@ -87,7 +88,7 @@ public abstract class TransportTck {
     server.streamGate.countDown();
     server.holdGate = new CountDownLatch(1);
     server.streamGate = new CountDownLatch(1);
-    assertTrue(transport.open.isEmpty(), "responses left open: " + transport.open);
+    assertTrue(transport.openResponses().isEmpty(), "responses left open: " + transport.openResponses());
   }
 
   @AfterAll
@@ -177,6 +178,32 @@ public abstract class TransportTck {
   }
 
   // ---- HTTP ------------------------------------------------------------------------------------
+
+  @Test
+  void theTransportReportsTheNameThatSelectsItsProvider() {
+    assertEquals(provider().name(), transport.name());
+  }
+
+  @ParameterizedTest(name = "async={0}")
+  @ValueSource(booleans = {false, true})
+  void theConfiguredProxyCarriesTheRequest(boolean async) {
+    // the TCK server plays the proxy: it gets the absolute-form request for a host nobody could resolve
+    try (HttpTransport proxied = provider().createTransport(TransportConfig.builder()
+        .connectTimeout(Duration.ofSeconds(5))
+        .proxy(new java.net.InetSocketAddress("127.0.0.1", server.port))
+        .build())) {
+      HttpRequest request = HttpRequest.of("GET", URI.create("http://backend.invalid/echo/proxied"));
+      HttpResponse r = async ? proxied.executeAsync(request).get(60, TimeUnit.SECONDS) : proxied.execute(request);
+      try (r) {
+        assertEquals(200, r.status());
+        JsonObject echo = JsonParser.parseString(r.bodyString()).getAsJsonObject();
+        assertEquals("/echo/proxied", echo.get("target").getAsString());
+        assertEquals(List.of("backend.invalid"), header(echo, "Host"));
+      }
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
 
   @ParameterizedTest(name = "async={0}")
   @ValueSource(booleans = {false, true})
@@ -315,19 +342,29 @@ public abstract class TransportTck {
 
   @ParameterizedTest(name = "async={0}")
   @ValueSource(booleans = {false, true})
-  void multipartWithTwoFilesAndAField(boolean async, @TempDir Path dir) throws Exception {
+  void aMultipartBodyStreamedByTheDomainArrivesIntact(boolean async, @TempDir Path dir) throws Exception {
+    // the domain encodes multipart (client-domain MultipartBody) and hands the transport a repeatable
+    // stream whose Content-Type carries the boundary: the transport must send both unchanged
     byte[] big = new byte[(int) (3 * MIB) + 17];
     new Random(1).nextBytes(big);
-    Path bigFile = Files.write(dir.resolve("big.bin"), big);
     byte[] small = "hello, 세계\n".getBytes(StandardCharsets.UTF_8);
-    Path smallFile = Files.write(dir.resolve("small.txt"), small);
     byte[] meta = "{\"k\":1}".getBytes(StandardCharsets.UTF_8);
-    RequestBody body = new RequestBody.Multipart(List.of(
-        new RequestBody.Part("src", "big.bin", RequestBody.ofFile(bigFile, "application/octet-stream")),
-        new RequestBody.Part("src", "데이터.txt", RequestBody.ofFile(smallFile, "text/plain; charset=utf-8")),
-        new RequestBody.Part("meta", null, RequestBody.ofBytes(meta, "application/json"))));
-    try (HttpResponse r = send(async, new HttpRequest("POST", uri("/multipart"),
-        HttpHeaders.of("Content-Type", "multipart/form-data"), body, null))) {
+    String boundary = "----backendaiTck0123456789";
+    Path encoded = dir.resolve("body");
+    try (java.io.OutputStream out = Files.newOutputStream(encoded)) {
+      part(out, boundary, "name=\"src\"; filename=\"big.bin\"", "application/octet-stream", big);
+      part(out, boundary, "name=\"src\"; filename=\"데이터.txt\"", "text/plain; charset=utf-8", small);
+      part(out, boundary, "name=\"meta\"", "application/json", meta);
+      out.write(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+    }
+    RequestBody body = RequestBody.ofRepeatableStream(() -> {
+      try {
+        return Files.newInputStream(encoded);
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }, Files.size(encoded), "multipart/form-data; boundary=" + boundary);
+    try (HttpResponse r = send(async, new HttpRequest("POST", uri("/multipart"), HttpHeaders.empty(), body, null))) {
       assertEquals(200, r.status());
       JsonArray parts = JsonParser.parseString(r.bodyString()).getAsJsonArray();
       assertEquals(3, parts.size());
@@ -335,6 +372,14 @@ public abstract class TransportTck {
       assertPart(parts.get(1), "form-data; name=\"src\"; filename=\"데이터.txt\"", "text/plain; charset=utf-8", small);
       assertPart(parts.get(2), "form-data; name=\"meta\"", "application/json", meta);
     }
+  }
+
+  private static void part(java.io.OutputStream out, String boundary, String disposition, String type, byte[] content)
+      throws IOException {
+    out.write(("--" + boundary + "\r\nContent-Disposition: form-data; " + disposition + "\r\nContent-Type: " + type
+        + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+    out.write(content);
+    out.write("\r\n".getBytes(StandardCharsets.UTF_8));
   }
 
   private static void assertPart(JsonElement e, String disposition, String type, byte[] content) throws Exception {

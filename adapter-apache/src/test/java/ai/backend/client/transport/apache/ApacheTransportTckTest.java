@@ -1,9 +1,9 @@
-package ai.backend.it.transport;
+package ai.backend.client.transport.apache;
 
 import ai.backend.client.port.TransportProvider;
-import ai.backend.client.transport.apache.ApacheTransportProvider;
+import ai.backend.transport.tck.TransportTck;
 
-/** The TCK against the Apache HttpClient 5 adapter. */
+/** The transport TCK against the Apache HttpClient 5 adapter. */
 class ApacheTransportTckTest extends TransportTck {
   @Override
   protected TransportProvider provider() {

@@ -1,4 +1,4 @@
-package ai.backend.it.transport;
+package ai.backend.transport.tck;
 
 import com.google.gson.Gson;
 import java.io.ByteArrayOutputStream;
