@@ -70,7 +70,8 @@ final class CdsTraining {
   /**
    * {@code ps} without an endpoint, as most commands run: the local server looked up in a state dir of
    * this run's own (server.json naming this process and the canned server), never the user's. Skipped if
-   * that record does not check out, so that training can never start a real server.
+   * that record does not check out, so that training can never start a real server. The state dir is
+   * named by a system property (restored afterwards), which goes before {@code BACKEND_LOCAL_STATE_DIR}.
    */
   private static void trainLocal(int port, Term term) throws IOException {
     Path dir = Files.createTempDirectory("backendai-cds-training");
@@ -79,17 +80,25 @@ final class CdsTraining {
           + ", \"port\": " + port + ", \"host\": \"127.0.0.1\", \"endpoint\": \"http://127.0.0.1:" + port
           + "\", \"accessKey\": \"AKIATRAININGKEY00000\", \"secretKey\": \"training-secret-key\","
           + " \"apiVersion\": \"v9.20250722\", \"manager\": \"26.0.0\"}\n", StandardCharsets.UTF_8);
-      LocalServerManager.stateDirOverride = dir;
+      String previous = System.setProperty(LocalServerManager.STATE_DIR_PROPERTY, dir.toString());
       System.clearProperty("backendai.endpoint");
       System.clearProperty("backendai.accessKey");
       System.clearProperty("backendai.secretKey");
-      if (System.getenv("BACKEND_ENDPOINT") == null && System.getenv("SORNA_ENDPOINT") == null
-          && new LocalServerManager(dir).running().isPresent()) {
-        run(new String[] {"ps"}, term);
-        run(new String[] {"ps", "--output", "json"}, term);
+      try {
+        if (System.getenv("BACKEND_ENDPOINT") == null && System.getenv("SORNA_ENDPOINT") == null
+            && LocalServerManager.fromEnvironment().dir().equals(dir.toAbsolutePath())
+            && new LocalServerManager(dir).running().isPresent()) {
+          run(new String[] {"ps"}, term);
+          run(new String[] {"ps", "--output", "json"}, term);
+        }
+      } finally {
+        if (previous == null) {
+          System.clearProperty(LocalServerManager.STATE_DIR_PROPERTY);
+        } else {
+          System.setProperty(LocalServerManager.STATE_DIR_PROPERTY, previous);
+        }
       }
     } finally {
-      LocalServerManager.stateDirOverride = null;
       try (var files = Files.list(dir)) {
         for (Path f : (Iterable<Path>) files::iterator) {
           Files.deleteIfExists(f);

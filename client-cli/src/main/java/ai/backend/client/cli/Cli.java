@@ -4,6 +4,7 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import java.util.ArrayList;
 import java.util.List;
+import picocli.CommandLine;
 
 /** Per-invocation context shared by the commands: terminal, global options, lazily opened backend. */
 public final class Cli {
@@ -16,6 +17,7 @@ public final class Cli {
   Output output = Output.table;
   boolean verbose;
   private Gson gson;
+  private CommandFactory factory;
 
   Cli(Term term, String name) {
     this.term = term;
@@ -37,6 +39,14 @@ public final class Cli {
 
   public void setVerbose(boolean verbose) {
     this.verbose = verbose;
+  }
+
+  /** picocli's factory for this invocation: it hands this context to the commands it creates. */
+  public synchronized CommandLine.IFactory factory() {
+    if (factory == null) {
+      factory = new CommandFactory(this);
+    }
+    return factory;
   }
 
   public Gson gson() {

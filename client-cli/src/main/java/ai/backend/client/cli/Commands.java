@@ -19,35 +19,39 @@ import ai.backend.client.cli.commands.ShellCommand;
 import ai.backend.client.cli.commands.TerminateCommand;
 import ai.backend.client.cli.commands.UploadCommand;
 import java.util.List;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 /**
  * The command table. Only the invoked command's class is introspected by picocli; the others are
  * registered as name-and-description stubs, which keeps start-up short ({@code --help} lists them).
  */
 final class Commands {
-  record Entry(String name, List<String> aliases, String summary, Supplier<Object> factory) {}
+  /**
+   * A command: its name, aliases, summary and how to make it for an invocation. The summary is the
+   * command's own constant (the first line of its help), inlined here by the compiler, so listing it does
+   * not load the command's class.
+   */
+  record Entry(String name, List<String> aliases, String summary, Function<Cli, Object> factory) {}
 
   static final List<Entry> ALL = List.of(
-      new Entry("run", List.of(), "Run code or files in a compute session (created or reused).", RunCommand::new),
-      new Entry("ps", List.of(), "List compute sessions.", PsCommand::spec),
-      new Entry("terminate", List.of("rm", "kill"), "Terminate compute sessions.", TerminateCommand::new),
-      new Entry("shell", List.of(), "Open an interactive terminal in a compute session.", ShellCommand::new),
-      new Entry("exec", List.of(), "Run one command in a running compute session.", ExecCommand::new),
-      new Entry("app", List.of(), "Make a service of a compute session reachable on a local port.", AppCommand::new),
-      new Entry("info", List.of(), "Show information about a compute session.", InfoCommand::new),
-      new Entry("logs", List.of(), "Show the container logs of a compute session.", LogsCommand::new),
-      new Entry("upload", List.of(), "Upload files to a compute session.", UploadCommand::new),
-      new Entry("download", List.of(), "Download files from a compute session.", DownloadCommand::new),
-      new Entry("ls", List.of(), "List files in a compute session.", LsCommand::new),
-      new Entry("events", List.of(), "Stream session lifecycle events.", EventsCommand::new),
-      new Entry("interrupt", List.of(), "Interrupt the code running in a compute session.", InterruptCommand::new),
-      new Entry("proxy", List.of(), "Run an insecure local API proxy that signs requests for you.", ProxyCommand::new),
-      new Entry("config", List.of(), "Show the effective configuration (secret masked).", ConfigCommand::new),
-      new Entry("admin", List.of(), "Administrative commands (GraphQL query passthrough).", AdminCommand::new),
-      new Entry("local", List.of(), "Manage the local Backend.AI server (start, stop, status, serve).",
-          LocalCommand::new),
-      new Entry("completion", List.of(), "Print a bash or zsh completion script.", CompletionCommand::new));
+      new Entry("run", List.of(), RunCommand.SUMMARY, RunCommand::new),
+      new Entry("ps", List.of(), PsCommand.SUMMARY, PsCommand::spec),
+      new Entry("terminate", List.of("rm", "kill"), TerminateCommand.SUMMARY, TerminateCommand::new),
+      new Entry("shell", List.of(), ShellCommand.SUMMARY, ShellCommand::new),
+      new Entry("exec", List.of(), ExecCommand.SUMMARY, ExecCommand::new),
+      new Entry("app", List.of(), AppCommand.SUMMARY, AppCommand::new),
+      new Entry("info", List.of(), InfoCommand.SUMMARY, InfoCommand::new),
+      new Entry("logs", List.of(), LogsCommand.SUMMARY, LogsCommand::new),
+      new Entry("upload", List.of(), UploadCommand.SUMMARY, UploadCommand::new),
+      new Entry("download", List.of(), DownloadCommand.SUMMARY, DownloadCommand::new),
+      new Entry("ls", List.of(), LsCommand.SUMMARY, LsCommand::new),
+      new Entry("events", List.of(), EventsCommand.SUMMARY, EventsCommand::new),
+      new Entry("interrupt", List.of(), InterruptCommand.SUMMARY, InterruptCommand::new),
+      new Entry("proxy", List.of(), ProxyCommand.SUMMARY, ProxyCommand::new),
+      new Entry("config", List.of(), ConfigCommand.SUMMARY, ConfigCommand::new),
+      new Entry("admin", List.of(), AdminCommand.SUMMARY, cli -> new AdminCommand()),
+      new Entry("local", List.of(), LocalCommand.SUMMARY, LocalCommand::new),
+      new Entry("completion", List.of(), CompletionCommand.SUMMARY, CompletionCommand::new));
 
   private Commands() {}
 }

@@ -31,6 +31,11 @@ import java.util.Optional;
 public final class LocalServerManager {
   public static final String STATE_DIR_ENV = "BACKEND_LOCAL_STATE_DIR";
   public static final String JAVA_OPTS_ENV = "BACKEND_LOCAL_JAVA_OPTS";
+  /**
+   * The state dir, before {@link #STATE_DIR_ENV}, as system properties go before variables elsewhere in
+   * the client; the CDS training run points it at a state dir of its own, whatever the environment says.
+   */
+  public static final String STATE_DIR_PROPERTY = "backendai.local.stateDir";
   static final String SERVER_MAIN = "ai.backend.local.Main";
   // Both only when a server is started: every other command reads server.json without reflection
   // and never seeds a SecureRandom (security providers), which keeps them off the start-up path.
@@ -63,16 +68,10 @@ public final class LocalServerManager {
     this.dir = dir;
   }
 
-  /** Set by the CDS training run only: its own state dir, whatever the environment says. */
-  static volatile Path stateDirOverride;
-
   public static LocalServerManager fromEnvironment() {
-    if (stateDirOverride != null) {
-      return new LocalServerManager(stateDirOverride);
-    }
-    String d = System.getenv(STATE_DIR_ENV);
+    String d = System.getProperty(STATE_DIR_PROPERTY);
     if (d == null || d.isBlank()) {
-      d = System.getProperty("backendai.local.stateDir");
+      d = System.getenv(STATE_DIR_ENV);
     }
     Path dir = d != null && !d.isBlank() ? Path.of(d)
         : userHome().resolve(".backend.ai").resolve("local");

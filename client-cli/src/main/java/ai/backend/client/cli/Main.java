@@ -7,8 +7,6 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** Entry point of the {@code backend.ai} command (also {@code lcc} and {@code lpython}). */
 public final class Main {
-  private static Cli current;
-
   private Main() {}
 
   public static void main(String[] args) throws java.io.IOException {
@@ -18,27 +16,6 @@ public final class Main {
     int rc = run(args, Term.system());
     System.exit(rc);
   }
-
-  /** The context of the running invocation (one per process). */
-  public static Cli cli() {
-    return current;
-  }
-
-  /**
-   * picocli's factory, created on first use: its class looks for Groovy's {@code Closure} when it is
-   * loaded, a class-path search of the CLI jar that {@code --help} and {@code ps} do not need otherwise.
-   */
-  public static final CommandLine.IFactory FACTORY = new CommandLine.IFactory() {
-    private CommandLine.IFactory delegate;
-
-    @Override
-    public synchronized <K> K create(Class<K> cls) throws Exception {
-      if (delegate == null) {
-        delegate = CommandLine.defaultFactory();
-      }
-      return delegate.create(cls);
-    }
-  };
 
   /** Start-up settings of the libraries, unless the user set them (e.g. in BACKEND_CLI_JAVA_OPTS). */
   static void tuneLibraries() {
@@ -65,7 +42,6 @@ public final class Main {
     }
     tuneLibraries();
     Cli cli = new Cli(term, System.getProperty("backendai.cli.name", "backend.ai"));
-    current = cli;
     CommandLine cl = commandLine(cli, invokedCommand(args));
     try {
       return cl.execute(args);
@@ -97,7 +73,8 @@ public final class Main {
     CommandLine cl;
     try {
       leanConverters(excludes);
-      cl = new CommandLine(RootCommand.spec(cli), FACTORY);
+      CommandLine.IFactory factory = cli.factory();
+      cl = new CommandLine(RootCommand.spec(cli), factory);
       cl.setCommandName("backend.ai");
       boolean known = false;
       for (Commands.Entry e : Commands.ALL) {
@@ -110,15 +87,15 @@ public final class Main {
         }
         if (real) {
           restoreConverters(excludes);
-          Object command = e.factory().get(); // a command object, or a model built in code
-          CommandLine sub = new CommandLine(command, FACTORY);
+          Object command = e.factory().apply(cli); // a command object, or a model built in code
+          CommandLine sub = new CommandLine(command, factory);
           cl.addSubcommand(e.name(), sub, e.aliases().toArray(String[]::new));
           leanConverters(excludes);
         } else {
-          CommandSpec stub = CommandSpec.wrapWithoutInspection(null, FACTORY).name(e.name())
+          CommandSpec stub = CommandSpec.wrapWithoutInspection(null, factory).name(e.name())
               .aliases(e.aliases().toArray(String[]::new));
           stub.usageMessage().description(e.summary());
-          cl.addSubcommand(e.name(), new CommandLine(stub, FACTORY), e.aliases().toArray(String[]::new));
+          cl.addSubcommand(e.name(), new CommandLine(stub, factory), e.aliases().toArray(String[]::new));
         }
       }
     } finally {

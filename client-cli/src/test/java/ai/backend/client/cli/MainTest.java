@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 class MainTest {
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -43,6 +44,22 @@ class MainTest {
     assertEquals(0, run("--help"));
     for (Commands.Entry e : Commands.ALL) {
       assertTrue(out().contains("  " + e.name()), e.name() + " missing from\n" + out());
+    }
+  }
+
+  @Test
+  void rootHelpListsEachCommandWithTheFirstLineOfItsOwnHelp() {
+    assertEquals(0, run("--help"));
+    String listing = out().replaceAll("\\s+", " ");
+    CommandLine all = Main.commandLine(new Cli(new Term(new PrintStream(err, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8), false), "backend.ai"));
+    assertEquals(Commands.ALL.size(), all.getSubcommands().values().stream().distinct().count());
+    for (Commands.Entry e : Commands.ALL) {
+      String first = all.getSubcommands().get(e.name()).getCommandSpec().usageMessage().description()[0];
+      assertEquals(first, e.summary(), e.name());
+      String names = String.join(", ", java.util.stream.Stream.concat(java.util.stream.Stream.of(e.name()),
+          e.aliases().stream()).toList());
+      assertTrue(listing.contains(" " + names + " " + first + " "), e.name() + ": " + first + " not in\n" + out());
     }
   }
 

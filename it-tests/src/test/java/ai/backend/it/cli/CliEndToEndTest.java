@@ -28,10 +28,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -57,44 +56,13 @@ class CliEndToEndTest {
   static final String MYLIB_C = "#include \"mylib.h\"\nint myvalue() { return 42; }\n";
   static final String MYLIB_H = "int myvalue();\n";
 
-  @TempDir
-  static Path stateDir;
-
-  static ServerFixture server;
+  @RegisterExtension
+  static final CliServerExtension server = new CliServerExtension();
   Launcher cli;
 
-  @BeforeAll
-  static void startServer() throws Exception {
-    server = ServerFixture.start(stateDir);
-  }
-
-  @AfterAll
-  static void stopServer() throws Exception {
-    if (server != null) {
-      server.close();
-    }
-  }
-
-  @org.junit.jupiter.api.BeforeEach
-  void setUp() {
-    cli = server.launcher().env("BACKEND_LOCAL_STATE_DIR", stateDir.resolve("unused-local").toString());
-  }
-
-  @AfterEach
-  void terminateLeftovers() throws Exception {
-    Launcher.Result ps = cli.cli("ps", "--output", "json");
-    if (ps.exitCode() != 0) {
-      return;
-    }
-    List<String> names = new ArrayList<>();
-    for (JsonElement e : JsonParser.parseString(ps.stdout()).getAsJsonObject().getAsJsonArray("items")) {
-      names.add(e.getAsJsonObject().get("name").getAsString());
-    }
-    if (!names.isEmpty()) {
-      List<String> args = new ArrayList<>(List.of("terminate"));
-      args.addAll(names);
-      cli.cli(args.toArray(String[]::new));
-    }
+  @BeforeEach
+  void setUp(Launcher launcher) {
+    cli = launcher;
   }
 
   /** Exactly one failure line, no stack trace (status lines before it are fine). */
@@ -242,12 +210,12 @@ class CliEndToEndTest {
   void configMasksTheSecret() throws Exception {
     Launcher.Result r = cli.cli("config");
     assertEquals(0, r.exitCode(), r.toString());
-    assertTrue(r.stdout().contains(ServerFixture.ACCESS_KEY), r.toString());
-    assertFalse(r.stdout().contains(ServerFixture.SECRET_KEY), r.toString());
+    assertTrue(r.stdout().contains(CliServerExtension.ACCESS_KEY), r.toString());
+    assertFalse(r.stdout().contains(CliServerExtension.SECRET_KEY), r.toString());
     Launcher.Result json = cli.cli("config", "--output", "json");
     JsonObject o = JsonParser.parseString(json.stdout()).getAsJsonObject();
-    assertEquals(server.uri.toString().replaceAll("/$", ""), o.get("endpoint").getAsString().replaceAll("/$", ""));
-    assertFalse(o.get("secret_key").getAsString().contains(ServerFixture.SECRET_KEY));
+    assertEquals(server.uri().toString().replaceAll("/$", ""), o.get("endpoint").getAsString().replaceAll("/$", ""));
+    assertFalse(o.get("secret_key").getAsString().contains(CliServerExtension.SECRET_KEY));
   }
 
   @Test
@@ -439,12 +407,12 @@ class CliEndToEndTest {
   void anImageWhoseToolchainIsMissingNamesTheDebianPackage(@TempDir Path emptySearchPath) throws Exception {
     try (LocalServer bare = LocalServer.builder()
         .port(0)
-        .accessKey(ServerFixture.ACCESS_KEY)
-        .secretKey(ServerFixture.SECRET_KEY)
+        .accessKey(CliServerExtension.ACCESS_KEY)
+        .secretKey(CliServerExtension.SECRET_KEY)
         .engine(ProcessExecutionEngine.create(emptySearchPath.toString()))
         .start()) {
       Launcher l = new Launcher().env("BACKEND_ENDPOINT", bare.uri().toString())
-          .env("BACKEND_ACCESS_KEY", ServerFixture.ACCESS_KEY).env("BACKEND_SECRET_KEY", ServerFixture.SECRET_KEY);
+          .env("BACKEND_ACCESS_KEY", CliServerExtension.ACCESS_KEY).env("BACKEND_SECRET_KEY", CliServerExtension.SECRET_KEY);
       Launcher.Result r = l.cli("run", "--rm", "lua5", "-c", "print(1)");
       assertEquals(65, r.exitCode(), r.toString());
       assertOneLineError(r);

@@ -23,11 +23,10 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -39,50 +38,22 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>The proxy's WebSocket relay is tested in {@code CliEndToEndTest#proxyServesPlainUnsignedHttp}.
  */
 class CliMoreCommandsTest {
-  @TempDir
-  static Path stateDir;
-
-  static ServerFixture server;
+  @RegisterExtension
+  static final CliServerExtension server = new CliServerExtension();
   Launcher cli;
   final List<Process> started = new ArrayList<>();
 
-  @BeforeAll
-  static void startServer() throws Exception {
-    server = ServerFixture.start(stateDir);
-  }
-
-  @AfterAll
-  static void stopServer() throws Exception {
-    if (server != null) {
-      server.close();
-    }
-  }
-
   @BeforeEach
-  void setUp() {
-    cli = server.launcher().env("BACKEND_LOCAL_STATE_DIR", stateDir.resolve("unused-local").toString());
+  void setUp(Launcher launcher) {
+    cli = launcher;
   }
 
+  /** Stops the processes the test started; then the extension checks none is left and ends the sessions. */
   @AfterEach
   void cleanUp() throws Exception {
     for (Process p : started) {
       stop(p);
     }
-    Launcher.Result ps = cli.cli("ps", "--output", "json");
-    if (ps.exitCode() == 0) {
-      List<String> args = new ArrayList<>(List.of("terminate"));
-      for (JsonElement e : JsonParser.parseString(ps.stdout()).getAsJsonObject().getAsJsonArray("items")) {
-        args.add(e.getAsJsonObject().get("name").getAsString());
-      }
-      if (args.size() > 1) {
-        cli.cli(args.toArray(String[]::new));
-      }
-    }
-    // no launcher (java -jar backend.ai-cli.jar) left running under this JVM
-    List<String> left = ProcessHandle.current().descendants()
-        .filter(h -> h.isAlive() && h.info().commandLine().orElse("").contains("backend.ai-cli.jar"))
-        .map(h -> h.pid() + " " + h.info().commandLine().orElse("")).toList();
-    assertTrue(left.isEmpty(), "CLI processes left behind: " + left);
   }
 
   private Process background(String... args) throws IOException {
@@ -261,7 +232,7 @@ class CliMoreCommandsTest {
 
     Launcher.Result pretty = cli.cli("admin", "query", "{ keypair { access_key } }");
     assertEquals(0, pretty.exitCode(), pretty.toString());
-    assertEquals(ServerFixture.ACCESS_KEY, JsonParser.parseString(pretty.stdout()).getAsJsonObject()
+    assertEquals(CliServerExtension.ACCESS_KEY, JsonParser.parseString(pretty.stdout()).getAsJsonObject()
         .getAsJsonObject("keypair").get("access_key").getAsString(), pretty.toString());
 
     Launcher.Result bad = cli.cli("admin", "query", "{ no_such_field }");

@@ -17,11 +17,9 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -31,44 +29,19 @@ import org.junit.jupiter.api.io.TempDir;
  * Ctrl-C going to the remote program, detaching and the restored local terminal.
  */
 class CliStreamingTest {
-  @TempDir
-  static Path stateDir;
-
-  static ServerFixture server;
+  @RegisterExtension
+  static final CliServerExtension server = new CliServerExtension();
   Launcher cli;
-  final List<String> sessions = new ArrayList<>();
-
-  @BeforeAll
-  static void startServer() throws Exception {
-    server = ServerFixture.start(stateDir);
-  }
-
-  @AfterAll
-  static void stopServer() throws Exception {
-    if (server != null) {
-      server.close();
-    }
-  }
 
   @BeforeEach
-  void setUp() {
-    cli = server.launcher().env("BACKEND_LOCAL_STATE_DIR", stateDir.resolve("unused-local").toString());
-  }
-
-  @AfterEach
-  void terminate() throws Exception {
-    if (!sessions.isEmpty()) {
-      List<String> args = new ArrayList<>(List.of("terminate"));
-      args.addAll(sessions);
-      cli.cli(args.toArray(String[]::new));
-    }
+  void setUp(Launcher launcher) {
+    cli = launcher;
   }
 
   private String session(String image) throws Exception {
     String name = "st-" + UUID.randomUUID().toString().substring(0, 8);
     Launcher.Result r = cli.cli("run", "-t", name, image, "-c", image.equals("python") ? "pass" : "true");
     assertEquals(0, r.exitCode(), r.toString());
-    sessions.add(name);
     return name;
   }
 
@@ -234,7 +207,6 @@ class CliStreamingTest {
   @RequiresToolchain(Toolchain.TMUX)
   void passwordPromptIsNotEchoedInARealTerminal() throws Exception {
     String name = "pw-" + UUID.randomUUID().toString().substring(0, 8);
-    sessions.add(name);
     try (Tmux tmux = Tmux.start(cli, 100, 30, Launcher.BIN.resolve("backend.ai") + " run -t " + name
         + " python -c \"import getpass; p = getpass.getpass('pw: '); print('length', len(p))\"; sleep 600")) {
       tmux.await("the password prompt", screen -> screen.contains("pw:"));

@@ -257,12 +257,12 @@ class ComputeSessionMatrixTest extends SdkFixture {
           .noneMatch(s -> s.name().equals(a)));
 
       KeypairInfo kp = ops.keypair();
-      assertEquals(server.accessKey, kp.accessKey());
+      assertEquals(server.get().accessKey(), kp.accessKey());
       assertTrue(kp.active());
-      assertFalse(kp.toString().contains(server.secretKey));
+      assertFalse(kp.toString().contains(server.get().secretKey()));
 
       Map<String, Object> data = ops.graphql("query { keypair { access_key } }", Map.of());
-      assertEquals(server.accessKey, ((Map<?, ?>) data.get("keypair")).get("access_key"));
+      assertEquals(server.get().accessKey(), ((Map<?, ?>) data.get("keypair")).get("access_key"));
     } finally {
       ka.destroy();
       kb.destroy();

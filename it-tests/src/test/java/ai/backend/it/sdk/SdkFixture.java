@@ -10,15 +10,16 @@ import ai.backend.client.internal.TransportDiscovery;
 import ai.backend.client.port.TransportConfig;
 import ai.backend.client.port.TransportProvider;
 import ai.backend.transport.tck.TrackingTransport;
+import ai.backend.it.support.LocalServerExtension;
+import ai.backend.local.LocalServer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.provider.Arguments;
 
 /**
@@ -32,7 +33,8 @@ abstract class SdkFixture {
   static final ApiVersion V4 = ApiVersion.V4_20181215;
   static final ApiVersion V9 = ApiVersion.V9_20250722;
 
-  static LocalServerFixture server;
+  @RegisterExtension
+  static final LocalServerExtension server = new LocalServerExtension();
 
   private final List<Opened> opened = new ArrayList<>();
   private Set<String> threadsBefore;
@@ -57,21 +59,9 @@ abstract class SdkFixture {
     return out.stream();
   }
 
-  @BeforeAll
-  static void startServer() throws Exception {
-    server = LocalServerFixture.start();
-  }
-
-  @AfterAll
-  static void stopServer() throws Exception {
-    if (server != null) {
-      server.close();
-      server = null;
-    }
-  }
-
   Config.Builder config(ApiVersion v) {
-    return Config.builder().endpoint(server.uri).accessKey(server.accessKey).secretKey(server.secretKey)
+    LocalServer s = server.get();
+    return Config.builder().endpoint(s.uri()).accessKey(s.accessKey()).secretKey(s.secretKey())
         .apiVersion(v).maxRetries(0);
   }
 

@@ -3,7 +3,6 @@ package ai.backend.client.cli.commands;
 import ai.backend.client.cli.Cli;
 import ai.backend.client.cli.CliException;
 import ai.backend.client.cli.ExitCode;
-import ai.backend.client.cli.Main;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -22,9 +21,12 @@ import picocli.CommandLine.Parameters;
 
 /** {@code admin}: administrative passthroughs. */
 @Command(name = "admin", mixinStandardHelpOptions = true,
-    description = "Administrative commands.",
+    description = AdminCommand.SUMMARY,
     subcommands = {AdminCommand.Query.class})
 public final class AdminCommand implements Callable<Integer> {
+  /** The one-line summary: the first line of the help and the command's line in the root's listing. */
+  public static final String SUMMARY = "Administrative commands (GraphQL query passthrough).";
+
   @picocli.CommandLine.Spec
   picocli.CommandLine.Model.CommandSpec spec;
 
@@ -39,6 +41,12 @@ public final class AdminCommand implements Callable<Integer> {
           "and print the JSON data.",
           "Example: backend.ai admin query 'query { keypair { access_key is_admin } }'"})
   public static final class Query implements Callable<Integer> {
+    private final Cli cli;
+
+    public Query(Cli cli) {
+      this.cli = cli;
+    }
+
     @Parameters(index = "0", paramLabel = "QUERY", description = "The GraphQL document, or @FILE to read it from a file, or - for stdin.")
     String query;
 
@@ -51,7 +59,6 @@ public final class AdminCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-      Cli cli = Main.cli();
       String doc = query;
       if (doc.equals("-")) {
         doc = new String(System.in.readAllBytes(), StandardCharsets.UTF_8);

@@ -5,7 +5,6 @@ import ai.backend.client.Kernel;
 import ai.backend.client.cli.Cli;
 import ai.backend.client.cli.CliException;
 import ai.backend.client.cli.ExitCode;
-import ai.backend.client.cli.Main;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -21,12 +20,21 @@ import picocli.CommandLine.Parameters;
 
 /** {@code app NAME SERVICE}: a local TCP port bridged to a service in the session (spec §8.3). */
 @Command(name = "app", mixinStandardHelpOptions = true,
-    description = {"Make a service running in a compute session (e.g. jupyter; local-server offers http) reachable "
-        + "on a local TCP port. Each local connection is bridged to the session through its own WebSocket "
-        + "(the TCP proxy). Runs until Ctrl-C.",
+    description = {AppCommand.SUMMARY,
+        "The service is e.g. jupyter (local-server offers http); the port is a local TCP port. Each local "
+            + "connection is bridged to the session through its own WebSocket (the TCP proxy). Runs until Ctrl-C.",
         "Example:",
         "  backend.ai app mysess http -b 127.0.0.1:8080"})
 public final class AppCommand implements Callable<Integer> {
+  /** The one-line summary: the first line of the help and the command's line in the root's listing. */
+  public static final String SUMMARY = "Make a service of a compute session reachable on a local port.";
+
+  private final Cli cli;
+
+  public AppCommand(Cli cli) {
+    this.cli = cli;
+  }
+
   @Parameters(index = "0", paramLabel = "NAME", description = "Session name or ID.")
   String name;
 
@@ -39,7 +47,6 @@ public final class AppCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Cli cli = Main.cli();
     InetSocketAddress address = parse(bind);
     Kernel kernel = Kernel.of(cli.backend.session(), name);
     ShellCommand.requireStreaming(kernel);

@@ -3,7 +3,6 @@ package ai.backend.client.cli.commands;
 import ai.backend.client.Config;
 import ai.backend.client.cli.Cli;
 import ai.backend.client.cli.LocalServerManager;
-import ai.backend.client.cli.Main;
 import ai.backend.client.internal.TransportDiscovery;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,12 +14,20 @@ import picocli.CommandLine.Command;
 
 /** {@code config}: the effective configuration, secret masked. Never starts anything. */
 @Command(name = "config", mixinStandardHelpOptions = true,
-    description = {"Show the effective client configuration (the secret key is masked).",
+    description = {ConfigCommand.SUMMARY,
         "Without BACKEND_ENDPOINT this is the local server's, if one is running."})
 public final class ConfigCommand implements Callable<Integer> {
+  /** The one-line summary: the first line of the help and the command's line in the root's listing. */
+  public static final String SUMMARY = "Show the effective configuration (secret masked).";
+
+  private final Cli cli;
+
+  public ConfigCommand(Cli cli) {
+    this.cli = cli;
+  }
+
   @Override
   public Integer call() {
-    Cli cli = Main.cli();
     Config.Builder b = cli.backend.environmentOnly();
     Map<String, Object> m = new LinkedHashMap<>();
     String source;

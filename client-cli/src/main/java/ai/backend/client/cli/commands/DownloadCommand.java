@@ -2,7 +2,6 @@ package ai.backend.client.cli.commands;
 
 import ai.backend.client.Kernel;
 import ai.backend.client.cli.Cli;
-import ai.backend.client.cli.Main;
 import ai.backend.client.cli.Progress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,8 +16,17 @@ import picocli.CommandLine.Parameters;
 
 /** {@code download NAME FILES... [--dest DIR]}. */
 @Command(name = "download", mixinStandardHelpOptions = true,
-    description = "Download files or directories (relative to /home/work) from a compute session.")
+    description = {DownloadCommand.SUMMARY, "Files or directories, relative to /home/work."})
 public final class DownloadCommand implements Callable<Integer> {
+  /** The one-line summary: the first line of the help and the command's line in the root's listing. */
+  public static final String SUMMARY = "Download files from a compute session.";
+
+  private final Cli cli;
+
+  public DownloadCommand(Cli cli) {
+    this.cli = cli;
+  }
+
   @Parameters(index = "0", paramLabel = "NAME", description = "Session name or ID.")
   String name;
 
@@ -30,7 +38,6 @@ public final class DownloadCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Cli cli = Main.cli();
     Kernel k = Kernel.of(cli.backend.session(), name);
     Files.createDirectories(dest);
     cli.term.waiting("Downloading files...");

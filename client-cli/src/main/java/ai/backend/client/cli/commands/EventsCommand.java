@@ -5,7 +5,6 @@ import ai.backend.client.EventFilter;
 import ai.backend.client.EventSubscription;
 import ai.backend.client.ComputeSessionEvent;
 import ai.backend.client.cli.Cli;
-import ai.backend.client.cli.Main;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -18,9 +17,18 @@ import picocli.CommandLine.Parameters;
 
 /** {@code events [NAME]}: session lifecycle events (SSE), one line each; NDJSON with {@code --output json}. */
 @Command(name = "events", mixinStandardHelpOptions = true,
-    description = {"Stream session lifecycle events until Ctrl-C (or --max-events / --wait).",
+    description = {EventsCommand.SUMMARY, "They stream until Ctrl-C (or --max-events / --wait).",
         "With --output json each event is one JSON line (NDJSON)."})
 public final class EventsCommand implements Callable<Integer> {
+  /** The one-line summary: the first line of the help and the command's line in the root's listing. */
+  public static final String SUMMARY = "Stream session lifecycle events.";
+
+  private final Cli cli;
+
+  public EventsCommand(Cli cli) {
+    this.cli = cli;
+  }
+
   @Parameters(index = "0", arity = "0..1", paramLabel = "NAME", defaultValue = "*", description = "Session name (default: * = all).")
   String name;
 
@@ -38,7 +46,6 @@ public final class EventsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Cli cli = Main.cli();
     CountDownLatch done = new CountDownLatch(1);
     AtomicReference<BackendException> failure = new AtomicReference<>();
     int[] count = {0};

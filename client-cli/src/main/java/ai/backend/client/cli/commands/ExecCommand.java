@@ -11,7 +11,6 @@ import ai.backend.client.cli.CliException;
 import ai.backend.client.cli.ConsolePrinter;
 import ai.backend.client.cli.ExitCode;
 import ai.backend.client.cli.ExitMarker;
-import ai.backend.client.cli.Main;
 import ai.backend.client.cli.TerminalBridge;
 import ai.backend.client.cli.WorkDir;
 import java.util.ArrayList;
@@ -26,8 +25,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code exec NAME -- CMD ARGS…}: one command in a running session, like {@code docker exec}. */
 @Command(name = "exec", mixinStandardHelpOptions = true,
-    description = {"Run one command in a running compute session (in its work directory), stream its output "
-        + "and exit with its exit code.",
+    description = {ExecCommand.SUMMARY,
+        "It runs in the session's work directory; its output is streamed and its exit code is the command's.",
         "Without -t the command runs in batch mode over a streaming execute socket; lines it reads from "
             + "its standard input are taken from yours. With -t it runs on a pseudo-terminal (add -i to type "
             + "into it; Ctrl-] closes the connection).",
@@ -36,6 +35,15 @@ import picocli.CommandLine.Parameters;
         "  backend.ai exec -w /home/work/src mysess -- make",
         "  backend.ai exec -it mysess -- python3"})
 public final class ExecCommand implements Callable<Integer> {
+  /** The one-line summary: the first line of the help and the command's line in the root's listing. */
+  public static final String SUMMARY = "Run one command in a running compute session.";
+
+  private final Cli cli;
+
+  public ExecCommand(Cli cli) {
+    this.cli = cli;
+  }
+
   @Option(names = {"-i", "--interactive"}, description = "With -t: send your keystrokes to the command.")
   boolean interactive;
 
@@ -56,7 +64,6 @@ public final class ExecCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Cli cli = Main.cli();
     if (interactive && !tty) {
       throw new CliException(ExitCode.USAGE, "-i needs -t (without -t, input lines are always forwarded)");
     }

@@ -3,7 +3,6 @@ package ai.backend.client.cli.commands;
 import ai.backend.client.Kernel;
 import ai.backend.client.ComputeSessionInfo;
 import ai.backend.client.cli.Cli;
-import ai.backend.client.cli.Main;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -11,14 +10,22 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code info NAME}. */
-@Command(name = "info", mixinStandardHelpOptions = true, description = "Show information about a compute session.")
+@Command(name = "info", mixinStandardHelpOptions = true, description = InfoCommand.SUMMARY)
 public final class InfoCommand implements Callable<Integer> {
+  /** The one-line summary: the first line of the help and the command's line in the root's listing. */
+  public static final String SUMMARY = "Show information about a compute session.";
+
+  private final Cli cli;
+
+  public InfoCommand(Cli cli) {
+    this.cli = cli;
+  }
+
   @Parameters(index = "0", paramLabel = "NAME", description = "Session name or ID.")
   String name;
 
   @Override
   public Integer call() {
-    Cli cli = Main.cli();
     ComputeSessionInfo info = Kernel.of(cli.backend.session(), name).info();
     if (cli.json()) {
       cli.printJson(info.raw().isEmpty() ? info : info.raw());

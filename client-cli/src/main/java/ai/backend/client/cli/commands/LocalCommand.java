@@ -2,7 +2,6 @@ package ai.backend.client.cli.commands;
 
 import ai.backend.client.cli.Cli;
 import ai.backend.client.cli.LocalServerManager;
-import ai.backend.client.cli.Main;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -12,14 +11,23 @@ import picocli.CommandLine.Option;
 
 /** {@code local start|stop|status|serve}: the embedded local server. */
 @Command(name = "local", mixinStandardHelpOptions = true,
-    description = {"Manage the local Backend.AI server used when BACKEND_ENDPOINT is not set.",
+    description = {LocalCommand.SUMMARY, "It is used when BACKEND_ENDPOINT is not set.",
         "State (pid, port, keypair, logs, session work dirs) lives in $BACKEND_LOCAL_STATE_DIR or ~/.backend.ai/local."},
     subcommands = {LocalCommand.Start.class, LocalCommand.Stop.class, LocalCommand.Status.class,
         LocalCommand.Serve.class})
 public final class LocalCommand implements Callable<Integer> {
+  /** The one-line summary: the first line of the help and the command's line in the root's listing. */
+  public static final String SUMMARY = "Manage the local Backend.AI server (start, stop, status, serve).";
+
+  private final Cli cli;
+
+  public LocalCommand(Cli cli) {
+    this.cli = cli;
+  }
+
   @Override
   public Integer call() {
-    return new Status().call();
+    return new Status(cli).call();
   }
 
   static Map<String, Object> describe(LocalServerManager m, LocalServerManager.State st, boolean showSecret) {
@@ -41,12 +49,17 @@ public final class LocalCommand implements Callable<Integer> {
   @Command(name = "start", mixinStandardHelpOptions = true,
       description = "Start the local server in the background (or report the running one).")
   public static final class Start implements Callable<Integer> {
+    private final Cli cli;
+
+    public Start(Cli cli) {
+      this.cli = cli;
+    }
+
     @Option(names = "--env", description = "Print shell 'export' lines for BACKEND_ENDPOINT and the keypair.")
     boolean env;
 
     @Override
     public Integer call() {
-      Cli cli = Main.cli();
       LocalServerManager m = LocalServerManager.fromEnvironment();
       LocalServerManager.Started s = m.ensureRunning();
       LocalServerManager.State st = s.state();
@@ -70,9 +83,14 @@ public final class LocalCommand implements Callable<Integer> {
   @Command(name = "stop", mixinStandardHelpOptions = true,
       description = "Stop the background local server (its sessions end with it).")
   public static final class Stop implements Callable<Integer> {
+    private final Cli cli;
+
+    public Stop(Cli cli) {
+      this.cli = cli;
+    }
+
     @Override
     public Integer call() {
-      Cli cli = Main.cli();
       LocalServerManager m = LocalServerManager.fromEnvironment();
       Optional<LocalServerManager.State> st = m.stop();
       if (cli.json()) {
@@ -94,9 +112,14 @@ public final class LocalCommand implements Callable<Integer> {
   @Command(name = "status", mixinStandardHelpOptions = true,
       description = "Show whether the local server runs, where, and its keypair (secret masked).")
   public static final class Status implements Callable<Integer> {
+    private final Cli cli;
+
+    public Status(Cli cli) {
+      this.cli = cli;
+    }
+
     @Override
     public Integer call() {
-      Cli cli = Main.cli();
       LocalServerManager m = LocalServerManager.fromEnvironment();
       LocalServerManager.State st = m.running().orElse(null);
       Map<String, Object> o = describe(m, st, false);

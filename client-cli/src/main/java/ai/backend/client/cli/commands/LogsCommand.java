@@ -2,7 +2,6 @@ package ai.backend.client.cli.commands;
 
 import ai.backend.client.Kernel;
 import ai.backend.client.cli.Cli;
-import ai.backend.client.cli.Main;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -10,14 +9,22 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code logs NAME}. */
-@Command(name = "logs", mixinStandardHelpOptions = true, description = "Show the container logs (stdout/stderr) of a compute session.")
+@Command(name = "logs", mixinStandardHelpOptions = true, description = LogsCommand.SUMMARY)
 public final class LogsCommand implements Callable<Integer> {
+  /** The one-line summary: the first line of the help and the command's line in the root's listing. */
+  public static final String SUMMARY = "Show the container logs (stdout/stderr) of a compute session.";
+
+  private final Cli cli;
+
+  public LogsCommand(Cli cli) {
+    this.cli = cli;
+  }
+
   @Parameters(index = "0", paramLabel = "NAME", description = "Session name or ID.")
   String name;
 
   @Override
   public Integer call() {
-    Cli cli = Main.cli();
     String logs = Kernel.of(cli.backend.session(), name).logs();
     if (cli.json()) {
       Map<String, Object> o = new LinkedHashMap<>();

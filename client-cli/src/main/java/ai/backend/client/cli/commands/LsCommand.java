@@ -3,7 +3,6 @@ package ai.backend.client.cli.commands;
 import ai.backend.client.FileEntry;
 import ai.backend.client.Kernel;
 import ai.backend.client.cli.Cli;
-import ai.backend.client.cli.Main;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,8 +12,17 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code ls NAME [PATH]}. */
-@Command(name = "ls", mixinStandardHelpOptions = true, description = "List files in a compute session's directory (default: /home/work).")
+@Command(name = "ls", mixinStandardHelpOptions = true, description = LsCommand.SUMMARY)
 public final class LsCommand implements Callable<Integer> {
+  /** The one-line summary: the first line of the help and the command's line in the root's listing. */
+  public static final String SUMMARY = "List files in a compute session's directory (default: /home/work).";
+
+  private final Cli cli;
+
+  public LsCommand(Cli cli) {
+    this.cli = cli;
+  }
+
   @Parameters(index = "0", paramLabel = "NAME", description = "Session name or ID.")
   String name;
 
@@ -23,7 +31,6 @@ public final class LsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Cli cli = Main.cli();
     List<FileEntry> entries = Kernel.of(cli.backend.session(), name).listFiles(path);
     if (cli.json()) {
       List<Map<String, Object>> out = new ArrayList<>();

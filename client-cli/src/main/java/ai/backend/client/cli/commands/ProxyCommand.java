@@ -1,7 +1,6 @@
 package ai.backend.client.cli.commands;
 
 import ai.backend.client.cli.Cli;
-import ai.backend.client.cli.Main;
 import ai.backend.client.cli.ProxyServer;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -9,10 +8,20 @@ import picocli.CommandLine.Option;
 
 /** {@code proxy}: the insecure local API proxy (spec §11). */
 @Command(name = "proxy", mixinStandardHelpOptions = true,
-    description = {"Run a non-encrypted, non-authorized local API proxy: it signs and forwards every request",
+    description = {ProxyCommand.SUMMARY,
+        "The proxy is non-encrypted and non-authorized: it signs and forwards every request",
         "(and relays /stream/ and /wsproxy/ WebSockets) so plain HTTP tools can use the API.",
         "Use this only for development and testing! Stop it with Ctrl-C."})
 public final class ProxyCommand implements Callable<Integer> {
+  /** The one-line summary: the first line of the help and the command's line in the root's listing. */
+  public static final String SUMMARY = "Run an insecure local API proxy that signs requests for you.";
+
+  private final Cli cli;
+
+  public ProxyCommand(Cli cli) {
+    this.cli = cli;
+  }
+
   @Option(names = {"-b", "--bind"}, defaultValue = "127.0.0.1", description = "Address to bind (default: ${DEFAULT-VALUE}).")
   String bind;
 
@@ -26,7 +35,6 @@ public final class ProxyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Cli cli = Main.cli();
     var backend = cli.backend;
     backend.core(); // resolve the endpoint and negotiate first: fail before binding
     ProxyServer server = new ProxyServer(backend.core(), backend.rawTransport(), backend.hmac(), bind, port,

@@ -5,7 +5,6 @@ import ai.backend.client.ComputeSessionListQuery;
 import ai.backend.client.ComputeSessionPage;
 import ai.backend.client.ComputeSessionSummary;
 import ai.backend.client.cli.Cli;
-import ai.backend.client.cli.Main;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,6 +20,8 @@ import picocli.CommandLine.Model.OptionSpec;
  * frequent command after {@code run}, should not pay.
  */
 public final class PsCommand implements Callable<Integer> {
+  /** The one-line summary: the first line of the help and the command's line in the root's listing. */
+  public static final String SUMMARY = "List compute sessions.";
   static final List<String> RUNNING = List.of("CREATING", "RUNNING", "RUNNING_DEGRADED");
   static final List<String> DEAD = List.of("CANCELLED", "TERMINATED");
 
@@ -33,16 +34,20 @@ public final class PsCommand implements Callable<Integer> {
   int limit;
   int offset;
 
-  private PsCommand() {}
+  private final Cli cli;
+
+  private PsCommand(Cli cli) {
+    this.cli = cli;
+  }
 
   /** The command's model; the parsed values are read from it when the command runs. */
-  public static CommandSpec spec() {
-    PsCommand ps = new PsCommand();
-    CommandSpec s = CommandSpec.wrapWithoutInspection(ps, Main.FACTORY);
+  public static CommandSpec spec(Cli cli) {
+    PsCommand ps = new PsCommand(cli);
+    CommandSpec s = CommandSpec.wrapWithoutInspection(ps, cli.factory());
     ps.spec = s;
     s.name("ps");
-    s.usageMessage().sortOptions(false).description(
-        "List compute sessions (by default the active ones: pending, starting, running, terminating, error).",
+    s.usageMessage().sortOptions(false).description(SUMMARY,
+        "By default the active ones: pending, starting, running, terminating, error.",
         "With --output json: {\"count\", \"total_count\", \"items\": [...]}.");
     s.addOption(OptionSpec.builder("-s", "--status").type(List.class).auxiliaryTypes(String.class).splitRegex(",")
         .paramLabel("STATUS").arity("1")
@@ -83,7 +88,6 @@ public final class PsCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     readOptions();
-    Cli cli = Main.cli();
     List<String> wanted = new ArrayList<>();
     for (String s : statuses) {
       wanted.add(s.trim().toUpperCase(Locale.ROOT));

@@ -1,7 +1,6 @@
 package ai.backend.client.cli.commands;
 
 import ai.backend.client.cli.Cli;
-import ai.backend.client.cli.Main;
 import ai.backend.client.cli.ExitCode;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -26,7 +25,7 @@ public final class RootCommand implements Callable<Integer> {
   /** The root command's model; the commands are added by the caller. */
   public static CommandSpec spec(Cli cli) {
     RootCommand root = new RootCommand(cli);
-    CommandSpec s = CommandSpec.wrapWithoutInspection(root, Main.FACTORY);
+    CommandSpec s = CommandSpec.wrapWithoutInspection(root, cli.factory());
     root.spec = s;
     s.name("backend.ai").versionProvider(new VersionProvider());
     // -h/-V declared here rather than through mixinStandardHelpOptions, whose mixin is read from annotations

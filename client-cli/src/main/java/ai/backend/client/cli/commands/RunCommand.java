@@ -14,7 +14,6 @@ import ai.backend.client.cli.Cli;
 import ai.backend.client.cli.CliException;
 import ai.backend.client.cli.ConsolePrinter;
 import ai.backend.client.cli.ExitCode;
-import ai.backend.client.cli.Main;
 import ai.backend.client.cli.Progress;
 import ai.backend.client.cli.Term;
 import java.io.BufferedReader;
@@ -36,8 +35,9 @@ import picocli.CommandLine.Parameters;
 
 /** {@code run}: run code or files in a (new or reused) compute session. */
 @Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Run the code snippet (-c) or the given files in a compute session of IMAGE, streaming its "
-        + "output, and exit with the program's exit code.",
+    description = {RunCommand.SUMMARY,
+        "The code snippet (-c) or the given files run in a compute session of IMAGE; their output is streamed "
+            + "and the program's exit code is the command's.",
         "Files are uploaded (relative to --basedir), then built and executed with the runtime's defaults "
             + "unless --build/--exec say otherwise. The session (named with -t, else generated) is created or "
             + "reused and kept for later commands unless --rm is given.",
@@ -46,6 +46,15 @@ import picocli.CommandLine.Parameters;
         "  backend.ai run c main.c mylib.c mylib.h",
         "  backend.ai run -t mysess --rm python script.py"})
 public final class RunCommand implements Callable<Integer> {
+  /** The one-line summary: the first line of the help and the command's line in the root's listing. */
+  public static final String SUMMARY = "Run code or files in a compute session (created or reused).";
+
+  private final Cli cli;
+
+  public RunCommand(Cli cli) {
+    this.cli = cli;
+  }
+
   @Parameters(index = "0", paramLabel = "IMAGE", description = "The image (runtime), e.g. python, c, cpp, java, nodejs.")
   String image;
 
@@ -96,7 +105,6 @@ public final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Cli cli = Main.cli();
     Term term = cli.term;
     term.quiet(quiet);
     if (terminal && (code != null || !files.isEmpty())) {

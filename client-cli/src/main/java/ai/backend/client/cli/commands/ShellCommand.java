@@ -4,7 +4,6 @@ import ai.backend.client.Kernel;
 import ai.backend.client.cli.Cli;
 import ai.backend.client.cli.CliException;
 import ai.backend.client.cli.ExitCode;
-import ai.backend.client.cli.Main;
 import ai.backend.client.cli.TerminalBridge;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -12,19 +11,28 @@ import picocli.CommandLine.Parameters;
 
 /** {@code shell NAME}: an interactive terminal in a running session. */
 @Command(name = "shell", mixinStandardHelpOptions = true,
-    description = {"Open an interactive terminal (a shell on a pseudo-terminal) in a running compute session.",
+    description = {ShellCommand.SUMMARY,
+        "The terminal is a shell on a pseudo-terminal in a running compute session.",
         "Keys, Ctrl-C included, go to the remote program; window-size changes are forwarded. Press Ctrl-] to "
             + "close the connection. The local terminal is restored on exit.",
         "Examples:",
         "  backend.ai shell mysess",
         "  backend.ai run --terminal -t mysess python"})
 public final class ShellCommand implements Callable<Integer> {
+  /** The one-line summary: the first line of the help and the command's line in the root's listing. */
+  public static final String SUMMARY = "Open an interactive terminal in a compute session.";
+
+  private final Cli cli;
+
+  public ShellCommand(Cli cli) {
+    this.cli = cli;
+  }
+
   @Parameters(index = "0", paramLabel = "NAME", description = "Session name or ID.")
   String name;
 
   @Override
   public Integer call() {
-    Cli cli = Main.cli();
     return open(cli, Kernel.of(cli.backend.session(), name));
   }
 

@@ -5,7 +5,6 @@ import ai.backend.client.Kernel;
 import ai.backend.client.Session;
 import ai.backend.client.cli.Cli;
 import ai.backend.client.cli.ExitCode;
-import ai.backend.client.cli.Main;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,8 +16,17 @@ import picocli.CommandLine.Parameters;
 
 /** {@code terminate} (aliases {@code rm}, {@code kill}). */
 @Command(name = "terminate", aliases = {"rm", "kill"}, mixinStandardHelpOptions = true,
-    description = "Terminate one or more compute sessions by name (or ID).")
+    description = TerminateCommand.SUMMARY)
 public final class TerminateCommand implements Callable<Integer> {
+  /** The one-line summary: the first line of the help and the command's line in the root's listing. */
+  public static final String SUMMARY = "Terminate compute sessions (by name or ID).";
+
+  private final Cli cli;
+
+  public TerminateCommand(Cli cli) {
+    this.cli = cli;
+  }
+
   @Parameters(arity = "1..*", paramLabel = "NAME", description = "Session names or IDs.")
   List<String> names = new ArrayList<>();
 
@@ -27,7 +35,6 @@ public final class TerminateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Cli cli = Main.cli();
     Session session = cli.backend.session();
     cli.term.waiting("Terminating the session(s)...");
     int rc = 0;

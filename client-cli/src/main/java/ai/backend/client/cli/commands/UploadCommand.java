@@ -4,7 +4,6 @@ import ai.backend.client.Kernel;
 import ai.backend.client.cli.Cli;
 import ai.backend.client.cli.CliException;
 import ai.backend.client.cli.ExitCode;
-import ai.backend.client.cli.Main;
 import ai.backend.client.cli.Progress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,8 +18,18 @@ import picocli.CommandLine.Parameters;
 
 /** {@code upload NAME FILES...}. */
 @Command(name = "upload", mixinStandardHelpOptions = true,
-    description = "Upload files to a compute session's work directory (/home/work), keeping their paths relative to --basedir.")
+    description = {UploadCommand.SUMMARY,
+        "They go to the session's work directory (/home/work), keeping their paths relative to --basedir."})
 public final class UploadCommand implements Callable<Integer> {
+  /** The one-line summary: the first line of the help and the command's line in the root's listing. */
+  public static final String SUMMARY = "Upload files to a compute session.";
+
+  private final Cli cli;
+
+  public UploadCommand(Cli cli) {
+    this.cli = cli;
+  }
+
   @Parameters(index = "0", paramLabel = "NAME", description = "Session name or ID.")
   String name;
 
@@ -32,7 +41,6 @@ public final class UploadCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Cli cli = Main.cli();
     Path base = (basedir != null ? basedir : Path.of("")).toAbsolutePath().normalize();
     List<Path> resolved = new ArrayList<>();
     for (Path f : files) {
