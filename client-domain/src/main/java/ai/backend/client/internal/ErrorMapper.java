@@ -308,9 +308,11 @@ public final class ErrorMapper {
   public static BackendIoException noAnswer(String method, URI uri, TransportException e) {
     String origin = uri.getScheme() + "://" + uri.getRawAuthority();
     String where = origin + (uri.getRawPath() == null ? "" : uri.getRawPath());
-    String call = method.toUpperCase(Locale.ROOT) + " " + where;
+    String m = method.toUpperCase(Locale.ROOT);
+    // the origin is said once; the call names the path only after it
+    String call = m + " " + (uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath());
     String tried = e.attempts() > 1 ? " (tried " + e.attempts() + " times)" : "";
-    String detail = detail(e, call);
+    String detail = detail(e, m + " " + where);
     String message = switch (e.kind()) {
       case CONNECT -> "cannot connect to " + origin + ": " + connectReason(e) + tried
           + ". Is the server running and BACKEND_ENDPOINT right?";
@@ -318,17 +320,20 @@ public final class ErrorMapper {
           + "\". Is BACKEND_ENDPOINT right?";
       case CONNECT_TIMEOUT -> "cannot connect to " + origin + ": connect timed out" + tried
           + ". Is the host reachable from here (firewall, proxy) and BACKEND_ENDPOINT right?";
-      case READ_TIMEOUT -> "no response to " + call + " within the read timeout" + tried
+      case READ_TIMEOUT -> "no response from " + origin + " to " + call + " within the read timeout" + tried
           + "; the server may be busy: a longer read timeout gives it more time";
-      case CALL_TIMEOUT -> "gave up on " + call + ": " + (detail.isEmpty() ? "call timeout reached" : detail);
-      case TLS -> "TLS handshake with " + origin + " failed" + (detail.isEmpty() ? "" : ": " + detail)
+      case CALL_TIMEOUT -> "gave up on " + call + " at " + origin + ": "
+          + (detail.isEmpty() ? "call timeout reached" : detail);
+      case TLS -> "TLS handshake with " + origin + " failed"
+          + (detail.isEmpty() ? "" : ": " + detail.replaceFirst("^(?i)(WebSocket )?TLS failure:\\s*", ""))
           + ". Check the server's certificate, or use http:// if it does not speak TLS";
       case IO -> "the connection to " + origin + " failed during " + call + tried
           + (detail.isEmpty() ? "" : ": " + detail);
-      case CANCELLED -> call + " was cancelled" + (detail.isEmpty() ? "" : ": " + detail);
-      case WEBSOCKET_HANDSHAKE -> "the WebSocket handshake for " + call + " was refused"
+      case CANCELLED -> call + " to " + origin + " was cancelled"
+          + (detail.isEmpty() || detail.endsWith("cancelled") ? "" : ": " + detail);
+      case WEBSOCKET_HANDSHAKE -> origin + " refused the WebSocket handshake for " + call
           + (e.status() > 0 ? " (HTTP " + e.status() + ")" : "");
-      case CLOSED -> "cannot send " + call + ": the transport is closed (the API session was closed)";
+      case CLOSED -> "cannot send " + call + " to " + origin + ": the transport is closed (the API session was closed)";
     };
     return new BackendIoException(message, e);
   }

@@ -14,6 +14,7 @@ import ai.backend.client.errors.QuotaExceededException;
 import ai.backend.client.errors.RateLimitedException;
 import ai.backend.client.errors.ServerException;
 import ai.backend.client.port.HttpHeaders;
+import ai.backend.client.port.TransportException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -155,6 +156,46 @@ class ErrorMapperTest {
     assertInstanceOf(NotFoundException.class, v4);
     assertInstanceOf(BadRequestException.class, map(400, "{\"type\": "
         + "\"https://api.backend.ai/probs/invalid-api-params\", \"title\": \"x\", \"msg\": \"Too many files\"}"));
+  }
+
+  @Test
+  void noAnswerSaysWhatHappenedOnceForEveryKind() {
+    java.net.URI uri = java.net.URI.create("https://bai.example.com:8443/api/session/s1?token=secret");
+    String call = "GET https://bai.example.com:8443/api/session/s1";
+    java.util.function.BiFunction<TransportException.Kind, String, String> m =
+        (kind, msg) -> ErrorMapper.noAnswer("get", uri, new TransportException(kind, msg, null)).getMessage();
+    assertEquals("cannot connect to https://bai.example.com:8443: connection refused. "
+        + "Is the server running and BACKEND_ENDPOINT right?", m.apply(TransportException.Kind.CONNECT,
+            call + ": cannot connect"));
+    assertEquals("cannot connect to https://bai.example.com:8443: unknown host \"bai.example.com\". "
+        + "Is BACKEND_ENDPOINT right?", m.apply(TransportException.Kind.UNKNOWN_HOST, call + ": unknown host"));
+    assertEquals("cannot connect to https://bai.example.com:8443: connect timed out (tried 3 times). "
+        + "Is the host reachable from here (firewall, proxy) and BACKEND_ENDPOINT right?",
+        ErrorMapper.noAnswer("GET", uri, new TransportException(TransportException.Kind.CONNECT_TIMEOUT,
+            call + ": connect timed out", null).recordAttempts(3)).getMessage());
+    assertEquals("no response from https://bai.example.com:8443 to GET /api/session/s1 within the read timeout; "
+        + "the server may be busy: a longer read timeout gives it more time",
+        m.apply(TransportException.Kind.READ_TIMEOUT, call + ": response timed out"));
+    assertEquals("gave up on GET /api/session/s1 at https://bai.example.com:8443: no answer within the call "
+        + "timeout (30s)", m.apply(TransportException.Kind.CALL_TIMEOUT, "no answer within the call timeout (30s)"));
+    assertEquals("TLS handshake with https://bai.example.com:8443 failed: PKIX path building failed. Check the "
+        + "server's certificate, or use http:// if it does not speak TLS",
+        m.apply(TransportException.Kind.TLS, call + ": TLS failure: PKIX path building failed"));
+    assertEquals("the connection to https://bai.example.com:8443 failed during GET /api/session/s1: "
+        + "java.net.SocketException: Connection reset",
+        m.apply(TransportException.Kind.IO, call + ": java.net.SocketException: Connection reset"));
+    assertEquals("GET /api/session/s1 to https://bai.example.com:8443 was cancelled",
+        m.apply(TransportException.Kind.CANCELLED, call + " cancelled"));
+    assertEquals("https://bai.example.com:8443 refused the WebSocket handshake for GET /api/session/s1 (HTTP 403)",
+        ErrorMapper.noAnswer("GET", uri, new TransportException(TransportException.Kind.WEBSOCKET_HANDSHAKE,
+            "WebSocket handshake refused (HTTP 403)", null, 403)).getMessage());
+    assertEquals("cannot send GET /api/session/s1 to https://bai.example.com:8443: the transport is closed "
+        + "(the API session was closed)", m.apply(TransportException.Kind.CLOSED, "transport is closed"));
+    for (TransportException.Kind k : TransportException.Kind.values()) {
+      String s = m.apply(k, call + ": x");
+      assertFalse(s.contains("secret"), s);
+      assertEquals(s.indexOf("bai.example.com:8443"), s.lastIndexOf("bai.example.com:8443"), "origin twice: " + s);
+    }
   }
 
   @Test
