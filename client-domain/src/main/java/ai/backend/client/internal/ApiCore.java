@@ -382,15 +382,23 @@ public final class ApiCore implements AutoCloseable {
    */
   private MalformedResponseException malformed(ApiRequest request, HttpResponse response, Exception e) {
     int status = response.status();
-    String type = response.headers().firstValue("content-type").orElse("");
-    String mime = type.contains(";") ? type.substring(0, type.indexOf(';')).strip() : type.strip();
-    if (mime.toLowerCase(java.util.Locale.ROOT).contains("html")) {
+    String mime = mime(response);
+    if (isHtml(response)) {
       return new MalformedResponseException("the server at " + shared.config.endpoint() + " answered "
           + describe(request) + " with an HTML page (status " + status + ", " + mime
           + "), not Backend.AI JSON — is BACKEND_ENDPOINT the manager's API address?", status, e);
     }
     return new MalformedResponseException("unexpected response body from " + describe(request) + " (HTTP " + status
         + (mime.isEmpty() ? "" : ", " + mime) + "): " + parserMessage(e), status, e);
+  }
+
+  private static String mime(HttpResponse response) {
+    String type = response.headers().firstValue("content-type").orElse("");
+    return type.contains(";") ? type.substring(0, type.indexOf(';')).strip() : type.strip();
+  }
+
+  private static boolean isHtml(HttpResponse response) {
+    return mime(response).toLowerCase(java.util.Locale.ROOT).contains("html");
   }
 
   /** The parser's message without its advice to parse leniently, its link and its class names. */
@@ -425,8 +433,9 @@ public final class ApiCore implements AutoCloseable {
                 response.status(), e)
             : new BackendIoException("I/O error reading GET " + root, e);
       } catch (JsonParseException | IllegalStateException e) {
-        throw new MalformedResponseException("GET " + root + " did not answer with a JSON object; is "
-            + shared.config.endpoint() + " a Backend.AI manager endpoint?", response.status(), e);
+        throw isHtml(response) ? malformed(described, response, e) : new MalformedResponseException("GET " + root
+            + " did not answer with a JSON object; is " + shared.config.endpoint() + " a Backend.AI manager endpoint?",
+            response.status(), e);
       }
     } catch (TransportException e) {
       throw ErrorMapper.noAnswer("GET", root, e);

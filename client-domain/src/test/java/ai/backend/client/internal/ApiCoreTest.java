@@ -384,7 +384,11 @@ class ApiCoreTest {
     FakeTransport html = new FakeTransport().respond(200, "text/html", "<html>hello</html>");
     BackendException m = assertThrows(MalformedResponseException.class,
         () -> ApiCore.builder(c, html).hmac(new JcaHmac()).connect());
-    assertTrue(m.getMessage().contains("Backend.AI manager"), m.getMessage());
+    assertTrue(m.getMessage().contains("answered GET / with an HTML page (status 200, text/html)"), m.getMessage());
+    FakeTransport text = new FakeTransport().respond(200, "text/plain", "hello");
+    BackendException t = assertThrows(MalformedResponseException.class,
+        () -> ApiCore.builder(c, text).hmac(new JcaHmac()).connect());
+    assertTrue(t.getMessage().contains("a Backend.AI manager endpoint?"), t.getMessage());
   }
 
   @Test
