@@ -1,6 +1,7 @@
 package ai.backend.client.cli;
 
 import ai.backend.client.errors.BackendApiException;
+import ai.backend.client.errors.MalformedResponseException;
 import ai.backend.client.cli.commands.RootCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
@@ -156,7 +157,10 @@ public final class Main {
     if (msg == null || msg.isBlank()) {
       msg = e.getClass().getSimpleName();
     }
-    if (code == ExitCode.INTERNAL && !(e instanceof CliException)) {
+    if (e instanceof MalformedResponseException) {
+      // the server's answer, not a bug here: the message already says what to check
+      msg = e.getClass().getSimpleName() + ": " + msg;
+    } else if (code == ExitCode.INTERNAL && !(e instanceof CliException)) {
       msg = "internal error: " + e.getClass().getName() + ": " + msg
           + (cli.verbose() ? "" : " (run with -v for details)");
     }
@@ -172,14 +176,12 @@ public final class Main {
     cli.term.fail(first);
     if (cli.verbose()) {
       if (e instanceof BackendApiException api) {
+        // the message above already has title and msg; print the fields the line leaves out
         cli.term.err.println("  HTTP " + api.status() + " " + api.method() + " " + api.path()
-            + (api.type() != null ? "\n  type: " + api.type() : "")
-            + (api.title() != null ? "\n  title: " + api.title() : "")
-            + (api.msg() != null ? "\n  msg: " + api.msg() : ""));
+            + (api.type() != null ? "\n  type: " + api.type() : ""));
       }
-      if (!first.equals(msg)) {
-        cli.term.err.println(msg);
-      }
+      // the rest of a multi-line message; its first line is printed above
+      msg.lines().skip(1).forEach(l -> cli.term.err.println("  " + l));
       e.printStackTrace(cli.term.err);
     } else if (!first.equals(msg) && code != ExitCode.INTERNAL) {
       msg.lines().skip(1).limit(20).forEach(l -> cli.term.err.println("  " + l));

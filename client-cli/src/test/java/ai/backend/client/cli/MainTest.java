@@ -4,11 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.backend.client.errors.AlreadyExistsException;
 import ai.backend.client.errors.AuthenticationException;
 import ai.backend.client.errors.BackendApiException;
 import ai.backend.client.errors.BackendIoException;
 import ai.backend.client.errors.ConfigurationException;
 import ai.backend.client.errors.InvalidArgumentException;
+import ai.backend.client.errors.MalformedResponseException;
 import ai.backend.client.errors.NotFoundException;
 import ai.backend.client.errors.ServerException;
 import java.io.ByteArrayOutputStream;
@@ -143,6 +145,35 @@ class MainTest {
     assertEquals(70, Main.report(cli, new IllegalStateException("boom")));
     assertEquals(1, err().lines().count(), err());
     assertFalse(err().contains("\tat "), err());
+  }
+
+  @Test
+  void aResponseThatIsNotTheApisIsNamedNotCalledAnInternalError() {
+    Cli cli = new Cli(new Term(new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8), false), "backend.ai");
+    String m = "the server at http://127.0.0.1:8080 answered GET /session/s with an HTML page (status 200, "
+        + "text/html), not Backend.AI JSON — is BACKEND_ENDPOINT the manager's API address?";
+    assertEquals(70, Main.report(cli, new MalformedResponseException(m, 200, null)));
+    assertEquals("\u2718 MalformedResponseException: " + m + "\n", err());
+  }
+
+  @Test
+  void verboseApiErrorsDoNotRepeatTheMessage() {
+    Cli cli = new Cli(new Term(new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8), false), "backend.ai");
+    cli.setVerbose(true);
+    BackendApiException e = new AlreadyExistsException("The session already exists but you requested a different "
+        + "image. (HTTP 400, type=session-already-exists, POST /session)", new BackendApiException.Details(400,
+        "https://api.backend.ai/probs/session-already-exists", "The session already exists but you requested "
+        + "different image.", "The session already exists but you requested a different image.", null, null, null,
+        null, "POST", "/session"));
+    Main.report(cli, e);
+    String[] lines = err().split("\n");
+    assertEquals("\u2718 " + e.getMessage(), lines[0]);
+    assertEquals("  HTTP 400 POST /session", lines[1]);
+    assertEquals("  type: https://api.backend.ai/probs/session-already-exists", lines[2]);
+    // then the stack trace, nothing restated before it
+    assertTrue(lines[3].startsWith("ai.backend.client.errors.AlreadyExistsException: "), err());
   }
 
   @Test

@@ -127,11 +127,11 @@ public final class ApiCore implements AutoCloseable {
     try (response) {
       return handler.handle(response);
     } catch (BodyTooLargeException e) {
-      throw malformed(request, response.status(), e);
+      throw malformed(request, response, e);
     } catch (IOException | UncheckedIOException e) {
       throw expired.get() ? callTimedOut(request, limit, e) : readFailed(request, e);
     } catch (JsonParseException | IllegalStateException | ClassCastException e) {
-      throw expired.get() ? callTimedOut(request, limit, e) : malformed(request, response.status(), e);
+      throw expired.get() ? callTimedOut(request, limit, e) : malformed(request, response, e);
     } catch (RuntimeException e) {
       throw expired.get() && !(e instanceof BackendIoException) ? callTimedOut(request, limit, e) : e;
     } finally {
@@ -158,11 +158,11 @@ public final class ApiCore implements AutoCloseable {
       try (response) {
         return handler.handle(response);
       } catch (BodyTooLargeException e) {
-        throw malformed(request, response.status(), e);
+        throw malformed(request, response, e);
       } catch (IOException | UncheckedIOException e) {
         throw readFailed(request, e);
       } catch (JsonParseException | IllegalStateException | ClassCastException e) {
-        throw malformed(request, response.status(), e);
+        throw malformed(request, response, e);
       }
     }, shared.callbacks).whenComplete((v, e) -> {
       if (e == null) {
@@ -247,14 +247,25 @@ public final class ApiCore implements AutoCloseable {
 
   private static BackendIoException noAnswer(HttpRequest http, TransportException e, Duration limit) {
     if (e.kind() == TransportException.Kind.CALL_TIMEOUT && limit != null) {
-      e = new TransportException(TransportException.Kind.CALL_TIMEOUT, "no answer within " + limit, e.getCause());
+      e = new TransportException(TransportException.Kind.CALL_TIMEOUT,
+          "no answer within the call timeout (" + human(limit) + ")", e.getCause()).recordAttempts(e.attempts());
     }
     return ErrorMapper.noAnswer(http.method(), http.uri(), e);
   }
 
   private BackendIoException callTimedOut(ApiRequest request, Duration limit, Throwable cause) {
     return ErrorMapper.noAnswer(request.method(), uri(request.path(), List.of()),
-        new TransportException(TransportException.Kind.CALL_TIMEOUT, "no complete answer within " + limit, cause));
+        new TransportException(TransportException.Kind.CALL_TIMEOUT,
+            "no complete answer within the call timeout (" + human(limit) + ")", cause));
+  }
+
+  /** {@code 30s}, {@code 2m30s}, {@code 500ms}: how a user writes a timeout, not {@code PT2M30S}. */
+  static String human(Duration d) {
+    if (d.toMillis() < 1000 || d.toMillisPart() != 0) {
+      return d.toMillis() + "ms";
+    }
+    long s = d.toSeconds();
+    return s < 60 ? s + "s" : s % 60 == 0 ? s / 60 + "m" : s / 60 + "m" + s % 60 + "s";
   }
 
   /**
@@ -275,8 +286,13 @@ public final class ApiCore implements AutoCloseable {
         break;
       }
     }
-    return new BackendIoException("I/O error reading the response of " + describe(request) + " (" + kind + "): "
-        + io.getMessage(), new TransportException(kind, io.getMessage(), io));
+    String what = switch (kind) {
+      case READ_TIMEOUT -> "the response of " + describe(request) + " stalled: no data within the read timeout";
+      case CANCELLED -> "reading the response of " + describe(request) + " was interrupted";
+      default -> "the connection broke while reading the response of " + describe(request);
+    };
+    String detail = io.getMessage() == null || io.getMessage().isBlank() ? "" : " (" + io.getMessage() + ")";
+    return new BackendIoException(what + detail, new TransportException(kind, io.getMessage(), io));
   }
 
   /** The final request URI of an API path (endpoint prefix + "/" + path + encoded query). */
@@ -359,9 +375,38 @@ public final class ApiCore implements AutoCloseable {
     return request.method() + " " + pathOf(request);
   }
 
-  private MalformedResponseException malformed(ApiRequest request, int status, Exception e) {
-    return new MalformedResponseException(
-        "unexpected response body from " + describe(request) + " (HTTP " + status + "): " + e.getMessage(), status, e);
+  /**
+   * A 2xx body the handler could not parse. An HTML page means the endpoint is a web server, not the
+   * manager's API; Gson's advice to parse leniently is for the author of a parser, not for the user.
+   */
+  private MalformedResponseException malformed(ApiRequest request, HttpResponse response, Exception e) {
+    int status = response.status();
+    String mime = mime(response);
+    if (isHtml(response)) {
+      return new MalformedResponseException("the server at " + shared.config.endpoint() + " answered "
+          + describe(request) + " with an HTML page (status " + status + ", " + mime
+          + "), not Backend.AI JSON — is BACKEND_ENDPOINT the manager's API address?", status, e);
+    }
+    return new MalformedResponseException("unexpected response body from " + describe(request) + " (HTTP " + status
+        + (mime.isEmpty() ? "" : ", " + mime) + "): " + parserMessage(e), status, e);
+  }
+
+  private static String mime(HttpResponse response) {
+    String type = response.headers().firstValue("content-type").orElse("");
+    return type.contains(";") ? type.substring(0, type.indexOf(';')).strip() : type.strip();
+  }
+
+  private static boolean isHtml(HttpResponse response) {
+    return mime(response).toLowerCase(java.util.Locale.ROOT).contains("html");
+  }
+
+  /** The parser's message without its advice to parse leniently, its link and its class names. */
+  static String parserMessage(Exception e) {
+    String m = String.valueOf(e.getMessage());
+    m = m.replaceAll("(?s)\\s*See https?://\\S+", "");
+    m = m.replaceAll("Use JsonReader\\.set(?:Strictness|Lenient)\\([^)]*\\) to accept malformed JSON", "malformed JSON");
+    m = m.replaceAll("^(?:[\\w$]+\\.)+[\\w$]*(?:Exception|Error): ", "");
+    return m.strip();
   }
 
   private void ensureOpen() {
@@ -387,8 +432,9 @@ public final class ApiCore implements AutoCloseable {
                 response.status(), e)
             : new BackendIoException("I/O error reading GET " + root, e);
       } catch (JsonParseException | IllegalStateException e) {
-        throw new MalformedResponseException("GET " + root + " did not answer with a JSON object; is "
-            + shared.config.endpoint() + " a Backend.AI manager endpoint?", response.status(), e);
+        throw isHtml(response) ? malformed(described, response, e) : new MalformedResponseException("GET " + root
+            + " did not answer with a JSON object; is " + shared.config.endpoint() + " a Backend.AI manager endpoint?",
+            response.status(), e);
       }
     } catch (TransportException e) {
       throw ErrorMapper.noAnswer("GET", root, e);

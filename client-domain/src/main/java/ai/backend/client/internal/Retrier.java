@@ -55,7 +55,7 @@ final class Retrier {
       } catch (TransportException e) {
         Duration d = backoff(attempt);
         if (!mayRetry || !isTransient(e) || !fits(d, deadline)) {
-          throw e;
+          throw e.recordAttempts(attempt + 1);
         }
         pause(d, request, e.kind().toString(), attempt);
         continue;
@@ -95,7 +95,8 @@ final class Retrier {
           log(request, te.kind().toString(), attempt, d);
           return sleeper.delay(d).thenCompose(v -> attemptAsync(request, retryable, attempt + 1, deadline));
         }
-        return CompletableFuture.<HttpResponse>failedFuture(cause);
+        return CompletableFuture.<HttpResponse>failedFuture(
+            cause instanceof TransportException te ? te.recordAttempts(attempt + 1) : cause);
       }
       Optional<Duration> wait = mayRetry ? retryDelay(response, attempt) : Optional.empty();
       if (wait.isEmpty() || !fits(wait.get(), deadline)) {
@@ -128,6 +129,7 @@ final class Retrier {
     return deadline == NO_DEADLINE || deadline - System.nanoTime() > wait.toNanos();
   }
 
+  // UNKNOWN_HOST is not transient: a name that did not resolve will not resolve a second later
   private static boolean isTransient(TransportException e) {
     return switch (e.kind()) {
       case CONNECT, CONNECT_TIMEOUT, IO -> true;

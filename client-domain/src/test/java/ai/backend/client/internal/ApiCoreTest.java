@@ -166,11 +166,84 @@ class ApiCoreTest {
       BackendIoException e = assertThrows(BackendIoException.class,
           () -> core.call(ApiRequest.get("session/s1"), Handlers.discard()));
       assertEquals(TransportException.Kind.CONNECT, e.transportKind().orElseThrow());
-      assertTrue(e.getMessage().startsWith("could not connect to GET https://bai.example.com/api/session/s1"),
-          e.getMessage());
+      assertEquals("cannot connect to https://bai.example.com: connection refused (tried 3 times). "
+          + "Is the server running and BACKEND_ENDPOINT right?", e.getMessage());
       assertFalse(e.getMessage().contains(SECRET));
     }
     assertEquals(3, transport.requests().size(), "1 attempt + maxRetries 2");
+  }
+
+  @Test
+  void unknownHostsAreNotRetriedAndSayWhichHost() {
+    transport.fail(TransportException.Kind.UNKNOWN_HOST);
+    try (ApiCore core = core(config().build())) {
+      BackendIoException e = assertThrows(BackendIoException.class,
+          () -> core.call(ApiRequest.get("session/s1"), Handlers.discard()));
+      assertEquals(TransportException.Kind.UNKNOWN_HOST, e.transportKind().orElseThrow());
+      assertEquals("cannot connect to https://bai.example.com: unknown host \"bai.example.com\". "
+          + "Is BACKEND_ENDPOINT right?", e.getMessage());
+    }
+    assertEquals(1, transport.requests().size(), "a name that did not resolve is not retried");
+    assertTrue(sleeps.isEmpty());
+  }
+
+  @Test
+  void unknownHostsAreNotRetriedAsyncEither() {
+    transport.fail(TransportException.Kind.UNKNOWN_HOST);
+    try (ApiCore core = core(config().build())) {
+      CompletionException e = assertThrows(CompletionException.class,
+          () -> core.callAsync(ApiRequest.get("session/s1"), Handlers.discard()).join());
+      assertInstanceOf(BackendIoException.class, e.getCause());
+      assertTrue(e.getCause().getMessage().contains("unknown host \"bai.example.com\""), e.getCause().getMessage());
+    }
+    assertEquals(1, transport.requests().size());
+  }
+
+  @Test
+  void asyncConnectFailuresSayHowOftenTheyWereTried() {
+    transport.fail(TransportException.Kind.CONNECT).fail(TransportException.Kind.CONNECT)
+        .fail(TransportException.Kind.CONNECT);
+    try (ApiCore core = core(config().build())) {
+      CompletionException e = assertThrows(CompletionException.class,
+          () -> core.callAsync(ApiRequest.get("session/s1"), Handlers.discard()).join());
+      assertTrue(e.getCause().getMessage().contains(": connection refused (tried 3 times). "),
+          e.getCause().getMessage());
+    }
+  }
+
+  @Test
+  void anHtmlPageInsteadOfJsonSaysSoWithoutParserAdvice() {
+    transport.respond(200, "text/html; charset=utf-8", "<!DOCTYPE html><html><body>Welcome to nginx!</body></html>");
+    try (ApiCore core = core(config().build())) {
+      MalformedResponseException e = assertThrows(MalformedResponseException.class,
+          () -> core.call(ApiRequest.get("session/s1"), Handlers.json()));
+      assertEquals("the server at https://bai.example.com/api answered GET /api/session/s1 with an HTML page "
+          + "(status 200, text/html), not Backend.AI JSON — is BACKEND_ENDPOINT the manager's API address?",
+          e.getMessage());
+    }
+  }
+
+  @Test
+  void malformedJsonLeavesOutGsonsAdvice() {
+    transport.respond(200, "application/json", "{\"a\": nope nope}");
+    try (ApiCore core = core(config().build())) {
+      MalformedResponseException e = assertThrows(MalformedResponseException.class,
+          () -> core.call(ApiRequest.get("session/s1"), Handlers.json()));
+      assertTrue(e.getMessage().startsWith("unexpected response body from GET /api/session/s1 (HTTP 200, "
+          + "application/json): "), e.getMessage());
+      assertFalse(e.getMessage().contains("setStrictness"), e.getMessage());
+      assertFalse(e.getMessage().contains("LENIENT"), e.getMessage());
+      assertFalse(e.getMessage().contains("https://github.com"), e.getMessage());
+    }
+  }
+
+  @Test
+  void durationsReadAsAUserWritesThem() {
+    assertEquals("30s", ApiCore.human(Duration.ofSeconds(30)));
+    assertEquals("2m30s", ApiCore.human(Duration.ofSeconds(150)));
+    assertEquals("5m", ApiCore.human(Duration.ofMinutes(5)));
+    assertEquals("500ms", ApiCore.human(Duration.ofMillis(500)));
+    assertEquals("1500ms", ApiCore.human(Duration.ofMillis(1500)));
   }
 
   @Test
@@ -306,12 +379,16 @@ class ApiCoreTest {
     Config c = Config.builder().endpoint("http://127.0.0.1:1").accessKey("AK").secretKey(SECRET).build();
     BackendIoException e = assertThrows(BackendIoException.class,
         () -> ApiCore.builder(c, transport).hmac(new JcaHmac()).sleeper(recordingSleeper).connect());
-    assertTrue(e.getMessage().contains("http://127.0.0.1:1/"), e.getMessage());
+    assertTrue(e.getMessage().startsWith("cannot connect to http://127.0.0.1:1: connection refused"), e.getMessage());
 
     FakeTransport html = new FakeTransport().respond(200, "text/html", "<html>hello</html>");
     BackendException m = assertThrows(MalformedResponseException.class,
         () -> ApiCore.builder(c, html).hmac(new JcaHmac()).connect());
-    assertTrue(m.getMessage().contains("Backend.AI manager"), m.getMessage());
+    assertTrue(m.getMessage().contains("answered GET / with an HTML page (status 200, text/html)"), m.getMessage());
+    FakeTransport text = new FakeTransport().respond(200, "text/plain", "hello");
+    BackendException t = assertThrows(MalformedResponseException.class,
+        () -> ApiCore.builder(c, text).hmac(new JcaHmac()).connect());
+    assertTrue(t.getMessage().contains("a Backend.AI manager endpoint?"), t.getMessage());
   }
 
   @Test

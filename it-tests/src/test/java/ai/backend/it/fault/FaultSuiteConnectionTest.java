@@ -38,7 +38,7 @@ class FaultSuiteConnectionTest extends FaultFixture {
 
     // the failure came from reading the body, not from the transport before the answer
     assertEquals(Optional.of(TransportException.Kind.IO), e.transportKind(), e.toString());
-    assertTrue(e.getMessage().startsWith("I/O error reading the response of GET"), e.getMessage());
+    assertTrue(e.getMessage().startsWith("the connection broke while reading the response of GET"), e.getMessage());
     assertTrue(hasCause(e, "reset"), causes(e));
     // the response had begun: a retry could not know what the server did, so there is none
     assertEquals(1, server.requestCount(), "requests");

@@ -76,7 +76,7 @@ class FaultSuiteDownloadTest extends FaultFixture {
     // failed while reading the body, not before the answer
     assertEquals(java.util.Optional.of(ai.backend.client.port.TransportException.Kind.IO), e.transportKind(),
         e.toString());
-    assertTrue(e.getMessage().startsWith("I/O error reading the response of POST"), e.getMessage());
+    assertTrue(e.getMessage().startsWith("the connection broke while reading the response of POST"), e.getMessage());
 
     assertNothingPartial(dest);
     // the body had begun: a retry cannot resume it, and none is made

@@ -47,7 +47,8 @@ class FaultSuiteNegotiationTest extends FaultFixture {
         openFails(MalformedResponseException.class, adapter, config().negotiate(true).build());
 
     assertEquals(200, e.status());
-    assertTrue(e.getMessage().contains("a Backend.AI manager endpoint?"), e.getMessage());
+    assertEquals("the server at " + server.endpoint() + " answered GET / with an HTML page (status 200, "
+        + "text/html), not Backend.AI JSON — is BACKEND_ENDPOINT the manager's API address?", e.getMessage());
   }
 
   @ParameterizedTest(name = "{0}")

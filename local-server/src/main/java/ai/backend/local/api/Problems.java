@@ -49,8 +49,19 @@ public final class Problems {
     return new ApiException(412, "quota-exceeded", "You have reached your resource limit.", null, null);
   }
 
-  public static ApiException imageNotFound(String msg) {
-    return new ApiException(400, "image-not-found", "No such environment image.", msg, null);
+  /**
+   * 404 {@code image-not-found}, as managers up to 24.x answer it (spec §4.2); the message and {@code
+   * data.availableImages} list what this server runs, so the user can pick one.
+   */
+  public static ApiException imageNotFound(String msg, java.util.Collection<String> served) {
+    com.google.gson.JsonObject data = new com.google.gson.JsonObject();
+    com.google.gson.JsonArray names = new com.google.gson.JsonArray();
+    served.forEach(names::add);
+    data.add("availableImages", names);
+    String list = served.isEmpty()
+        ? "no runtime is installed on this machine"
+        : "available images: " + String.join(", ", served) + " (any tag, e.g. python:3.9)";
+    return new ApiException(404, "image-not-found", "No such environment image.", msg + "; " + list, data);
   }
 
   public static ApiException rateLimited() {

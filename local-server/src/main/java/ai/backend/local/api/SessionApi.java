@@ -130,7 +130,7 @@ public final class SessionApi {
     try {
       return registry.getOrCreate(spec);
     } catch (UnknownImageException e) {
-      throw Problems.imageNotFound(e.getMessage());
+      throw Problems.imageNotFound(e.getMessage(), registry.availableRuntimes());
     } catch (RuntimeUnavailableException e) {
       throw Problems.invalidParams(e.getMessage());
     } catch (QuotaExceededException e) {

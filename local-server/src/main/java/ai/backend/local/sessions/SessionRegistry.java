@@ -97,6 +97,11 @@ public final class SessionRegistry implements AutoCloseable {
     return idleTimeout;
   }
 
+  /** The runtimes (image names) the engine can start here, for an unknown image's error. */
+  public java.util.Set<String> availableRuntimes() {
+    return engine.availableRuntimes();
+  }
+
   public KernelLimits limits() {
     return limits;
   }
@@ -127,11 +132,12 @@ public final class SessionRegistry implements AutoCloseable {
       Session existing = live.getOrDefault(spec.owner(), Map.of()).get(spec.name());
       if (existing != null) {
         if (!spec.reuseIfExists()) {
-          throw new SessionConflictException(existing, "The session already exists.");
+          throw new SessionConflictException(existing, "Session " + spec.name()
+              + " already exists and reuse was not asked for: use another name, or terminate it first.");
         }
         if (!existing.image().equals(spec.image())) {
-          throw new SessionConflictException(
-              existing, "The session already exists but you requested a different image.");
+          throw new SessionConflictException(existing, "Session " + spec.name() + " runs " + existing.image()
+              + ", not " + spec.image() + ": use another name, or terminate it first.");
         }
         session = existing;
         created = false;

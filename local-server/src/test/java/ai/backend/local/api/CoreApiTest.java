@@ -170,8 +170,14 @@ class CoreApiTest {
     assertEquals("default", info.json().get("domainName").getAsString());
 
     TestClient.Resp unknownImage = local.client().call("POST", "/session", V9, "{\"image\": \"nosuchimage:1\", \"name\": \"img-sess\"}");
-    assertEquals(400, unknownImage.status());
+    assertEquals(404, unknownImage.status());
     assertEquals("image-not-found", unknownImage.type());
+    // the answer lists what this server runs, in the message and as data
+    String msg = unknownImage.json().get("msg").getAsString();
+    assertTrue(msg.startsWith("Unknown image: nosuchimage:1; available images: "), msg);
+    assertTrue(msg.contains("python"), msg);
+    assertTrue(unknownImage.json().getAsJsonObject("data").getAsJsonArray("availableImages")
+        .contains(new com.google.gson.JsonPrimitive("python")), unknownImage.json().toString());
 
     List<Long> pids = pidsOf("cur-sess");
     TestClient.Resp d = local.client().call("DELETE", "/session/cur-sess", V9, null);

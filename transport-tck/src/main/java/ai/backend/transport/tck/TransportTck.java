@@ -405,6 +405,15 @@ public abstract class TransportTck {
     assertEquals(TransportException.Kind.CONNECT, e.kind(), e.toString());
   }
 
+  @ParameterizedTest(name = "async={0}")
+  @ValueSource(booleans = {false, true})
+  void unknownHost(boolean async) {
+    // its own kind: the domain does not retry it and says "unknown host", not "refused"
+    URI nowhere = URI.create("http://foo.invalid:8081/x");
+    TransportException e = failure(async, a -> send(a, HttpRequest.of("GET", nowhere)));
+    assertEquals(TransportException.Kind.UNKNOWN_HOST, e.kind(), e.toString());
+  }
+
   // A request goes out on a pooled connection only if the previous exchange has given it back; the
   // async clients do that on their I/O thread, after the caller has read the body. So each round
   // leaves a connection in the pool and arms the server, until one request met a pooled connection.

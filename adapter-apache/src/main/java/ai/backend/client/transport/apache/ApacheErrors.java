@@ -28,10 +28,15 @@ final class ApacheErrors {
       return new TransportException(Kind.CANCELLED, what + " cancelled", t);
     }
     for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof UnknownHostException) {
+        return new TransportException(Kind.UNKNOWN_HOST, what + ": unknown host", t);
+      }
+    }
+    for (Throwable c = t; c != null; c = c.getCause()) {
       if (c instanceof ConnectTimeoutException) {
         return new TransportException(Kind.CONNECT_TIMEOUT, what + ": connect timed out", t);
       }
-      if (c instanceof ConnectException || c instanceof UnknownHostException || c instanceof NoRouteToHostException) {
+      if (c instanceof ConnectException || c instanceof NoRouteToHostException) {
         return new TransportException(Kind.CONNECT, what + ": cannot connect", t);
       }
       if (c instanceof SocketTimeoutException) {

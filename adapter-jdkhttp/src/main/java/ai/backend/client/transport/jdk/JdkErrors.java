@@ -4,6 +4,7 @@ import ai.backend.client.port.TransportException;
 import ai.backend.client.port.TransportException.Kind;
 import java.io.EOFException;
 import java.net.ConnectException;
+import java.net.UnknownHostException;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
@@ -26,6 +27,12 @@ final class JdkErrors {
     if (t instanceof CancellationException || t instanceof InterruptedException) {
       return new TransportException(Kind.CANCELLED, what + " cancelled", t);
     }
+    // the JDK wraps an unresolved host in a ConnectException: look for it first
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof UnresolvedAddressException || c instanceof UnknownHostException) {
+        return new TransportException(Kind.UNKNOWN_HOST, what + ": unknown host", t);
+      }
+    }
     // the JDK sometimes wraps the telling exception, so look down the cause chain
     for (Throwable c = t; c != null; c = c.getCause()) {
       if (c instanceof HttpConnectTimeoutException) {
@@ -34,7 +41,7 @@ final class JdkErrors {
       if (c instanceof HttpTimeoutException) {
         return new TransportException(Kind.READ_TIMEOUT, what + ": response timed out", t);
       }
-      if (c instanceof ConnectException || c instanceof UnresolvedAddressException) {
+      if (c instanceof ConnectException) {
         return new TransportException(Kind.CONNECT, what + ": cannot connect", t);
       }
       if (c instanceof SSLException) {
@@ -58,7 +65,7 @@ final class JdkErrors {
     }
     for (Throwable c = t; c != null; c = c.getCause()) {
       if (c instanceof HttpTimeoutException || c instanceof ConnectException || c instanceof SSLException
-          || c instanceof UnresolvedAddressException) {
+          || c instanceof UnresolvedAddressException || c instanceof UnknownHostException) {
         return false;
       }
     }

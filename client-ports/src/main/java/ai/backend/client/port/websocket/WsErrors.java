@@ -3,9 +3,11 @@ package ai.backend.client.port.websocket;
 import ai.backend.client.port.TransportException;
 import ai.backend.client.port.TransportException.Kind;
 import java.net.ConnectException;
+import java.net.UnknownHostException;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpTimeoutException;
 import java.net.http.WebSocketHandshakeException;
+import java.nio.channels.UnresolvedAddressException;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -31,6 +33,11 @@ final class WsErrors {
     }
     if (t instanceof IllegalStateException && String.valueOf(t.getMessage()).contains("closed")) {
       return new TransportException(Kind.CLOSED, "WebSocket output closed", t);
+    }
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof UnresolvedAddressException || c instanceof UnknownHostException) {
+        return new TransportException(Kind.UNKNOWN_HOST, "WebSocket connect: unknown host", t);
+      }
     }
     for (Throwable c = t; c != null; c = c.getCause()) {
       if (c instanceof HttpConnectTimeoutException) {
