@@ -143,6 +143,7 @@ public final class Session implements AutoCloseable {
     private String transportName;
     private Hmac hmac;
     private Clock clock;
+    private final java.util.List<RequestInterceptor> interceptors = new java.util.ArrayList<>();
 
     private Builder() {}
 
@@ -184,6 +185,12 @@ public final class Session implements AutoCloseable {
       return this;
     }
 
+    /** Adds a hook on every HTTP attempt (tracing, metrics, extra headers); they run in the order added. */
+    public Builder addInterceptor(RequestInterceptor interceptor) {
+      interceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
+      return this;
+    }
+
     /** {@link #build()} as an {@link AsyncSession}. */
     public AsyncSession buildAsync() {
       return build().async();
@@ -215,7 +222,7 @@ public final class Session implements AutoCloseable {
       } else if (mac == null && !cfg.isAnonymous()) {
         mac = (provider != null ? provider : TransportDiscovery.select(chosenName())).hmac();
       }
-      ApiCore.Builder b = ApiCore.builder(cfg, t).ownsTransport(owns).hmac(mac);
+      ApiCore.Builder b = ApiCore.builder(cfg, t).ownsTransport(owns).hmac(mac).interceptors(interceptors);
       if (clock != null) {
         b.clock(clock);
       }
