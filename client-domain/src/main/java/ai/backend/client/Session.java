@@ -44,6 +44,11 @@ public final class Session implements AutoCloseable {
   private final ApiCore core;
   private final Events events;
 
+  static {
+    // the CLI's proxy sends raw requests through a session's pipeline; no public accessor for that
+    ai.backend.client.internal.RawCalls.bind(session -> session.core);
+  }
+
   private Session(ApiCore core) {
     this.core = core;
     this.events = new Events(this);

@@ -17,11 +17,13 @@ import ai.backend.client.port.HttpHeaders;
 import ai.backend.client.port.HttpRequest;
 import ai.backend.client.port.HttpResponse;
 import ai.backend.client.port.HttpTransport;
+import ai.backend.client.port.RequestBody;
 import ai.backend.client.port.TransportException;
 import ai.backend.client.port.WebSocketConnector;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.net.URI;
@@ -233,6 +235,31 @@ public final class ApiCore implements AutoCloseable {
       }
       return checkStatus(request, response);
     });
+  }
+
+  /**
+   * Sends a request built outside the API classes ({@link RawCalls}) once through the pipeline, with
+   * the common headers, signed unless the configuration is anonymous; the response is returned
+   * whatever its status and the caller closes it.
+   */
+  HttpResponse sendRaw(String method, URI uri, HttpHeaders headers, RequestBody body) {
+    ensureOpen();
+    HttpRequest http = new HttpRequest(method, uri, commonHeaders(headers.toBuilder()).build(), body, null);
+    if (shared.signing != null && body instanceof RequestBody.Stream stream
+        && SigningLink.signsBody(version.toString(), http.effectiveContentType())) {
+      // versions before v4.20181215 sign the body: a stream has to be buffered first
+      try (InputStream in = stream.stream().get()) {
+        http = http.withBody(RequestBody.ofBytes(in.readAllBytes(), stream.contentType()));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    Pipeline pipeline = shared.signed != null ? shared.signed : shared.unsigned;
+    try {
+      return pipeline.execute(http, false, Chain.NO_DEADLINE);
+    } catch (TransportException e) {
+      throw ErrorMapper.noAnswer(method, uri, e);
+    }
   }
 
   /**
