@@ -55,6 +55,11 @@ public final class Session implements AutoCloseable {
   private final ApiCore core;
   private final Events events;
 
+  static {
+    // the CLI's proxy sends raw requests through a session's pipeline; no public accessor for that
+    ai.backend.client.internal.RawCalls.bind(session -> session.core);
+  }
+
   private Session(ApiCore core) {
     this.core = core;
     this.events = new Events(this);
@@ -159,6 +164,7 @@ public final class Session implements AutoCloseable {
     private SSLContext sslContext;
     private Integer maxConnections;
     private Executor executor;
+    private final java.util.List<RequestInterceptor> interceptors = new java.util.ArrayList<>();
 
     private Builder() {}
 
@@ -240,6 +246,12 @@ public final class Session implements AutoCloseable {
       return this;
     }
 
+    /** Adds a hook on every HTTP attempt (tracing, metrics, extra headers); they run in the order added. */
+    public Builder addInterceptor(RequestInterceptor interceptor) {
+      interceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
+      return this;
+    }
+
     /** {@link #build()} as an {@link AsyncSession}. */
     public AsyncSession buildAsync() {
       return build().async();
@@ -267,7 +279,7 @@ public final class Session implements AutoCloseable {
       } else if (mac == null && !cfg.isAnonymous()) {
         mac = (provider != null ? provider : TransportDiscovery.select(transportName)).hmac();
       }
-      ApiCore.Builder b = ApiCore.builder(cfg, t).ownsTransport(owns).hmac(mac);
+      ApiCore.Builder b = ApiCore.builder(cfg, t).ownsTransport(owns).hmac(mac).interceptors(interceptors);
       if (clock != null) {
         b.clock(clock);
       }

@@ -20,6 +20,7 @@ import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.Test;
 
 /** Every {@link TransportConfig} field set on the builder reaches the provider that creates the transport. */
+@SuppressWarnings("try") // the sessions are opened for what their construction does to the transport
 class SessionTransportOptionsTest {
   private final Config config = Config.builder().endpoint("http://127.0.0.1:8081").accessKey("AK")
       .secretKey("secret").connectTimeout(Duration.ofSeconds(3)).readTimeout(Duration.ofSeconds(7))

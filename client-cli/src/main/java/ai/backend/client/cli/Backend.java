@@ -3,8 +3,8 @@ package ai.backend.client.cli;
 import ai.backend.client.ApiVersion;
 import ai.backend.client.Config;
 import ai.backend.client.Session;
-import ai.backend.client.internal.ApiCore;
 import ai.backend.client.internal.Loggers;
+import ai.backend.client.internal.RawCalls;
 import ai.backend.client.internal.TransportDiscovery;
 import ai.backend.client.port.HttpTransport;
 import ai.backend.client.port.TransportConfig;
@@ -20,9 +20,7 @@ public final class Backend implements AutoCloseable {
   private boolean local;
   private String localApiVersion; // what the local server answered to GET / when it was started
   private Session session;
-  private ApiCore core;
   private HttpTransport coreTransport;
-  private ai.backend.client.port.Hmac coreHmac;
 
   Backend(Term term) {
     this.term = term;
@@ -67,10 +65,10 @@ public final class Backend implements AutoCloseable {
         Loggers.disableWireLogging();
       }
       TransportProvider p = TransportDiscovery.select(null);
-      coreHmac = hmac(p, cfg.hashType());
+      ai.backend.client.port.Hmac mac = hmac(p, cfg.hashType());
       coreTransport = p.createTransport(transportConfig(cfg));
       try {
-        session = Session.builder().config(cfg).transport(coreTransport).hmac(coreHmac).build();
+        session = Session.builder().config(cfg).transport(coreTransport).hmac(mac).build();
       } catch (RuntimeException e) {
         coreTransport.close();
         coreTransport = null;
@@ -120,29 +118,9 @@ public final class Backend implements AutoCloseable {
     return b.build();
   }
 
-  /**
-   * The SDK's request engine for raw calls (GraphQL passthrough, proxy). It reuses the version the
-   * session negotiated so the server is probed once.
-   */
-  public synchronized ApiCore core() {
-    if (core == null) {
-      Session s = session();
-      Config pinned = s.config().toBuilder().apiVersion(s.apiVersion()).negotiate(false).build();
-      core = ApiCore.builder(pinned, coreTransport).ownsTransport(false).hmac(coreHmac).build();
-    }
-    return core;
-  }
-
-  /** The transport under {@link #session()} and {@link #core()} (for the proxy, which forwards raw requests). */
-  public synchronized HttpTransport rawTransport() {
-    session();
-    return coreTransport;
-  }
-
-  /** The HMAC primitive of {@link #rawTransport()}'s provider. */
-  public synchronized ai.backend.client.port.Hmac hmac() {
-    session();
-    return coreHmac;
+  /** Requests the SDK does not model, through {@link #session()}'s pipeline (for the proxy). */
+  public synchronized RawCalls rawCalls() {
+    return RawCalls.of(session());
   }
 
   /** {@link Sha256Hmac} for the default hash type (no crypto library or provider to set up), else the transport's. */
@@ -153,9 +131,6 @@ public final class Backend implements AutoCloseable {
 
   @Override
   public synchronized void close() {
-    if (core != null) {
-      core.close();
-    }
     if (session != null) {
       session.close();
     }

@@ -1,15 +1,11 @@
 package ai.backend.client.cli;
 
 import ai.backend.client.Config;
-import ai.backend.client.internal.ApiCore;
-import ai.backend.client.internal.signing.Signer;
-import ai.backend.client.port.Hmac;
+import ai.backend.client.errors.BackendIoException;
+import ai.backend.client.internal.RawCalls;
 import ai.backend.client.port.HttpHeaders;
-import ai.backend.client.port.HttpRequest;
 import ai.backend.client.port.HttpResponse;
-import ai.backend.client.port.HttpTransport;
 import ai.backend.client.port.RequestBody;
-import ai.backend.client.port.TransportException;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -24,9 +20,6 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -40,8 +33,9 @@ import javax.net.ssl.SSLSocketFactory;
 
 /**
  * The insecure local API proxy of {@code backend.ai proxy} (spec §11): every request it receives is
- * re-issued to the configured endpoint as a signed API request (body streamed), and WebSocket
- * upgrades under {@code /stream/} and {@code /wsproxy/} are relayed after a signed handshake.
+ * re-issued to the configured endpoint through the session's request pipeline ({@link RawCalls}: common
+ * headers, signature; body streamed), and WebSocket upgrades under {@code /stream/} and {@code
+ * /wsproxy/} are relayed after a signed handshake.
  * HTTP/1.1 with one request per connection ({@code Connection: close}).
  */
 public final class ProxyServer implements AutoCloseable {
@@ -53,10 +47,8 @@ public final class ProxyServer implements AutoCloseable {
   private static final Set<String> DROP_RESPONSE = Set.of("connection", "keep-alive", "transfer-encoding",
       "content-length", "access-control-allow-origin");
 
-  private final ApiCore core;
+  private final RawCalls raw;
   private final Config config;
-  private final HttpTransport transport;
-  private final Signer signer;
   private final ServerSocket server;
   private final ExecutorService workers;
   private final Term term;
@@ -67,14 +59,11 @@ public final class ProxyServer implements AutoCloseable {
    * @param allowedOrigins web origins ({@code scheme://host[:port]}) whose pages may call the proxy
    *     (CORS); none by default: a request from any other web page is refused
    */
-  public ProxyServer(ApiCore core, HttpTransport transport, Hmac hmac, String bind, int port,
-      Set<String> allowedOrigins, Term term) throws IOException {
+  public ProxyServer(RawCalls raw, String bind, int port, Set<String> allowedOrigins, Term term) throws IOException {
     this.allowedOrigins = allowedOrigins.stream().map(ProxyServer::normalizeOrigin).collect(
         java.util.stream.Collectors.toUnmodifiableSet());
-    this.core = core;
-    this.config = core.config();
-    this.transport = transport;
-    this.signer = config.isAnonymous() ? null : new Signer(hmac, config.hashType());
+    this.raw = raw;
+    this.config = raw.config();
     this.term = term;
     this.server = new ServerSocket();
     server.setReuseAddress(true);
@@ -244,32 +233,17 @@ public final class ProxyServer implements AutoCloseable {
         h.add(kv[0], kv[1]);
       }
     }
-    h.set("User-Agent", config.userAgent());
-    h.set("X-BackendAI-Version", core.apiVersion().toString());
-    h.set("X-BackendAI-Domain", config.domain());
-    byte[] hashed = null;
-    String signContentType = contentType == null ? "application/octet-stream" : contentType;
-    if (signer != null && Signer.hashesBody(core.apiVersion().toString(), signContentType)) {
-      hashed = body.readAllBytes(); // pre-v4.20181215 servers sign the body: it has to be buffered
-    }
     RequestBody rb;
-    if (hashed != null) {
-      rb = RequestBody.ofBytes(hashed, contentType);
-    } else if (length == 0) {
+    if (length == 0) {
       rb = RequestBody.empty();
     } else {
       InputStream b = body;
       rb = RequestBody.ofStream(() -> b, length, contentType);
     }
-    HttpRequest request = new HttpRequest(req.method(), upstream, h.build(), rb, null);
-    if (signer != null) {
-      request = request.withHeaders(sign(request.headers().toBuilder(), req.method(), upstream,
-          signContentType, hashed).build());
-    }
     HttpResponse resp;
     try {
-      resp = transport.execute(request);
-    } catch (TransportException e) {
+      resp = raw.send(req.method(), upstream, h.build(), rb);
+    } catch (BackendIoException e) {
       writeError(out, 502, "Bad Gateway", "The proxy target server is inaccessible.");
       return;
     } catch (RuntimeException e) {
@@ -313,23 +287,6 @@ public final class ProxyServer implements AutoCloseable {
 
   private static final byte[] CRLF = {'\r', '\n'};
 
-  private HttpHeaders.Builder sign(HttpHeaders.Builder h, String method, URI uri, String contentType, byte[] body) {
-    String date = DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(OffsetDateTime.now(ZoneOffset.UTC));
-    String prefix = config.endpoint().getRawPath() == null ? "" : config.endpoint().getRawPath();
-    String raw = uri.getRawPath() == null ? "" : uri.getRawPath();
-    String apiPath = raw.startsWith(prefix) ? raw.substring(prefix.length()) : raw;
-    char[] secret = config.secretKey();
-    try {
-      Signer.Result r = signer.sign(new Signer.Input(method, Signer.signedPath(config.signingProfile(), uri, apiPath),
-          date, Signer.hostHeader(uri), contentType, core.apiVersion().toString(), body), config.accessKey(), secret);
-      return h.remove("date").remove("x-backendai-date")
-          .set(config.useXBackendAiDate() ? "X-BackendAI-Date" : "Date", date)
-          .set("Authorization", r.authorization());
-    } finally {
-      java.util.Arrays.fill(secret, '\0');
-    }
-  }
-
   /** The upstream URI: endpoint + path (a leading {@code /vN/} stripped) + the raw query. */
   private URI upstreamUri(String target, String scheme) {
     String path = target;
@@ -357,7 +314,7 @@ public final class ProxyServer implements AutoCloseable {
     URI ws = upstreamUri(req.target(), "ws");
     boolean tls = ws.getScheme().equals("wss");
     int port = ws.getPort() > 0 ? ws.getPort() : tls ? 443 : 80;
-    HttpHeaders signed = core.signedWebSocketHeaders(ws);
+    HttpHeaders signed = raw.webSocketHandshake(ws); // Host included: it is signed
     Socket up;
     try {
       up = tls ? SSLSocketFactory.getDefault().createSocket(ws.getHost(), port) : new Socket(ws.getHost(), port);
@@ -369,8 +326,7 @@ public final class ProxyServer implements AutoCloseable {
       up.setTcpNoDelay(true);
       StringBuilder head = new StringBuilder("GET ")
           .append(ws.getRawPath()).append(ws.getRawQuery() != null ? "?" + ws.getRawQuery() : "")
-          .append(" HTTP/1.1\r\nHost: ").append(Signer.hostHeader(ws))
-          .append("\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n");
+          .append(" HTTP/1.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n");
       for (String name : List.of("Sec-WebSocket-Key", "Sec-WebSocket-Version", "Sec-WebSocket-Protocol",
           "Sec-WebSocket-Extensions", "Origin")) {
         String v = req.header(name);

@@ -8,6 +8,7 @@ import ai.backend.client.Config;
 import ai.backend.client.errors.InvalidArgumentException;
 import ai.backend.client.errors.MalformedResponseException;
 import ai.backend.client.RateLimit;
+import ai.backend.client.RequestInterceptor;
 import ai.backend.client.ServerInfo;
 import ai.backend.client.internal.signing.Signer;
 import ai.backend.client.port.Hmac;
@@ -15,11 +16,13 @@ import ai.backend.client.port.HttpHeaders;
 import ai.backend.client.port.HttpRequest;
 import ai.backend.client.port.HttpResponse;
 import ai.backend.client.port.HttpTransport;
+import ai.backend.client.port.RequestBody;
 import ai.backend.client.port.TransportException;
 import ai.backend.client.port.WebSocketConnector;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.net.URI;
@@ -41,8 +44,9 @@ import java.util.function.DoubleSupplier;
 
 /**
  * The request engine every API call goes through: builds the HTTP request from an {@link ApiRequest}
- * (URI under the endpoint, common headers), sends it through retry → sign → log → transport, and maps
- * error statuses to the typed exceptions. Thread-safe; one per {@code Session}.
+ * (URI under the endpoint, common headers), sends it through one chain of links (retry → the embedder's
+ * interceptors → sign → log → transport, assembled in {@link Builder}), and maps error statuses to the
+ * typed exceptions. Thread-safe; one per {@code Session}.
  *
  * <p>The API version is fixed per instance: {@link Builder#connect()} negotiates it first.
  */
@@ -59,9 +63,9 @@ public final class ApiCore implements AutoCloseable {
       Config config,
       HttpTransport transport,
       boolean ownsTransport,
-      SigningTransport signing,
-      Retrier signed,
-      Retrier unsigned,
+      SigningLink signing,
+      Pipeline signed,
+      Pipeline unsigned,
       ErrorMapper errors,
       ExecutorService callbacks,
       Timers timers,
@@ -117,7 +121,7 @@ public final class ApiCore implements AutoCloseable {
    */
   public <T> T call(ApiRequest request, ResponseHandler<T> handler) {
     Duration limit = callLimit(request);
-    long deadline = limit == null ? Retrier.NO_DEADLINE : System.nanoTime() + limit.toNanos();
+    long deadline = limit == null ? Chain.NO_DEADLINE : System.nanoTime() + limit.toNanos();
     HttpResponse response = open(request, deadline, limit);
     AtomicBoolean expired = new AtomicBoolean();
     ScheduledFuture<?> timer = limit == null ? null : shared.timers.schedule(() -> {
@@ -147,7 +151,7 @@ public final class ApiCore implements AutoCloseable {
    */
   public <T> CompletableFuture<T> callAsync(ApiRequest request, ResponseHandler<T> handler) {
     Duration limit = callLimit(request);
-    long deadline = limit == null ? Retrier.NO_DEADLINE : System.nanoTime() + limit.toNanos();
+    long deadline = limit == null ? Chain.NO_DEADLINE : System.nanoTime() + limit.toNanos();
     CompletableFuture<T> result = new CompletableFuture<>();
     AtomicReference<HttpResponse> current = new AtomicReference<>();
     openAsync(request, deadline, limit).thenApplyAsync(response -> {
@@ -191,7 +195,7 @@ public final class ApiCore implements AutoCloseable {
    * the read (idle) timeout bounds it: the caller decides how long a stream may last.
    */
   public HttpResponse open(ApiRequest request) {
-    return open(request, Retrier.NO_DEADLINE, null);
+    return open(request, Chain.NO_DEADLINE, null);
   }
 
   private HttpResponse open(ApiRequest request, long deadline, Duration limit) {
@@ -199,7 +203,7 @@ public final class ApiCore implements AutoCloseable {
     HttpRequest http = toHttp(request);
     HttpResponse response;
     try {
-      response = chain(request).execute(http, request.retryable(), deadline);
+      response = pipeline(request).execute(http, request.retryable(), deadline);
     } catch (TransportException e) {
       throw noAnswer(http, e, limit);
     }
@@ -208,7 +212,7 @@ public final class ApiCore implements AutoCloseable {
 
   /** Asynchronous {@link #open}. */
   public CompletableFuture<HttpResponse> openAsync(ApiRequest request) {
-    return openAsync(request, Retrier.NO_DEADLINE, null);
+    return openAsync(request, Chain.NO_DEADLINE, null);
   }
 
   private CompletableFuture<HttpResponse> openAsync(ApiRequest request, long deadline, Duration limit) {
@@ -219,7 +223,7 @@ public final class ApiCore implements AutoCloseable {
     } catch (BackendException e) {
       return CompletableFuture.failedFuture(e);
     }
-    return chain(request).executeAsync(http, request.retryable(), deadline).handle((response, failure) -> {
+    return pipeline(request).executeAsync(http, request.retryable(), deadline).handle((response, failure) -> {
       if (failure != null) {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null
             ? failure.getCause() : failure;
@@ -230,6 +234,31 @@ public final class ApiCore implements AutoCloseable {
       }
       return checkStatus(request, response);
     });
+  }
+
+  /**
+   * Sends a request built outside the API classes ({@link RawCalls}) once through the pipeline, with
+   * the common headers, signed unless the configuration is anonymous; the response is returned
+   * whatever its status and the caller closes it.
+   */
+  HttpResponse sendRaw(String method, URI uri, HttpHeaders headers, RequestBody body) {
+    ensureOpen();
+    HttpRequest http = new HttpRequest(method, uri, commonHeaders(headers.toBuilder()).build(), body, null);
+    if (shared.signing != null && body instanceof RequestBody.Stream stream
+        && SigningLink.signsBody(version.toString(), http.effectiveContentType())) {
+      // versions before v4.20181215 sign the body: a stream has to be buffered first
+      try (InputStream in = stream.stream().get()) {
+        http = http.withBody(RequestBody.ofBytes(in.readAllBytes(), stream.contentType()));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    Pipeline pipeline = shared.signed != null ? shared.signed : shared.unsigned;
+    try {
+      return pipeline.execute(http, false, Chain.NO_DEADLINE);
+    } catch (TransportException e) {
+      throw ErrorMapper.noAnswer(method, uri, e);
+    }
   }
 
   /**
@@ -348,11 +377,11 @@ public final class ApiCore implements AutoCloseable {
 
   private HttpHeaders.Builder commonHeaders(HttpHeaders.Builder h) {
     return h.set("User-Agent", shared.config.userAgent())
-        .set(SigningTransport.VERSION_HEADER, version.toString())
+        .set(SigningLink.VERSION_HEADER, version.toString())
         .set("X-BackendAI-Domain", shared.config.domain());
   }
 
-  private Retrier chain(ApiRequest request) {
+  private Pipeline pipeline(ApiRequest request) {
     return request.anonymous() || shared.signed == null ? shared.unsigned : shared.signed;
   }
 
@@ -421,7 +450,7 @@ public final class ApiCore implements AutoCloseable {
     HttpRequest probe = new HttpRequest("GET", root, HttpHeaders.of("User-Agent", shared.config.userAgent()),
         null, shared.config.readTimeout().orElse(null));
     JsonObject body;
-    try (HttpResponse response = shared.unsigned.execute(probe, true)) {
+    try (HttpResponse response = shared.unsigned.execute(probe, true, Chain.NO_DEADLINE)) {
       ApiRequest described = ApiRequest.get("");
       checkStatus(described, response);
       try {
@@ -473,6 +502,7 @@ public final class ApiCore implements AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private Sleeper sleeper = Sleeper.system();
     private DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
+    private List<RequestInterceptor> interceptors = List.of();
 
     private Builder(Config config, HttpTransport transport) {
       this.config = Objects.requireNonNull(config, "config");
@@ -507,6 +537,12 @@ public final class ApiCore implements AutoCloseable {
       return this;
     }
 
+    /** The embedder's links, in order, between retry and signing. */
+    public Builder interceptors(List<RequestInterceptor> interceptors) {
+      this.interceptors = List.copyOf(interceptors);
+      return this;
+    }
+
     /** Builds without contacting the server, using the configured (pinned or default) version. */
     public ApiCore build() {
       ApiVersion v = config.maxApiVersion();
@@ -531,25 +567,32 @@ public final class ApiCore implements AutoCloseable {
       }
     }
 
+    /**
+     * The one place the pipeline is assembled. Retry is outermost so that each attempt is signed anew
+     * and seen by the embedder's links; logging is innermost so that it shows what goes on the wire.
+     */
     private Shared shared() {
       ErrorMapper errors = new ErrorMapper(clock);
-      HttpTransport logged = new LoggingTransport(transport);
-      SigningTransport signing = null;
-      Retrier signed = null;
+      List<Interceptor> before = new java.util.ArrayList<>();
+      before.add(new Retrier(config.retryPolicy(), sleeper, random, errors));
+      interceptors.forEach(i -> before.add(new UserLink(i)));
+      LoggingLink logging = new LoggingLink();
+      SigningLink signing = null;
+      Pipeline signed = null;
       if (!config.isAnonymous()) {
         if (hmac == null) {
           throw new InvalidArgumentException("an Hmac implementation is required to sign requests");
         }
         char[] secret = config.secretKey();
         try {
-          signing = new SigningTransport(logged, new Signer(hmac, config.hashType()), config.accessKey(), secret,
+          signing = new SigningLink(new Signer(hmac, config.hashType()), config.accessKey(), secret,
               clock, config.signingProfile(), config.endpoint(), config.useXBackendAiDate());
         } finally {
           java.util.Arrays.fill(secret, '\0');
         }
-        signed = new Retrier(signing, config.retryPolicy(), sleeper, random, errors);
+        signed = new Pipeline(links(before, signing, logging), transport);
       }
-      Retrier unsigned = new Retrier(logged, config.retryPolicy(), sleeper, random, errors);
+      Pipeline unsigned = new Pipeline(links(before, logging), transport);
       AtomicInteger n = new AtomicInteger();
       ExecutorService callbacks = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "backendai-callback-" + n.incrementAndGet());
@@ -558,6 +601,12 @@ public final class ApiCore implements AutoCloseable {
       });
       return new Shared(config, transport, ownsTransport, signing, signed, unsigned, errors, callbacks,
           new Timers(), new AtomicReference<>(), new AtomicBoolean());
+    }
+
+    private static List<Interceptor> links(List<Interceptor> first, Interceptor... then) {
+      List<Interceptor> all = new java.util.ArrayList<>(first);
+      all.addAll(List.of(then));
+      return all;
     }
   }
 }

@@ -14,7 +14,7 @@ public final class Loggers {
   private Loggers() {}
 
   /**
-   * Stops the per-request check of {@code ai.backend.client.http} for DEBUG (see {@code LoggingTransport}),
+   * Stops the per-request check of {@code ai.backend.client.http} for DEBUG (see {@code LoggingLink}),
    * for this process. For a program that knows no logging configuration could enable that level (the CLI
    * without one), so that making requests never initialises a logging backend. Not undone.
    */

@@ -3,7 +3,6 @@ package ai.backend.client.internal;
 import ai.backend.client.RetryPolicy;
 import ai.backend.client.port.HttpRequest;
 import ai.backend.client.port.HttpResponse;
-import ai.backend.client.port.HttpTransport;
 import ai.backend.client.port.TransportException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
@@ -13,45 +12,39 @@ import java.util.concurrent.CompletionException;
 import java.util.function.DoubleSupplier;
 
 /**
- * Outermost pipeline stage: repeats retryable requests on transient failures. Each attempt goes
- * through the whole inner chain again, so it gets a fresh date and signature.
+ * Outermost link of the pipeline: repeats retryable requests on transient failures. Each attempt goes
+ * through the rest of the chain again, so it gets a fresh date and signature.
  *
  * <p>Transient: no connection ({@code CONNECT}, {@code CONNECT_TIMEOUT}) or an I/O failure before
  * the response headers ({@code IO}), and statuses 429, 502, 503, 504. Read timeouts are not retried:
- * the configured timeout is the caller's waiting budget.
+ * the configured timeout is the caller's waiting budget. The chain's deadline bounds the attempts:
+ * each waits for its headers at most until then, and a retry whose wait would end after it is not made.
  */
-final class Retrier {
+final class Retrier implements Interceptor {
   private static final Loggers.Lazy LOG = new Loggers.Lazy("ai.backend.client.retry");
 
-  private final HttpTransport next;
   private final RetryPolicy policy;
   private final Sleeper sleeper;
   private final DoubleSupplier random;
   private final ErrorMapper errors;
 
-  Retrier(HttpTransport next, RetryPolicy policy, Sleeper sleeper, DoubleSupplier random, ErrorMapper errors) {
-    this.next = next;
+  Retrier(RetryPolicy policy, Sleeper sleeper, DoubleSupplier random, ErrorMapper errors) {
     this.policy = policy;
     this.sleeper = sleeper;
     this.random = random;
     this.errors = errors;
   }
 
-  HttpResponse execute(HttpRequest request, boolean retryable) {
-    return execute(request, retryable, NO_DEADLINE);
-  }
-
-  /**
-   * @param deadline {@link System#nanoTime()} by which the call must be over, or {@link
-   *     #NO_DEADLINE}: each attempt waits for its headers at most until then, and a retry whose wait
-   *     would end after it is not made
-   */
-  HttpResponse execute(HttpRequest request, boolean retryable, long deadline) {
+  @Override
+  public HttpResponse intercept(Chain chain) {
+    HttpRequest request = chain.request();
+    boolean retryable = chain.retryable();
+    long deadline = chain.deadline();
     for (int attempt = 0; ; attempt++) {
       boolean mayRetry = retryable && attempt < policy.maxRetries();
       HttpResponse response;
       try {
-        response = next.execute(bounded(request, deadline));
+        response = chain.attempt(attempt + 1).proceed(bounded(request, deadline));
       } catch (TransportException e) {
         Duration d = backoff(attempt);
         if (!mayRetry || !isTransient(e) || !fits(d, deadline)) {
@@ -69,21 +62,18 @@ final class Retrier {
     }
   }
 
-  CompletableFuture<HttpResponse> executeAsync(HttpRequest request, boolean retryable) {
-    return executeAsync(request, retryable, NO_DEADLINE);
+  @Override
+  public CompletableFuture<HttpResponse> interceptAsync(Chain chain) {
+    return attemptAsync(chain, 0);
   }
 
-  /** Asynchronous {@link #execute(HttpRequest, boolean, long)}. */
-  CompletableFuture<HttpResponse> executeAsync(HttpRequest request, boolean retryable, long deadline) {
-    return attemptAsync(request, retryable, 0, deadline);
-  }
-
-  private CompletableFuture<HttpResponse> attemptAsync(
-      HttpRequest request, boolean retryable, int attempt, long deadline) {
-    boolean mayRetry = retryable && attempt < policy.maxRetries();
+  private CompletableFuture<HttpResponse> attemptAsync(Chain chain, int attempt) {
+    HttpRequest request = chain.request();
+    long deadline = chain.deadline();
+    boolean mayRetry = chain.retryable() && attempt < policy.maxRetries();
     CompletableFuture<HttpResponse> sent;
     try {
-      sent = next.executeAsync(bounded(request, deadline));
+      sent = chain.attempt(attempt + 1).proceedAsync(bounded(request, deadline));
     } catch (RuntimeException e) {
       sent = CompletableFuture.failedFuture(e);
     }
@@ -93,7 +83,7 @@ final class Retrier {
         Duration d = backoff(attempt);
         if (mayRetry && cause instanceof TransportException te && isTransient(te) && fits(d, deadline)) {
           log(request, te.kind().toString(), attempt, d);
-          return sleeper.delay(d).thenCompose(v -> attemptAsync(request, retryable, attempt + 1, deadline));
+          return sleeper.delay(d).thenCompose(v -> attemptAsync(chain, attempt + 1));
         }
         return CompletableFuture.<HttpResponse>failedFuture(
             cause instanceof TransportException te ? te.recordAttempts(attempt + 1) : cause);
@@ -104,16 +94,13 @@ final class Retrier {
       }
       response.close();
       log(request, "HTTP " + response.status(), attempt, wait.get());
-      return sleeper.delay(wait.get()).thenCompose(v -> attemptAsync(request, retryable, attempt + 1, deadline));
+      return sleeper.delay(wait.get()).thenCompose(v -> attemptAsync(chain, attempt + 1));
     }).thenCompose(f -> f);
   }
 
-  /** No whole-call deadline. */
-  static final long NO_DEADLINE = Long.MAX_VALUE;
-
   /** The request with its response timeout cut to what is left before the deadline. */
   private static HttpRequest bounded(HttpRequest request, long deadline) {
-    if (deadline == NO_DEADLINE) {
+    if (deadline == Chain.NO_DEADLINE) {
       return request;
     }
     long left = deadline - System.nanoTime();
@@ -126,7 +113,7 @@ final class Retrier {
   }
 
   private static boolean fits(Duration wait, long deadline) {
-    return deadline == NO_DEADLINE || deadline - System.nanoTime() > wait.toNanos();
+    return deadline == Chain.NO_DEADLINE || deadline - System.nanoTime() > wait.toNanos();
   }
 
   // UNKNOWN_HOST is not transient: a name that did not resolve will not resolve a second later

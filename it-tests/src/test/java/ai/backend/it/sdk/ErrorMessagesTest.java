@@ -1,5 +1,8 @@
 package ai.backend.it.sdk;
 
+import ai.backend.it.support.LocalServerExtension;
+import ai.backend.local.LocalServer;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -24,26 +27,22 @@ import org.junit.jupiter.api.io.TempDir;
  * happened and what to do, once.
  */
 class ErrorMessagesTest {
-  private static LocalServerFixture server;
+  @RegisterExtension static final LocalServerExtension LOCAL = new LocalServerExtension();
 
-  @BeforeAll
-  static void start() {
-    server = LocalServerFixture.start();
+  private static LocalServer server() {
+    return LOCAL.get();
   }
 
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+
 
   private static Session open(String accessKey, String secretKey) {
-    Config c = Config.builder().endpoint(server.uri.toString()).accessKey(accessKey).secretKey(secretKey).build();
+    Config c = Config.builder().endpoint(server().uri().toString()).accessKey(accessKey).secretKey(secretKey).build();
     return Session.builder().config(c).transportName("jdk").build();
   }
 
   @Test
   void aWrongSecretKeySaysToCheckItAndTheClock() {
-    try (Session s = open(server.accessKey, "not-the-secret-key-0000000000000000000000")) {
+    try (Session s = open(server().accessKey(), "not-the-secret-key-0000000000000000000000")) {
       AuthenticationException e = assertThrows(AuthenticationException.class, () -> Kernel.of(s, "x").info());
       assertEquals(401, e.status());
       assertTrue(e.getMessage().endsWith(". Check BACKEND_SECRET_KEY and that this machine's clock is right "
@@ -54,7 +53,7 @@ class ErrorMessagesTest {
 
   @Test
   void anUnknownAccessKeySaysToCheckIt() {
-    try (Session s = open("AKIANOSUCHKEY0000000", server.secretKey)) {
+    try (Session s = open("AKIANOSUCHKEY0000000", server().secretKey())) {
       AuthenticationException e = assertThrows(AuthenticationException.class, () -> Kernel.of(s, "x").info());
       assertTrue(e.getMessage().contains("Access key not found"), e.getMessage());
       assertTrue(e.getMessage().endsWith(
@@ -64,7 +63,7 @@ class ErrorMessagesTest {
 
   @Test
   void anUnknownImageListsTheAvailableOnes() {
-    try (Session s = open(server.accessKey, server.secretKey)) {
+    try (Session s = open(server().accessKey(), server().secretKey())) {
       NotFoundException e = assertThrows(NotFoundException.class,
           () -> Kernel.getOrCreate(s, "cobol:1", KernelOptions.builder().name("err-img").build()));
       assertEquals("image-not-found", e.typeName());
@@ -75,7 +74,7 @@ class ErrorMessagesTest {
 
   @Test
   void aNameTakenByAnotherImageSaysSoOnce() {
-    try (Session s = open(server.accessKey, server.secretKey)) {
+    try (Session s = open(server().accessKey(), server().secretKey())) {
       Kernel k = Kernel.getOrCreate(s, "python:3.9", KernelOptions.builder().name("err-taken").build());
       try {
         AlreadyExistsException e = assertThrows(AlreadyExistsException.class,
@@ -92,7 +91,7 @@ class ErrorMessagesTest {
 
   @Test
   void aMissingFileOnDownloadIsNotFound(@TempDir Path dir) {
-    try (Session s = open(server.accessKey, server.secretKey)) {
+    try (Session s = open(server().accessKey(), server().secretKey())) {
       Kernel k = Kernel.getOrCreate(s, "python:3.9", KernelOptions.builder().name("err-download").build());
       try {
         NotFoundException e = assertThrows(NotFoundException.class,

@@ -36,9 +36,8 @@ public final class ProxyCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     var backend = cli.backend;
-    backend.core(); // resolve the endpoint and negotiate first: fail before binding
-    ProxyServer server = new ProxyServer(backend.core(), backend.rawTransport(), backend.hmac(), bind, port,
-        java.util.Set.copyOf(allowOrigins), cli.term);
+    var raw = backend.rawCalls(); // resolve the endpoint and negotiate first: fail before binding
+    ProxyServer server = new ProxyServer(raw, bind, port, java.util.Set.copyOf(allowOrigins), cli.term);
     String host = bind.contains(":") ? "[" + bind + "]" : bind;
     cli.term.info("Starting an insecure API proxy at http://" + host + ":" + server.port()
         + " (forwarding to " + backend.config().endpoint() + ")");

@@ -2,36 +2,29 @@ package ai.backend.client.internal;
 
 import ai.backend.client.port.HttpRequest;
 import ai.backend.client.port.HttpResponse;
-import ai.backend.client.port.HttpTransport;
 import ai.backend.client.port.TransportException;
-import ai.backend.client.port.WebSocketConnector;
 import java.lang.System.Logger.Level;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Pipeline stage logging each attempt at DEBUG on {@code ai.backend.client.http}: method, URI,
+ * Pipeline link logging each attempt at DEBUG on {@code ai.backend.client.http}: method, URI,
  * headers ({@code Authorization} and cookies redacted by {@code HttpHeaders.toString}), status and
  * time. Bodies are never logged: they may carry credentials (e.g. {@code /auth/authorize}). The level
  * is checked on each request, unless the program turned that off ({@link Loggers#disableWireLogging}).
  */
-final class LoggingTransport implements HttpTransport {
+final class LoggingLink implements Interceptor {
   private static final Loggers.Lazy LOG = new Loggers.Lazy("ai.backend.client.http");
 
-  private final HttpTransport next;
-
-  LoggingTransport(HttpTransport next) {
-    this.next = next;
-  }
-
   @Override
-  public HttpResponse execute(HttpRequest request) {
+  public HttpResponse intercept(Chain chain) {
+    HttpRequest request = chain.request();
     if (!Loggers.wireLogging() || !LOG.get().isLoggable(Level.DEBUG)) {
-      return next.execute(request);
+      return chain.proceed(request);
     }
     long start = System.nanoTime();
     logRequest(request);
     try {
-      HttpResponse r = next.execute(request);
+      HttpResponse r = chain.proceed(request);
       logResponse(request, r, start);
       return r;
     } catch (TransportException e) {
@@ -41,13 +34,14 @@ final class LoggingTransport implements HttpTransport {
   }
 
   @Override
-  public CompletableFuture<HttpResponse> executeAsync(HttpRequest request) {
+  public CompletableFuture<HttpResponse> interceptAsync(Chain chain) {
+    HttpRequest request = chain.request();
     if (!Loggers.wireLogging() || !LOG.get().isLoggable(Level.DEBUG)) {
-      return next.executeAsync(request);
+      return chain.proceedAsync(request);
     }
     long start = System.nanoTime();
     logRequest(request);
-    return next.executeAsync(request).whenComplete((r, e) -> {
+    return chain.proceedAsync(request).whenComplete((r, e) -> {
       if (r != null) {
         logResponse(request, r, start);
       } else {
@@ -70,18 +64,4 @@ final class LoggingTransport implements HttpTransport {
     LOG.get().log(Level.DEBUG, () -> "<-- FAILED " + request.method() + " " + request.uri() + " ("
         + (System.nanoTime() - start) / 1_000_000 + " ms): " + e);
   }
-
-  @Override
-  public WebSocketConnector webSockets() {
-    return next.webSockets();
-  }
-
-  @Override
-  public String name() {
-    return next.name();
-  }
-
-  /** Does not close the wrapped transport (the core owns that decision). */
-  @Override
-  public void close() {}
 }

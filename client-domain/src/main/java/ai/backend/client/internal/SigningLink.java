@@ -6,9 +6,7 @@ import ai.backend.client.internal.signing.Signer;
 import ai.backend.client.port.HttpHeaders;
 import ai.backend.client.port.HttpRequest;
 import ai.backend.client.port.HttpResponse;
-import ai.backend.client.port.HttpTransport;
 import ai.backend.client.port.RequestBody;
-import ai.backend.client.port.WebSocketConnector;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -21,13 +19,12 @@ import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Pipeline stage that puts a fresh date and signature on every request passing through it, so that a
+ * Pipeline link that puts a fresh date and signature on every request passing through it, so that a
  * retried attempt is signed anew (spec §2.2). Requests must carry {@code X-BackendAI-Version}.
  */
-final class SigningTransport implements HttpTransport {
+final class SigningLink implements Interceptor {
   static final String VERSION_HEADER = "X-BackendAI-Version";
 
-  private final HttpTransport next;
   private final Signer signer;
   private final String accessKey;
   private final char[] secretKey;
@@ -36,10 +33,9 @@ final class SigningTransport implements HttpTransport {
   private final String endpointPathPrefix;
   private final String dateHeader;
 
-  SigningTransport(
-      HttpTransport next, Signer signer, String accessKey, char[] secretKey, Clock clock, SigningProfile profile,
+  SigningLink(
+      Signer signer, String accessKey, char[] secretKey, Clock clock, SigningProfile profile,
       URI endpoint, boolean useXBackendAiDate) {
-    this.next = next;
     this.signer = signer;
     this.accessKey = accessKey;
     this.secretKey = secretKey.clone();
@@ -113,39 +109,33 @@ final class SigningTransport implements HttpTransport {
   }
 
   @Override
-  public HttpResponse execute(HttpRequest request) {
-    return next.execute(sign(request));
+  public HttpResponse intercept(Chain chain) {
+    return chain.proceed(sign(chain.request()));
   }
 
   @Override
-  public CompletableFuture<HttpResponse> executeAsync(HttpRequest request) {
+  public CompletableFuture<HttpResponse> interceptAsync(Chain chain) {
     HttpRequest signed;
     try {
-      signed = sign(request);
+      signed = sign(chain.request());
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
-    return next.executeAsync(signed);
+    return chain.proceedAsync(signed);
   }
 
-  @Override
-  public WebSocketConnector webSockets() {
-    return next.webSockets();
+  /** Whether the signature of a request with this content type covers its body (legacy versions). */
+  static boolean signsBody(String apiVersion, String contentType) {
+    return Signer.hashesBody(apiVersion, contentType);
   }
 
-  @Override
-  public String name() {
-    return next.name();
-  }
-
-  /** Wipes the secret; does not close the wrapped transport (the core owns that decision). */
-  @Override
-  public void close() {
+  /** Wipes the secret. */
+  void close() {
     Arrays.fill(secretKey, '\0');
   }
 
   @Override
   public String toString() {
-    return "SigningTransport[" + accessKey + ", " + signer.hashType() + "]";
+    return "SigningLink[" + accessKey + ", " + signer.hashType() + "]";
   }
 }
