@@ -4,12 +4,11 @@ import ai.backend.client.errors.BackendApiException;
 import ai.backend.client.errors.GraphQLException;
 import ai.backend.client.internal.AdminWire;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * Listing and admin calls over GraphQL (spec §7): the endpoint ({@code /admin/graphql} or {@code
  * /admin/gql}) and the query shapes follow the negotiated version. Obtain with {@link Session#admin()};
- * each call has a blocking and an {@code …Async} form.
+ * {@link AsyncAdmin} is the same calls returning futures.
  */
 public final class Admin {
   private final Session session;
@@ -23,17 +22,7 @@ public final class Admin {
    * and the page window are applied client-side there (the total is then the filtered count).
    */
   public ComputeSessionPage listSessions(ComputeSessionListQuery query) {
-    return session.core().call(AdminWire.listSessions(session.dialect(), query),
-        AdminWire.sessionPageHandler(session.dialect(), query));
-  }
-
-  public CompletableFuture<ComputeSessionPage> listSessionsAsync(ComputeSessionListQuery query) {
-    try {
-      return session.core().callAsync(AdminWire.listSessions(session.dialect(), query),
-          AdminWire.sessionPageHandler(session.dialect(), query));
-    } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(e);
-    }
+    return session.core().call(AdminWire.listSessions(session.dialect(), query));
   }
 
   /** The REST session info ({@code GET /session/<name>}); the same as {@code Kernel.of(session, name).info()}. */
@@ -41,17 +30,9 @@ public final class Admin {
     return Kernel.of(session, name).info();
   }
 
-  public CompletableFuture<ComputeSessionInfo> sessionInfoAsync(String name) {
-    return Kernel.of(session, name).async().info();
-  }
-
   /** The caller's own keypair (no secret key). */
   public KeypairInfo keypair() {
-    return session.core().call(AdminWire.keypair(session.dialect()), AdminWire.keypairHandler(session.dialect()));
-  }
-
-  public CompletableFuture<KeypairInfo> keypairAsync() {
-    return session.core().callAsync(AdminWire.keypair(session.dialect()), AdminWire.keypairHandler(session.dialect()));
+    return session.core().call(AdminWire.keypair(session.dialect()));
   }
 
   /**
@@ -62,12 +43,6 @@ public final class Admin {
    * @throws BackendApiException when the legacy endpoint answers with an error status
    */
   public Map<String, Object> graphql(String query, Map<String, ?> variables) {
-    return session.core().call(AdminWire.graphql(session.dialect(), query, variables),
-        AdminWire.dataHandler(session.dialect()));
-  }
-
-  public CompletableFuture<Map<String, Object>> graphqlAsync(String query, Map<String, ?> variables) {
-    return session.core().callAsync(AdminWire.graphql(session.dialect(), query, variables),
-        AdminWire.dataHandler(session.dialect()));
+    return session.core().call(AdminWire.query(session.dialect(), query, variables));
   }
 }

@@ -6,6 +6,7 @@ import ai.backend.client.errors.NotFoundException;
 import ai.backend.client.internal.ApiCore;
 import ai.backend.client.internal.Dialect;
 import ai.backend.client.internal.ApiRequest;
+import ai.backend.client.internal.Endpoint;
 import ai.backend.client.internal.FileTransfers;
 import ai.backend.client.internal.Handlers;
 import ai.backend.client.internal.RunLoop;
@@ -14,11 +15,12 @@ import ai.backend.client.internal.stream.ExecuteStream;
 import ai.backend.client.internal.stream.PtyTerminal;
 import ai.backend.client.internal.stream.TcpTunnel;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 /**
@@ -26,20 +28,26 @@ import java.util.function.Supplier;
  * waits for a response (the transport's async API completes it; response bodies are handled on the
  * session's callback threads). Failures complete the future exceptionally with the same {@link
  * BackendException} subclasses the blocking API throws.
+ *
+ * <p>Like {@link Kernel}, closing it destroys the compute session once; {@link #close()} is the one
+ * call here that waits (for try-with-resources), {@link #destroy()} is its non-blocking form.
  */
-public final class AsyncKernel {
+public final class AsyncKernel implements AutoCloseable {
   private final Session session;
   private final String name;
   private final String id;
   private final boolean created;
   private final String status;
+  /** Shared with the {@link #sync()} twin: see {@link Kernel#close()}. */
+  private final AtomicBoolean destroyed;
 
-  AsyncKernel(Session session, String name, String id, boolean created, String status) {
+  AsyncKernel(Session session, String name, String id, boolean created, String status, AtomicBoolean destroyed) {
     this.session = Objects.requireNonNull(session, "session");
     this.name = name;
     this.id = id;
     this.created = created;
     this.status = status;
+    this.destroyed = destroyed;
   }
 
   /** Get-or-create with a generated name. */
@@ -49,42 +57,36 @@ public final class AsyncKernel {
 
   /** See {@link Kernel#getOrCreate(Session, String, KernelOptions)}. */
   public static CompletableFuture<AsyncKernel> getOrCreate(AsyncSession async, String image, KernelOptions options) {
-    Session session = async.session();
+    Session session = async.sync();
     KernelOptions o = options == null ? KernelOptions.defaults() : options;
     String name = o.name() != null ? o.name() : KernelOptions.generateName();
-    Dialect d = session.dialect();
-    ApiRequest req;
+    Endpoint<ComputeSessionWire.Created> create;
     try {
-      req = ComputeSessionWire.create(d, session.config(), image, name, o);
+      create = ComputeSessionWire.createSession(session.dialect(), session.config(), image, name, o);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
     if (o.awaitRunning() == null) {
-      return session.core().callAsync(req, ComputeSessionWire.createdHandler(d, name)).thenApply(c -> of(session, c));
+      return session.core().callAsync(create).thenApply(c -> of(session, c));
     }
-    Events.Waiter w;
-    try {
-      // subscribing connects once (a short blocking call), before the session can start
-      w = session.events().waiter(name, Events.eventNamesOf("RUNNING"));
-    } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(e);
-    }
-    return session.core().callAsync(req, ComputeSessionWire.createdHandler(d, name)).thenCompose(c -> {
-      if (!Kernel.isScheduling(c.status())) {
-        w.close();
-        return CompletableFuture.completedFuture(of(session, c));
-      }
-      return w.future(o.awaitRunning()).thenApply(e -> new AsyncKernel(session, c.name(), c.id(), c.created(), "RUNNING"));
-    }).whenComplete((k, x) -> w.close());
+    // subscribe before creating, so the start event cannot slip by unseen
+    return async.events().waiter(name, Events.eventNamesOf("RUNNING")).thenCompose(w ->
+        session.core().callAsync(create).thenCompose(c -> {
+          if (!Kernel.isScheduling(c.status())) {
+            return CompletableFuture.completedFuture(of(session, c));
+          }
+          return w.future(o.awaitRunning())
+              .thenApply(e -> new AsyncKernel(session, c.name(), c.id(), c.created(), "RUNNING", new AtomicBoolean()));
+        }).whenComplete((k, x) -> w.close()));
   }
 
   private static AsyncKernel of(Session session, ComputeSessionWire.Created c) {
-    return new AsyncKernel(session, c.name(), c.id(), c.created(), c.status());
+    return new AsyncKernel(session, c.name(), c.id(), c.created(), c.status(), new AtomicBoolean());
   }
 
   /** A handle to an existing session; nothing is sent. */
   public static AsyncKernel of(AsyncSession session, String nameOrId) {
-    return Kernel.of(session.session(), nameOrId).async();
+    return Kernel.of(session.sync(), nameOrId).async();
   }
 
   public String name() {
@@ -103,9 +105,14 @@ public final class AsyncKernel {
     return status;
   }
 
-  /** The blocking view of this session. */
+  /** The API session that sends this handle's calls, as its non-blocking view. */
+  public AsyncSession session() {
+    return session.async();
+  }
+
+  /** The blocking view of this handle (closing either one destroys the compute session once). */
   public Kernel sync() {
-    return new Kernel(session, name, id, created, status);
+    return new Kernel(session, name, id, created, status, destroyed);
   }
 
   private ApiCore core() {
@@ -125,36 +132,58 @@ public final class AsyncKernel {
     }
   }
 
+  /** See {@link Kernel#info()}. */
   public CompletableFuture<ComputeSessionInfo> info() {
-    return safely(() -> core().callAsync(ComputeSessionWire.info(dialect(), name), ComputeSessionWire.infoHandler(name)));
+    return core().callAsync(() -> ComputeSessionWire.info(dialect(), name));
   }
 
-  public CompletableFuture<Map<String, Object>> destroy() {
-    return safely(() -> core().callAsync(ComputeSessionWire.destroy(dialect(), name), ComputeSessionWire.destroyHandler()));
+  /** See {@link Kernel#destroy()}. */
+  public CompletableFuture<DestroyResult> destroy() {
+    return core().callAsync(() -> ComputeSessionWire.destroy(dialect(), name))
+        .whenComplete((r, x) -> {
+          if (x == null) {
+            destroyed.set(true);
+          }
+        });
   }
 
+  /**
+   * {@link Kernel#close()}: destroys the compute session unless already done, and waits for the answer
+   * (try-with-resources cannot wait for a future; use {@link #destroy()} not to block).
+   */
+  @Override
+  public void close() {
+    sync().close();
+  }
+
+  /** See {@link Kernel#restart()}. */
   public CompletableFuture<Void> restart() {
-    return safely(() -> core().callAsync(ComputeSessionWire.restart(dialect(), name), Handlers.discard()));
+    return core().callAsync(() -> ComputeSessionWire.restart(dialect(), name));
   }
 
+  /** See {@link Kernel#interrupt()}. */
   public CompletableFuture<Void> interrupt() {
-    return safely(() -> core().callAsync(ComputeSessionWire.interrupt(dialect(), name), Handlers.discard()));
+    return core().callAsync(() -> ComputeSessionWire.interrupt(dialect(), name));
   }
 
+  /** See {@link Kernel#complete(String)}. */
   public CompletableFuture<List<String>> complete(String code) {
-    return safely(() -> core().callAsync(ComputeSessionWire.complete(dialect(), name, code), ComputeSessionWire.completionsHandler()));
+    return core().callAsync(() -> ComputeSessionWire.complete(dialect(), name, code));
   }
 
+  /** See {@link Kernel#logs()}. */
   public CompletableFuture<String> logs() {
-    return safely(() -> core().callAsync(ComputeSessionWire.logs(dialect(), name), ComputeSessionWire.logsHandler()));
+    return core().callAsync(() -> ComputeSessionWire.logs(dialect(), name));
   }
 
+  /** See {@link Kernel#execute(String)}: one call, which may end {@code continued}; {@link #run} runs to the end. */
   public CompletableFuture<ExecutionResult> execute(String code) {
-    return safely(() -> execute(ExecRequest.query(code)));
+    return execute(ExecRequest.query(code));
   }
 
+  /** See {@link Kernel#execute(ExecRequest)}. */
   public CompletableFuture<ExecutionResult> execute(ExecRequest request) {
-    return safely(() -> core().callAsync(ComputeSessionWire.execute(dialect(), name, request), ComputeSessionWire.executionHandler()));
+    return core().callAsync(() -> ComputeSessionWire.execute(dialect(), name, request));
   }
 
   public CompletableFuture<RunResult> run(String code) {
@@ -293,7 +322,12 @@ public final class AsyncKernel {
   }
 
   public CompletableFuture<List<FileEntry>> listFiles(String path) {
-    return safely(() -> core().callAsync(ComputeSessionWire.listFiles(dialect(), name, path), ComputeSessionWire.filesHandler()));
+    return core().callAsync(() -> ComputeSessionWire.listFiles(dialect(), name, path));
+  }
+
+  /** See {@link Kernel#awaitStatus}; the subscription connects on a callback thread. */
+  public CompletableFuture<ComputeSessionEvent> awaitStatus(String targetStatus, Duration timeout) {
+    return session().events().awaitStatus(name, targetStatus, timeout);
   }
 
   @Override

@@ -11,6 +11,12 @@ public sealed interface ConsoleItem {
   /** The wire type, e.g. {@code stdout}. */
   String type();
 
+  /**
+   * The item as text to show: the written text of {@code stdout}/{@code stderr}, an HTML item's source,
+   * a log or unknown item's value, and for media {@code [mime/type]} (its data may be a large data URI).
+   */
+  String text();
+
   /** Text written to standard output. */
   record Stdout(String text) implements ConsoleItem {
     public Stdout {
@@ -43,6 +49,11 @@ public sealed interface ConsoleItem {
     public String type() {
       return "media";
     }
+
+    @Override
+    public String text() {
+      return "[" + mimeType + "]";
+    }
   }
 
   /** An HTML fragment. */
@@ -50,6 +61,11 @@ public sealed interface ConsoleItem {
     @Override
     public String type() {
       return "html";
+    }
+
+    @Override
+    public String text() {
+      return html;
     }
   }
 
@@ -62,8 +78,18 @@ public sealed interface ConsoleItem {
     public String type() {
       return "log";
     }
+
+    @Override
+    public String text() {
+      return String.valueOf(value);
+    }
   }
 
   /** Any other item type, with its decoded JSON value. */
-  record Other(String type, Object value) implements ConsoleItem {}
+  record Other(String type, Object value) implements ConsoleItem {
+    @Override
+    public String text() {
+      return String.valueOf(value);
+    }
+  }
 }

@@ -21,7 +21,7 @@ import java.util.function.Consumer;
 
 /**
  * Session lifecycle events over Server-Sent Events (spec §8.4; API v4.20190615+). Obtain with {@link
- * Session#events()}. Each subscription reads its stream on one daemon thread; closing the session closes
+ * Session#events()}; {@link AsyncEvents} is the same calls returning futures. Each subscription reads its stream on one daemon thread; closing the session closes
  * every subscription still open.
  */
 public final class Events {
@@ -92,17 +92,6 @@ public final class Events {
    */
   public ComputeSessionEvent awaitStatus(String sessionName, String status, Duration timeout) {
     return awaitEvent(sessionName, eventNamesOf(status), timeout);
-  }
-
-  /** The asynchronous {@link #awaitEvent}: the timeout runs on a timer owned by this session. */
-  public CompletableFuture<ComputeSessionEvent> awaitEventAsync(String sessionName, Set<String> eventNames, Duration timeout) {
-    Waiter w;
-    try {
-      w = waiter(sessionName, eventNames);
-    } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(e);
-    }
-    return w.future(timeout);
   }
 
   /** The event names that mean a status was reached. */

@@ -9,6 +9,7 @@ import ai.backend.client.errors.WaitTimeoutException;
 import ai.backend.client.internal.ApiCore;
 import ai.backend.client.internal.Dialect;
 import ai.backend.client.internal.ApiRequest;
+import ai.backend.client.internal.Endpoint;
 import ai.backend.client.internal.FileTransfers;
 import ai.backend.client.internal.Handlers;
 import ai.backend.client.internal.RunLoop;
@@ -17,35 +18,45 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * A compute session on the server (the seed SDK's {@code Kernel}); blocking calls. Thread-safe: it is
- * only a name plus the {@link Session} that sends the calls. The same code works against every server
- * generation: routes and field names follow the session's negotiated API version.
+ * A compute session on the server (the seed SDK's {@code Kernel}); blocking calls, {@link AsyncKernel}
+ * is the same calls returning futures. Thread-safe: it is only a name plus the {@link Session} that
+ * sends the calls. The same code works against every server generation: routes and field names follow
+ * the session's negotiated API version.
+ *
+ * <p>Closing a {@code Kernel} destroys the compute session (a try-with-resources block owns it for its
+ * duration); see {@link #close()}. A handle you do not want to destroy is simply not closed.
  *
  * <pre>{@code
- * try (Session session = Session.open()) {
- *   Kernel k = Kernel.getOrCreate(session, "python:3.9", KernelOptions.builder().name("my-session").build());
- *   System.out.print(k.execute("print('hello world')").stdout());
- *   k.destroy();
+ * try (Session session = Session.open();
+ *     Kernel k = Kernel.getOrCreate(session, "python:3.9", KernelOptions.builder().name("my-session").build())) {
+ *   System.out.print(k.run("print('hello world')").stdout());
  * }
  * }</pre>
  */
-public final class Kernel {
+public final class Kernel implements AutoCloseable {
   private final Session session;
   private final String name;
   private final String id;
   private final boolean created;
   private final String status;
+  /** Set once this handle (or its async twin) destroyed the session, so that close() does not again. */
+  private final AtomicBoolean destroyed;
 
   Kernel(Session session, String name, String id, boolean created, String status) {
+    this(session, name, id, created, status, new AtomicBoolean());
+  }
+
+  Kernel(Session session, String name, String id, boolean created, String status, AtomicBoolean destroyed) {
     this.session = Objects.requireNonNull(session, "session");
     this.name = Objects.requireNonNull(name, "name");
     this.id = id;
     this.created = created;
     this.status = status;
+    this.destroyed = destroyed;
   }
 
   /** Get-or-create with a generated name and no options. */
@@ -66,13 +77,13 @@ public final class Kernel {
     KernelOptions o = options == null ? KernelOptions.defaults() : options;
     String name = o.name() != null ? o.name() : KernelOptions.generateName();
     Dialect d = session.dialect();
-    ApiRequest req = ComputeSessionWire.create(d, session.config(), image, name, o);
+    Endpoint<ComputeSessionWire.Created> create = ComputeSessionWire.createSession(d, session.config(), image, name, o);
     if (o.awaitRunning() == null) {
-      return of(session, session.core().call(req, ComputeSessionWire.createdHandler(d, name)));
+      return of(session, session.core().call(create));
     }
     // subscribe before creating, so the start event cannot slip by unseen
     try (Events.Waiter w = session.events().waiter(name, Events.eventNamesOf("RUNNING"))) {
-      ComputeSessionWire.Created c = session.core().call(req, ComputeSessionWire.createdHandler(d, name));
+      ComputeSessionWire.Created c = session.core().call(create);
       // only a running (or failed) session is final; any scheduling status means "wait for the event"
       if (!isScheduling(c.status())) {
         return of(session, c);
@@ -122,13 +133,14 @@ public final class Kernel {
     return status;
   }
 
+  /** The API session that sends this handle's calls. */
   public Session session() {
     return session;
   }
 
-  /** The non-blocking view of this session. */
+  /** The non-blocking view of this handle (closing either one destroys the compute session once). */
   public AsyncKernel async() {
-    return new AsyncKernel(session, name, id, created, status);
+    return new AsyncKernel(session, name, id, created, status, destroyed);
   }
 
   private ApiCore core() {
@@ -141,42 +153,70 @@ public final class Kernel {
 
   /** {@code GET …/<name>}. @throws NotFoundException when the session does not exist */
   public ComputeSessionInfo info() {
-    return core().call(ComputeSessionWire.info(dialect(), name), ComputeSessionWire.infoHandler(name));
+    return core().call(ComputeSessionWire.info(dialect(), name));
   }
 
-  /** Terminates the session; returns the server's {@code stats} (v4: last container metrics). */
-  public Map<String, Object> destroy() {
-    return core().call(ComputeSessionWire.destroy(dialect(), name), ComputeSessionWire.destroyHandler());
+  /**
+   * Terminates the session; returns what the server reported (v4: last container metrics). A later
+   * {@link #close()} of this handle sends nothing.
+   */
+  public DestroyResult destroy() {
+    DestroyResult r = core().call(ComputeSessionWire.destroy(dialect(), name));
+    destroyed.set(true);
+    return r;
+  }
+
+  /**
+   * Destroys the compute session unless this handle (or its {@link #async()} twin) already did;
+   * idempotent. A session that is already gone on the server ({@link NotFoundException}) counts as
+   * destroyed; other failures are thrown. The API {@link Session} stays open.
+   */
+  @Override
+  public void close() {
+    if (destroyed.compareAndSet(false, true)) {
+      try {
+        core().call(ComputeSessionWire.destroy(dialect(), name));
+      } catch (NotFoundException gone) {
+        // destroyed elsewhere or expired: what close() wants is already the case
+      } catch (RuntimeException e) {
+        destroyed.set(false);
+        throw e;
+      }
+    }
   }
 
   /** Restarts the kernel: interpreter state is lost, files are kept. */
   public void restart() {
-    core().call(ComputeSessionWire.restart(dialect(), name), Handlers.discard());
+    core().call(ComputeSessionWire.restart(dialect(), name));
   }
 
   /** Interrupts the current run (best effort, like SIGINT). */
   public void interrupt() {
-    core().call(ComputeSessionWire.interrupt(dialect(), name), Handlers.discard());
+    core().call(ComputeSessionWire.interrupt(dialect(), name));
   }
 
   /** Code completion at the end of {@code code}; many runtimes return an empty list. */
   public List<String> complete(String code) {
-    return core().call(ComputeSessionWire.complete(dialect(), name, code), ComputeSessionWire.completionsHandler());
+    return core().call(ComputeSessionWire.complete(dialect(), name, code));
   }
 
   /** The container's stdout/stderr log. */
   public String logs() {
-    return core().call(ComputeSessionWire.logs(dialect(), name), ComputeSessionWire.logsHandler());
+    return core().call(ComputeSessionWire.logs(dialect(), name));
   }
 
-  /** Runs {@code code} as a new query-mode run; one call, which may return {@code continued}. */
+  /**
+   * Runs {@code code} as a new query-mode run: one call, which returns after about 2 s with {@code
+   * continued} and the output so far if the code is still running. To run code to its end use {@link
+   * #run(String)}.
+   */
   public ExecutionResult execute(String code) {
     return execute(ExecRequest.query(code));
   }
 
   /** One execute call (query, batch, continue or input). */
   public ExecutionResult execute(ExecRequest request) {
-    return core().call(ComputeSessionWire.execute(dialect(), name, request), ComputeSessionWire.executionHandler());
+    return core().call(ComputeSessionWire.execute(dialect(), name, request));
   }
 
   /** Runs {@code code} to the end, collecting the console. */
@@ -213,9 +253,19 @@ public final class Kernel {
     return await(async().streamRunBatch(batch, options));
   }
 
+  /** A query or batch {@code request} over the streaming execute socket; see {@link #streamRun}. */
+  public RunResult streamExecute(ExecRequest request, RunOptions options) {
+    return await(async().streamExecute(request, options));
+  }
+
   /** Opens the session's terminal (spec §8.1); blocks until it is open. See {@link AsyncKernel#streamPty}. */
   public Terminal streamPty(TerminalListener listener) {
     return await(async().streamPty(listener));
+  }
+
+  /** {@link #streamPty(TerminalListener)} with the output as a {@link Terminal#output()} publisher. */
+  public Terminal streamPty() {
+    return streamPty(null);
   }
 
   /** Connects to a service in the session (spec §8.3); blocks until open. See {@link AsyncKernel#connectApp}. */
@@ -239,7 +289,7 @@ public final class Kernel {
     }
   }
 
-  /** Uploads {@code files} (relative to {@code baseDir}) and then runs the batch. */
+  /** Uploads {@code files} (relative paths resolve against {@code baseDir}) and then runs the batch. */
   public RunResult runBatch(List<Path> files, Path baseDir, BatchOptions batch, RunOptions options) {
     upload(files, baseDir);
     return runBatch(batch, options);
@@ -251,7 +301,8 @@ public final class Kernel {
   }
 
   /**
-   * Uploads files to {@code /home/work/<path relative to baseDir>}. Everything is checked before sending:
+   * Uploads files to {@code /home/work/<path relative to baseDir>}; a relative path in {@code files} is
+   * resolved against {@code baseDir} (not the working directory). Everything is checked before sending:
    * a missing file, one outside {@code baseDir} (also through a symlink) or one of 1 MiB or more fails
    * with {@link InvalidArgumentException} and nothing is sent. More than 20 files go in several requests.
    */
@@ -289,7 +340,7 @@ public final class Kernel {
 
   /** Lists a directory relative to {@code /home/work}. */
   public List<FileEntry> listFiles(String path) {
-    return core().call(ComputeSessionWire.listFiles(dialect(), name, path), ComputeSessionWire.filesHandler());
+    return core().call(ComputeSessionWire.listFiles(dialect(), name, path));
   }
 
   /** Waits until the session reaches {@code status}, watching events (v4.20190615+); see {@link Events#awaitStatus}. */

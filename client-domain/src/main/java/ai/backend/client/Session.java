@@ -70,6 +70,11 @@ public final class Session implements AutoCloseable {
     return builder().config(Config.fromEnvironment()).build();
   }
 
+  /** A session with this configuration (and the discovered transport). */
+  public static Session open(Config config) {
+    return builder().config(Objects.requireNonNull(config, "config")).build();
+  }
+
   public static Builder builder() {
     return new Builder();
   }
@@ -114,9 +119,12 @@ public final class Session implements AutoCloseable {
     closed.whenComplete((v, e) -> streams.remove(stream));
   }
 
-  /** The non-blocking view; it shares this session (closing either closes both). */
+  /**
+   * The non-blocking view of this session: same connection and threads. This session stays the owner:
+   * closing the view does nothing, closing this session ends the view too.
+   */
   public AsyncSession async() {
-    return new AsyncSession(this);
+    return new AsyncSession(this, false);
   }
 
   /** Listing sessions, keypair info and GraphQL. */
@@ -252,9 +260,9 @@ public final class Session implements AutoCloseable {
       return this;
     }
 
-    /** {@link #build()} as an {@link AsyncSession}. */
+    /** {@link #build()} as an {@link AsyncSession} that owns (and closes) its session. */
     public AsyncSession buildAsync() {
-      return build().async();
+      return new AsyncSession(build(), true);
     }
 
     /**

@@ -148,7 +148,7 @@ class KernelRequestShapesTest {
       }));
       assertEquals("name? true", prompts.toString());
       assertEquals(ExecutionStatus.FINISHED, r.status());
-      assertEquals(0, r.exitCode());
+      assertEquals(java.util.OptionalInt.of(0), r.exitCode());
       assertEquals("name? hi\n", r.stdout());
       assertEquals("w", r.stderr());
       assertEquals(List.of("stdout", "stdout", "stderr", "media", "html", "log", "weird"),
@@ -179,8 +179,8 @@ class KernelRequestShapesTest {
       RunResult r = Kernel.of(s, "sess1").runBatch(BatchOptions.defaults().withClean("*"),
           RunOptions.defaults().withStepListener((st, code) -> steps.append(st.wire()).append('=').append(code).append(' ')));
       assertEquals("clean-finished=0 build-finished=1 finished=127 ", steps.toString());
-      assertEquals(1, r.buildExitCode());
-      assertEquals(127, r.exitCode());
+      assertEquals(java.util.OptionalInt.of(1), r.buildExitCode());
+      assertEquals(java.util.OptionalInt.of(127), r.exitCode());
       JsonObject opts = body(t.requests().get(0)).getAsJsonObject("options");
       assertEquals("{\"clean\":\"*\",\"build\":\"*\",\"buildLog\":true,\"exec\":\"*\"}", opts.toString());
       assertFalse(body(t.requests().get(1)).has("options"));
@@ -224,7 +224,7 @@ class KernelRequestShapesTest {
         assertEquals(v == V4 ? List.of("print", "printf") : List.of("print"), k.complete("pri"));
         k.interrupt();
         k.restart();
-        assertEquals(Map.of("cpu_used", 10L), k.destroy());
+        assertEquals(new DestroyResult(null, Map.of("cpu_used", 10L)), k.destroy());
         String p = "/" + s.dialect().sessionPrefix() + "/sess1";
         List<HttpRequest> rs = t.requests();
         assertEquals("GET " + p + "/files?path=sub%20dir", target(rs.get(0)));

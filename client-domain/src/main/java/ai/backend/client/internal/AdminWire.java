@@ -56,8 +56,17 @@ public final class AdminWire {
     return d.version().isAtLeast(ApiVersion.V4_20190615);
   }
 
-  /** The session-list query and its variables. */
-  public static ApiRequest listSessions(Dialect d, ComputeSessionListQuery q) {
+  /** Any query; the answer is the {@code data} object as plain Java values. */
+  public static Endpoint<Map<String, Object>> query(Dialect d, String query, Map<String, ?> variables) {
+    return new Endpoint<>(graphql(d, query, variables), dataHandler(d));
+  }
+
+  /** The session-list query and its variables, with the page parser. */
+  public static Endpoint<ComputeSessionPage> listSessions(Dialect d, ComputeSessionListQuery q) {
+    return new Endpoint<>(listSessionsRequest(d, q), sessionPageHandler(d, q));
+  }
+
+  static ApiRequest listSessionsRequest(Dialect d, ComputeSessionListQuery q) {
     Map<String, Object> vars = new LinkedHashMap<>();
     String query;
     if (!usesSessionList(d)) {
@@ -151,9 +160,9 @@ public final class AdminWire {
   }
 
   /** Own keypair; the secret key is deliberately not requested. */
-  public static ApiRequest keypair(Dialect d) {
-    return graphql(d, "query { keypair { access_key is_active is_admin resource_policy concurrency_limit"
-        + " concurrency_used rate_limit num_queries } }", null);
+  public static Endpoint<KeypairInfo> keypair(Dialect d) {
+    return new Endpoint<>(graphql(d, "query { keypair { access_key is_active is_admin resource_policy"
+        + " concurrency_limit concurrency_used rate_limit num_queries } }", null), keypairHandler(d));
   }
 
   @SuppressWarnings("unchecked")

@@ -145,6 +145,35 @@ public final class ApiCore implements AutoCloseable {
     }
   }
 
+  /** {@link #call(ApiRequest, ResponseHandler)} of a prepared endpoint. */
+  public <T> T call(Endpoint<T> endpoint) {
+    return call(endpoint.request(), endpoint.handler());
+  }
+
+  /** {@link #callAsync(ApiRequest, ResponseHandler)} of a prepared endpoint. */
+  public <T> CompletableFuture<T> callAsync(Endpoint<T> endpoint) {
+    return callAsync(endpoint.request(), endpoint.handler());
+  }
+
+  /**
+   * Calls {@code endpoint} asynchronously once built; a failure while building it (an invalid
+   * argument) fails the future instead of being thrown at the caller.
+   */
+  public <T> CompletableFuture<T> callAsync(java.util.function.Supplier<Endpoint<T>> endpoint) {
+    Endpoint<T> e;
+    try {
+      e = endpoint.get();
+    } catch (RuntimeException x) {
+      return CompletableFuture.failedFuture(x);
+    }
+    return callAsync(e);
+  }
+
+  /** The executor that runs response handlers and other callbacks of this core (daemon threads). */
+  public java.util.concurrent.Executor callbackExecutor() {
+    return shared.callbacks;
+  }
+
   /**
    * Asynchronous {@link #call}: never blocks the caller; the handler runs on this core's callback
    * executor, not on the transport's I/O threads. The future fails with the same exceptions.

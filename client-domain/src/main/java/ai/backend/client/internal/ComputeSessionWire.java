@@ -4,6 +4,7 @@ import ai.backend.client.ApiVersion;
 import ai.backend.client.BatchOptions;
 import ai.backend.client.Config;
 import ai.backend.client.ConsoleItem;
+import ai.backend.client.DestroyResult;
 import ai.backend.client.ExecRequest;
 import ai.backend.client.ExecutionResult;
 import ai.backend.client.ExecutionStatus;
@@ -197,6 +198,11 @@ public final class ComputeSessionWire {
     }
   }
 
+  /** {@link #create} with its answer's parser. */
+  public static Endpoint<Created> createSession(Dialect d, Config config, String image, String name, KernelOptions o) {
+    return new Endpoint<>(create(d, config, image, name, o), createdHandler(d, name));
+  }
+
   /** Parses the create response; {@code sentName} fills in what v4 does not echo. */
   public static Created parseCreated(Dialect d, JsonObject o, String sentName) {
     Map<String, Object> raw = plainMap(o);
@@ -216,7 +222,7 @@ public final class ComputeSessionWire {
   // --- execute -------------------------------------------------------------------------------
 
   /** {@code POST /<prefix>/<name>} with {@code runId} and {@code run_id} (25.6+ reads the latter, spec §5.7). */
-  public static ApiRequest execute(Dialect d, String name, ExecRequest r) {
+  public static Endpoint<ExecutionResult> execute(Dialect d, String name, ExecRequest r) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("mode", r.mode());
     body.put("runId", r.runId());
@@ -225,7 +231,7 @@ public final class ComputeSessionWire {
     if (r.batchOptions() != null) {
       body.put("options", batchOptions(r.batchOptions()));
     }
-    return ApiRequest.builder("POST", path(d, name, null)).jsonBody(body).build();
+    return new Endpoint<>(ApiRequest.builder("POST", path(d, name, null)).jsonBody(body).build(), executionHandler());
   }
 
   /** Batch {@code options} of an execute request or a streaming execute's first frame (spec §5.7). */
@@ -266,7 +272,8 @@ public final class ComputeSessionWire {
       }
     }
     JsonElement ec = r.get("exitCode");
-    Integer exit = ec == null || ec.isJsonNull() ? null : exitCode(ec);
+    java.util.OptionalInt exit = ec == null || ec.isJsonNull() ? java.util.OptionalInt.empty()
+        : java.util.OptionalInt.of(exitCode(ec));
     Map<String, Object> options = new LinkedHashMap<>();
     JsonElement oe = r.get("options");
     if (oe != null && oe.isJsonObject()) {
@@ -339,8 +346,8 @@ public final class ComputeSessionWire {
 
   // --- other routes --------------------------------------------------------------------------
 
-  public static ApiRequest info(Dialect d, String name) {
-    return ApiRequest.get(path(d, name, null));
+  public static Endpoint<ComputeSessionInfo> info(Dialect d, String name) {
+    return new Endpoint<>(ApiRequest.get(path(d, name, null)), infoHandler(name));
   }
 
   public static ComputeSessionInfo parseInfo(String name, JsonObject o) {
@@ -354,31 +361,40 @@ public final class ComputeSessionWire {
         raw.get("numQueriesExecuted") instanceof Number n ? n.longValue() : null, raw);
   }
 
-  public static ApiRequest destroy(Dialect d, String name) {
-    return ApiRequest.builder("DELETE", path(d, name, null)).build();
+  public static Endpoint<DestroyResult> destroy(Dialect d, String name) {
+    return new Endpoint<>(ApiRequest.builder("DELETE", path(d, name, null)).build(), destroyHandler());
   }
 
-  /** The {@code stats} object of a destroy response (empty when absent). */
-  public static Map<String, Object> parseDestroy(com.google.gson.JsonElement body) {
+  /**
+   * A destroy response (spec §5.4): v4 sends the last container metrics in {@code stats}, 25.x only
+   * {@code stats.status} ({@code terminated}, {@code cancelled}) or an empty object.
+   */
+  public static DestroyResult parseDestroy(com.google.gson.JsonElement body) {
     if (body != null && body.isJsonObject()) {
       JsonElement s = body.getAsJsonObject().get("stats");
       if (s != null && s.isJsonObject()) {
-        return plainMap(s.getAsJsonObject());
+        Map<String, Object> stats = new LinkedHashMap<>();
+        plainMap(s.getAsJsonObject()).forEach((k, v) -> {
+          if (v != null) {
+            stats.put(k, v);
+          }
+        });
+        return new DestroyResult(stats.get("status") instanceof String st ? st : null, stats);
       }
     }
-    return Map.of();
+    return new DestroyResult(null, Map.of());
   }
 
-  public static ApiRequest restart(Dialect d, String name) {
-    return ApiRequest.builder("PATCH", path(d, name, null)).build();
+  public static Endpoint<Void> restart(Dialect d, String name) {
+    return new Endpoint<>(ApiRequest.builder("PATCH", path(d, name, null)).build(), Handlers.discard());
   }
 
-  public static ApiRequest interrupt(Dialect d, String name) {
-    return ApiRequest.builder("POST", path(d, name, "interrupt")).build();
+  public static Endpoint<Void> interrupt(Dialect d, String name) {
+    return new Endpoint<>(ApiRequest.builder("POST", path(d, name, "interrupt")).build(), Handlers.discard());
   }
 
   /** {@code POST …/complete}; the cursor is at the end of {@code code}. */
-  public static ApiRequest complete(Dialect d, String name, String code) {
+  public static Endpoint<List<String>> complete(Dialect d, String name, String code) {
     String c = code == null ? "" : code;
     int nl = c.lastIndexOf('\n');
     String line = c.substring(nl + 1);
@@ -391,7 +407,8 @@ public final class ComputeSessionWire {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("code", c);
     body.put("options", opts);
-    return ApiRequest.builder("POST", path(d, name, "complete")).jsonBody(body).build();
+    return new Endpoint<>(ApiRequest.builder("POST", path(d, name, "complete")).jsonBody(body).build(),
+        completionsHandler());
   }
 
   /** v4 {@code {"result": [..]}} or {@code {"result": {"completions": [..]}}}; 25.x {@code {"suggestions": [..]}}. */
@@ -414,8 +431,8 @@ public final class ComputeSessionWire {
     return List.copyOf(out);
   }
 
-  public static ApiRequest logs(Dialect d, String name) {
-    return ApiRequest.get(path(d, name, "logs"));
+  public static Endpoint<String> logs(Dialect d, String name) {
+    return new Endpoint<>(ApiRequest.get(path(d, name, "logs")), logsHandler());
   }
 
   public static String parseLogs(JsonObject o) {
@@ -432,9 +449,11 @@ public final class ComputeSessionWire {
   }
 
   /** {@code GET …/files} with {@code path} in the query and in a JSON body (servers read one or the other, spec §6.3). */
-  public static ApiRequest listFiles(Dialect d, String name, String path) {
+  public static Endpoint<List<FileEntry>> listFiles(Dialect d, String name, String path) {
     String p = path == null || path.isEmpty() ? "." : path;
-    return ApiRequest.builder("GET", path(d, name, "files")).query("path", p).jsonBody(Map.of("path", p)).build();
+    return new Endpoint<>(
+        ApiRequest.builder("GET", path(d, name, "files")).query("path", p).jsonBody(Map.of("path", p)).build(),
+        filesHandler());
   }
 
   public static List<FileEntry> parseFiles(JsonObject o) {
@@ -505,7 +524,7 @@ public final class ComputeSessionWire {
     return r -> parseInfo(name, Json.parseObject(Handlers.readBody(r)));
   }
 
-  public static ResponseHandler<Map<String, Object>> destroyHandler() {
+  public static ResponseHandler<DestroyResult> destroyHandler() {
     return r -> parseDestroy(Handlers.json().handle(r));
   }
 

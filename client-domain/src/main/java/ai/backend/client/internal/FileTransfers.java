@@ -33,15 +33,22 @@ public final class FileTransfers {
 
   /**
    * Plans and builds the upload requests (at most 20 files each). Everything is checked first, so a
-   * refused file means nothing is sent.
+   * refused file means nothing is sent. A relative path in {@code files} means one under {@code baseDir},
+   * as the upload names do (not one under the working directory).
    *
    * @throws InvalidArgumentException when a file is missing, outside {@code baseDir}, or too large
    */
   public static List<ApiRequest> uploadRequests(Dialect d, String name, List<Path> files, Path baseDir,
       ProgressListener listener) {
+    Objects.requireNonNull(files, "files");
+    Objects.requireNonNull(baseDir, "baseDir");
+    List<Path> resolved = new ArrayList<>(files.size());
+    for (Path f : files) {
+      resolved.add(baseDir.resolve(Objects.requireNonNull(f, "file"))); // an absolute f stays as it is
+    }
     UploadPlan plan;
     try {
-      plan = UploadPlan.of(baseDir, files);
+      plan = UploadPlan.of(baseDir, resolved);
     } catch (UploadRejectedException e) {
       throw new InvalidArgumentException("cannot upload " + e.path() + ": " + e.getMessage(), e);
     }

@@ -89,7 +89,7 @@ public final class RunLoop {
     ExecutionStatus s = r.status();
     if (s == ExecutionStatus.CLEAN_FINISHED || s == ExecutionStatus.BUILD_FINISHED || s == ExecutionStatus.FINISHED) {
       steps.add(new RunResult.Step(s, r.exitCode()));
-      options.stepListener().onStep(s, r.exitCode());
+      options.stepListener().onStep(s, r.exitCode().isPresent() ? r.exitCode().getAsInt() : null);
     }
   }
 

@@ -30,8 +30,8 @@ class SessionWireMalformedTest {
       JsonObject o = json("{\"result\":{\"status\":\"finished\",\"exitCode\":" + ec + "}}");
       assertThrows(JsonParseException.class, () -> ComputeSessionWire.parseExecution(o), ec);
     }
-    assertEquals(3, ComputeSessionWire.parseExecution(json("{\"result\":{\"exitCode\":\"3\"}}")).exitCode());
-    assertEquals(2, ComputeSessionWire.parseExecution(json("{\"result\":{\"exitCode\":2.0}}")).exitCode());
+    assertEquals(java.util.OptionalInt.of(3), ComputeSessionWire.parseExecution(json("{\"result\":{\"exitCode\":\"3\"}}")).exitCode());
+    assertEquals(java.util.OptionalInt.of(2), ComputeSessionWire.parseExecution(json("{\"result\":{\"exitCode\":2.0}}")).exitCode());
   }
 
   @Test

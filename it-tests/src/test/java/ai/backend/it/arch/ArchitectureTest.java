@@ -133,14 +133,10 @@ class ArchitectureTest {
     slices().matching("ai.backend.local.(*)..").should().beFreeOfCycles().check(classes);
   }
 
-  /**
-   * The CLI finds its transport like any embedder, through discovery. KNOWN VIOLATION, allowed below until
-   * the discovery work removes it: {@code cli.Backend} takes {@code ApacheTransportProvider} directly.
-   */
+  /** The CLI finds its transport like any embedder, through discovery. */
   @Test
   void cliUsesNoAdapterDirectly() {
     noClasses().that().resideInAPackage(CLI)
-        .and().doNotHaveFullyQualifiedName("ai.backend.client.cli.Backend") // KNOWN VIOLATION: remove
         .should().dependOnClassesThat().resideInAPackage(TRANSPORT)
         .check(classes);
   }

@@ -171,7 +171,7 @@ class FaultSuiteStatusTest extends FaultFixture {
 
     ExecutionResult r = call(k -> k.execute("print(1)"), k -> k.execute("print(1)"));
 
-    assertEquals(0, r.exitCode());
+    assertEquals(java.util.OptionalInt.of(0), r.exitCode());
     assertEquals(1, server.requestCount(), "requests");
   }
 }

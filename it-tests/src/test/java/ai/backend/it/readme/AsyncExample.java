@@ -17,12 +17,12 @@ public class AsyncExample {
     return AsyncKernel.getOrCreate(session, "python", KernelOptions.builder().name("readme-async-example").build())
         .thenCompose(kernel -> kernel
             .run("for i in range(3): print('line', i)", RunOptions.defaults()
-                .withListener(item -> System.out.println("> " + item)))
+                .withListener(item -> System.out.print("> " + item.text())))
             .thenCompose(result -> {
-              System.out.println("exit code " + result.exitCode());
+              result.exitCode().ifPresent(code -> System.out.println("exit code " + code));
               return kernel.destroy();
             }))
-        .thenApply(stats -> null);
+        .thenApply(destroyed -> null);
   }
 }
 // /example:async

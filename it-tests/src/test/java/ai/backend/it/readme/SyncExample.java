@@ -1,10 +1,9 @@
 package ai.backend.it.readme;
 
 // example:sync
-import ai.backend.client.ConsoleItem;
-import ai.backend.client.ExecutionResult;
 import ai.backend.client.Kernel;
 import ai.backend.client.KernelOptions;
+import ai.backend.client.RunResult;
 import ai.backend.client.Session;
 
 public class SyncExample {
@@ -15,17 +14,11 @@ public class SyncExample {
   }
 
   public static void run(Session session) {
-    Kernel kernel = Kernel.getOrCreate(session, "lua5",
-        KernelOptions.builder().clientToken("readme-sync-example").build());
-    try {
-      ExecutionResult result = kernel.execute("print(string.format('%d apples', 6 * 7))");
-      for (ConsoleItem item : result.console()) {
-        if (item instanceof ConsoleItem.Stdout out) {
-          System.out.print(out.text());
-        }
-      }
-    } finally {
-      kernel.destroy();
+    // closing the Kernel destroys the compute session
+    try (Kernel kernel = Kernel.getOrCreate(session, "lua5",
+        KernelOptions.builder().clientToken("readme-sync-example").build())) {
+      RunResult result = kernel.run("print(string.format('%d apples', 6 * 7))");   // waits for the end
+      System.out.print(result.stdout());
     }
   }
 }

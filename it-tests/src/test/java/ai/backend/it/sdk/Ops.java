@@ -3,6 +3,7 @@ package ai.backend.it.sdk;
 import ai.backend.client.AsyncKernel;
 import ai.backend.client.AsyncSession;
 import ai.backend.client.BatchOptions;
+import ai.backend.client.DestroyResult;
 import ai.backend.client.ExecutionResult;
 import ai.backend.client.FileEntry;
 import ai.backend.client.Kernel;
@@ -45,7 +46,7 @@ interface Ops {
 
     ComputeSessionInfo info();
 
-    Map<String, Object> destroy();
+    DestroyResult destroy();
 
     void restart();
 
@@ -100,7 +101,7 @@ interface Ops {
           public String name() { return k.name(); }
           public boolean isCreated() { return k.isCreated(); }
           public ComputeSessionInfo info() { return k.info(); }
-          public Map<String, Object> destroy() { return k.destroy(); }
+          public DestroyResult destroy() { return k.destroy(); }
           public void restart() { k.restart(); }
           public void interrupt() { k.interrupt(); }
           public List<String> complete(String code) { return k.complete(code); }
@@ -130,17 +131,17 @@ interface Ops {
 
       @Override
       public ComputeSessionPage list(ComputeSessionListQuery q) {
-        return join(s.admin().listSessionsAsync(q));
+        return join(s.admin().listSessions(q));
       }
 
       @Override
       public KeypairInfo keypair() {
-        return join(s.admin().keypairAsync());
+        return join(s.admin().keypair());
       }
 
       @Override
       public Map<String, Object> graphql(String query, Map<String, Object> vars) {
-        return join(s.admin().graphqlAsync(query, vars));
+        return join(s.admin().graphql(query, vars));
       }
 
       Handle wrap(AsyncKernel k) {
@@ -148,7 +149,7 @@ interface Ops {
           public String name() { return k.name(); }
           public boolean isCreated() { return k.isCreated(); }
           public ComputeSessionInfo info() { return join(k.info()); }
-          public Map<String, Object> destroy() { return join(k.destroy()); }
+          public DestroyResult destroy() { return join(k.destroy()); }
           public void restart() { join(k.restart()); }
           public void interrupt() { join(k.interrupt()); }
           public List<String> complete(String code) { return join(k.complete(code)); }

@@ -123,7 +123,7 @@ class RequestInterceptorTest {
         Session session = Session.builder().config(config().build()).transport(wire).hmac(p.hmac())
             .addInterceptor(first).addInterceptor(second).build()) {
       session.admin().keypair();
-      session.admin().keypairAsync().join();
+      session.async().admin().keypair().join();
 
       // the version probe, the blocking call and the async one: each seen once and answered
       assertEquals(3, first.attempts.size(), first.events.toString());
@@ -157,7 +157,7 @@ class RequestInterceptorTest {
 
       r.attempts.clear();
       CompletionException e = assertThrows(CompletionException.class,
-          () -> session.admin().sessionInfoAsync("nowhere").join());
+          () -> session.async().admin().sessionInfo("nowhere").join());
       assertTrue(e.getCause() instanceof BackendIoException, e.toString());
       assertEquals(List.of(1, 2, 3), r.attempts.stream().map(RequestInterceptor.Attempt::number).toList());
     }
@@ -178,7 +178,7 @@ class RequestInterceptorTest {
     try (Session session = Session.builder().config(config().build()).addInterceptor(failing).build()) {
       assertSame(refused, assertThrows(IllegalStateException.class, () -> session.admin().keypair()));
       CompletionException e = assertThrows(CompletionException.class,
-          () -> session.admin().keypairAsync().join());
+          () -> session.async().admin().keypair().join());
       assertSame(refused, e.getCause());
     }
   }

@@ -61,7 +61,7 @@ class SessionEventsTest extends SdkFixture {
       assertThrows(WaitTimeoutException.class, () -> s.events().awaitStatus(nobody, "RUNNING", Duration.ofMillis(300)));
     } else {
       assertThrows(WaitTimeoutException.class, () -> Ops.join(
-          s.events().awaitEventAsync(nobody, Set.of("session_started"), Duration.ofMillis(300))));
+          s.async().events().awaitEvent(nobody, Set.of("session_started"), Duration.ofMillis(300))));
     }
   }
 

@@ -198,7 +198,7 @@ class StreamingMatrixTest extends SdkFixture {
           RunOptions.defaults().withListener(item -> arrivals.add(System.nanoTime() - start)));
       long end = System.nanoTime() - start;
       assertEquals(ExecutionStatus.FINISHED, r.status());
-      assertEquals(0, r.exitCode());
+      assertEquals(java.util.OptionalInt.of(0), r.exitCode());
       assertEquals("tick 0\ntick 1\ntick 2\n", r.stdout());
       assertNull(r.runId());
       assertTrue(arrivals.size() >= 3, arrivals.toString());
@@ -223,7 +223,7 @@ class StreamingMatrixTest extends SdkFixture {
       assertTrue(pw.stdout().contains("7"), pw.stdout());
 
       RunResult fail = k.streamRun("raise SystemExit(3)", RunOptions.defaults());
-      assertEquals(3, fail.exitCode());
+      assertEquals(java.util.OptionalInt.of(3), fail.exitCode());
     } finally {
       k.destroy();
     }
@@ -237,7 +237,7 @@ class StreamingMatrixTest extends SdkFixture {
       RunResult r = k.streamRunBatch(new BatchOptions(null, "echo building", "sh -c 'echo ran; exit 3'", true),
           RunOptions.defaults());
       assertEquals(ExecutionStatus.FINISHED, r.status());
-      assertEquals(3, r.exitCode());
+      assertEquals(java.util.OptionalInt.of(3), r.exitCode());
       assertTrue(r.stdout().contains("building") && r.stdout().contains("ran"), r.stdout());
       assertEquals(List.of(new Step(ExecutionStatus.BUILD_FINISHED, 0), new Step(ExecutionStatus.FINISHED, 3)),
           r.steps());

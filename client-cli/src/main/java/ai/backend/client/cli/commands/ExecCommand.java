@@ -92,7 +92,7 @@ public final class ExecCommand implements Callable<Integer> {
       out.put("session", kernel.name());
       out.put("command", given);
       out.put("status", result.rawStatus());
-      out.put("exitCode", result.exitCode());
+      out.put("exitCode", RunCommand.exitCodeOrNull(result));
       out.put("stdout", result.stdout());
       out.put("stderr", result.stderr());
       out.put("console", RunCommand.consoleJson(collected));

@@ -213,12 +213,12 @@ public final class RunCommand implements Callable<Integer> {
     if (result.status() == ExecutionStatus.EXEC_TIMEOUT) {
       term.fail("Execution timed out on the server.");
     } else if (!interrupted.get()) {
-      term.done("Finished. (exit code = " + result.exitCode() + ")");
+      term.done("Finished. (exit code = " + (result.exitCode().isPresent() ? result.exitCode().getAsInt() : "unknown") + ")");
     }
     Map<String, Object> statsMap = null;
     if (destroyAfter) {
       term.waiting("Cleaning up the session...");
-      statsMap = kernel.destroy();
+      statsMap = kernel.destroy().stats();
       term.done("Session " + kernel.name() + " terminated.");
       if (stats && !json) {
         printStats(cli, statsMap);
@@ -232,7 +232,7 @@ public final class RunCommand implements Callable<Integer> {
       out.put("created", kernel.isCreated());
       out.put("runId", result.runId());
       out.put("status", result.rawStatus());
-      out.put("exitCode", result.exitCode());
+      out.put("exitCode", exitCodeOrNull(result));
       out.put("stdout", result.stdout());
       out.put("stderr", result.stderr());
       out.put("console", consoleJson(collected));
@@ -265,8 +265,12 @@ public final class RunCommand implements Callable<Integer> {
     if (r.status() == ExecutionStatus.EXEC_TIMEOUT) {
       return ExitCode.EXEC_TIMEOUT.code;
     }
-    Integer c = r.exitCode();
-    return c == null ? 0 : c & 0xff;
+    return r.exitCode().orElse(0) & 0xff;
+  }
+
+  /** The exit code for JSON output: null when the run did not finish with one. */
+  static Integer exitCodeOrNull(RunResult r) {
+    return r.exitCode().isPresent() ? r.exitCode().getAsInt() : null;
   }
 
   static List<List<Object>> consoleJson(List<ConsoleItem> items) {

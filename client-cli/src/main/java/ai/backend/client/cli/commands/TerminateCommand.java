@@ -43,7 +43,7 @@ public final class TerminateCommand implements Callable<Integer> {
       Map<String, Object> r = new LinkedHashMap<>();
       r.put("name", n);
       try {
-        Map<String, Object> st = Kernel.of(session, n).destroy();
+        Map<String, Object> st = Kernel.of(session, n).destroy().stats();
         r.put("terminated", true);
         if (stats) {
           r.put("stats", st);
