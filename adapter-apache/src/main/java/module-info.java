@@ -1,5 +1,6 @@
 /** The transport on Apache HttpClient 5, with Bouncy Castle's digests for signing. */
-// HttpClient 5 has no module-info yet, only Automatic-Module-Name; h2 is required so that a module layer
+// HttpClient 5 has no module-info yet, only Automatic-Module-Name; h2 is required so that a module
+// layer
 // resolves it too (an automatic module declares no dependencies, and the async client needs it)
 @SuppressWarnings("requires-automatic")
 module ai.backend.client.transport.apache {
@@ -10,5 +11,6 @@ module ai.backend.client.transport.apache {
   requires org.bouncycastle.provider;
   requires org.slf4j;
 
-  provides ai.backend.client.port.TransportProvider with ai.backend.client.transport.apache.ApacheTransportProvider;
+  provides ai.backend.client.port.TransportProvider with
+      ai.backend.client.transport.apache.ApacheTransportProvider;
 }

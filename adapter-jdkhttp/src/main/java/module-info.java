@@ -2,5 +2,6 @@
 module ai.backend.client.transport.jdk {
   requires ai.backend.client.port;
 
-  provides ai.backend.client.port.TransportProvider with ai.backend.client.transport.jdk.JdkTransportProvider;
+  provides ai.backend.client.port.TransportProvider with
+      ai.backend.client.transport.jdk.JdkTransportProvider;
 }

@@ -9,15 +9,22 @@ module ai.backend.client {
 
   exports ai.backend.client;
   exports ai.backend.client.errors;
-  exports ai.backend.client.internal to ai.backend.client.cli;
-  exports ai.backend.client.internal.files to ai.backend.client.cli;
-  exports ai.backend.client.internal.signing to ai.backend.client.cli;
-  exports ai.backend.client.internal.sse to ai.backend.client.cli;
-  exports ai.backend.client.internal.stream to ai.backend.client.cli;
+  exports ai.backend.client.internal to
+      ai.backend.client.cli;
+  exports ai.backend.client.internal.files to
+      ai.backend.client.cli;
+  exports ai.backend.client.internal.signing to
+      ai.backend.client.cli;
+  exports ai.backend.client.internal.sse to
+      ai.backend.client.cli;
+  exports ai.backend.client.internal.stream to
+      ai.backend.client.cli;
 
   // Gson maps response bodies onto these types by reflection (Handlers.json)
-  opens ai.backend.client to com.google.gson;
-  opens ai.backend.client.internal to com.google.gson;
+  opens ai.backend.client to
+      com.google.gson;
+  opens ai.backend.client.internal to
+      com.google.gson;
 
   uses ai.backend.client.port.TransportProvider;
 }

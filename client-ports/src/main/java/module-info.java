@@ -8,8 +8,12 @@ module ai.backend.client.port {
   requires transitive java.net.http;
 
   exports ai.backend.client.port;
-  exports ai.backend.client.port.tls to ai.backend.client.transport.jdk, ai.backend.client.transport.apache;
-  exports ai.backend.client.port.websocket to ai.backend.client.transport.jdk, ai.backend.client.transport.apache;
+  exports ai.backend.client.port.tls to
+      ai.backend.client.transport.jdk,
+      ai.backend.client.transport.apache;
+  exports ai.backend.client.port.websocket to
+      ai.backend.client.transport.jdk,
+      ai.backend.client.transport.apache;
 
   uses ai.backend.client.port.TransportProvider;
 }

@@ -54,7 +54,8 @@ public record ApiVersion(int major, String revision) implements Comparable<ApiVe
   public static ApiVersion parse(String text) {
     Matcher m = text == null ? null : FORMAT.matcher(text.trim());
     if (m == null || !m.matches()) {
-      throw new InvalidArgumentException("not a Backend.AI API version (expected e.g. v9.20250722): " + text);
+      throw new InvalidArgumentException(
+          "not a Backend.AI API version (expected e.g. v9.20250722): " + text);
     }
     try {
       return new ApiVersion(Integer.parseInt(m.group(1)), m.group(2));

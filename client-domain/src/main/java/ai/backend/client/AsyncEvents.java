@@ -28,12 +28,15 @@ public final class AsyncEvents {
   }
 
   /** See {@link Events#subscribe(EventFilter, Consumer)}. */
-  public CompletableFuture<EventSubscription> subscribe(EventFilter filter, Consumer<ComputeSessionEvent> listener) {
+  public CompletableFuture<EventSubscription> subscribe(
+      EventFilter filter, Consumer<ComputeSessionEvent> listener) {
     return subscribe(filter, listener, null);
   }
 
   /** See {@link Events#subscribe(EventFilter, Consumer, Consumer)}; the future fails as that call throws. */
-  public CompletableFuture<EventSubscription> subscribe(EventFilter filter, Consumer<ComputeSessionEvent> listener,
+  public CompletableFuture<EventSubscription> subscribe(
+      EventFilter filter,
+      Consumer<ComputeSessionEvent> listener,
       Consumer<BackendException> onError) {
     return connecting(() -> session.events().subscribe(filter, listener, onError));
   }
@@ -44,13 +47,14 @@ public final class AsyncEvents {
   }
 
   /** See {@link Events#awaitEvent}; the timeout runs on a timer owned by the session. */
-  public CompletableFuture<ComputeSessionEvent> awaitEvent(String sessionName, Set<String> eventNames,
-      Duration timeout) {
+  public CompletableFuture<ComputeSessionEvent> awaitEvent(
+      String sessionName, Set<String> eventNames, Duration timeout) {
     return waiter(sessionName, eventNames).thenCompose(w -> w.future(timeout));
   }
 
   /** See {@link Events#awaitStatus}. */
-  public CompletableFuture<ComputeSessionEvent> awaitStatus(String sessionName, String status, Duration timeout) {
+  public CompletableFuture<ComputeSessionEvent> awaitStatus(
+      String sessionName, String status, Duration timeout) {
     try {
       return awaitEvent(sessionName, Events.eventNamesOf(status), timeout);
     } catch (RuntimeException e) {
@@ -63,7 +67,8 @@ public final class AsyncEvents {
     try {
       return CompletableFuture.supplyAsync(connect, session.core().callbackExecutor());
     } catch (RejectedExecutionException e) {
-      return CompletableFuture.failedFuture(new SessionClosedException("the API session is closed"));
+      return CompletableFuture.failedFuture(
+          new SessionClosedException("the API session is closed"));
     }
   }
 }

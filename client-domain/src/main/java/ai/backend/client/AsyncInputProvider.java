@@ -9,6 +9,7 @@ public interface AsyncInputProvider {
 
   /** Adapts a blocking provider (it is then called on a client callback thread). */
   static AsyncInputProvider of(InputProvider provider) {
-    return (prompt, password) -> java.util.concurrent.CompletableFuture.completedFuture(provider.readLine(prompt, password));
+    return (prompt, password) ->
+        java.util.concurrent.CompletableFuture.completedFuture(provider.readLine(prompt, password));
   }
 }

@@ -4,13 +4,13 @@ import ai.backend.client.errors.BackendException;
 import ai.backend.client.errors.InvalidArgumentException;
 import ai.backend.client.errors.NotFoundException;
 import ai.backend.client.internal.ApiCore;
-import ai.backend.client.internal.Dialect;
 import ai.backend.client.internal.ApiRequest;
+import ai.backend.client.internal.ComputeSessionWire;
+import ai.backend.client.internal.Dialect;
 import ai.backend.client.internal.Endpoint;
 import ai.backend.client.internal.FileTransfers;
 import ai.backend.client.internal.Handlers;
 import ai.backend.client.internal.RunLoop;
-import ai.backend.client.internal.ComputeSessionWire;
 import ai.backend.client.internal.stream.ExecuteStream;
 import ai.backend.client.internal.stream.PtyTerminal;
 import ai.backend.client.internal.stream.TcpTunnel;
@@ -41,7 +41,13 @@ public final class AsyncKernel implements AutoCloseable {
   /** Shared with the {@link #sync()} twin: see {@link Kernel#close()}. */
   private final AtomicBoolean destroyed;
 
-  AsyncKernel(Session session, String name, String id, boolean created, String status, AtomicBoolean destroyed) {
+  AsyncKernel(
+      Session session,
+      String name,
+      String id,
+      boolean created,
+      String status,
+      AtomicBoolean destroyed) {
     this.session = Objects.requireNonNull(session, "session");
     this.name = name;
     this.id = id;
@@ -56,13 +62,15 @@ public final class AsyncKernel implements AutoCloseable {
   }
 
   /** See {@link Kernel#getOrCreate(Session, String, KernelOptions)}. */
-  public static CompletableFuture<AsyncKernel> getOrCreate(AsyncSession async, String image, KernelOptions options) {
+  public static CompletableFuture<AsyncKernel> getOrCreate(
+      AsyncSession async, String image, KernelOptions options) {
     Session session = async.sync();
     KernelOptions o = options == null ? KernelOptions.defaults() : options;
     String name = o.name() != null ? o.name() : KernelOptions.generateName();
     Endpoint<ComputeSessionWire.Created> create;
     try {
-      create = ComputeSessionWire.createSession(session.dialect(), session.config(), image, name, o);
+      create =
+          ComputeSessionWire.createSession(session.dialect(), session.config(), image, name, o);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
@@ -70,14 +78,18 @@ public final class AsyncKernel implements AutoCloseable {
       return session.core().callAsync(create).thenApply(c -> of(session, c));
     }
     // subscribe before creating, so the start event cannot slip by unseen
-    return async.events().waiter(name, Events.eventNamesOf("RUNNING")).thenCompose(w ->
-        session.core().callAsync(create).thenCompose(c -> {
+    return async.events().waiter(name, Events.eventNamesOf("RUNNING")).thenCompose(w -> session
+        .core()
+        .callAsync(create)
+        .thenCompose(c -> {
           if (!Kernel.isScheduling(c.status())) {
             return CompletableFuture.completedFuture(of(session, c));
           }
           return w.future(o.awaitRunning())
-              .thenApply(e -> new AsyncKernel(session, c.name(), c.id(), c.created(), "RUNNING", new AtomicBoolean()));
-        }).whenComplete((k, x) -> w.close()));
+              .thenApply(e -> new AsyncKernel(
+                  session, c.name(), c.id(), c.created(), "RUNNING", new AtomicBoolean()));
+        })
+        .whenComplete((k, x) -> w.close()));
   }
 
   private static AsyncKernel of(Session session, ComputeSessionWire.Created c) {
@@ -139,7 +151,8 @@ public final class AsyncKernel implements AutoCloseable {
 
   /** See {@link Kernel#destroy()}. */
   public CompletableFuture<DestroyResult> destroy() {
-    return core().callAsync(() -> ComputeSessionWire.destroy(dialect(), name))
+    return core()
+        .callAsync(() -> ComputeSessionWire.destroy(dialect(), name))
         .whenComplete((r, x) -> {
           if (x == null) {
             destroyed.set(true);
@@ -202,7 +215,8 @@ public final class AsyncKernel implements AutoCloseable {
     return safely(() -> new RunLoop(options).runAsync(ExecRequest.batch(batch), this::execute));
   }
 
-  public CompletableFuture<RunResult> runBatch(List<Path> files, Path baseDir, BatchOptions batch, RunOptions options) {
+  public CompletableFuture<RunResult> runBatch(
+      List<Path> files, Path baseDir, BatchOptions batch, RunOptions options) {
     return upload(files, baseDir, null).thenCompose(v -> runBatch(batch, options));
   }
 
@@ -231,10 +245,12 @@ public final class AsyncKernel implements AutoCloseable {
     return safely(() -> {
       requireStreaming("streaming execute");
       if (!"query".equals(request.mode()) && !"batch".equals(request.mode())) {
-        throw new InvalidArgumentException("streaming execute starts query or batch runs, not " + request.mode());
+        throw new InvalidArgumentException(
+            "streaming execute starts query or batch runs, not " + request.mode());
       }
       CompletableFuture<RunResult> run = ExecuteStream.run(core(), name, request, options);
-      // closing the session cancels a streamed run still going (the socket closes, the server interrupts it)
+      // closing the session cancels a streamed run still going (the socket closes, the server
+      // interrupts it)
       session.track(() -> run.cancel(true), run);
       return run;
     });
@@ -270,7 +286,8 @@ public final class AsyncKernel implements AutoCloseable {
       if (service == null || service.isBlank()) {
         throw new InvalidArgumentException("service name is empty");
       }
-      return TcpTunnel.open(core(), name, service, java.util.Objects.requireNonNull(listener, "listener"))
+      return TcpTunnel.open(
+              core(), name, service, java.util.Objects.requireNonNull(listener, "listener"))
           .thenApply(t -> {
             session.track(t, t.closed());
             return t;
@@ -280,8 +297,8 @@ public final class AsyncKernel implements AutoCloseable {
 
   private void requireStreaming(String what) {
     if (!supportsStreaming()) {
-      throw new InvalidArgumentException(what + " needs API v4.20190115 or later; the server speaks "
-          + dialect().version());
+      throw new InvalidArgumentException(what
+          + " needs API v4.20190115 or later; the server speaks " + dialect().version());
     }
   }
 
@@ -305,12 +322,14 @@ public final class AsyncKernel implements AutoCloseable {
   }
 
   /** See {@link Kernel#download(List, Path, ProgressListener)}. */
-  public CompletableFuture<List<Path>> download(List<String> remotePaths, Path destination, ProgressListener listener) {
+  public CompletableFuture<List<Path>> download(
+      List<String> remotePaths, Path destination, ProgressListener listener) {
     return safely(() -> {
       List<Path> out = new ArrayList<>();
       CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
       for (ApiRequest r : FileTransfers.downloadRequests(dialect(), name, remotePaths)) {
-        chain = chain.thenCompose(v -> core().callAsync(r, FileTransfers.extractTo(destination, listener)))
+        chain = chain
+            .thenCompose(v -> core().callAsync(r, FileTransfers.extractTo(destination, listener)))
             .thenAccept(out::addAll);
       }
       return chain.thenApply(v -> List.copyOf(out));

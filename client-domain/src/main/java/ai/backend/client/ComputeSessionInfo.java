@@ -15,7 +15,12 @@ import java.util.Map;
  * @param raw the whole response as plain Java values
  */
 public record ComputeSessionInfo(
-    String name, String image, String status, String tag, Double ageMillis, Long numQueriesExecuted,
+    String name,
+    String image,
+    String status,
+    String tag,
+    Double ageMillis,
+    Long numQueriesExecuted,
     Map<String, Object> raw) {
   public ComputeSessionInfo {
     raw = raw == null ? Map.of() : raw;

@@ -12,10 +12,20 @@ import java.util.Objects;
  * @param offset items to skip
  * @param accessKey (admins) list another key's sessions, or null for one's own
  */
-public record ComputeSessionListQuery(List<String> statuses, int limit, int offset, String accessKey) {
+public record ComputeSessionListQuery(
+    List<String> statuses, int limit, int offset, String accessKey) {
   /** The statuses {@code backend.ai ps} shows by default on current servers. */
-  public static final List<String> ACTIVE = List.of("PENDING", "SCHEDULED", "PULLING", "PREPARED", "PREPARING",
-      "CREATING", "RUNNING", "RUNNING_DEGRADED", "TERMINATING", "ERROR");
+  public static final List<String> ACTIVE = List.of(
+      "PENDING",
+      "SCHEDULED",
+      "PULLING",
+      "PREPARED",
+      "PREPARING",
+      "CREATING",
+      "RUNNING",
+      "RUNNING_DEGRADED",
+      "TERMINATING",
+      "ERROR");
 
   public ComputeSessionListQuery {
     statuses = statuses == null ? List.of() : List.copyOf(statuses);
@@ -37,6 +47,7 @@ public record ComputeSessionListQuery(List<String> statuses, int limit, int offs
   }
 
   public ComputeSessionListQuery withAccessKey(String ak) {
-    return new ComputeSessionListQuery(statuses, limit, offset, Objects.requireNonNull(ak, "accessKey"));
+    return new ComputeSessionListQuery(
+        statuses, limit, offset, Objects.requireNonNull(ak, "accessKey"));
   }
 }

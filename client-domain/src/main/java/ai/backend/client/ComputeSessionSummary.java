@@ -14,7 +14,13 @@ import java.util.Map;
  * @param raw every field as returned
  */
 public record ComputeSessionSummary(
-    String name, String id, String status, String image, String type, String createdAt, Map<String, Object> raw) {
+    String name,
+    String id,
+    String status,
+    String image,
+    String type,
+    String createdAt,
+    Map<String, Object> raw) {
   public ComputeSessionSummary {
     raw = raw == null ? Map.of() : raw;
   }

@@ -120,21 +120,24 @@ public final class Config {
     Objects.requireNonNull(props, "props");
     Builder b = new Builder();
     EnvReader r = new EnvReader(env, props);
-    r.get("ENDPOINT", "endpoint").ifPresent(v -> b.endpoint(parseEndpoint(v, r.source("ENDPOINT", "endpoint"))));
+    r.get("ENDPOINT", "endpoint")
+        .ifPresent(v -> b.endpoint(parseEndpoint(v, r.source("ENDPOINT", "endpoint"))));
     r.get("ENDPOINT_TYPE", "endpointType").ifPresent(v -> {
       if (!v.trim().equalsIgnoreCase("api")) {
-        throw new ConfigurationException(r.source("ENDPOINT_TYPE", "endpointType")
-            + " = " + v + " is not supported: only 'api' (keypair) endpoints are");
+        throw new ConfigurationException(r.source("ENDPOINT_TYPE", "endpointType") + " = " + v
+            + " is not supported: only 'api' (keypair) endpoints are");
       }
     });
     r.get("ACCESS_KEY", "accessKey").ifPresent(b::accessKey);
     r.get("SECRET_KEY", "secretKey").ifPresent(v -> b.secretKey(v.toCharArray()));
     r.get("VFOLDER_MOUNTS", "vfolderMounts").ifPresent(v -> b.vfolderMounts(splitList(v)));
-    r.get("SKIP_SSLCERT_VALIDATION", "skipSslCertValidation").ifPresent(v -> b.skipSslCertValidation(parseBool(v)));
+    r.get("SKIP_SSLCERT_VALIDATION", "skipSslCertValidation")
+        .ifPresent(v -> b.skipSslCertValidation(parseBool(v)));
     r.get("CONNECTION_TIMEOUT", "connectionTimeout").ifPresent(v -> {
       Duration d = parseSeconds(v, r.source("CONNECTION_TIMEOUT", "connectionTimeout"));
       if (d == null) {
-        throw new ConfigurationException(r.source("CONNECTION_TIMEOUT", "connectionTimeout") + " must be positive");
+        throw new ConfigurationException(
+            r.source("CONNECTION_TIMEOUT", "connectionTimeout") + " must be positive");
       }
       b.connectTimeout(d);
     });
@@ -146,7 +149,8 @@ public final class Config {
       try {
         b.apiVersion(ApiVersion.parse(v));
       } catch (InvalidArgumentException e) {
-        throw new ConfigurationException(r.source("API_VERSION", "apiVersion") + ": " + e.getMessage(), e);
+        throw new ConfigurationException(
+            r.source("API_VERSION", "apiVersion") + ": " + e.getMessage(), e);
       }
     });
     r.get("DOMAIN", "domain").ifPresent(b::domain);
@@ -462,26 +466,29 @@ public final class Config {
      */
     public Config build() {
       if (endpoint == null) {
-        throw new ConfigurationException("BACKEND_ENDPOINT is not set (nor SORNA_ENDPOINT, system property "
-            + "backendai.endpoint, or Config.Builder.endpoint)");
+        throw new ConfigurationException(
+            "BACKEND_ENDPOINT is not set (nor SORNA_ENDPOINT, system property "
+                + "backendai.endpoint, or Config.Builder.endpoint)");
       }
       if (anonymous) {
         accessKey = null;
         secretKey = null;
       } else if (accessKey == null) {
-        throw new ConfigurationException("BACKEND_ACCESS_KEY is not set (nor SORNA_ACCESS_KEY, system property "
-            + "backendai.accessKey, or Config.Builder.accessKey); use Config.Builder.anonymous() for unsigned requests");
+        throw new ConfigurationException(
+            "BACKEND_ACCESS_KEY is not set (nor SORNA_ACCESS_KEY, system property "
+                + "backendai.accessKey, or Config.Builder.accessKey); use Config.Builder.anonymous() for unsigned requests");
       } else if (secretKey == null) {
-        throw new ConfigurationException("BACKEND_SECRET_KEY is not set (nor SORNA_SECRET_KEY, system property "
-            + "backendai.secretKey, or Config.Builder.secretKey)");
+        throw new ConfigurationException(
+            "BACKEND_SECRET_KEY is not set (nor SORNA_SECRET_KEY, system property "
+                + "backendai.secretKey, or Config.Builder.secretKey)");
       }
       return new Config(this);
     }
 
     @Override
     public String toString() {
-      return "Config.Builder[endpoint=" + endpoint + ", accessKey=" + accessKey
-          + ", secretKey=" + (secretKey == null ? "null" : "***") + "]";
+      return "Config.Builder[endpoint=" + endpoint + ", accessKey=" + accessKey + ", secretKey="
+          + (secretKey == null ? "null" : "***") + "]";
     }
   }
 
@@ -525,11 +532,15 @@ public final class Config {
   private static URI normaliseEndpoint(URI uri, String source) {
     Objects.requireNonNull(uri, source);
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-    if (!uri.isAbsolute() || !(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
-      throw new ConfigurationException(source + " must be an absolute http:// or https:// URL with a host: " + uri);
+    if (!uri.isAbsolute()
+        || !(scheme.equals("http") || scheme.equals("https"))
+        || uri.getHost() == null) {
+      throw new ConfigurationException(
+          source + " must be an absolute http:// or https:// URL with a host: " + uri);
     }
     if (uri.getRawUserInfo() != null) {
-      throw new ConfigurationException(source + " must not contain user info (credentials go in the keypair)");
+      throw new ConfigurationException(
+          source + " must not contain user info (credentials go in the keypair)");
     }
     if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
       throw new ConfigurationException(source + " must not have a query or fragment: " + uri);

@@ -24,6 +24,8 @@ public record DestroyResult(String status, Map<String, Object> stats) {
 
   /** A numeric metric of {@link #stats()}, e.g. {@code cpu_used} or {@code mem_max_bytes}. */
   public OptionalLong metric(String key) {
-    return stats.get(key) instanceof Number n ? OptionalLong.of(n.longValue()) : OptionalLong.empty();
+    return stats.get(key) instanceof Number n
+        ? OptionalLong.of(n.longValue())
+        : OptionalLong.empty();
   }
 }

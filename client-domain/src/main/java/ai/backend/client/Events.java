@@ -1,9 +1,9 @@
 package ai.backend.client;
 
-import ai.backend.client.errors.SessionClosedException;
-import ai.backend.client.errors.BackendIoException;
 import ai.backend.client.errors.BackendException;
+import ai.backend.client.errors.BackendIoException;
 import ai.backend.client.errors.InvalidArgumentException;
+import ai.backend.client.errors.SessionClosedException;
 import ai.backend.client.errors.WaitTimeoutException;
 import ai.backend.client.internal.EventStream;
 import java.time.Duration;
@@ -52,7 +52,9 @@ public final class Events {
    * @param onError told about an error answer to a reconnection, which ends the subscription; may be null
    * @throws InvalidArgumentException when the server's API version has no session events
    */
-  public EventSubscription subscribe(EventFilter filter, Consumer<ComputeSessionEvent> listener,
+  public EventSubscription subscribe(
+      EventFilter filter,
+      Consumer<ComputeSessionEvent> listener,
       Consumer<BackendException> onError) {
     Objects.requireNonNull(filter, "filter");
     Objects.requireNonNull(listener, "listener");
@@ -62,7 +64,8 @@ public final class Events {
       }
     }
     EventStream[] self = new EventStream[1];
-    EventStream s = new EventStream(session.core(), filter, listener, onError, () -> open.remove(self[0]));
+    EventStream s =
+        new EventStream(session.core(), filter, listener, onError, () -> open.remove(self[0]));
     self[0] = s;
     open.add(s);
     try {
@@ -80,7 +83,8 @@ public final class Events {
    * @throws WaitTimeoutException when nothing matching arrived in time
    * @throws BackendIoException when the session ended with another terminal event first
    */
-  public ComputeSessionEvent awaitEvent(String sessionName, Set<String> eventNames, Duration timeout) {
+  public ComputeSessionEvent awaitEvent(
+      String sessionName, Set<String> eventNames, Duration timeout) {
     try (Waiter w = waiter(sessionName, eventNames)) {
       return w.await(timeout);
     }
@@ -108,18 +112,23 @@ public final class Events {
     KernelOptions.validateName(sessionName);
     Set<String> names = Set.copyOf(eventNames);
     CompletableFuture<ComputeSessionEvent> f = new CompletableFuture<>();
-    EventSubscription sub = subscribe(EventFilter.session(sessionName), e -> {
-      if (!sessionName.equals(e.sessionName())) {
-        return;
-      }
-      if (names.contains(e.name())) {
-        f.complete(e);
-      } else if (e.isTerminal()) {
-        f.completeExceptionally(new BackendIoException("session " + sessionName + " ended with event "
-            + e.name() + (e.reason() == null || e.reason().isEmpty() ? "" : " (" + e.reason() + ")")
-            + " while waiting for " + names));
-      }
-    }, f::completeExceptionally);
+    EventSubscription sub = subscribe(
+        EventFilter.session(sessionName),
+        e -> {
+          if (!sessionName.equals(e.sessionName())) {
+            return;
+          }
+          if (names.contains(e.name())) {
+            f.complete(e);
+          } else if (e.isTerminal()) {
+            f.completeExceptionally(
+                new BackendIoException("session " + sessionName + " ended with event "
+                    + e.name()
+                    + (e.reason() == null || e.reason().isEmpty() ? "" : " (" + e.reason() + ")")
+                    + " while waiting for " + names));
+          }
+        },
+        f::completeExceptionally);
     return new Waiter(sub, f, sessionName, names);
   }
 
@@ -130,7 +139,10 @@ public final class Events {
     private final String sessionName;
     private final Set<String> names;
 
-    private Waiter(EventSubscription sub, CompletableFuture<ComputeSessionEvent> result, String sessionName,
+    private Waiter(
+        EventSubscription sub,
+        CompletableFuture<ComputeSessionEvent> result,
+        String sessionName,
         Set<String> names) {
       this.sub = sub;
       this.result = result;
@@ -148,7 +160,8 @@ public final class Events {
         Thread.currentThread().interrupt();
         throw new BackendIoException("interrupted while waiting for " + names, e);
       } catch (ExecutionException e) {
-        throw e.getCause() instanceof BackendException b ? b
+        throw e.getCause() instanceof BackendException b
+            ? b
             : new BackendIoException("waiting for " + names + " failed", e.getCause());
       } finally {
         close();
@@ -158,7 +171,9 @@ public final class Events {
     /** The event as a future failing with {@link WaitTimeoutException} after {@code timeout}; closes itself. */
     public CompletableFuture<ComputeSessionEvent> future(Duration timeout) {
       ScheduledExecutorService t = timer();
-      var task = t.schedule(() -> result.completeExceptionally(timeout(timeout)), timeout.toNanos(),
+      var task = t.schedule(
+          () -> result.completeExceptionally(timeout(timeout)),
+          timeout.toNanos(),
           TimeUnit.NANOSECONDS);
       return result.whenComplete((e, x) -> {
         task.cancel(false);
@@ -167,7 +182,8 @@ public final class Events {
     }
 
     private WaitTimeoutException timeout(Duration timeout) {
-      return new WaitTimeoutException("no " + names + " event for session " + sessionName + " within " + timeout);
+      return new WaitTimeoutException(
+          "no " + names + " event for session " + sessionName + " within " + timeout);
     }
 
     @Override

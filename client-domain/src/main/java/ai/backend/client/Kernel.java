@@ -7,13 +7,13 @@ import ai.backend.client.errors.NotFoundException;
 import ai.backend.client.errors.UnsafeDownloadException;
 import ai.backend.client.errors.WaitTimeoutException;
 import ai.backend.client.internal.ApiCore;
-import ai.backend.client.internal.Dialect;
 import ai.backend.client.internal.ApiRequest;
+import ai.backend.client.internal.ComputeSessionWire;
+import ai.backend.client.internal.Dialect;
 import ai.backend.client.internal.Endpoint;
 import ai.backend.client.internal.FileTransfers;
 import ai.backend.client.internal.Handlers;
 import ai.backend.client.internal.RunLoop;
-import ai.backend.client.internal.ComputeSessionWire;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -50,7 +50,13 @@ public final class Kernel implements AutoCloseable {
     this(session, name, id, created, status, new AtomicBoolean());
   }
 
-  Kernel(Session session, String name, String id, boolean created, String status, AtomicBoolean destroyed) {
+  Kernel(
+      Session session,
+      String name,
+      String id,
+      boolean created,
+      String status,
+      AtomicBoolean destroyed) {
     this.session = Objects.requireNonNull(session, "session");
     this.name = Objects.requireNonNull(name, "name");
     this.id = id;
@@ -77,14 +83,16 @@ public final class Kernel implements AutoCloseable {
     KernelOptions o = options == null ? KernelOptions.defaults() : options;
     String name = o.name() != null ? o.name() : KernelOptions.generateName();
     Dialect d = session.dialect();
-    Endpoint<ComputeSessionWire.Created> create = ComputeSessionWire.createSession(d, session.config(), image, name, o);
+    Endpoint<ComputeSessionWire.Created> create =
+        ComputeSessionWire.createSession(d, session.config(), image, name, o);
     if (o.awaitRunning() == null) {
       return of(session, session.core().call(create));
     }
     // subscribe before creating, so the start event cannot slip by unseen
     try (Events.Waiter w = session.events().waiter(name, Events.eventNamesOf("RUNNING"))) {
       ComputeSessionWire.Created c = session.core().call(create);
-      // only a running (or failed) session is final; any scheduling status means "wait for the event"
+      // only a running (or failed) session is final; any scheduling status means "wait for the
+      // event"
       if (!isScheduling(c.status())) {
         return of(session, c);
       }
@@ -93,8 +101,8 @@ public final class Kernel implements AutoCloseable {
     }
   }
 
-  private static final java.util.Set<String> SCHEDULING = java.util.Set.of(
-      "PENDING", "SCHEDULED", "PULLING", "PREPARED", "PREPARING", "CREATING");
+  private static final java.util.Set<String> SCHEDULING =
+      java.util.Set.of("PENDING", "SCHEDULED", "PULLING", "PREPARED", "PREPARING", "CREATING");
 
   /** Whether a create answer's status means the session is still being scheduled or started. */
   static boolean isScheduling(String status) {
@@ -290,7 +298,8 @@ public final class Kernel implements AutoCloseable {
   }
 
   /** Uploads {@code files} (relative paths resolve against {@code baseDir}) and then runs the batch. */
-  public RunResult runBatch(List<Path> files, Path baseDir, BatchOptions batch, RunOptions options) {
+  public RunResult runBatch(
+      List<Path> files, Path baseDir, BatchOptions batch, RunOptions options) {
     upload(files, baseDir);
     return runBatch(batch, options);
   }
@@ -325,7 +334,8 @@ public final class Kernel implements AutoCloseable {
    *
    * @return the extracted paths
    */
-  public List<Path> download(List<String> remotePaths, Path destination, ProgressListener listener) {
+  public List<Path> download(
+      List<String> remotePaths, Path destination, ProgressListener listener) {
     List<Path> out = new ArrayList<>();
     for (ApiRequest r : FileTransfers.downloadRequests(dialect(), name, remotePaths)) {
       out.addAll(core().call(r, FileTransfers.extractTo(destination, listener)));

@@ -68,9 +68,10 @@ public final class KernelOptions {
   /** Checks a session name against {@link #NAME_PATTERN}. */
   public static String validateName(String name) {
     if (name == null || !NAME_PATTERN.matcher(name).matches()) {
-      throw new InvalidArgumentException("invalid session name " + (name == null ? "null" : "'" + name + "'")
-          + ": it must be 4-64 characters of letters, digits, '_', '.' or '-', starting and ending with a"
-          + " letter, digit or '_'");
+      throw new InvalidArgumentException(
+          "invalid session name " + (name == null ? "null" : "'" + name + "'")
+              + ": it must be 4-64 characters of letters, digits, '_', '.' or '-', starting and ending with a"
+              + " letter, digit or '_'");
     }
     return name;
   }
@@ -166,9 +167,12 @@ public final class KernelOptions {
 
   @Override
   public String toString() {
-    return "KernelOptions[name=" + name + ", tag=" + tag + ", environ=" + environ.keySet() + ", mounts=" + mounts
-        + ", resources=" + resources + ", type=" + type + ", enqueueOnly=" + enqueueOnly + ", maxWait=" + maxWait
-        + ", reuseIfExists=" + reuseIfExists + ", priority=" + priority + ", group=" + group + ", domain=" + domain
+    return "KernelOptions[name=" + name + ", tag=" + tag + ", environ=" + environ.keySet()
+        + ", mounts=" + mounts
+        + ", resources=" + resources + ", type=" + type + ", enqueueOnly=" + enqueueOnly
+        + ", maxWait=" + maxWait
+        + ", reuseIfExists=" + reuseIfExists + ", priority=" + priority + ", group=" + group
+        + ", domain=" + domain
         + "]";
   }
 

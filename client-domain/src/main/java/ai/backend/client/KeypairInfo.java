@@ -16,8 +16,15 @@ import java.util.Map;
  * @param raw every field as returned
  */
 public record KeypairInfo(
-    String accessKey, boolean active, boolean admin, String resourcePolicy, Long concurrencyLimit,
-    Long concurrencyUsed, Long rateLimit, Long numQueries, Map<String, Object> raw) {
+    String accessKey,
+    boolean active,
+    boolean admin,
+    String resourcePolicy,
+    Long concurrencyLimit,
+    Long concurrencyUsed,
+    Long rateLimit,
+    Long numQueries,
+    Map<String, Object> raw) {
   public KeypairInfo {
     raw = raw == null ? Map.of() : raw;
   }

@@ -14,7 +14,8 @@ import java.util.Objects;
  * @param maxBackoff cap of the computed backoff
  * @param maxRetryAfter longest server-requested wait that is honoured; longer requests are not retried
  */
-public record RetryPolicy(int maxRetries, Duration initialBackoff, Duration maxBackoff, Duration maxRetryAfter) {
+public record RetryPolicy(
+    int maxRetries, Duration initialBackoff, Duration maxBackoff, Duration maxRetryAfter) {
   public RetryPolicy {
     if (maxRetries < 0) {
       throw new InvalidArgumentException("maxRetries must not be negative");
@@ -29,7 +30,8 @@ public record RetryPolicy(int maxRetries, Duration initialBackoff, Duration maxB
 
   /** 2 retries, 0.5 s doubling up to 8 s, Retry-After honoured up to 60 s. */
   public static RetryPolicy defaults() {
-    return new RetryPolicy(2, Duration.ofMillis(500), Duration.ofSeconds(8), Duration.ofSeconds(60));
+    return new RetryPolicy(
+        2, Duration.ofMillis(500), Duration.ofSeconds(8), Duration.ofSeconds(60));
   }
 
   /** Never retry. */

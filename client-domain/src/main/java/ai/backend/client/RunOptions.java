@@ -29,19 +29,39 @@ public record RunOptions(
   }
 
   public RunOptions withListener(ConsoleListener l) {
-    return new RunOptions(Objects.requireNonNull(l, "listener"), inputProvider, asyncInputProvider, stepListener, timeout);
+    return new RunOptions(
+        Objects.requireNonNull(l, "listener"),
+        inputProvider,
+        asyncInputProvider,
+        stepListener,
+        timeout);
   }
 
   public RunOptions withInput(InputProvider p) {
-    return new RunOptions(listener, Objects.requireNonNull(p, "inputProvider"), asyncInputProvider, stepListener, timeout);
+    return new RunOptions(
+        listener,
+        Objects.requireNonNull(p, "inputProvider"),
+        asyncInputProvider,
+        stepListener,
+        timeout);
   }
 
   public RunOptions withAsyncInput(AsyncInputProvider p) {
-    return new RunOptions(listener, inputProvider, Objects.requireNonNull(p, "asyncInputProvider"), stepListener, timeout);
+    return new RunOptions(
+        listener,
+        inputProvider,
+        Objects.requireNonNull(p, "asyncInputProvider"),
+        stepListener,
+        timeout);
   }
 
   public RunOptions withStepListener(StepListener l) {
-    return new RunOptions(listener, inputProvider, asyncInputProvider, Objects.requireNonNull(l, "stepListener"), timeout);
+    return new RunOptions(
+        listener,
+        inputProvider,
+        asyncInputProvider,
+        Objects.requireNonNull(l, "stepListener"),
+        timeout);
   }
 
   public RunOptions withTimeout(Duration t) {

@@ -15,7 +15,11 @@ import java.util.OptionalInt;
  *     (empty when the server sent none)
  */
 public record RunResult(
-    String runId, ExecutionStatus status, String rawStatus, OptionalInt exitCode, List<ConsoleItem> console,
+    String runId,
+    ExecutionStatus status,
+    String rawStatus,
+    OptionalInt exitCode,
+    List<ConsoleItem> console,
     List<Step> steps) {
   public RunResult {
     exitCode = exitCode == null ? OptionalInt.empty() : exitCode;
@@ -47,7 +51,10 @@ public record RunResult(
 
   /** The exit code of the build step; empty if there was none (or it carried no code). */
   public OptionalInt buildExitCode() {
-    return steps.stream().filter(s -> s.status() == ExecutionStatus.BUILD_FINISHED).map(Step::exitCode)
-        .findFirst().orElse(OptionalInt.empty());
+    return steps.stream()
+        .filter(s -> s.status() == ExecutionStatus.BUILD_FINISHED)
+        .map(Step::exitCode)
+        .findFirst()
+        .orElse(OptionalInt.empty());
   }
 }

@@ -45,7 +45,8 @@ import javax.net.ssl.SSLContext;
  */
 public final class Session implements AutoCloseable {
   /** Terminals, streamed runs and tunnels still open: closed with the session. */
-  private final java.util.Set<AutoCloseable> streams = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final java.util.Set<AutoCloseable> streams =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   /** System property choosing a transport provider by name. */
   public static final String TRANSPORT_PROPERTY = "backendai.transport";
@@ -156,7 +157,8 @@ public final class Session implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "Session[" + core.config().endpoint() + ", " + core.apiVersion() + ", " + core.transportName() + "]";
+    return "Session[" + core.config().endpoint() + ", " + core.apiVersion() + ", "
+        + core.transportName() + "]";
   }
 
   /** Builder; not thread-safe. */
@@ -278,7 +280,8 @@ public final class Session implements AutoCloseable {
       boolean owns = false;
       Hmac mac = hmac;
       if (t == null) {
-        TransportProvider p = provider != null ? provider : TransportDiscovery.select(transportName);
+        TransportProvider p =
+            provider != null ? provider : TransportDiscovery.select(transportName);
         t = p.createTransport(transportConfig(cfg));
         owns = true;
         if (mac == null) {
@@ -287,7 +290,8 @@ public final class Session implements AutoCloseable {
       } else if (mac == null && !cfg.isAnonymous()) {
         mac = (provider != null ? provider : TransportDiscovery.select(transportName)).hmac();
       }
-      ApiCore.Builder b = ApiCore.builder(cfg, t).ownsTransport(owns).hmac(mac).interceptors(interceptors);
+      ApiCore.Builder b =
+          ApiCore.builder(cfg, t).ownsTransport(owns).hmac(mac).interceptors(interceptors);
       if (clock != null) {
         b.clock(clock);
       }

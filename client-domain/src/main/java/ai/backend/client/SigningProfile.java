@@ -32,6 +32,7 @@ public enum SigningProfile {
         return p;
       }
     }
-    throw new InvalidArgumentException("unknown signing profile: " + id + " (use py-1.5.1 or py-18.12+)");
+    throw new InvalidArgumentException(
+        "unknown signing profile: " + id + " (use py-1.5.1 or py-18.12+)");
   }
 }

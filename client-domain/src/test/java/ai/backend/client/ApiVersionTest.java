@@ -1,12 +1,12 @@
 package ai.backend.client;
 
-import ai.backend.client.errors.InvalidArgumentException;
-import ai.backend.client.internal.Dialect;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.backend.client.errors.InvalidArgumentException;
+import ai.backend.client.internal.Dialect;
 import org.junit.jupiter.api.Test;
 
 class ApiVersionTest {
@@ -16,10 +16,12 @@ class ApiVersionTest {
     ApiVersion v = ApiVersion.parse("v10.20300101");
     assertEquals(10, v.major());
     assertEquals("v10.20300101", v.toString());
-    // numeric major: v10 is newer than v9 (unlike the plain string comparison of the body-hash rule)
+    // numeric major: v10 is newer than v9 (unlike the plain string comparison of the body-hash
+    // rule)
     assertTrue(v.compareTo(ApiVersion.V9_20250722) > 0);
     assertTrue(ApiVersion.V4_20190615.compareTo(ApiVersion.V4_20181215) > 0);
-    assertEquals(ApiVersion.V8_20240915, ApiVersion.min(ApiVersion.V9_20250722, ApiVersion.V8_20240915));
+    assertEquals(
+        ApiVersion.V8_20240915, ApiVersion.min(ApiVersion.V9_20250722, ApiVersion.V8_20240915));
     for (String bad : new String[] {"9.20250722", "v9.2025072", "v9", "", null, "v9.20250722x"}) {
       assertThrows(InvalidArgumentException.class, () -> ApiVersion.parse(bad));
     }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.backend.client.internal.ComputeSessionWire;
 import ai.backend.client.internal.Json;
 import ai.backend.client.port.HttpRequest;
-import ai.backend.client.port.RequestBody;
 import ai.backend.client.testsupport.FakeTransport;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,15 +21,19 @@ class ResultTypesTest {
   @Test
   void anExecTimeoutHasNoExitCodeInsteadOfANull() {
     ExecutionResult r = ComputeSessionWire.parseExecution(Json.parse(
-        "{\"result\": {\"runId\": \"r\", \"status\": \"exec-timeout\", \"console\": [[\"stdout\", \"partial\"]]}}").getAsJsonObject());
+            "{\"result\": {\"runId\": \"r\", \"status\": \"exec-timeout\", \"console\": [[\"stdout\", \"partial\"]]}}")
+        .getAsJsonObject());
     assertEquals(ExecutionStatus.EXEC_TIMEOUT, r.status());
     assertEquals(OptionalInt.empty(), r.exitCode());
     assertEquals(-1, r.exitCode().orElse(-1)); // what `int c = r.exitCode()` used to NPE on
     ExecutionResult done = ComputeSessionWire.parseExecution(Json.parse(
-        "{\"result\": {\"runId\": \"r\", \"status\": \"finished\", \"exitCode\": 0, \"console\": []}}").getAsJsonObject());
+            "{\"result\": {\"runId\": \"r\", \"status\": \"finished\", \"exitCode\": 0, \"console\": []}}")
+        .getAsJsonObject());
     assertEquals(OptionalInt.of(0), done.exitCode());
-    assertEquals(OptionalInt.empty(), new RunResult("r", ExecutionStatus.EXEC_TIMEOUT, "exec-timeout", null,
-        List.of(), List.of()).exitCode());
+    assertEquals(
+        OptionalInt.empty(),
+        new RunResult("r", ExecutionStatus.EXEC_TIMEOUT, "exec-timeout", null, List.of(), List.of())
+            .exitCode());
   }
 
   @Test
@@ -41,23 +44,34 @@ class ResultTypesTest {
     assertEquals(OptionalLong.of(120), v4.metric("cpu_used"));
     assertEquals(OptionalLong.empty(), v4.metric("net_rx_bytes"));
     assertEquals(Map.of("cpu_used", 120L, "mem_max_bytes", 4096L), v4.stats());
-    DestroyResult cancelled = ComputeSessionWire.parseDestroy(Json.parse("{\"stats\": {\"status\": \"cancelled\"}}"));
+    DestroyResult cancelled =
+        ComputeSessionWire.parseDestroy(Json.parse("{\"stats\": {\"status\": \"cancelled\"}}"));
     assertTrue(cancelled.isCancelled());
-    assertEquals("terminated", ComputeSessionWire.parseDestroy(Json.parse("{\"stats\": {\"status\": \"terminated\"}}"))
-        .status());
-    assertEquals(new DestroyResult(null, Map.of()), ComputeSessionWire.parseDestroy(Json.parse("{\"stats\": {}}")));
-    assertEquals(new DestroyResult(null, Map.of()), ComputeSessionWire.parseDestroy(Json.parse("{}")));
+    assertEquals(
+        "terminated",
+        ComputeSessionWire.parseDestroy(Json.parse("{\"stats\": {\"status\": \"terminated\"}}"))
+            .status());
+    assertEquals(
+        new DestroyResult(null, Map.of()),
+        ComputeSessionWire.parseDestroy(Json.parse("{\"stats\": {}}")));
+    assertEquals(
+        new DestroyResult(null, Map.of()), ComputeSessionWire.parseDestroy(Json.parse("{}")));
   }
 
   @Test
   void everyConsoleItemHasText() {
-    List<ConsoleItem> items = List.of(new ConsoleItem.Stdout("out\n"), new ConsoleItem.Stderr("err\n"),
-        new ConsoleItem.Html("<b>x</b>"), new ConsoleItem.Media("image/png", "data:image/png;base64,AAAA"),
-        new ConsoleItem.Log(List.of("INFO", "hi")), new ConsoleItem.Other("progress", 0.5));
-    assertEquals(List.of("out\n", "err\n", "<b>x</b>", "[image/png]", "[INFO, hi]", "0.5"),
+    List<ConsoleItem> items = List.of(
+        new ConsoleItem.Stdout("out\n"),
+        new ConsoleItem.Stderr("err\n"),
+        new ConsoleItem.Html("<b>x</b>"),
+        new ConsoleItem.Media("image/png", "data:image/png;base64,AAAA"),
+        new ConsoleItem.Log(List.of("INFO", "hi")),
+        new ConsoleItem.Other("progress", 0.5));
+    assertEquals(
+        List.of("out\n", "err\n", "<b>x</b>", "[image/png]", "[INFO, hi]", "0.5"),
         items.stream().map(ConsoleItem::text).toList());
-    ExecutionResult r = new ExecutionResult("r", ExecutionStatus.FINISHED, "finished", items, OptionalInt.of(0),
-        null, null);
+    ExecutionResult r = new ExecutionResult(
+        "r", ExecutionStatus.FINISHED, "finished", items, OptionalInt.of(0), null, null);
     assertEquals("out\n", r.stdout());
     assertEquals("err\n", r.stderr());
   }

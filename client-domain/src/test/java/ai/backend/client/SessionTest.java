@@ -1,23 +1,27 @@
 package ai.backend.client;
 
-import ai.backend.client.errors.ConfigurationException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.backend.client.errors.ConfigurationException;
 import ai.backend.client.testsupport.FakeTransport;
 import ai.backend.client.testsupport.JcaHmac;
 import org.junit.jupiter.api.Test;
 
 class SessionTest {
-  private final Config config = Config.builder().endpoint("http://127.0.0.1:8081").accessKey("AK")
-      .secretKey("secret").build();
+  private final Config config = Config.builder()
+      .endpoint("http://127.0.0.1:8081")
+      .accessKey("AK")
+      .secretKey("secret")
+      .build();
 
   @Test
   void negotiatesAndLeavesAnInjectedTransportOpen() {
     FakeTransport t = new FakeTransport().json(200, "{\"version\": \"v4.20181215\"}");
-    try (Session s = Session.builder().config(config).transport(t).hmac(new JcaHmac()).build()) {
+    try (Session s =
+        Session.builder().config(config).transport(t).hmac(new JcaHmac()).build()) {
       assertEquals(ApiVersion.V4_20181215, s.apiVersion());
       assertEquals("kernel", s.dialect().sessionPrefix());
       assertEquals(ApiVersion.V4_20181215, s.serverInfo().server().orElseThrow());
@@ -29,8 +33,8 @@ class SessionTest {
   @Test
   void withoutAdaptersTheErrorNamesTheArtifacts() {
     // client-domain's own test class path has no TransportProvider
-    ConfigurationException e = assertThrows(ConfigurationException.class,
-        () -> Session.builder().config(config).build());
+    ConfigurationException e = assertThrows(
+        ConfigurationException.class, () -> Session.builder().config(config).build());
     assertTrue(e.getMessage().contains("ai.backend:adapter-jdkhttp"), e.getMessage());
     assertTrue(e.getMessage().contains("ai.backend:adapter-apache"), e.getMessage());
   }

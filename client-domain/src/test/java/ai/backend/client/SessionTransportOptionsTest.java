@@ -20,11 +20,17 @@ import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.Test;
 
 /** Every {@link TransportConfig} field set on the builder reaches the provider that creates the transport. */
-@SuppressWarnings("try") // the sessions are opened for what their construction does to the transport
+@SuppressWarnings(
+    "try") // the sessions are opened for what their construction does to the transport
 class SessionTransportOptionsTest {
-  private final Config config = Config.builder().endpoint("http://127.0.0.1:8081").accessKey("AK")
-      .secretKey("secret").connectTimeout(Duration.ofSeconds(3)).readTimeout(Duration.ofSeconds(7))
-      .skipSslCertValidation(true).build();
+  private final Config config = Config.builder()
+      .endpoint("http://127.0.0.1:8081")
+      .accessKey("AK")
+      .secretKey("secret")
+      .connectTimeout(Duration.ofSeconds(3))
+      .readTimeout(Duration.ofSeconds(7))
+      .skipSslCertValidation(true)
+      .build();
 
   @Test
   void withoutOptionsTheConfigDecides() {
@@ -47,13 +53,20 @@ class SessionTransportOptionsTest {
     InetSocketAddress proxy = InetSocketAddress.createUnresolved("proxy.example", 3128);
     SSLContext tls = SSLContext.getInstance("TLS");
     Executor executor = Runnable::run;
-    try (Session s = Session.builder().config(config).transportProvider(p)
-        .proxy(proxy).sslContext(tls).maxConnections(5).executor(executor).build()) {
+    try (Session s = Session.builder()
+        .config(config)
+        .transportProvider(p)
+        .proxy(proxy)
+        .sslContext(tls)
+        .maxConnections(5)
+        .executor(executor)
+        .build()) {
       assertSame(proxy, p.seen.proxy());
       assertSame(tls, p.seen.sslContext());
       assertEquals(5, p.seen.maxConnections());
       assertSame(executor, p.seen.executor());
-      assertEquals(Duration.ofSeconds(3), p.seen.connectTimeout(), "the rest still comes from the config");
+      assertEquals(
+          Duration.ofSeconds(3), p.seen.connectTimeout(), "the rest still comes from the config");
       assertTrue(p.seen.insecureTls());
     }
   }
@@ -61,10 +74,17 @@ class SessionTransportOptionsTest {
   @Test
   void aWholeTransportConfigReplacesTheConfigsAndOptionsOverrideIt() {
     Recording p = new Recording();
-    TransportConfig whole = TransportConfig.builder().connectTimeout(Duration.ofSeconds(1)).readTimeout(null)
-        .maxConnections(2).build();
-    try (Session s = Session.builder().config(config).transportProvider(p).transportConfig(whole)
-        .maxConnections(9).build()) {
+    TransportConfig whole = TransportConfig.builder()
+        .connectTimeout(Duration.ofSeconds(1))
+        .readTimeout(null)
+        .maxConnections(2)
+        .build();
+    try (Session s = Session.builder()
+        .config(config)
+        .transportProvider(p)
+        .transportConfig(whole)
+        .maxConnections(9)
+        .build()) {
       assertEquals(Duration.ofSeconds(1), p.seen.connectTimeout());
       assertNull(p.seen.readTimeout());
       assertFalse(p.seen.insecureTls());

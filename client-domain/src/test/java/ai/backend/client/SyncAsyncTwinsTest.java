@@ -34,9 +34,22 @@ class SyncAsyncTwinsTest {
    * blocking close; AsyncKernel's close waits, its non-blocking form is destroy()).
    */
   private static final Set<String> LOCAL = Set.of(
-      "name", "id", "isCreated", "status", "session", "supportsStreaming", "of", // Kernel handle
-      "apiVersion", "dialect", "serverInfo", "config", "transportName", "lastRateLimit", // Session state
-      "admin", "events", "isSupported",
+      "name",
+      "id",
+      "isCreated",
+      "status",
+      "session",
+      "supportsStreaming",
+      "of", // Kernel handle
+      "apiVersion",
+      "dialect",
+      "serverInfo",
+      "config",
+      "transportName",
+      "lastRateLimit", // Session state
+      "admin",
+      "events",
+      "isSupported",
       "open", // opening negotiates with a short blocking call on both sides (see AsyncSession.open)
       "close");
 
@@ -72,16 +85,17 @@ class SyncAsyncTwinsTest {
             ? map(m.getGenericReturnType())
             : future(box(map(m.getGenericReturnType())));
         if (!sameType(expected, twin.getGenericReturnType())) {
-          drift.add(describe(twin) + " returns " + twin.getGenericReturnType().getTypeName() + ", expected "
-              + expected.getTypeName() + " (the twin of " + describe(m) + ")");
+          drift.add(describe(twin) + " returns " + twin.getGenericReturnType().getTypeName()
+              + ", expected " + expected.getTypeName() + " (the twin of " + describe(m) + ")");
         }
       }
       for (Method m : publicMethods(async)) {
         if (ASYNC_ONLY.contains(async.getSimpleName() + "." + m.getName())) {
           continue;
         }
-        boolean found = publicMethods(sync).stream().anyMatch(s -> s.getName().equals(m.getName())
-            && Arrays.equals(map(s.getParameterTypes()), m.getParameterTypes()));
+        boolean found = publicMethods(sync).stream()
+            .anyMatch(s -> s.getName().equals(m.getName())
+                && Arrays.equals(map(s.getParameterTypes()), m.getParameterTypes()));
         if (!found) {
           drift.add(sync.getSimpleName() + " lacks the blocking twin of " + describe(m));
         }
@@ -100,7 +114,8 @@ class SyncAsyncTwinsTest {
         }
       }
     }
-    assertEquals(List.of(), found, "blocking classes return values; the async twin returns futures");
+    assertEquals(
+        List.of(), found, "blocking classes return values; the async twin returns futures");
   }
 
   private static List<Method> publicMethods(Class<?> c) {
@@ -122,7 +137,8 @@ class SyncAsyncTwinsTest {
   private static Method find(Class<?> c, String name, Class<?>[] params) {
     return publicMethods(c).stream()
         .filter(m -> m.getName().equals(name) && Arrays.equals(m.getParameterTypes(), params))
-        .findFirst().orElse(null);
+        .findFirst()
+        .orElse(null);
   }
 
   private static Class<?>[] map(Class<?>[] types) {
@@ -184,6 +200,9 @@ class SyncAsyncTwinsTest {
 
   private static String describe(Method m) {
     return m.getDeclaringClass().getSimpleName() + "." + m.getName() + "("
-        + Arrays.stream(m.getParameterTypes()).map(Class::getSimpleName).collect(Collectors.joining(", ")) + ")";
+        + Arrays.stream(m.getParameterTypes())
+            .map(Class::getSimpleName)
+            .collect(Collectors.joining(", "))
+        + ")";
   }
 }

@@ -1,12 +1,10 @@
 package ai.backend.local;
 
 import ai.backend.local.api.ApiHandler;
-import ai.backend.local.api.ProblemErrorHandler;
 import ai.backend.local.api.EventsApi;
 import ai.backend.local.api.FileApi;
-import ai.backend.local.graphql.GraphQLApi;
-import ai.backend.local.graphql.GraphQLService;
 import ai.backend.local.api.MiscApi;
+import ai.backend.local.api.ProblemErrorHandler;
 import ai.backend.local.api.RateLimiter;
 import ai.backend.local.api.Router;
 import ai.backend.local.api.SessionApi;
@@ -16,6 +14,8 @@ import ai.backend.local.engine.Kernel;
 import ai.backend.local.engine.KernelLimits;
 import ai.backend.local.engine.ProcessExecutionEngine;
 import ai.backend.local.engine.ProcessGuard;
+import ai.backend.local.graphql.GraphQLApi;
+import ai.backend.local.graphql.GraphQLService;
 import ai.backend.local.security.HmacVerifier;
 import ai.backend.local.security.KeyRing;
 import ai.backend.local.security.Keypair;
@@ -341,12 +341,15 @@ public final class LocalServer implements AutoCloseable {
       boolean ownsRoot = workRoot == null;
       Path root;
       try {
-        root = ownsRoot ? Files.createDirectory(guard.home().resolve("work")) : Files.createDirectories(workRoot);
+        root = ownsRoot
+            ? Files.createDirectory(guard.home().resolve("work"))
+            : Files.createDirectories(workRoot);
       } catch (IOException e) {
         guard.close();
         throw new UncheckedIOException(e);
       }
-      ExecutionEngine eng = engine != null ? engine : ProcessExecutionEngine.create(System.getenv("PATH"), guard);
+      ExecutionEngine eng =
+          engine != null ? engine : ProcessExecutionEngine.create(System.getenv("PATH"), guard);
       SessionRegistry registry =
           new SessionRegistry(eng, root, limits, clock, idleTimeout, maxSessionsPerKey, 1000);
       KeyRing keys = new KeyRing(List.of(kp), clock);
@@ -371,9 +374,13 @@ public final class LocalServer implements AutoCloseable {
       jetty.addBean(ws);
       StreamHub streams = new StreamHub(registry, binaryStreamFrames, System.getenv("PATH"), guard);
       new StreamApi(registry, streams, ws).register(router);
-      ApiHandler handler =
-          new ApiHandler(router, new HmacVerifier(keys::find, clock), new RateLimiter(clock), maxBodyBytes,
-              bodyIdleTimeout, keys::used);
+      ApiHandler handler = new ApiHandler(
+          router,
+          new HmacVerifier(keys::find, clock),
+          new RateLimiter(clock),
+          maxBodyBytes,
+          bodyIdleTimeout,
+          keys::used);
       HttpConfiguration http = new HttpConfiguration();
       http.setSendServerVersion(false);
       http.setSendXPoweredBy(false);
@@ -403,20 +410,23 @@ public final class LocalServer implements AutoCloseable {
         registry.close();
         eng.close();
         guard.close();
-        IllegalStateException ex = new IllegalStateException("cannot start the server on " + host + ":" + port + ": " + e.getMessage(), e);
+        IllegalStateException ex = new IllegalStateException(
+            "cannot start the server on " + host + ":" + port + ": " + e.getMessage(), e);
         suppressed.forEach(ex::addSuppressed);
         throw ex;
       }
       int actual = connector.getLocalPort();
       String h = host.contains(":") ? "[" + host + "]" : host;
       URI uri = URI.create("http://" + h + ":" + actual);
-      return new LocalServer(jetty, eng, registry, events, streams, kp, uri, actual, root, ownsRoot, guard);
+      return new LocalServer(
+          jetty, eng, registry, events, streams, kp, uri, actual, root, ownsRoot, guard);
     }
   }
 
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final String UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-  private static final String MIXED = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  private static final String MIXED =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
   /** {@code AKIA} + 16 upper-case letters/digits, like real Backend.AI access keys. */
   static String randomAccessKey() {

@@ -18,31 +18,31 @@ import java.util.concurrent.CountDownLatch;
 
 /** Command-line entry point: {@code java -jar local-server.jar [options]}. */
 public final class Main {
-  private static final String USAGE =
-      String.join(
-          "\n",
-          "Usage: java -jar local-server.jar [options]",
-          "",
-          "A local Backend.AI-compatible server for development. Code runs as local processes",
-          "with YOUR OWN user privileges: there is no isolation. Use a real Backend.AI cluster",
-          "for untrusted code.",
-          "",
-          "Options:",
-          "  --host H               address to bind (default 127.0.0.1)",
-          "  --port N               port to listen on (default 8081; 0 = any free port)",
-          "  --access-key AK        access key (with --secret-key; default: stored keypair)",
-          "  --secret-key SK        secret key (or the environment variable BACKEND_LOCAL_SECRET_KEY, which,",
-          "                         unlike the command line, other users cannot read)",
-          "  --state-dir DIR        state directory (default ~/.backend.ai/local); holds keypair.json",
-          "  --api-version V        version announced by GET / (default " + LocalServer.DEFAULT_API_VERSION + ")",
-          "  --idle-timeout SECONDS destroy sessions idle this long (default 1800; 0 = never)",
-          "  --max-sessions N       live sessions per access key (default 30)",
-          "  --run-timeout SECONDS  wall time of one run before exec-timeout (default 600)",
-          "  --max-download-bytes N largest download, all files of a request together",
-          "                         (default " + LocalServer.DEFAULT_MAX_DOWNLOAD_BYTES + ")",
-          "  --binary-stream-frames send terminal/streaming-execute JSON as binary WebSocket frames",
-          "                         (managers since 25.6; default: text frames as before 25.6)",
-          "  --help                 show this help");
+  private static final String USAGE = String.join(
+      "\n",
+      "Usage: java -jar local-server.jar [options]",
+      "",
+      "A local Backend.AI-compatible server for development. Code runs as local processes",
+      "with YOUR OWN user privileges: there is no isolation. Use a real Backend.AI cluster",
+      "for untrusted code.",
+      "",
+      "Options:",
+      "  --host H               address to bind (default 127.0.0.1)",
+      "  --port N               port to listen on (default 8081; 0 = any free port)",
+      "  --access-key AK        access key (with --secret-key; default: stored keypair)",
+      "  --secret-key SK        secret key (or the environment variable BACKEND_LOCAL_SECRET_KEY, which,",
+      "                         unlike the command line, other users cannot read)",
+      "  --state-dir DIR        state directory (default ~/.backend.ai/local); holds keypair.json",
+      "  --api-version V        version announced by GET / (default "
+          + LocalServer.DEFAULT_API_VERSION + ")",
+      "  --idle-timeout SECONDS destroy sessions idle this long (default 1800; 0 = never)",
+      "  --max-sessions N       live sessions per access key (default 30)",
+      "  --run-timeout SECONDS  wall time of one run before exec-timeout (default 600)",
+      "  --max-download-bytes N largest download, all files of a request together",
+      "                         (default " + LocalServer.DEFAULT_MAX_DOWNLOAD_BYTES + ")",
+      "  --binary-stream-frames send terminal/streaming-execute JSON as binary WebSocket frames",
+      "                         (managers since 25.6; default: text frames as before 25.6)",
+      "  --help                 show this help");
 
   private Main() {}
 
@@ -97,34 +97,35 @@ public final class Main {
         sk = kp[1];
       }
     } catch (IOException | RuntimeException e) {
-      err.println("local-server: cannot use state directory " + o.stateDir() + ": " + e.getMessage());
+      err.println(
+          "local-server: cannot use state directory " + o.stateDir() + ": " + e.getMessage());
       return 1;
     }
     KernelLimits d = KernelLimits.defaults();
     LocalServer server;
     try {
-      server =
-          LocalServer.builder()
-              .host(o.host())
-              .port(o.port())
-              .accessKey(ak)
-              .secretKey(sk)
-              .stateDir(o.stateDir())
-              .apiVersion(o.apiVersion())
-              .idleTimeout(Duration.ofSeconds(o.idleTimeoutSeconds()))
-              .maxSessionsPerKey(o.maxSessions())
-              .maxDownloadBytes(o.maxDownloadBytes())
-              .limits(new KernelLimits(Duration.ofSeconds(o.runTimeoutSeconds()), d.memoryBytes(), d.maxOutputBytes()))
-              .binaryStreamFrames(o.binaryStreamFrames())
-              .start();
+      server = LocalServer.builder()
+          .host(o.host())
+          .port(o.port())
+          .accessKey(ak)
+          .secretKey(sk)
+          .stateDir(o.stateDir())
+          .apiVersion(o.apiVersion())
+          .idleTimeout(Duration.ofSeconds(o.idleTimeoutSeconds()))
+          .maxSessionsPerKey(o.maxSessions())
+          .maxDownloadBytes(o.maxDownloadBytes())
+          .limits(new KernelLimits(
+              Duration.ofSeconds(o.runTimeoutSeconds()), d.memoryBytes(), d.maxOutputBytes()))
+          .binaryStreamFrames(o.binaryStreamFrames())
+          .start();
     } catch (RuntimeException e) {
       err.println("local-server: " + e.getMessage());
       return 1;
     }
     if (!isLoopback(o.host())) {
-      err.println(
-          "WARNING: listening on a non-loopback address (" + o.host() + "): anyone who has the keypair "
-              + "can run code on this machine with your user's privileges.");
+      err.println("WARNING: listening on a non-loopback address (" + o.host()
+          + "): anyone who has the keypair "
+          + "can run code on this machine with your user's privileges.");
     }
     out.println("Backend.AI local server listening on " + server.uri());
     out.println("Code runs as local processes with your own user privileges (no isolation).");
@@ -134,13 +135,12 @@ public final class Main {
     out.flush();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  server.close();
-                  stopped.countDown();
-                },
-                "local-server-shutdown"));
+        .addShutdownHook(new Thread(
+            () -> {
+              server.close();
+              stopped.countDown();
+            },
+            "local-server-shutdown"));
     try {
       stopped.await();
     } catch (InterruptedException e) {
@@ -247,14 +247,32 @@ public final class Main {
       throw new UsageException("--access-key and --secret-key go together");
     }
     return new Options(
-        host, port, ak, sk, stateDir, apiVersion, idle, maxSessions, runTimeout, binaryFrames, maxDownload,
+        host,
+        port,
+        ak,
+        sk,
+        stateDir,
+        apiVersion,
+        idle,
+        maxSessions,
+        runTimeout,
+        binaryFrames,
+        maxDownload,
         help);
   }
 
   private static boolean isOption(String name) {
     return switch (name) {
-      case "--host", "--port", "--access-key", "--secret-key", "--state-dir", "--api-version",
-          "--idle-timeout", "--max-sessions", "--run-timeout", "--max-download-bytes" -> true;
+      case "--host",
+          "--port",
+          "--access-key",
+          "--secret-key",
+          "--state-dir",
+          "--api-version",
+          "--idle-timeout",
+          "--max-sessions",
+          "--run-timeout",
+          "--max-download-bytes" -> true;
       default -> false;
     };
   }
@@ -281,8 +299,11 @@ public final class Main {
   /** Reads {@code {"access_key","secret_key"}} or creates it with mode 0600. */
   static String[] loadOrCreateKeypair(Path file) throws IOException {
     if (Files.exists(file)) {
-      JsonObject o = JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8)).getAsJsonObject();
-      return new String[] {o.get("access_key").getAsString(), o.get("secret_key").getAsString()};
+      JsonObject o =
+          JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8)).getAsJsonObject();
+      return new String[] {
+        o.get("access_key").getAsString(), o.get("secret_key").getAsString()
+      };
     }
     JsonObject o = new JsonObject();
     o.addProperty("access_key", LocalServer.randomAccessKey());
@@ -290,7 +311,8 @@ public final class Main {
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
     Files.deleteIfExists(tmp);
     try {
-      Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Files.createFile(
+          tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     } catch (UnsupportedOperationException e) {
       Files.createFile(tmp);
     }

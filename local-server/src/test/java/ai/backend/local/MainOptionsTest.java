@@ -10,7 +10,9 @@ class MainOptionsTest {
   @Test
   void binaryStreamFramesIsAFlag() throws Exception {
     assertFalse(Main.parse(new String[] {}).binaryStreamFrames());
-    assertTrue(Main.parse(new String[] {"--binary-stream-frames", "--port", "0"}).binaryStreamFrames());
-    assertThrows(Main.UsageException.class, () -> Main.parse(new String[] {"--binary-stream-frames=yes"}));
+    assertTrue(
+        Main.parse(new String[] {"--binary-stream-frames", "--port", "0"}).binaryStreamFrames());
+    assertThrows(
+        Main.UsageException.class, () -> Main.parse(new String[] {"--binary-stream-frames=yes"}));
   }
 }

@@ -43,10 +43,9 @@ public final class SigningVectors {
   static Optional<Path> specFile() {
     Path dir = Path.of(System.getProperty("user.dir")).toAbsolutePath();
     for (Path d = dir; d != null; d = d.getParent()) {
-      for (Path candidate :
-          List.of(
-              d.resolve("shared/spec/signing-vectors.json"),
-              d.resolve("../shared/spec/signing-vectors.json").normalize())) {
+      for (Path candidate : List.of(
+          d.resolve("shared/spec/signing-vectors.json"),
+          d.resolve("../shared/spec/signing-vectors.json").normalize())) {
         if (Files.isRegularFile(candidate)) {
           return Optional.of(candidate);
         }

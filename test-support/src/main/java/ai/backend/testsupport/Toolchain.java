@@ -77,11 +77,10 @@ public enum Toolchain {
 
   private boolean answers(String executable) {
     try {
-      Process p =
-          new ProcessBuilder(executable, versionOption)
-              .redirectErrorStream(true)
-              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-              .start();
+      Process p = new ProcessBuilder(executable, versionOption)
+          .redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+          .start();
       p.getOutputStream().close();
       if (!p.waitFor(20, TimeUnit.SECONDS)) {
         p.destroyForcibly();

@@ -12,8 +12,9 @@ import org.junit.platform.commons.support.AnnotationSupport;
 public final class ToolchainCondition implements ExecutionCondition {
   @Override
   public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
-    Optional<RequiresToolchain> a =
-        context.getElement().flatMap(e -> AnnotationSupport.findAnnotation(e, RequiresToolchain.class));
+    Optional<RequiresToolchain> a = context
+        .getElement()
+        .flatMap(e -> AnnotationSupport.findAnnotation(e, RequiresToolchain.class));
     if (a.isEmpty()) {
       return ConditionEvaluationResult.enabled("no toolchain required");
     }

@@ -100,8 +100,8 @@ public final class ToolchainSkipSummary implements TestExecutionListener {
       return "[toolchains] no test skipped: every optional toolchain is installed";
     }
     StringBuilder sb = new StringBuilder("[toolchains] skipped for missing toolchains:");
-    skipped.forEach(
-        (pkg, n) -> sb.append(' ').append(pkg).append(" (").append(n).append(n == 1 ? " test)," : " tests),"));
+    skipped.forEach((pkg, n) ->
+        sb.append(' ').append(pkg).append(" (").append(n).append(n == 1 ? " test)," : " tests),"));
     sb.setLength(sb.length() - 1);
     sb.append("; to run them: apt-get install ").append(String.join(" ", skipped.keySet()));
     return sb.toString();

@@ -15,8 +15,11 @@ class SigningVectorsTest {
     assertTrue(bundled.contains("\"vectors\""), "not the vectors file");
     Optional<Path> spec = SigningVectors.specFile();
     if (spec.isPresent()) {
-      assertEquals(Files.readString(spec.get()), bundled,
-          "test-support's signing-vectors.json differs from " + spec.get() + ": copy the spec's file over it");
+      assertEquals(
+          Files.readString(spec.get()),
+          bundled,
+          "test-support's signing-vectors.json differs from " + spec.get()
+              + ": copy the spec's file over it");
     }
   }
 }

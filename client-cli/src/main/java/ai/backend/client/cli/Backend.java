@@ -33,7 +33,9 @@ public final class Backend implements AutoCloseable {
       if (!b.hasEndpoint()) {
         LocalServerManager m = LocalServerManager.fromEnvironment();
         LocalServerManager.Started s = m.ensureRunning();
-        b.endpoint(s.state().endpoint).accessKey(s.state().accessKey).secretKey(s.state().secretKey.toCharArray());
+        b.endpoint(s.state().endpoint)
+            .accessKey(s.state().accessKey)
+            .secretKey(s.state().secretKey.toCharArray());
         local = true;
         localApiVersion = s.state().apiVersion;
         term.info("Using the local Backend.AI server at " + s.state().endpoint
@@ -61,14 +63,16 @@ public final class Backend implements AutoCloseable {
       Config cfg = withKnownVersion(config());
       if (System.getProperty("java.util.logging.config.file") == null
           && System.getProperty("java.util.logging.config.class") == null) {
-        // JUL's default configuration logs nothing at DEBUG: do not set up logging just to ask it per request
+        // JUL's default configuration logs nothing at DEBUG: do not set up logging just to ask it
+        // per request
         Loggers.disableWireLogging();
       }
       TransportProvider p = TransportDiscovery.select(null);
       ai.backend.client.port.Hmac mac = hmac(p, cfg.hashType());
       coreTransport = p.createTransport(transportConfig(cfg));
       try {
-        session = Session.builder().config(cfg).transport(coreTransport).hmac(mac).build();
+        session =
+            Session.builder().config(cfg).transport(coreTransport).hmac(mac).build();
       } catch (RuntimeException e) {
         coreTransport.close();
         coreTransport = null;

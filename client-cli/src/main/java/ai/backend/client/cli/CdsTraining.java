@@ -26,7 +26,9 @@ final class CdsTraining {
 
   static int run() throws IOException {
     PrintStream sink = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
-    Term quietTerm = System.getenv("BACKEND_CDS_TRAINING_VERBOSE") != null ? Term.system() : new Term(sink, sink, false);
+    Term quietTerm = System.getenv("BACKEND_CDS_TRAINING_VERBOSE") != null
+        ? Term.system()
+        : new Term(sink, sink, false);
     Cli cli = new Cli(quietTerm, "backend.ai");
     String usageOut = System.getProperty(USAGE_OUT_PROPERTY);
     if (usageOut != null) {
@@ -41,14 +43,20 @@ final class CdsTraining {
     server.createContext("/", CdsTraining::answer);
     server.start();
     try {
-      System.setProperty("backendai.endpoint", "http://127.0.0.1:" + server.getAddress().getPort());
+      System.setProperty(
+          "backendai.endpoint", "http://127.0.0.1:" + server.getAddress().getPort());
       System.setProperty("backendai.accessKey", "AKIATRAININGKEY00000");
       System.setProperty("backendai.secretKey", "training-secret-key-that-is-not-used-anywhere");
       String[][] runs = {
-          {"--help"}, {"ps"}, {"ps", "--output", "json"}, {"config"},
-          {"run", "python", "-c", "print('hello world')"},
-          {"run", "--rm", "-t", "training", "python", "-c", "print(1)", "--output", "json"},
-          {"terminate", "training"}, {"nosuchcommand"}};
+        {"--help"},
+        {"ps"},
+        {"ps", "--output", "json"},
+        {"config"},
+        {"run", "python", "-c", "print('hello world')"},
+        {"run", "--rm", "-t", "training", "python", "-c", "print(1)", "--output", "json"},
+        {"terminate", "training"},
+        {"nosuchcommand"}
+      };
       for (String[] args : runs) {
         run(args, quietTerm);
       }
@@ -76,16 +84,21 @@ final class CdsTraining {
   private static void trainLocal(int port, Term term) throws IOException {
     Path dir = Files.createTempDirectory("backendai-cds-training");
     try {
-      Files.writeString(dir.resolve("server.json"), "{\"pid\": " + ProcessHandle.current().pid()
-          + ", \"port\": " + port + ", \"host\": \"127.0.0.1\", \"endpoint\": \"http://127.0.0.1:" + port
-          + "\", \"accessKey\": \"AKIATRAININGKEY00000\", \"secretKey\": \"training-secret-key\","
-          + " \"apiVersion\": \"v9.20250722\", \"manager\": \"26.0.0\"}\n", StandardCharsets.UTF_8);
+      Files.writeString(
+          dir.resolve("server.json"),
+          "{\"pid\": " + ProcessHandle.current().pid()
+              + ", \"port\": " + port
+              + ", \"host\": \"127.0.0.1\", \"endpoint\": \"http://127.0.0.1:" + port
+              + "\", \"accessKey\": \"AKIATRAININGKEY00000\", \"secretKey\": \"training-secret-key\","
+              + " \"apiVersion\": \"v9.20250722\", \"manager\": \"26.0.0\"}\n",
+          StandardCharsets.UTF_8);
       String previous = System.setProperty(LocalServerManager.STATE_DIR_PROPERTY, dir.toString());
       System.clearProperty("backendai.endpoint");
       System.clearProperty("backendai.accessKey");
       System.clearProperty("backendai.secretKey");
       try {
-        if (System.getenv("BACKEND_ENDPOINT") == null && System.getenv("SORNA_ENDPOINT") == null
+        if (System.getenv("BACKEND_ENDPOINT") == null
+            && System.getenv("SORNA_ENDPOINT") == null
             && LocalServerManager.fromEnvironment().dir().equals(dir.toAbsolutePath())
             && new LocalServerManager(dir).running().isPresent()) {
           run(new String[] {"ps"}, term);
@@ -116,9 +129,10 @@ final class CdsTraining {
     if (path.equals("/") || path.isEmpty()) {
       body = "{\"version\":\"v9.20250722\",\"manager\":\"26.0.0\"}";
     } else if (path.startsWith("/admin/")) {
-      body = "{\"data\":{\"compute_session_list\":{\"items\":[{\"name\":\"training\",\"id\":\"0\",\"image\":\"python\","
-          + "\"type\":\"INTERACTIVE\",\"status\":\"RUNNING\",\"status_info\":null,\"created_at\":\"2026-01-01T00:00:00Z\"}],"
-          + "\"total_count\":1}}}";
+      body =
+          "{\"data\":{\"compute_session_list\":{\"items\":[{\"name\":\"training\",\"id\":\"0\",\"image\":\"python\","
+              + "\"type\":\"INTERACTIVE\",\"status\":\"RUNNING\",\"status_info\":null,\"created_at\":\"2026-01-01T00:00:00Z\"}],"
+              + "\"total_count\":1}}}";
     } else if (path.equals("/session") && method.equals("POST")) {
       body = "{\"sessionId\":\"00000000-0000-0000-0000-000000000000\",\"sessionName\":\"training\","
           + "\"status\":\"RUNNING\",\"servicePorts\":[],\"created\":true}";

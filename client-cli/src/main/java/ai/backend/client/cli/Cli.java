@@ -9,7 +9,10 @@ import picocli.CommandLine;
 /** Per-invocation context shared by the commands: terminal, global options, lazily opened backend. */
 public final class Cli {
   /** {@code --output}. */
-  public enum Output { table, json }
+  public enum Output {
+    table,
+    json
+  }
 
   public final Term term;
   public final Backend backend;

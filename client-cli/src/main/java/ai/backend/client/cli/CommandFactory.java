@@ -10,7 +10,8 @@ import picocli.CommandLine;
  */
 final class CommandFactory implements CommandLine.IFactory {
   private final Cli cli;
-  // Created on first use: its class looks for Groovy's Closure when it is loaded, a class-path search of
+  // Created on first use: its class looks for Groovy's Closure when it is loaded, a class-path
+  // search of
   // the CLI jar that --help and ps do not need otherwise.
   private CommandLine.IFactory fallback;
 

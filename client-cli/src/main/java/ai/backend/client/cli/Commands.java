@@ -36,7 +36,8 @@ final class Commands {
   static final List<Entry> ALL = List.of(
       new Entry("run", List.of(), RunCommand.SUMMARY, RunCommand::new),
       new Entry("ps", List.of(), PsCommand.SUMMARY, PsCommand::spec),
-      new Entry("terminate", List.of("rm", "kill"), TerminateCommand.SUMMARY, TerminateCommand::new),
+      new Entry(
+          "terminate", List.of("rm", "kill"), TerminateCommand.SUMMARY, TerminateCommand::new),
       new Entry("shell", List.of(), ShellCommand.SUMMARY, ShellCommand::new),
       new Entry("exec", List.of(), ExecCommand.SUMMARY, ExecCommand::new),
       new Entry("app", List.of(), AppCommand.SUMMARY, AppCommand::new),

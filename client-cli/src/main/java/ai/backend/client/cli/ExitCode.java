@@ -3,14 +3,14 @@ package ai.backend.client.cli;
 import ai.backend.client.errors.AuthenticationException;
 import ai.backend.client.errors.BackendApiException;
 import ai.backend.client.errors.BackendIoException;
-import ai.backend.client.errors.UnsafeDownloadException;
-import ai.backend.client.errors.WaitTimeoutException;
 import ai.backend.client.errors.ConfigurationException;
 import ai.backend.client.errors.InvalidArgumentException;
 import ai.backend.client.errors.MalformedResponseException;
 import ai.backend.client.errors.NotFoundException;
 import ai.backend.client.errors.RateLimitedException;
 import ai.backend.client.errors.ServerException;
+import ai.backend.client.errors.UnsafeDownloadException;
+import ai.backend.client.errors.WaitTimeoutException;
 import java.nio.file.NoSuchFileException;
 import java.util.List;
 
@@ -24,13 +24,18 @@ public enum ExitCode {
   FAILURE(1, "the command failed for another reason (e.g. a file to upload is not readable)"),
   USAGE(2, "usage error: unknown command or option, missing or malformed argument"),
   NOT_RUNNING(3, "`local status`: no local server is running"),
-  REJECTED(65, "the server rejected the request (HTTP 400/409/412 …: bad parameters, name taken, quota)"),
+  REJECTED(
+      65,
+      "the server rejected the request (HTTP 400/409/412 …: bad parameters, name taken, quota)"),
   NOT_FOUND(66, "the session, file or object does not exist (HTTP 404, or a missing local file)"),
   SERVER_ERROR(69, "the server failed (HTTP 5xx)"),
   INTERNAL(70, "internal error of the CLI, or a response it could not understand"),
-  UNAVAILABLE(75, "no answer: connection refused, timeout, TLS failure; or rate-limited (HTTP 429)"),
+  UNAVAILABLE(
+      75, "no answer: connection refused, timeout, TLS failure; or rate-limited (HTTP 429)"),
   AUTH(77, "authentication or permission error (HTTP 401/403: wrong keys, clock skew, no access)"),
-  CONFIG(78, "configuration error (bad BACKEND_* variable, no credentials, local server cannot start)"),
+  CONFIG(
+      78,
+      "configuration error (bad BACKEND_* variable, no credentials, local server cannot start)"),
   EXEC_TIMEOUT(124, "`run`: the server's execution timeout ended the run (exec-timeout)"),
   INTERRUPTED(130, "interrupted with Ctrl-C (SIGINT)");
 

@@ -36,6 +36,7 @@ public final class LocalServerManager {
    * the client; the CDS training run points it at a state dir of its own, whatever the environment says.
    */
   public static final String STATE_DIR_PROPERTY = "backendai.local.stateDir";
+
   static final String SERVER_MAIN = "ai.backend.local.Main";
   // Both only when a server is started: every other command reads server.json without reflection
   // and never seeds a SecureRandom (security providers), which keeps them off the start-up path.
@@ -59,6 +60,7 @@ public final class LocalServerManager {
      * commands pin that API version instead of asking again (one round trip less per command).
      */
     public String apiVersion;
+
     public String manager;
   }
 
@@ -73,7 +75,8 @@ public final class LocalServerManager {
     if (d == null || d.isBlank()) {
       d = System.getenv(STATE_DIR_ENV);
     }
-    Path dir = d != null && !d.isBlank() ? Path.of(d)
+    Path dir = d != null && !d.isBlank()
+        ? Path.of(d)
         : userHome().resolve(".backend.ai").resolve("local");
     return new LocalServerManager(dir.toAbsolutePath());
   }
@@ -123,7 +126,8 @@ public final class LocalServerManager {
     try {
       Files.createDirectories(dir);
       restrict(dir, "rwx------");
-      try (FileChannel ch = FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      try (FileChannel ch = FileChannel.open(
+              dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
           FileLock ignored = ch.lock()) {
         s = running(); // another CLI may have started it while we waited for the lock
         if (s.isPresent()) {
@@ -132,7 +136,8 @@ public final class LocalServerManager {
         return new Started(start(), true);
       }
     } catch (IOException e) {
-      throw new CliException(ExitCode.CONFIG, "cannot prepare the local server state in " + dir + ": " + e, e);
+      throw new CliException(
+          ExitCode.CONFIG, "cannot prepare the local server state in " + dir + ": " + e, e);
     }
   }
 
@@ -144,8 +149,11 @@ public final class LocalServerManager {
     stopRecorded(previous); // a stale record: its process may still be half-alive
     State st = new State();
     // keep the keypair stable across restarts so exported variables keep working
-    st.accessKey = previous != null && previous.accessKey != null ? previous.accessKey : "AKIA" + randomKey(16, true);
-    st.secretKey = previous != null && previous.secretKey != null ? previous.secretKey : randomKey(40, false);
+    st.accessKey = previous != null && previous.accessKey != null
+        ? previous.accessKey
+        : "AKIA" + randomKey(16, true);
+    st.secretKey =
+        previous != null && previous.secretKey != null ? previous.secretKey : randomKey(40, false);
     st.log = logFile().toString();
     Path log = logFile();
     if (!Files.exists(log)) {
@@ -165,18 +173,31 @@ public final class LocalServerManager {
       if (opts != null && !opts.isBlank()) {
         cmd.addAll(List.of(opts.trim().split("\\s+")));
       } else {
-        cmd.addAll(List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss1m", "-Dfile.encoding=UTF-8"));
+        cmd.addAll(List.of(
+            "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss1m", "-Dfile.encoding=UTF-8"));
       }
-      cmd.addAll(List.of("-cp", serverClassPath(), SERVER_MAIN,
-          "--port", Integer.toString(st.port), "--access-key", st.accessKey, "--state-dir", dir.toString()));
+      cmd.addAll(List.of(
+          "-cp",
+          serverClassPath(),
+          SERVER_MAIN,
+          "--port",
+          Integer.toString(st.port),
+          "--access-key",
+          st.accessKey,
+          "--state-dir",
+          dir.toString()));
       ProcessBuilder pb = new ProcessBuilder(cmd)
           .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
           .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
           .redirectErrorStream(true);
       // in the environment, not on the command line: any user can read another's command line in ps
       pb.environment().put("BACKEND_LOCAL_SECRET_KEY", st.secretKey);
-      Files.writeString(log, "--- " + Instant.now() + " starting local server on port " + st.port + "\n",
-          StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+      Files.writeString(
+          log,
+          "--- " + Instant.now() + " starting local server on port " + st.port + "\n",
+          StandardCharsets.UTF_8,
+          StandardOpenOption.CREATE,
+          StandardOpenOption.APPEND);
       Process p = pb.start();
       st.pid = p.pid();
       st.startedAt = Instant.now().toString();
@@ -195,15 +216,18 @@ public final class LocalServerManager {
       }
       if (p.isAlive()) {
         p.destroyForcibly();
-        throw new CliException(ExitCode.CONFIG, "the local server did not answer within 60 s; see " + log);
+        throw new CliException(
+            ExitCode.CONFIG, "the local server did not answer within 60 s; see " + log);
       }
       lastFailure = new IOException("exit code " + p.exitValue());
       if (!tail(log).contains("ddress already in use")) {
         break;
       }
     }
-    throw new CliException(ExitCode.CONFIG, "the local server failed to start (" + lastFailure.getMessage()
-        + "); see " + log + (tail(log).isBlank() ? "" : ":\n" + tail(log).strip()));
+    throw new CliException(
+        ExitCode.CONFIG,
+        "the local server failed to start (" + lastFailure.getMessage() + "); see " + log
+            + (tail(log).isBlank() ? "" : ":\n" + tail(log).strip()));
   }
 
   /** Stops the recorded server; returns the state that was stopped, if any. */
@@ -213,7 +237,8 @@ public final class LocalServerManager {
     try {
       Files.deleteIfExists(stateFile());
     } catch (IOException e) {
-      throw new CliException(ExitCode.FAILURE, "cannot remove " + stateFile() + ": " + e.getMessage(), e);
+      throw new CliException(
+          ExitCode.FAILURE, "cannot remove " + stateFile() + ": " + e.getMessage(), e);
     }
     return s.filter(st -> st.pid > 0);
   }
@@ -234,8 +259,11 @@ public final class LocalServerManager {
 
   /** Guards against a recycled pid: the command line (when visible) must name the server. */
   private static boolean looksLikeServer(ProcessHandle ph) {
-    return ph.info().commandLine().or(() -> ph.info().arguments().map(a -> String.join(" ", a)))
-        .map(c -> c.contains(SERVER_MAIN)).orElse(true);
+    return ph.info()
+        .commandLine()
+        .or(() -> ph.info().arguments().map(a -> String.join(" ", a)))
+        .map(c -> c.contains(SERVER_MAIN))
+        .orElse(true);
   }
 
   /** {@code server.json} by hand (a JSON tree, no reflective type adapter): read by every command. */
@@ -313,7 +341,8 @@ public final class LocalServerManager {
     Files.createFile(tmp);
     restrict(tmp, "rw-------");
     Files.writeString(tmp, Writing.GSON.toJson(st) + "\n", StandardCharsets.UTF_8);
-    Files.move(tmp, stateFile(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    Files.move(
+        tmp, stateFile(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 
   private static void restrict(Path p, String perms) {
@@ -373,32 +402,45 @@ public final class LocalServerManager {
    * leaves the server (Jetty, GraphQL) out so that every command opens a small jar.
    */
   public static String serverClassPath() {
-    if (LocalServerManager.class.getClassLoader().getResource(SERVER_MAIN.replace('.', '/') + ".class") != null) {
+    if (LocalServerManager.class
+            .getClassLoader()
+            .getResource(SERVER_MAIN.replace('.', '/') + ".class")
+        != null) {
       return System.getProperty("java.class.path");
     }
     try {
-      Path self = Path.of(LocalServerManager.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      Path self = Path.of(LocalServerManager.class
+          .getProtectionDomain()
+          .getCodeSource()
+          .getLocation()
+          .toURI());
       Path jar = self.resolveSibling(SERVER_JAR);
       if (Files.isRegularFile(jar)) {
         return jar.toString();
       }
-      throw new CliException(ExitCode.CONFIG, "the local server is not installed: " + jar + " is missing"
-          + " (rebuild with BACKEND_CLI_REBUILD=1)");
+      throw new CliException(
+          ExitCode.CONFIG,
+          "the local server is not installed: " + jar + " is missing"
+              + " (rebuild with BACKEND_CLI_REBUILD=1)");
     } catch (java.net.URISyntaxException | RuntimeException e) {
       if (e instanceof CliException c) {
         throw c;
       }
-      throw new CliException(ExitCode.CONFIG, "cannot locate " + SERVER_JAR + ": " + e.getMessage());
+      throw new CliException(
+          ExitCode.CONFIG, "cannot locate " + SERVER_JAR + ": " + e.getMessage());
     }
   }
 
   private static String javaBinary() {
-    return ProcessHandle.current().info().command()
+    return ProcessHandle.current()
+        .info()
+        .command()
         .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
   }
 
   private static String randomKey(int len, boolean upper) {
-    String alphabet = upper ? "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+    String alphabet = upper
+        ? "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
         : "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
     StringBuilder sb = new StringBuilder(len);
     for (int i = 0; i < len; i++) {

@@ -1,8 +1,8 @@
 package ai.backend.client.cli;
 
+import ai.backend.client.cli.commands.RootCommand;
 import ai.backend.client.errors.BackendApiException;
 import ai.backend.client.errors.MalformedResponseException;
-import ai.backend.client.cli.commands.RootCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -20,7 +20,8 @@ public final class Main {
 
   /** Start-up settings of the libraries, unless the user set them (e.g. in BACKEND_CLI_JAVA_OPTS). */
   static void tuneLibraries() {
-    // Apache HttpClient logs through SLF4J, whose provider lookup scans the class path (~10 ms). Name the
+    // Apache HttpClient logs through SLF4J, whose provider lookup scans the class path (~10 ms).
+    // Name the
     // provider the jar has (NOP, as found by the scan) and keep SLF4J quiet about having been told.
     setIfAbsent("slf4j.provider", "org.slf4j.nop.NOPServiceProvider");
     setIfAbsent("slf4j.internal.verbosity", "WARN");
@@ -68,7 +69,8 @@ public final class Main {
    */
   static CommandLine commandLine(Cli cli, String invoked) {
     // Each CommandLine registers picocli's built-in converters, some found by reflection (java.sql,
-    // java.time, Path), 16 times over with the stubs. The root and the stubs have no option of those
+    // java.time, Path), 16 times over with the stubs. The root and the stubs have no option of
+    // those
     // types: they are built with them excluded; the invoked command gets them all as usual.
     String excludes = System.getProperty(CONVERTER_EXCLUDES);
     CommandLine cl;
@@ -82,7 +84,8 @@ public final class Main {
         known |= invoked != null && (e.name().equals(invoked) || e.aliases().contains(invoked));
       }
       for (Commands.Entry e : Commands.ALL) {
-        boolean real = invoked == null || e.name().equals(invoked) || e.aliases().contains(invoked);
+        boolean real =
+            invoked == null || e.name().equals(invoked) || e.aliases().contains(invoked);
         if (!real && known) {
           continue;
         }
@@ -93,10 +96,12 @@ public final class Main {
           cl.addSubcommand(e.name(), sub, e.aliases().toArray(String[]::new));
           leanConverters(excludes);
         } else {
-          CommandSpec stub = CommandSpec.wrapWithoutInspection(null, factory).name(e.name())
+          CommandSpec stub = CommandSpec.wrapWithoutInspection(null, factory)
+              .name(e.name())
               .aliases(e.aliases().toArray(String[]::new));
           stub.usageMessage().description(e.summary());
-          cl.addSubcommand(e.name(), new CommandLine(stub, factory), e.aliases().toArray(String[]::new));
+          cl.addSubcommand(
+              e.name(), new CommandLine(stub, factory), e.aliases().toArray(String[]::new));
         }
       }
     } finally {
@@ -109,7 +114,9 @@ public final class Main {
       CommandLine c = ex.getCommandLine();
       cli.term.fail(ex.getMessage());
       if (!CommandLine.UnmatchedArgumentException.printSuggestions(ex, c.getErr())) {
-        c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
+        c.getErr()
+            .println(
+                "Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
       }
       c.getErr().flush();
       return ExitCode.USAGE.code;

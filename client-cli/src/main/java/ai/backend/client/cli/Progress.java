@@ -32,7 +32,10 @@ public final class Progress implements ProgressListener, AutoCloseable {
     StringBuilder sb = new StringBuilder("\r").append(label).append(' ');
     if (total > 0) {
       int filled = (int) Math.min(WIDTH, WIDTH * transferred / total);
-      sb.append('[').append("#".repeat(filled)).append(" ".repeat(WIDTH - filled)).append("] ")
+      sb.append('[')
+          .append("#".repeat(filled))
+          .append(" ".repeat(WIDTH - filled))
+          .append("] ")
           .append(String.format("%3d%% ", 100 * transferred / total));
     }
     sb.append(human(transferred));

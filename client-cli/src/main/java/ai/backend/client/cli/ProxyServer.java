@@ -41,11 +41,31 @@ import javax.net.ssl.SSLSocketFactory;
 public final class ProxyServer implements AutoCloseable {
   private static final Pattern VERSION_PREFIX = Pattern.compile("^/v\\d+/");
   /** Incoming headers never forwarded (hop-by-hop, recomputed, or the signature's own). */
-  private static final Set<String> DROP = Set.of("host", "connection", "keep-alive", "transfer-encoding", "te",
-      "trailer", "upgrade", "proxy-connection", "proxy-authorization", "proxy-authenticate", "content-length",
-      "authorization", "date", "x-backendai-date", "x-backendai-version", "expect", "user-agent");
-  private static final Set<String> DROP_RESPONSE = Set.of("connection", "keep-alive", "transfer-encoding",
-      "content-length", "access-control-allow-origin");
+  private static final Set<String> DROP = Set.of(
+      "host",
+      "connection",
+      "keep-alive",
+      "transfer-encoding",
+      "te",
+      "trailer",
+      "upgrade",
+      "proxy-connection",
+      "proxy-authorization",
+      "proxy-authenticate",
+      "content-length",
+      "authorization",
+      "date",
+      "x-backendai-date",
+      "x-backendai-version",
+      "expect",
+      "user-agent");
+
+  private static final Set<String> DROP_RESPONSE = Set.of(
+      "connection",
+      "keep-alive",
+      "transfer-encoding",
+      "content-length",
+      "access-control-allow-origin");
 
   private final RawCalls raw;
   private final Config config;
@@ -59,9 +79,11 @@ public final class ProxyServer implements AutoCloseable {
    * @param allowedOrigins web origins ({@code scheme://host[:port]}) whose pages may call the proxy
    *     (CORS); none by default: a request from any other web page is refused
    */
-  public ProxyServer(RawCalls raw, String bind, int port, Set<String> allowedOrigins, Term term) throws IOException {
-    this.allowedOrigins = allowedOrigins.stream().map(ProxyServer::normalizeOrigin).collect(
-        java.util.stream.Collectors.toUnmodifiableSet());
+  public ProxyServer(RawCalls raw, String bind, int port, Set<String> allowedOrigins, Term term)
+      throws IOException {
+    this.allowedOrigins = allowedOrigins.stream()
+        .map(ProxyServer::normalizeOrigin)
+        .collect(java.util.stream.Collectors.toUnmodifiableSet());
     this.raw = raw;
     this.config = raw.config();
     this.term = term;
@@ -140,7 +162,8 @@ public final class ProxyServer implements AutoCloseable {
         return;
       }
       String origin = req.header("origin");
-      if (origin != null && req.method().equals("OPTIONS")
+      if (origin != null
+          && req.method().equals("OPTIONS")
           && req.header("access-control-request-method") != null) {
         writePreflight(out, origin, req.header("access-control-request-headers"));
         return;
@@ -173,11 +196,13 @@ public final class ProxyServer implements AutoCloseable {
     }
     String origin = req.header("origin");
     if (origin != null && !allowedOrigins.contains(normalizeOrigin(origin))) {
-      return "Requests from the web origin " + origin + " are refused; run the proxy with --allow-origin "
-          + origin + " to allow them.";
+      return "Requests from the web origin " + origin
+          + " are refused; run the proxy with --allow-origin " + origin + " to allow them.";
     }
     String site = req.header("sec-fetch-site");
-    if (origin == null && site != null && (site.equalsIgnoreCase("cross-site") || site.equalsIgnoreCase("same-site"))) {
+    if (origin == null
+        && site != null
+        && (site.equalsIgnoreCase("cross-site") || site.equalsIgnoreCase("same-site"))) {
       return "Cross-site requests from web pages are refused.";
     }
     return null;
@@ -211,11 +236,14 @@ public final class ProxyServer implements AutoCloseable {
         : "Access-Control-Allow-Origin: " + origin.trim() + "\r\nVary: Origin\r\n";
   }
 
-  private void writePreflight(OutputStream out, String origin, String requestHeaders) throws IOException {
+  private void writePreflight(OutputStream out, String origin, String requestHeaders)
+      throws IOException {
     out.write(("HTTP/1.1 204 No Content\r\n" + corsHeaders(origin)
-        + "Access-Control-Allow-Methods: GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS\r\n"
-        + "Access-Control-Allow-Headers: " + (requestHeaders == null ? "Content-Type" : requestHeaders.replaceAll("[\r\n]", ""))
-        + "\r\nAccess-Control-Max-Age: 600\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            + "Access-Control-Allow-Methods: GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS\r\n"
+            + "Access-Control-Allow-Headers: "
+            + (requestHeaders == null ? "Content-Type" : requestHeaders.replaceAll("[\r\n]", ""))
+            + "\r\nAccess-Control-Max-Age: 600\r\nConnection: close\r\n\r\n")
+        .getBytes(StandardCharsets.ISO_8859_1));
     out.flush();
   }
 
@@ -223,7 +251,9 @@ public final class ProxyServer implements AutoCloseable {
     URI upstream = upstreamUri(req.target(), "http");
     String contentType = req.header("content-type");
     InputStream body = bodyStream(req, in);
-    long length = req.header("content-length") != null ? Long.parseLong(req.header("content-length").trim()) : -1;
+    long length = req.header("content-length") != null
+        ? Long.parseLong(req.header("content-length").trim())
+        : -1;
     if (req.header("transfer-encoding") == null && length < 0) {
       length = 0;
     }
@@ -251,8 +281,11 @@ public final class ProxyServer implements AutoCloseable {
       return;
     }
     try (resp) {
-      StringBuilder head = new StringBuilder("HTTP/1.1 ").append(resp.status()).append(' ')
-          .append(reason(resp.status())).append("\r\n");
+      StringBuilder head = new StringBuilder("HTTP/1.1 ")
+          .append(resp.status())
+          .append(' ')
+          .append(reason(resp.status()))
+          .append("\r\n");
       for (Map.Entry<String, List<String>> e : resp.headers().map().entrySet()) {
         if (DROP_RESPONSE.contains(e.getKey().toLowerCase(Locale.ROOT))) {
           continue;
@@ -261,7 +294,9 @@ public final class ProxyServer implements AutoCloseable {
           head.append(e.getKey()).append(": ").append(v).append("\r\n");
         }
       }
-      boolean noBody = req.method().equals("HEAD") || resp.status() == 204 || resp.status() == 304
+      boolean noBody = req.method().equals("HEAD")
+          || resp.status() == 204
+          || resp.status() == 304
           || resp.status() < 200;
       head.append(corsHeaders(req.header("origin"))).append("Connection: close\r\n");
       if (!noBody) {
@@ -303,21 +338,25 @@ public final class ProxyServer implements AutoCloseable {
       base = base.substring(0, base.length() - 1);
     }
     if (scheme.equals("ws")) {
-      base = (ep.getScheme().equalsIgnoreCase("https") ? "wss" : "ws") + base.substring(ep.getScheme().length());
+      base = (ep.getScheme().equalsIgnoreCase("https") ? "wss" : "ws")
+          + base.substring(ep.getScheme().length());
     }
     return URI.create(base + path + (query != null && !query.isEmpty() ? "?" + query : ""));
   }
 
   // --- WebSocket relay -------------------------------------------------------------------------
 
-  private void relayWebSocket(Incoming req, Socket client, InputStream cin, OutputStream cout) throws IOException {
+  private void relayWebSocket(Incoming req, Socket client, InputStream cin, OutputStream cout)
+      throws IOException {
     URI ws = upstreamUri(req.target(), "ws");
     boolean tls = ws.getScheme().equals("wss");
     int port = ws.getPort() > 0 ? ws.getPort() : tls ? 443 : 80;
     HttpHeaders signed = raw.webSocketHandshake(ws); // Host included: it is signed
     Socket up;
     try {
-      up = tls ? SSLSocketFactory.getDefault().createSocket(ws.getHost(), port) : new Socket(ws.getHost(), port);
+      up = tls
+          ? SSLSocketFactory.getDefault().createSocket(ws.getHost(), port)
+          : new Socket(ws.getHost(), port);
     } catch (IOException e) {
       writeError(cout, 502, "Bad Gateway", "The proxy target server is inaccessible.");
       return;
@@ -325,10 +364,15 @@ public final class ProxyServer implements AutoCloseable {
     try (up) {
       up.setTcpNoDelay(true);
       StringBuilder head = new StringBuilder("GET ")
-          .append(ws.getRawPath()).append(ws.getRawQuery() != null ? "?" + ws.getRawQuery() : "")
+          .append(ws.getRawPath())
+          .append(ws.getRawQuery() != null ? "?" + ws.getRawQuery() : "")
           .append(" HTTP/1.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n");
-      for (String name : List.of("Sec-WebSocket-Key", "Sec-WebSocket-Version", "Sec-WebSocket-Protocol",
-          "Sec-WebSocket-Extensions", "Origin")) {
+      for (String name : List.of(
+          "Sec-WebSocket-Key",
+          "Sec-WebSocket-Version",
+          "Sec-WebSocket-Protocol",
+          "Sec-WebSocket-Extensions",
+          "Origin")) {
         String v = req.header(name);
         if (v != null) {
           head.append(name).append(": ").append(v).append("\r\n");
@@ -344,10 +388,12 @@ public final class ProxyServer implements AutoCloseable {
       uout.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
       uout.flush();
       InputStream uin = up.getInputStream();
-      Thread t = new Thread(() -> {
-        pump(cin, uout);
-        shutdownOutput(up);
-      }, "proxy-ws-up");
+      Thread t = new Thread(
+          () -> {
+            pump(cin, uout);
+            shutdownOutput(up);
+          },
+          "proxy-ws-up");
       t.setDaemon(true);
       t.start();
       pump(uin, cout); // upstream's 101 answer and its frames go back verbatim
@@ -400,7 +446,8 @@ public final class ProxyServer implements AutoCloseable {
     while ((line = readLine(in)) != null && !line.isEmpty()) {
       int c = line.indexOf(':');
       if (c > 0) {
-        headers.add(new String[] {line.substring(0, c).trim(), line.substring(c + 1).trim()});
+        headers.add(
+            new String[] {line.substring(0, c).trim(), line.substring(c + 1).trim()});
       }
     }
     String target = parts[1];
@@ -441,12 +488,15 @@ public final class ProxyServer implements AutoCloseable {
     return new BoundedInputStream(in, n);
   }
 
-  private static void writeError(OutputStream out, int status, String reason, String title) throws IOException {
-    writeProblem(out, status, reason, status == 502 ? "bad-gateway" : "internal-server-error", title, null);
+  private static void writeError(OutputStream out, int status, String reason, String title)
+      throws IOException {
+    writeProblem(
+        out, status, reason, status == 502 ? "bad-gateway" : "internal-server-error", title, null);
   }
 
-  private static void writeProblem(OutputStream out, int status, String reason, String type, String title,
-      String msg) throws IOException {
+  private static void writeProblem(
+      OutputStream out, int status, String reason, String type, String title, String msg)
+      throws IOException {
     Map<String, Object> o = new java.util.LinkedHashMap<>();
     o.put("type", "https://api.backend.ai/probs/" + type);
     o.put("title", title);
@@ -454,9 +504,10 @@ public final class ProxyServer implements AutoCloseable {
       o.put("msg", msg);
     }
     byte[] b = ai.backend.client.internal.Json.write(o).getBytes(StandardCharsets.UTF_8);
-    out.write(("HTTP/1.1 " + status + " " + reason + "\r\nContent-Type: application/problem+json\r\n"
-        + "Connection: close\r\nContent-Length: " + b.length + "\r\n\r\n")
-        .getBytes(StandardCharsets.ISO_8859_1));
+    out.write(
+        ("HTTP/1.1 " + status + " " + reason + "\r\nContent-Type: application/problem+json\r\n"
+                + "Connection: close\r\nContent-Length: " + b.length + "\r\n\r\n")
+            .getBytes(StandardCharsets.ISO_8859_1));
     out.write(b);
     out.flush();
   }

@@ -21,6 +21,7 @@ import picocli.CommandLine;
 final class RootUsage {
   /** The file to use; set by the launcher when it is newer than the jar. */
   static final String FILE_PROPERTY = "backendai.cli.usageFile";
+
   private static final String HEADER = "# backend.ai root usage v1 locale=";
 
   private RootUsage() {}
@@ -40,7 +41,8 @@ final class RootUsage {
 
   /** Writes the file read by {@link #cached()}. */
   static void write(Path file, String usage) throws IOException {
-    Files.writeString(file, HEADER + Locale.getDefault().toLanguageTag() + "\n" + usage, StandardCharsets.UTF_8);
+    Files.writeString(
+        file, HEADER + Locale.getDefault().toLanguageTag() + "\n" + usage, StandardCharsets.UTF_8);
   }
 
   /** The recorded text if it is what picocli would print now, else null (render as usual). */
@@ -70,8 +72,10 @@ final class RootUsage {
         return false;
       }
     }
-    return System.getenv("CLICOLOR_FORCE") == null && System.getenv("ANSICON") == null
-        && System.getenv("CLICOLOR") == null && System.getenv("ConEmuANSI") == null
+    return System.getenv("CLICOLOR_FORCE") == null
+        && System.getenv("ANSICON") == null
+        && System.getenv("CLICOLOR") == null
+        && System.getenv("ConEmuANSI") == null
         && !System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("win");
   }
 }

@@ -14,14 +14,15 @@ final class Sha256Hmac implements Hmac {
   static final String ALGORITHM = "sha256";
   private static final int BLOCK = 64;
   private static final int[] K = {
-      0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-      0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-      0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-      0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-      0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-      0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-      0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-      0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2};
+    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+    0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+    0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+    0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+    0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2
+  };
 
   @Override
   public boolean supports(String algorithm) {
@@ -50,7 +51,8 @@ final class Sha256Hmac implements Hmac {
 
   private static void check(String algorithm) {
     if (!ALGORITHM.equalsIgnoreCase(algorithm)) {
-      throw new IllegalArgumentException("unsupported hash algorithm: " + algorithm + " (supported: [sha256])");
+      throw new IllegalArgumentException(
+          "unsupported hash algorithm: " + algorithm + " (supported: [sha256])");
     }
   }
 
@@ -69,16 +71,25 @@ final class Sha256Hmac implements Hmac {
     for (int i = 0; i < 8; i++) {
       m[padded - 1 - i] = (byte) (bits >>> (8 * i));
     }
-    int[] h = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+    int[] h = {
+      0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19
+    };
     int[] w = new int[64];
     for (int off = 0; off < padded; off += BLOCK) {
       for (int t = 0; t < 16; t++) {
         int j = off + 4 * t;
-        w[t] = (m[j] & 0xff) << 24 | (m[j + 1] & 0xff) << 16 | (m[j + 2] & 0xff) << 8 | (m[j + 3] & 0xff);
+        w[t] = (m[j] & 0xff) << 24
+            | (m[j + 1] & 0xff) << 16
+            | (m[j + 2] & 0xff) << 8
+            | (m[j + 3] & 0xff);
       }
       for (int t = 16; t < 64; t++) {
-        int s0 = Integer.rotateRight(w[t - 15], 7) ^ Integer.rotateRight(w[t - 15], 18) ^ (w[t - 15] >>> 3);
-        int s1 = Integer.rotateRight(w[t - 2], 17) ^ Integer.rotateRight(w[t - 2], 19) ^ (w[t - 2] >>> 10);
+        int s0 = Integer.rotateRight(w[t - 15], 7)
+            ^ Integer.rotateRight(w[t - 15], 18)
+            ^ (w[t - 15] >>> 3);
+        int s1 = Integer.rotateRight(w[t - 2], 17)
+            ^ Integer.rotateRight(w[t - 2], 19)
+            ^ (w[t - 2] >>> 10);
         w[t] = w[t - 16] + s0 + w[t - 7] + s1;
       }
       int va = h[0];
@@ -90,10 +101,12 @@ final class Sha256Hmac implements Hmac {
       int vg = h[6];
       int vh = h[7];
       for (int t = 0; t < 64; t++) {
-        int s1 = Integer.rotateRight(ve, 6) ^ Integer.rotateRight(ve, 11) ^ Integer.rotateRight(ve, 25);
+        int s1 =
+            Integer.rotateRight(ve, 6) ^ Integer.rotateRight(ve, 11) ^ Integer.rotateRight(ve, 25);
         int ch = (ve & vf) ^ (~ve & vg);
         int t1 = vh + s1 + ch + K[t] + w[t];
-        int s0 = Integer.rotateRight(va, 2) ^ Integer.rotateRight(va, 13) ^ Integer.rotateRight(va, 22);
+        int s0 =
+            Integer.rotateRight(va, 2) ^ Integer.rotateRight(va, 13) ^ Integer.rotateRight(va, 22);
         int maj = (va & vb) ^ (va & vc) ^ (vb & vc);
         int t2 = s0 + maj;
         vh = vg;

@@ -29,7 +29,9 @@ public final class Term {
     return new Term(
         new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8),
         new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8),
-        System.console() != null && !"dumb".equals(System.getenv("TERM")) && System.getenv("NO_COLOR") == null);
+        System.console() != null
+            && !"dumb".equals(System.getenv("TERM"))
+            && System.getenv("NO_COLOR") == null);
   }
 
   /** Whether stdin/stdout are a terminal (progress bars, colours, hidden password input). */

@@ -36,7 +36,11 @@ public final class TerminalBridge {
   }
 
   /** How the session ended. */
-  public enum End { REMOTE_CLOSED, DETACHED, FAILED }
+  public enum End {
+    REMOTE_CLOSED,
+    DETACHED,
+    FAILED
+  }
 
   /** The result: how it ended, and the remote command's exit code when an {@link ExitMarker} caught it. */
   public record Outcome(End end, Integer exitCode, String message) {}
@@ -80,8 +84,12 @@ public final class TerminalBridge {
 
       @Override
       public void onClosed(int code, String reason) {
-        outcome.compareAndSet(null, new Outcome(End.REMOTE_CLOSED, marker == null ? null : marker.exitCode(),
-            reason == null || reason.isBlank() ? null : reason));
+        outcome.compareAndSet(
+            null,
+            new Outcome(
+                End.REMOTE_CLOSED,
+                marker == null ? null : marker.exitCode(),
+                reason == null || reason.isBlank() ? null : reason));
         done.countDown();
       }
 
@@ -127,7 +135,8 @@ public final class TerminalBridge {
       pinger.scheduleAtFixedRate(t::ping, 30, 30, TimeUnit.SECONDS);
       if (mode.forwardInput()) {
         Thread pump = new Thread(() -> pumpInput(t, outcome, done), "backendai-tty-input");
-        pump.setDaemon(true); // a blocked read of stdin cannot be interrupted; the process exits anyway
+        pump.setDaemon(
+            true); // a blocked read of stdin cannot be interrupted; the process exits anyway
         pump.start();
       }
       done.await();
@@ -180,7 +189,8 @@ public final class TerminalBridge {
       }
     } catch (Exception e) {
       if (t.isOpen()) {
-        outcome.compareAndSet(null, new Outcome(End.FAILED, null, "terminal input failed: " + e.getMessage()));
+        outcome.compareAndSet(
+            null, new Outcome(End.FAILED, null, "terminal input failed: " + e.getMessage()));
         done.countDown();
       }
     }
@@ -234,8 +244,10 @@ public final class TerminalBridge {
     cmd[0] = "stty";
     System.arraycopy(args, 0, cmd, 1, args.length);
     try {
-      Process p = new ProcessBuilder(cmd).redirectInput(new File("/dev/tty"))
-          .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+      Process p = new ProcessBuilder(cmd)
+          .redirectInput(new File("/dev/tty"))
+          .redirectError(ProcessBuilder.Redirect.DISCARD)
+          .start();
       byte[] out = p.getInputStream().readAllBytes();
       return p.waitFor() == 0 ? new String(out, StandardCharsets.UTF_8) : null;
     } catch (IOException e) {

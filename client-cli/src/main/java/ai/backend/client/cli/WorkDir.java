@@ -40,7 +40,9 @@ public final class WorkDir {
         parts.add(seg);
       }
     }
-    if (parts.size() < 2 || !parts.pollFirst().equals("home") || !parts.pollFirst().equals("work")) {
+    if (parts.size() < 2
+        || !parts.pollFirst().equals("home")
+        || !parts.pollFirst().equals("work")) {
       throw outside(path);
     }
     return parts.isEmpty() ? "." : String.join("/", parts);
@@ -48,6 +50,7 @@ public final class WorkDir {
 
   private static CliException outside(String path) {
     return new CliException(
-        ExitCode.USAGE, "the path must be inside the session's work directory " + PATH + ": " + path);
+        ExitCode.USAGE,
+        "the path must be inside the session's work directory " + PATH + ": " + path);
   }
 }

@@ -38,14 +38,18 @@ class ExitMarkerTest {
   void noExitCodeUntilTheMarkerArrives() {
     ExitMarker m = new ExitMarker();
     assertEquals("", feed(m, "prompt$ ", 3));
-    assertEquals("out" + ESC + "[1m", feed(m, ESC + "]1337;BackendAIExecStart\u0007out" + ESC + "[1m", 5));
+    assertEquals(
+        "out" + ESC + "[1m", feed(m, ESC + "]1337;BackendAIExecStart\u0007out" + ESC + "[1m", 5));
     assertNull(m.exitCode());
   }
 
   @Test
   void commandLineQuotesArguments() {
-    String line = new String(ExitMarker.commandLine(List.of("sh", "-c", "echo 'a b'; exit 3")), StandardCharsets.UTF_8);
-    assertEquals(" printf '\\033]1337;BackendAIExecStart\\007'; sh -c 'echo '\\''a b'\\''; exit 3';"
-        + " printf '\\033]1337;BackendAIExit=%d\\007' $?; exit\r", line);
+    String line = new String(
+        ExitMarker.commandLine(List.of("sh", "-c", "echo 'a b'; exit 3")), StandardCharsets.UTF_8);
+    assertEquals(
+        " printf '\\033]1337;BackendAIExecStart\\007'; sh -c 'echo '\\''a b'\\''; exit 3';"
+            + " printf '\\033]1337;BackendAIExit=%d\\007' $?; exit\r",
+        line);
   }
 }

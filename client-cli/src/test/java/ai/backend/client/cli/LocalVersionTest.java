@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 
 import ai.backend.client.ApiVersion;
 import ai.backend.client.Config;
-import java.io.PrintStream;
 import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import org.junit.jupiter.api.Test;
 
 /** The API version recorded for the local server, and how commands pin it instead of negotiating. */
@@ -16,7 +16,8 @@ class LocalVersionTest {
   @Test
   void theAnswerToGetRootIsRecordedAndReadBack() {
     LocalServerManager.State st = new LocalServerManager.State();
-    LocalServerManager.recordVersion(st, "{\"version\":\"v8.20240915\",\"manager\":\"25.15.0-local\"}");
+    LocalServerManager.recordVersion(
+        st, "{\"version\":\"v8.20240915\",\"manager\":\"25.15.0-local\"}");
     assertEquals("v8.20240915", st.apiVersion);
     LocalServerManager.State back = LocalServerManager.parseState(
         "{\"pid\": 1, \"port\": 2, \"apiVersion\": \"v8.20240915\", \"manager\": \"25.15.0-local\"}");
@@ -32,7 +33,11 @@ class LocalVersionTest {
   @Test
   void theRecordedVersionIsPinnedLikeNegotiationWould() {
     Backend b = backend();
-    Config cfg = Config.builder().endpoint("http://127.0.0.1:1").accessKey("AKIATEST").secretKey("s".toCharArray()).build();
+    Config cfg = Config.builder()
+        .endpoint("http://127.0.0.1:1")
+        .accessKey("AKIATEST")
+        .secretKey("s".toCharArray())
+        .build();
     assertSame(cfg, b.withKnownVersion(cfg), "not the local server: negotiate");
 
     b.markLocal("v8.20240915");
@@ -40,7 +45,8 @@ class LocalVersionTest {
     assertFalse(pinned.negotiate());
     assertEquals(ApiVersion.V8_20240915, pinned.maxApiVersion());
 
-    b.markLocal("v99.20990101"); // newer than this client: its own maximum, as negotiation would choose
+    b.markLocal(
+        "v99.20990101"); // newer than this client: its own maximum, as negotiation would choose
     assertEquals(ApiVersion.CLIENT_DEFAULT, b.withKnownVersion(cfg).maxApiVersion());
 
     b.markLocal("banana");

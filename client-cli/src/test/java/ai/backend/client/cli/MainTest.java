@@ -28,8 +28,10 @@ class MainTest {
   private int run(String... args) {
     out.reset();
     err.reset();
-    Term term = new Term(new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8), false);
+    Term term = new Term(
+        new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8),
+        false);
     return Main.run(args, term);
   }
 
@@ -53,15 +55,25 @@ class MainTest {
   void rootHelpListsEachCommandWithTheFirstLineOfItsOwnHelp() {
     assertEquals(0, run("--help"));
     String listing = out().replaceAll("\\s+", " ");
-    CommandLine all = Main.commandLine(new Cli(new Term(new PrintStream(err, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8), false), "backend.ai"));
-    assertEquals(Commands.ALL.size(), all.getSubcommands().values().stream().distinct().count());
+    CommandLine all = Main.commandLine(new Cli(
+        new Term(
+            new PrintStream(err, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8),
+            false),
+        "backend.ai"));
+    assertEquals(
+        Commands.ALL.size(), all.getSubcommands().values().stream().distinct().count());
     for (Commands.Entry e : Commands.ALL) {
-      String first = all.getSubcommands().get(e.name()).getCommandSpec().usageMessage().description()[0];
+      String first =
+          all.getSubcommands().get(e.name()).getCommandSpec().usageMessage().description()[0];
       assertEquals(first, e.summary(), e.name());
-      String names = String.join(", ", java.util.stream.Stream.concat(java.util.stream.Stream.of(e.name()),
-          e.aliases().stream()).toList());
-      assertTrue(listing.contains(" " + names + " " + first + " "), e.name() + ": " + first + " not in\n" + out());
+      String names = String.join(
+          ", ",
+          java.util.stream.Stream.concat(java.util.stream.Stream.of(e.name()), e.aliases().stream())
+              .toList());
+      assertTrue(
+          listing.contains(" " + names + " " + first + " "),
+          e.name() + ": " + first + " not in\n" + out());
     }
   }
 
@@ -140,8 +152,12 @@ class MainTest {
 
   @Test
   void internalErrorsPrintOneLineWithoutStackTrace() {
-    Cli cli = new Cli(new Term(new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8), false), "backend.ai");
+    Cli cli = new Cli(
+        new Term(
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8),
+            false),
+        "backend.ai");
     assertEquals(70, Main.report(cli, new IllegalStateException("boom")));
     assertEquals(1, err().lines().count(), err());
     assertFalse(err().contains("\tat "), err());
@@ -149,24 +165,42 @@ class MainTest {
 
   @Test
   void aResponseThatIsNotTheApisIsNamedNotCalledAnInternalError() {
-    Cli cli = new Cli(new Term(new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8), false), "backend.ai");
-    String m = "the server at http://127.0.0.1:8080 answered GET /session/s with an HTML page (status 200, "
-        + "text/html), not Backend.AI JSON — is BACKEND_ENDPOINT the manager's API address?";
+    Cli cli = new Cli(
+        new Term(
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8),
+            false),
+        "backend.ai");
+    String m =
+        "the server at http://127.0.0.1:8080 answered GET /session/s with an HTML page (status 200, "
+            + "text/html), not Backend.AI JSON — is BACKEND_ENDPOINT the manager's API address?";
     assertEquals(70, Main.report(cli, new MalformedResponseException(m, 200, null)));
     assertEquals("\u2718 MalformedResponseException: " + m + "\n", err());
   }
 
   @Test
   void verboseApiErrorsDoNotRepeatTheMessage() {
-    Cli cli = new Cli(new Term(new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8), false), "backend.ai");
+    Cli cli = new Cli(
+        new Term(
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8),
+            false),
+        "backend.ai");
     cli.setVerbose(true);
-    BackendApiException e = new AlreadyExistsException("The session already exists but you requested a different "
-        + "image. (HTTP 400, type=session-already-exists, POST /session)", new BackendApiException.Details(400,
-        "https://api.backend.ai/probs/session-already-exists", "The session already exists but you requested "
-        + "different image.", "The session already exists but you requested a different image.", null, null, null,
-        null, "POST", "/session"));
+    BackendApiException e = new AlreadyExistsException(
+        "The session already exists but you requested a different "
+            + "image. (HTTP 400, type=session-already-exists, POST /session)",
+        new BackendApiException.Details(
+            400,
+            "https://api.backend.ai/probs/session-already-exists",
+            "The session already exists but you requested " + "different image.",
+            "The session already exists but you requested a different image.",
+            null,
+            null,
+            null,
+            null,
+            "POST",
+            "/session"));
     Main.report(cli, e);
     String[] lines = err().split("\n");
     assertEquals("\u2718 " + e.getMessage(), lines[0]);
@@ -178,13 +212,20 @@ class MainTest {
 
   @Test
   void tableIsInTheSimpleStyle() {
-    Cli cli = new Cli(new Term(new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8), false), "backend.ai");
-    cli.printTable(java.util.List.of("Name", "Status"), java.util.List.of(java.util.List.of("abc", "RUNNING")));
+    Cli cli = new Cli(
+        new Term(
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8),
+            false),
+        "backend.ai");
+    cli.printTable(
+        java.util.List.of("Name", "Status"),
+        java.util.List.of(java.util.List.of("abc", "RUNNING")));
     assertEquals("Name  Status\n----  -------\nabc   RUNNING\n", out());
   }
 
   private static BackendApiException.Details details(int status) {
-    return new BackendApiException.Details(status, null, null, null, null, null, null, null, "GET", "/");
+    return new BackendApiException.Details(
+        status, null, null, null, null, null, null, null, "GET", "/");
   }
 }

@@ -19,13 +19,15 @@ import org.junit.jupiter.api.Test;
 class NoStaticStateTest {
   @Test
   void noClassOfTheCliHasAStaticNonFinalField() throws Exception {
-    Path classes = Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    Path classes =
+        Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     assertTrue(Files.isDirectory(classes.resolve("ai/backend/client/cli")), classes.toString());
     List<String> found = new ArrayList<>();
     int checked = 0;
     try (Stream<Path> files = Files.walk(classes.resolve("ai/backend/client/cli"))) {
       for (Path p : (Iterable<Path>) files.filter(f -> f.toString().endsWith(".class"))::iterator) {
-        String name = classes.relativize(p).toString().replace('/', '.').replaceAll("\\.class$", "");
+        String name =
+            classes.relativize(p).toString().replace('/', '.').replaceAll("\\.class$", "");
         Class<?> c = Class.forName(name, false, Main.class.getClassLoader());
         checked++;
         for (Field f : c.getDeclaredFields()) {

@@ -21,13 +21,17 @@ class Sha256HmacTest {
     for (int len = 0; len <= 300; len++) {
       byte[] data = new byte[len];
       random.nextBytes(data);
-      assertArrayEquals(MessageDigest.getInstance("SHA-256").digest(data), hmac.digest("sha256", data), "length " + len);
+      assertArrayEquals(
+          MessageDigest.getInstance("SHA-256").digest(data),
+          hmac.digest("sha256", data),
+          "length " + len);
       for (int keyLen : new int[] {1, 20, 63, 64, 65, 200}) {
         byte[] key = new byte[keyLen];
         random.nextBytes(key);
         Mac jdk = Mac.getInstance("HmacSHA256");
         jdk.init(new SecretKeySpec(key, "HmacSHA256"));
-        assertArrayEquals(jdk.doFinal(data), hmac.mac("SHA256", key, data), "data " + len + ", key " + keyLen);
+        assertArrayEquals(
+            jdk.doFinal(data), hmac.mac("SHA256", key, data), "data " + len + ", key " + keyLen);
       }
     }
   }
@@ -35,13 +39,19 @@ class Sha256HmacTest {
   @Test
   void knownAnswers() {
     // FIPS 180-2 "abc" and RFC 4231 test case 2
-    assertArrayEquals(hex("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
+    assertArrayEquals(
+        hex("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
         hmac.digest("sha256", "abc".getBytes(StandardCharsets.US_ASCII)));
-    assertArrayEquals(hex("5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"),
-        hmac.mac("sha256", "Jefe".getBytes(StandardCharsets.US_ASCII),
+    assertArrayEquals(
+        hex("5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"),
+        hmac.mac(
+            "sha256",
+            "Jefe".getBytes(StandardCharsets.US_ASCII),
             "what do ya want for nothing?".getBytes(StandardCharsets.US_ASCII)));
     // an empty key is a zero block (the JDK's SecretKeySpec refuses it)
-    assertArrayEquals(hmac.mac("sha256", new byte[1], new byte[] {1, 2}), hmac.mac("sha256", new byte[0], new byte[] {1, 2}));
+    assertArrayEquals(
+        hmac.mac("sha256", new byte[1], new byte[] {1, 2}),
+        hmac.mac("sha256", new byte[0], new byte[] {1, 2}));
   }
 
   @Test
@@ -50,7 +60,8 @@ class Sha256HmacTest {
     assertTrue(hmac.supports("SHA256"));
     assertFalse(hmac.supports("sha512"));
     assertFalse(hmac.supports(null));
-    assertThrows(IllegalArgumentException.class, () -> hmac.mac("blake2b", new byte[1], new byte[1]));
+    assertThrows(
+        IllegalArgumentException.class, () -> hmac.mac("blake2b", new byte[1], new byte[1]));
   }
 
   private static byte[] hex(String s) {

@@ -21,7 +21,9 @@ class WorkDirTest {
 
   @Test
   void pathsOutsideAreUsageErrors() {
-    for (String p : new String[] {"/etc", "/home", "/home/workshop", "..", "../x", "/home/work/..", "a/../../b"}) {
+    for (String p :
+        new String[] {"/etc", "/home", "/home/workshop", "..", "../x", "/home/work/..", "a/../../b"
+        }) {
       CliException e = assertThrows(CliException.class, () -> WorkDir.relative(p), p);
       assertEquals(ExitCode.USAGE, e.exitCode(), p);
     }

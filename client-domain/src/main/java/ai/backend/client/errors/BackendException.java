@@ -1,6 +1,5 @@
 package ai.backend.client.errors;
 
-
 /**
  * Root of every exception the Backend.AI client throws. Unchecked, so callers catch only what they
  * can handle: {@link BackendApiException} when the server answered with an error, {@link

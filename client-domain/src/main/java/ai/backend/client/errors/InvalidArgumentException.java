@@ -1,6 +1,5 @@
 package ai.backend.client.errors;
 
-
 /** A caller-supplied value was rejected before anything was sent. */
 public class InvalidArgumentException extends BackendException {
   private static final long serialVersionUID = 1L;

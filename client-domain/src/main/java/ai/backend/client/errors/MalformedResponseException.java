@@ -1,6 +1,5 @@
 package ai.backend.client.errors;
 
-
 /** The server answered with a success status, but the body could not be understood. */
 public class MalformedResponseException extends BackendException {
   private static final long serialVersionUID = 1L;

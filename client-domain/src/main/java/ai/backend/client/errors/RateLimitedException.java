@@ -11,7 +11,8 @@ public class RateLimitedException extends BackendApiException {
   private final Duration retryAfter;
   private final transient RateLimit rateLimit;
 
-  public RateLimitedException(String message, Details details, Duration retryAfter, RateLimit rateLimit) {
+  public RateLimitedException(
+      String message, Details details, Duration retryAfter, RateLimit rateLimit) {
     super(message, details);
     this.retryAfter = retryAfter;
     this.rateLimit = rateLimit;

@@ -1,6 +1,5 @@
 package ai.backend.client.errors;
 
-
 /**
  * A downloaded archive tried to write outside the destination (absolute path, {@code ..}, or a
  * symbolic link, or a chain of them, escaping it). The download is refused as a whole: what it had

@@ -1,12 +1,12 @@
 package ai.backend.client.internal;
 
 import ai.backend.client.ApiVersion;
-import ai.backend.client.errors.BackendApiException;
-import ai.backend.client.errors.GraphQLException;
-import ai.backend.client.KeypairInfo;
 import ai.backend.client.ComputeSessionListQuery;
 import ai.backend.client.ComputeSessionPage;
 import ai.backend.client.ComputeSessionSummary;
+import ai.backend.client.KeypairInfo;
+import ai.backend.client.errors.BackendApiException;
+import ai.backend.client.errors.GraphQLException;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
@@ -38,10 +38,21 @@ public final class AdminWire {
       if (errors != null && errors.isJsonArray() && !errors.getAsJsonArray().isEmpty()) {
         Object plainErrors = Json.toPlain(errors);
         String first = errors.getAsJsonArray().get(0).isJsonObject()
-            ? Json.string(errors.getAsJsonArray().get(0).getAsJsonObject(), "message") : errors.toString();
-        throw new GraphQLException("GraphQL error: " + first + " (POST /" + d.graphQlPath() + ")",
-            new BackendApiException.Details(r.status(), null, "GraphQL error", first, plainErrors, null, plain(o),
-                r.headers(), "POST", "/" + d.graphQlPath()));
+            ? Json.string(errors.getAsJsonArray().get(0).getAsJsonObject(), "message")
+            : errors.toString();
+        throw new GraphQLException(
+            "GraphQL error: " + first + " (POST /" + d.graphQlPath() + ")",
+            new BackendApiException.Details(
+                r.status(),
+                null,
+                "GraphQL error",
+                first,
+                plainErrors,
+                null,
+                plain(o),
+                r.headers(),
+                "POST",
+                "/" + d.graphQlPath()));
       }
       JsonElement data = o.get("data");
       if (data == null || !data.isJsonObject()) {
@@ -57,7 +68,8 @@ public final class AdminWire {
   }
 
   /** Any query; the answer is the {@code data} object as plain Java values. */
-  public static Endpoint<Map<String, Object>> query(Dialect d, String query, Map<String, ?> variables) {
+  public static Endpoint<Map<String, Object>> query(
+      Dialect d, String query, Map<String, ?> variables) {
     return new Endpoint<>(graphql(d, query, variables), dataHandler(d));
   }
 
@@ -75,15 +87,17 @@ public final class AdminWire {
       vars.put("status", q.statuses().size() == 1 ? q.statuses().get(0) : null);
       if (q.accessKey() != null) {
         vars.put("ak", q.accessKey());
-        query = "query($ak:String, $status:String) { compute_sessions(access_key:$ak, status:$status) { "
-            + fields + " } }";
+        query =
+            "query($ak:String, $status:String) { compute_sessions(access_key:$ak, status:$status) { "
+                + fields + " } }";
       } else {
         query = "query($status:String) { compute_sessions(status:$status) { " + fields + " } }";
       }
     } else {
       String fields = d.isLegacyKernelApi()
           ? "sess_id image sess_type status status_info created_at terminated_at tag"
-          : "name" + (d.version().major() >= 6 ? " id" : "") + " type image status status_info created_at tag";
+          : "name" + (d.version().major() >= 6 ? " id" : "")
+              + " type image status status_info created_at tag";
       if (q.accessKey() != null) {
         fields += " access_key";
       }
@@ -99,7 +113,8 @@ public final class AdminWire {
   }
 
   @SuppressWarnings("unchecked")
-  public static ResponseHandler<ComputeSessionPage> sessionPageHandler(Dialect d, ComputeSessionListQuery q) {
+  public static ResponseHandler<ComputeSessionPage> sessionPageHandler(
+      Dialect d, ComputeSessionListQuery q) {
     ResponseHandler<Map<String, Object>> data = dataHandler(d);
     return r -> {
       Map<String, Object> m = data.handle(r);
@@ -111,12 +126,15 @@ public final class AdminWire {
         List<ComputeSessionSummary> all = new ArrayList<>();
         for (Object o : (List<Object>) list) {
           ComputeSessionSummary s = summary(item(o));
-          if (q.statuses().size() <= 1 || s.status() != null && q.statuses().contains(s.status())) { // List.of: contains(null) throws
+          if (q.statuses().size() <= 1
+              || s.status() != null
+                  && q.statuses().contains(s.status())) { // List.of: contains(null) throws
             all.add(s);
           }
         }
         int from = Math.min(q.offset(), all.size());
-        return new ComputeSessionPage(all.subList(from, Math.min(all.size(), from + q.limit())), all.size());
+        return new ComputeSessionPage(
+            all.subList(from, Math.min(all.size(), from + q.limit())), all.size());
       }
       Object l = m.get("compute_session_list");
       if (!(l instanceof Map<?, ?>)) {
@@ -145,8 +163,14 @@ public final class AdminWire {
 
   static ComputeSessionSummary summary(Map<String, Object> m) {
     String name = str(m, "name", "sess_id", "session_name");
-    return new ComputeSessionSummary(name, str(m, "id", "session_id"), str(m, "status"), str(m, "image", "lang"),
-        str(m, "type", "sess_type"), str(m, "created_at"), m);
+    return new ComputeSessionSummary(
+        name,
+        str(m, "id", "session_id"),
+        str(m, "status"),
+        str(m, "image", "lang"),
+        str(m, "type", "sess_type"),
+        str(m, "created_at"),
+        m);
   }
 
   private static String str(Map<String, Object> m, String... keys) {
@@ -161,8 +185,13 @@ public final class AdminWire {
 
   /** Own keypair; the secret key is deliberately not requested. */
   public static Endpoint<KeypairInfo> keypair(Dialect d) {
-    return new Endpoint<>(graphql(d, "query { keypair { access_key is_active is_admin resource_policy"
-        + " concurrency_limit concurrency_used rate_limit num_queries } }", null), keypairHandler(d));
+    return new Endpoint<>(
+        graphql(
+            d,
+            "query { keypair { access_key is_active is_admin resource_policy"
+                + " concurrency_limit concurrency_used rate_limit num_queries } }",
+            null),
+        keypairHandler(d));
   }
 
   @SuppressWarnings("unchecked")
@@ -175,9 +204,15 @@ public final class AdminWire {
       }
       Map<String, Object> m = new LinkedHashMap<>((Map<String, Object>) k);
       m.remove("secret_key");
-      return new KeypairInfo(str(m, "access_key"), Boolean.TRUE.equals(m.get("is_active")),
-          Boolean.TRUE.equals(m.get("is_admin")), str(m, "resource_policy"), num(m, "concurrency_limit"),
-          num(m, "concurrency_used"), num(m, "rate_limit"), num(m, "num_queries"),
+      return new KeypairInfo(
+          str(m, "access_key"),
+          Boolean.TRUE.equals(m.get("is_active")),
+          Boolean.TRUE.equals(m.get("is_admin")),
+          str(m, "resource_policy"),
+          num(m, "concurrency_limit"),
+          num(m, "concurrency_used"),
+          num(m, "rate_limit"),
+          num(m, "num_queries"),
           java.util.Collections.unmodifiableMap(m));
     };
   }

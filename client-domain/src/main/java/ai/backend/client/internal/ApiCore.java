@@ -1,15 +1,15 @@
 package ai.backend.client.internal;
 
-import ai.backend.client.errors.SessionClosedException;
 import ai.backend.client.ApiVersion;
-import ai.backend.client.errors.BackendIoException;
-import ai.backend.client.errors.BackendException;
 import ai.backend.client.Config;
-import ai.backend.client.errors.InvalidArgumentException;
-import ai.backend.client.errors.MalformedResponseException;
 import ai.backend.client.RateLimit;
 import ai.backend.client.RequestInterceptor;
 import ai.backend.client.ServerInfo;
+import ai.backend.client.errors.BackendException;
+import ai.backend.client.errors.BackendIoException;
+import ai.backend.client.errors.InvalidArgumentException;
+import ai.backend.client.errors.MalformedResponseException;
+import ai.backend.client.errors.SessionClosedException;
 import ai.backend.client.internal.signing.Signer;
 import ai.backend.client.port.Hmac;
 import ai.backend.client.port.HttpHeaders;
@@ -124,10 +124,15 @@ public final class ApiCore implements AutoCloseable {
     long deadline = limit == null ? Chain.NO_DEADLINE : System.nanoTime() + limit.toNanos();
     HttpResponse response = open(request, deadline, limit);
     AtomicBoolean expired = new AtomicBoolean();
-    ScheduledFuture<?> timer = limit == null ? null : shared.timers.schedule(() -> {
-      expired.set(true);
-      response.close(); // wakes a read blocked on the body: the handler fails and we report why
-    }, deadline - System.nanoTime());
+    ScheduledFuture<?> timer = limit == null
+        ? null
+        : shared.timers.schedule(
+            () -> {
+              expired.set(true);
+              response
+                  .close(); // wakes a read blocked on the body: the handler fails and we report why
+            },
+            deadline - System.nanoTime());
     try (response) {
       return handler.handle(response);
     } catch (BodyTooLargeException e) {
@@ -137,7 +142,9 @@ public final class ApiCore implements AutoCloseable {
     } catch (JsonParseException | IllegalStateException | ClassCastException e) {
       throw expired.get() ? callTimedOut(request, limit, e) : malformed(request, response, e);
     } catch (RuntimeException e) {
-      throw expired.get() && !(e instanceof BackendIoException) ? callTimedOut(request, limit, e) : e;
+      throw expired.get() && !(e instanceof BackendIoException)
+          ? callTimedOut(request, limit, e)
+          : e;
     } finally {
       if (timer != null) {
         timer.cancel(false);
@@ -183,36 +190,43 @@ public final class ApiCore implements AutoCloseable {
     long deadline = limit == null ? Chain.NO_DEADLINE : System.nanoTime() + limit.toNanos();
     CompletableFuture<T> result = new CompletableFuture<>();
     AtomicReference<HttpResponse> current = new AtomicReference<>();
-    openAsync(request, deadline, limit).thenApplyAsync(response -> {
-      current.set(response);
-      if (result.isDone()) {
-        response.close(); // timed out while the headers were on their way
-      }
-      try (response) {
-        return handler.handle(response);
-      } catch (BodyTooLargeException e) {
-        throw malformed(request, response, e);
-      } catch (IOException | UncheckedIOException e) {
-        throw readFailed(request, e);
-      } catch (JsonParseException | IllegalStateException | ClassCastException e) {
-        throw malformed(request, response, e);
-      }
-    }, shared.callbacks).whenComplete((v, e) -> {
-      if (e == null) {
-        result.complete(v);
-      } else {
-        result.completeExceptionally(e instanceof CompletionException && e.getCause() != null ? e.getCause() : e);
-      }
-    });
-    if (limit != null) {
-      ScheduledFuture<?> timer = shared.timers.schedule(() -> {
-        if (result.completeExceptionally(callTimedOut(request, limit, null))) {
-          HttpResponse r = current.get();
-          if (r != null) {
-            r.close();
+    openAsync(request, deadline, limit)
+        .thenApplyAsync(
+            response -> {
+              current.set(response);
+              if (result.isDone()) {
+                response.close(); // timed out while the headers were on their way
+              }
+              try (response) {
+                return handler.handle(response);
+              } catch (BodyTooLargeException e) {
+                throw malformed(request, response, e);
+              } catch (IOException | UncheckedIOException e) {
+                throw readFailed(request, e);
+              } catch (JsonParseException | IllegalStateException | ClassCastException e) {
+                throw malformed(request, response, e);
+              }
+            },
+            shared.callbacks)
+        .whenComplete((v, e) -> {
+          if (e == null) {
+            result.complete(v);
+          } else {
+            result.completeExceptionally(
+                e instanceof CompletionException && e.getCause() != null ? e.getCause() : e);
           }
-        }
-      }, deadline - System.nanoTime());
+        });
+    if (limit != null) {
+      ScheduledFuture<?> timer = shared.timers.schedule(
+          () -> {
+            if (result.completeExceptionally(callTimedOut(request, limit, null))) {
+              HttpResponse r = current.get();
+              if (r != null) {
+                r.close();
+              }
+            }
+          },
+          deadline - System.nanoTime());
       result.whenComplete((v, e) -> timer.cancel(false));
     }
     return result;
@@ -244,7 +258,8 @@ public final class ApiCore implements AutoCloseable {
     return openAsync(request, Chain.NO_DEADLINE, null);
   }
 
-  private CompletableFuture<HttpResponse> openAsync(ApiRequest request, long deadline, Duration limit) {
+  private CompletableFuture<HttpResponse> openAsync(
+      ApiRequest request, long deadline, Duration limit) {
     HttpRequest http;
     try {
       ensureOpen();
@@ -252,17 +267,20 @@ public final class ApiCore implements AutoCloseable {
     } catch (BackendException e) {
       return CompletableFuture.failedFuture(e);
     }
-    return pipeline(request).executeAsync(http, request.retryable(), deadline).handle((response, failure) -> {
-      if (failure != null) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-            ? failure.getCause() : failure;
-        if (cause instanceof TransportException te) {
-          throw noAnswer(http, te, limit);
-        }
-        throw cause instanceof RuntimeException re ? re : new CompletionException(cause);
-      }
-      return checkStatus(request, response);
-    });
+    return pipeline(request)
+        .executeAsync(http, request.retryable(), deadline)
+        .handle((response, failure) -> {
+          if (failure != null) {
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause()
+                : failure;
+            if (cause instanceof TransportException te) {
+              throw noAnswer(http, te, limit);
+            }
+            throw cause instanceof RuntimeException re ? re : new CompletionException(cause);
+          }
+          return checkStatus(request, response);
+        });
   }
 
   /**
@@ -272,8 +290,10 @@ public final class ApiCore implements AutoCloseable {
    */
   HttpResponse sendRaw(String method, URI uri, HttpHeaders headers, RequestBody body) {
     ensureOpen();
-    HttpRequest http = new HttpRequest(method, uri, commonHeaders(headers.toBuilder()).build(), body, null);
-    if (shared.signing != null && body instanceof RequestBody.Stream stream
+    HttpRequest http =
+        new HttpRequest(method, uri, commonHeaders(headers.toBuilder()).build(), body, null);
+    if (shared.signing != null
+        && body instanceof RequestBody.Stream stream
         && SigningLink.signsBody(version.toString(), http.effectiveContentType())) {
       // versions before v4.20181215 sign the body: a stream has to be buffered first
       try (InputStream in = stream.stream().get()) {
@@ -295,7 +315,9 @@ public final class ApiCore implements AutoCloseable {
    * request's own response timeout (a create that may wait for its session gets that long).
    */
   private Duration callLimit(ApiRequest request) {
-    Duration limit = request.callTimeout() != null ? request.callTimeout() : shared.config.callTimeout().orElse(null);
+    Duration limit = request.callTimeout() != null
+        ? request.callTimeout()
+        : shared.config.callTimeout().orElse(null);
     if (limit == null || limit.isZero()) {
       return null;
     }
@@ -303,18 +325,26 @@ public final class ApiCore implements AutoCloseable {
     return own != null && own.compareTo(limit) > 0 ? own : limit;
   }
 
-  private static BackendIoException noAnswer(HttpRequest http, TransportException e, Duration limit) {
+  private static BackendIoException noAnswer(
+      HttpRequest http, TransportException e, Duration limit) {
     if (e.kind() == TransportException.Kind.CALL_TIMEOUT && limit != null) {
-      e = new TransportException(TransportException.Kind.CALL_TIMEOUT,
-          "no answer within the call timeout (" + human(limit) + ")", e.getCause()).recordAttempts(e.attempts());
+      e = new TransportException(
+              TransportException.Kind.CALL_TIMEOUT,
+              "no answer within the call timeout (" + human(limit) + ")",
+              e.getCause())
+          .recordAttempts(e.attempts());
     }
     return ErrorMapper.noAnswer(http.method(), http.uri(), e);
   }
 
   private BackendIoException callTimedOut(ApiRequest request, Duration limit, Throwable cause) {
-    return ErrorMapper.noAnswer(request.method(), uri(request.path(), List.of()),
-        new TransportException(TransportException.Kind.CALL_TIMEOUT,
-            "no complete answer within the call timeout (" + human(limit) + ")", cause));
+    return ErrorMapper.noAnswer(
+        request.method(),
+        uri(request.path(), List.of()),
+        new TransportException(
+            TransportException.Kind.CALL_TIMEOUT,
+            "no complete answer within the call timeout (" + human(limit) + ")",
+            cause));
   }
 
   /** {@code 30s}, {@code 2m30s}, {@code 500ms}: how a user writes a timeout, not {@code PT2M30S}. */
@@ -333,7 +363,8 @@ public final class ApiCore implements AutoCloseable {
   private BackendIoException readFailed(ApiRequest request, Exception e) {
     Throwable io = e instanceof UncheckedIOException u && u.getCause() != null ? u.getCause() : e;
     TransportException.Kind kind = TransportException.Kind.IO;
-    // adapters wrap: an async body that failed on the socket's timeout arrives as IOException(cause)
+    // adapters wrap: an async body that failed on the socket's timeout arrives as
+    // IOException(cause)
     for (Throwable t = io; t != null; t = t.getCause() == t ? null : t.getCause()) {
       if (t instanceof java.net.SocketTimeoutException) {
         kind = TransportException.Kind.READ_TIMEOUT;
@@ -344,12 +375,15 @@ public final class ApiCore implements AutoCloseable {
         break;
       }
     }
-    String what = switch (kind) {
-      case READ_TIMEOUT -> "the response of " + describe(request) + " stalled: no data within the read timeout";
-      case CANCELLED -> "reading the response of " + describe(request) + " was interrupted";
-      default -> "the connection broke while reading the response of " + describe(request);
-    };
-    String detail = io.getMessage() == null || io.getMessage().isBlank() ? "" : " (" + io.getMessage() + ")";
+    String what =
+        switch (kind) {
+          case READ_TIMEOUT ->
+            "the response of " + describe(request) + " stalled: no data within the read timeout";
+          case CANCELLED -> "reading the response of " + describe(request) + " was interrupted";
+          default -> "the connection broke while reading the response of " + describe(request);
+        };
+    String detail =
+        io.getMessage() == null || io.getMessage().isBlank() ? "" : " (" + io.getMessage() + ")";
     return new BackendIoException(what + detail, new TransportException(kind, io.getMessage(), io));
   }
 
@@ -400,8 +434,14 @@ public final class ApiCore implements AutoCloseable {
     URI uri = uri(request.path(), request.query());
     HttpHeaders.Builder h = request.headers().toBuilder();
     commonHeaders(h);
-    return new HttpRequest(request.method(), uri, h.build(), request.body(),
-        request.timeout() != null ? request.timeout() : shared.config.readTimeout().orElse(null));
+    return new HttpRequest(
+        request.method(),
+        uri,
+        h.build(),
+        request.body(),
+        request.timeout() != null
+            ? request.timeout()
+            : shared.config.readTimeout().orElse(null));
   }
 
   private HttpHeaders.Builder commonHeaders(HttpHeaders.Builder h) {
@@ -437,16 +477,23 @@ public final class ApiCore implements AutoCloseable {
    * A 2xx body the handler could not parse. An HTML page means the endpoint is a web server, not the
    * manager's API; Gson's advice to parse leniently is for the author of a parser, not for the user.
    */
-  private MalformedResponseException malformed(ApiRequest request, HttpResponse response, Exception e) {
+  private MalformedResponseException malformed(
+      ApiRequest request, HttpResponse response, Exception e) {
     int status = response.status();
     String mime = mime(response);
     if (isHtml(response)) {
-      return new MalformedResponseException("the server at " + shared.config.endpoint() + " answered "
-          + describe(request) + " with an HTML page (status " + status + ", " + mime
-          + "), not Backend.AI JSON — is BACKEND_ENDPOINT the manager's API address?", status, e);
+      return new MalformedResponseException(
+          "the server at " + shared.config.endpoint() + " answered "
+              + describe(request) + " with an HTML page (status " + status + ", " + mime
+              + "), not Backend.AI JSON — is BACKEND_ENDPOINT the manager's API address?",
+          status,
+          e);
     }
-    return new MalformedResponseException("unexpected response body from " + describe(request) + " (HTTP " + status
-        + (mime.isEmpty() ? "" : ", " + mime) + "): " + parserMessage(e), status, e);
+    return new MalformedResponseException(
+        "unexpected response body from " + describe(request) + " (HTTP " + status
+            + (mime.isEmpty() ? "" : ", " + mime) + "): " + parserMessage(e),
+        status,
+        e);
   }
 
   private static String mime(HttpResponse response) {
@@ -462,7 +509,9 @@ public final class ApiCore implements AutoCloseable {
   static String parserMessage(Exception e) {
     String m = String.valueOf(e.getMessage());
     m = m.replaceAll("(?s)\\s*See https?://\\S+", "");
-    m = m.replaceAll("Use JsonReader\\.set(?:Strictness|Lenient)\\([^)]*\\) to accept malformed JSON", "malformed JSON");
+    m = m.replaceAll(
+        "Use JsonReader\\.set(?:Strictness|Lenient)\\([^)]*\\) to accept malformed JSON",
+        "malformed JSON");
     m = m.replaceAll("^(?:[\\w$]+\\.)+[\\w$]*(?:Exception|Error): ", "");
     return m.strip();
   }
@@ -476,8 +525,12 @@ public final class ApiCore implements AutoCloseable {
   /** {@code GET <endpoint>/}, unsigned with only {@code User-Agent} (spec §3.3). */
   private ServerInfo negotiate() {
     URI root = uri("", List.of());
-    HttpRequest probe = new HttpRequest("GET", root, HttpHeaders.of("User-Agent", shared.config.userAgent()),
-        null, shared.config.readTimeout().orElse(null));
+    HttpRequest probe = new HttpRequest(
+        "GET",
+        root,
+        HttpHeaders.of("User-Agent", shared.config.userAgent()),
+        null,
+        shared.config.readTimeout().orElse(null));
     JsonObject body;
     try (HttpResponse response = shared.unsigned.execute(probe, true, Chain.NO_DEADLINE)) {
       ApiRequest described = ApiRequest.get("");
@@ -486,20 +539,25 @@ public final class ApiCore implements AutoCloseable {
         body = Json.parseObject(Handlers.readBody(response));
       } catch (IOException e) {
         throw e instanceof BodyTooLargeException
-            ? new MalformedResponseException("GET " + root + ": " + e.getMessage(),
-                response.status(), e)
+            ? new MalformedResponseException(
+                "GET " + root + ": " + e.getMessage(), response.status(), e)
             : new BackendIoException("I/O error reading GET " + root, e);
       } catch (JsonParseException | IllegalStateException e) {
-        throw isHtml(response) ? malformed(described, response, e) : new MalformedResponseException("GET " + root
-            + " did not answer with a JSON object; is " + shared.config.endpoint() + " a Backend.AI manager endpoint?",
-            response.status(), e);
+        throw isHtml(response)
+            ? malformed(described, response, e)
+            : new MalformedResponseException(
+                "GET " + root + " did not answer with a JSON object; is " + shared.config.endpoint()
+                    + " a Backend.AI manager endpoint?",
+                response.status(),
+                e);
       }
     } catch (TransportException e) {
       throw ErrorMapper.noAnswer("GET", root, e);
     } catch (UncheckedIOException e) {
       throw new BackendIoException("I/O error reading GET " + root, e);
     }
-    return negotiated(Json.string(body, "version"), Json.string(body, "manager"), shared.config.maxApiVersion());
+    return negotiated(
+        Json.string(body, "version"), Json.string(body, "manager"), shared.config.maxApiVersion());
   }
 
   /** {@code min(server, client max)}; an unparsable server version falls back to the client max. */
@@ -508,16 +566,26 @@ public final class ApiCore implements AutoCloseable {
     try {
       server = ApiVersion.parse(serverVersionText);
     } catch (InvalidArgumentException e) {
-      LOG.get().log(Level.WARNING, "server reported an unparsable API version {0}; using {1}", serverVersionText, clientMax);
+      LOG.get()
+          .log(
+              Level.WARNING,
+              "server reported an unparsable API version {0}; using {1}",
+              serverVersionText,
+              clientMax);
       return new ServerInfo(null, manager, clientMax);
     }
     ApiVersion chosen = ApiVersion.min(server, clientMax);
     if (server.compareTo(clientMax) > 0) {
-      LOG.get().log(Level.DEBUG, "server speaks {0}, newer than this client''s {1}", server, clientMax);
+      LOG.get()
+          .log(Level.DEBUG, "server speaks {0}, newer than this client''s {1}", server, clientMax);
     }
     if (server.compareTo(ApiVersion.OLDEST_RECOMMENDED) < 0) {
-      LOG.get().log(Level.DEBUG, "server API {0} is older than {1}; using the legacy dialect", server,
-          ApiVersion.OLDEST_RECOMMENDED);
+      LOG.get()
+          .log(
+              Level.DEBUG,
+              "server API {0} is older than {1}; using the legacy dialect",
+              server,
+              ApiVersion.OLDEST_RECOMMENDED);
     }
     return new ServerInfo(server, manager, chosen);
   }
@@ -614,8 +682,14 @@ public final class ApiCore implements AutoCloseable {
         }
         char[] secret = config.secretKey();
         try {
-          signing = new SigningLink(new Signer(hmac, config.hashType()), config.accessKey(), secret,
-              clock, config.signingProfile(), config.endpoint(), config.useXBackendAiDate());
+          signing = new SigningLink(
+              new Signer(hmac, config.hashType()),
+              config.accessKey(),
+              secret,
+              clock,
+              config.signingProfile(),
+              config.endpoint(),
+              config.useXBackendAiDate());
         } finally {
           java.util.Arrays.fill(secret, '\0');
         }
@@ -628,8 +702,18 @@ public final class ApiCore implements AutoCloseable {
         t.setDaemon(true);
         return t;
       });
-      return new Shared(config, transport, ownsTransport, signing, signed, unsigned, errors, callbacks,
-          new Timers(), new AtomicReference<>(), new AtomicBoolean());
+      return new Shared(
+          config,
+          transport,
+          ownsTransport,
+          signing,
+          signed,
+          unsigned,
+          errors,
+          callbacks,
+          new Timers(),
+          new AtomicReference<>(),
+          new AtomicBoolean());
     }
 
     private static List<Interceptor> links(List<Interceptor> first, Interceptor... then) {

@@ -157,7 +157,8 @@ public record ApiRequest(
 
     public ApiRequest build() {
       boolean idem = idempotent != null ? idempotent : IDEMPOTENT.contains(method);
-      return new ApiRequest(method, path, query, body, headers.build(), idem, anonymous, timeout, callTimeout);
+      return new ApiRequest(
+          method, path, query, body, headers.build(), idem, anonymous, timeout, callTimeout);
     }
   }
 }

@@ -22,8 +22,14 @@ final class Chain {
   private final long deadline;
   private final int attempt;
 
-  private Chain(List<Interceptor> links, HttpTransport transport, int index, HttpRequest request, boolean retryable,
-      long deadline, int attempt) {
+  private Chain(
+      List<Interceptor> links,
+      HttpTransport transport,
+      int index,
+      HttpRequest request,
+      boolean retryable,
+      long deadline,
+      int attempt) {
     this.links = links;
     this.transport = transport;
     this.index = index;
@@ -34,7 +40,11 @@ final class Chain {
   }
 
   /** The chain through {@code links} down to {@code transport}, before its first link. */
-  static Chain start(List<Interceptor> links, HttpTransport transport, HttpRequest request, boolean retryable,
+  static Chain start(
+      List<Interceptor> links,
+      HttpTransport transport,
+      HttpRequest request,
+      boolean retryable,
       long deadline) {
     return new Chain(List.copyOf(links), transport, 0, request, retryable, deadline, 1);
   }
@@ -74,7 +84,9 @@ final class Chain {
   /** Non-blocking {@link #proceed}: whatever the next link throws fails the future instead. */
   CompletableFuture<HttpResponse> proceedAsync(HttpRequest next) {
     try {
-      return index == links.size() ? transport.executeAsync(next) : links.get(index).interceptAsync(following(next));
+      return index == links.size()
+          ? transport.executeAsync(next)
+          : links.get(index).interceptAsync(following(next));
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }

@@ -2,6 +2,8 @@ package ai.backend.client.internal;
 
 import ai.backend.client.ApiVersion;
 import ai.backend.client.BatchOptions;
+import ai.backend.client.ComputeSessionInfo;
+import ai.backend.client.ComputeSessionType;
 import ai.backend.client.Config;
 import ai.backend.client.ConsoleItem;
 import ai.backend.client.DestroyResult;
@@ -9,16 +11,14 @@ import ai.backend.client.ExecRequest;
 import ai.backend.client.ExecutionResult;
 import ai.backend.client.ExecutionStatus;
 import ai.backend.client.FileEntry;
-import ai.backend.client.errors.InvalidArgumentException;
 import ai.backend.client.KernelOptions;
-import ai.backend.client.ComputeSessionInfo;
-import ai.backend.client.ComputeSessionType;
+import ai.backend.client.errors.InvalidArgumentException;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
-import java.time.Instant;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,7 +41,8 @@ public final class ComputeSessionWire {
    * @param created whether a new session was created (false: reused)
    * @param raw the whole body
    */
-  public record Created(String name, String id, String status, boolean created, Map<String, Object> raw) {}
+  public record Created(
+      String name, String id, String status, boolean created, Map<String, Object> raw) {}
 
   /** Added to a create's {@code maxWait}: 25.x rounds the wait up to its 60 s slices. */
   static final Duration CREATE_MARGIN = Duration.ofSeconds(90);
@@ -57,7 +58,8 @@ public final class ComputeSessionWire {
   // --- create --------------------------------------------------------------------------------
 
   /** {@code POST /kernel} or {@code POST /session} with the fields the version understands (spec §5.2). */
-  public static ApiRequest create(Dialect d, Config config, String image, String name, KernelOptions o) {
+  public static ApiRequest create(
+      Dialect d, Config config, String image, String name, KernelOptions o) {
     if (image == null || image.isBlank()) {
       throw new InvalidArgumentException("image must not be empty");
     }
@@ -107,14 +109,14 @@ public final class ComputeSessionWire {
         unsupported.add("domain");
       }
       if (!unsupported.isEmpty()) {
-        throw new InvalidArgumentException("the server's API " + v + " does not support " + unsupported
-            + " (needs " + ApiVersion.V4_20190615 + " or newer)");
+        throw new InvalidArgumentException("the server's API " + v + " does not support "
+            + unsupported + " (needs " + ApiVersion.V4_20190615 + " or newer)");
       }
     }
     if (o.priority() != null) {
       if (!d.supportsPriority()) {
-        throw new InvalidArgumentException(
-            "the server's API " + v + " does not support session priority (needs " + ApiVersion.V8_20240915 + ")");
+        throw new InvalidArgumentException("the server's API " + v
+            + " does not support session priority (needs " + ApiVersion.V8_20240915 + ")");
       }
       body.put("priority", o.priority());
     }
@@ -154,16 +156,20 @@ public final class ComputeSessionWire {
       switch (e.getKey()) {
         case "cpu" -> cfg.put("instanceCores", (int) Math.ceil(number(e.getKey(), e.getValue())));
         case "mem", "ram" -> cfg.put("instanceMemory", bytes(e.getValue()) >> 20);
-        case "gpu", "cuda.shares", "cuda.device" -> cfg.put("instanceGPUs", number(e.getKey(), e.getValue()));
-        default -> throw new InvalidArgumentException("resource slot '" + e.getKey()
-            + "' is not supported by API " + ApiVersion.V4_20181215 + " (only cpu, mem, gpu)");
+        case "gpu", "cuda.shares", "cuda.device" ->
+          cfg.put("instanceGPUs", number(e.getKey(), e.getValue()));
+        default ->
+          throw new InvalidArgumentException("resource slot '" + e.getKey()
+              + "' is not supported by API " + ApiVersion.V4_20181215 + " (only cpu, mem, gpu)");
       }
     }
   }
 
   private static double number(String key, Object v) {
     try {
-      return v instanceof Number n ? n.doubleValue() : Double.parseDouble(v.toString().trim());
+      return v instanceof Number n
+          ? n.doubleValue()
+          : Double.parseDouble(v.toString().trim());
     } catch (NumberFormatException e) {
       throw new InvalidArgumentException("resource '" + key + "' must be a number: " + v, e);
     }
@@ -199,7 +205,8 @@ public final class ComputeSessionWire {
   }
 
   /** {@link #create} with its answer's parser. */
-  public static Endpoint<Created> createSession(Dialect d, Config config, String image, String name, KernelOptions o) {
+  public static Endpoint<Created> createSession(
+      Dialect d, Config config, String image, String name, KernelOptions o) {
     return new Endpoint<>(create(d, config, image, name, o), createdHandler(d, name));
   }
 
@@ -231,7 +238,8 @@ public final class ComputeSessionWire {
     if (r.batchOptions() != null) {
       body.put("options", batchOptions(r.batchOptions()));
     }
-    return new Endpoint<>(ApiRequest.builder("POST", path(d, name, null)).jsonBody(body).build(), executionHandler());
+    return new Endpoint<>(
+        ApiRequest.builder("POST", path(d, name, null)).jsonBody(body).build(), executionHandler());
   }
 
   /** Batch {@code options} of an execute request or a streaming execute's first frame (spec §5.7). */
@@ -272,7 +280,8 @@ public final class ComputeSessionWire {
       }
     }
     JsonElement ec = r.get("exitCode");
-    java.util.OptionalInt exit = ec == null || ec.isJsonNull() ? java.util.OptionalInt.empty()
+    java.util.OptionalInt exit = ec == null || ec.isJsonNull()
+        ? java.util.OptionalInt.empty()
         : java.util.OptionalInt.of(exitCode(ec));
     Map<String, Object> options = new LinkedHashMap<>();
     JsonElement oe = r.get("options");
@@ -292,8 +301,8 @@ public final class ComputeSessionWire {
         }
       }
     }
-    return new ExecutionResult(Json.string(r, "runId"), ExecutionStatus.fromWire(raw), raw, console, exit,
-        options, files);
+    return new ExecutionResult(
+        Json.string(r, "runId"), ExecutionStatus.fromWire(raw), raw, console, exit, options, files);
   }
 
   private static int exitCode(JsonElement ec) {
@@ -324,11 +333,14 @@ public final class ComputeSessionWire {
         }
         break;
       case "media":
-        if (v != null && v.isJsonArray() && v.getAsJsonArray().size() >= 2
+        if (v != null
+            && v.isJsonArray()
+            && v.getAsJsonArray().size() >= 2
             && v.getAsJsonArray().get(0).isJsonPrimitive()) { // else not a media item: Other
           JsonArray m = v.getAsJsonArray();
-          return new ConsoleItem.Media(m.get(0).getAsString(), m.get(1).isJsonPrimitive()
-              ? m.get(1).getAsString() : Json.write(m.get(1)));
+          return new ConsoleItem.Media(
+              m.get(0).getAsString(),
+              m.get(1).isJsonPrimitive() ? m.get(1).getAsString() : Json.write(m.get(1)));
         }
         break;
       case "html":
@@ -356,13 +368,19 @@ public final class ComputeSessionWire {
     if (image == null) {
       image = Json.string(o, "lang");
     }
-    return new ComputeSessionInfo(name, image, Json.string(o, "status"), Json.string(o, "tag"),
+    return new ComputeSessionInfo(
+        name,
+        image,
+        Json.string(o, "status"),
+        Json.string(o, "tag"),
         raw.get("age") instanceof Number n ? n.doubleValue() : null,
-        raw.get("numQueriesExecuted") instanceof Number n ? n.longValue() : null, raw);
+        raw.get("numQueriesExecuted") instanceof Number n ? n.longValue() : null,
+        raw);
   }
 
   public static Endpoint<DestroyResult> destroy(Dialect d, String name) {
-    return new Endpoint<>(ApiRequest.builder("DELETE", path(d, name, null)).build(), destroyHandler());
+    return new Endpoint<>(
+        ApiRequest.builder("DELETE", path(d, name, null)).build(), destroyHandler());
   }
 
   /**
@@ -386,11 +404,13 @@ public final class ComputeSessionWire {
   }
 
   public static Endpoint<Void> restart(Dialect d, String name) {
-    return new Endpoint<>(ApiRequest.builder("PATCH", path(d, name, null)).build(), Handlers.discard());
+    return new Endpoint<>(
+        ApiRequest.builder("PATCH", path(d, name, null)).build(), Handlers.discard());
   }
 
   public static Endpoint<Void> interrupt(Dialect d, String name) {
-    return new Endpoint<>(ApiRequest.builder("POST", path(d, name, "interrupt")).build(), Handlers.discard());
+    return new Endpoint<>(
+        ApiRequest.builder("POST", path(d, name, "interrupt")).build(), Handlers.discard());
   }
 
   /** {@code POST …/complete}; the cursor is at the end of {@code code}. */
@@ -407,7 +427,8 @@ public final class ComputeSessionWire {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("code", c);
     body.put("options", opts);
-    return new Endpoint<>(ApiRequest.builder("POST", path(d, name, "complete")).jsonBody(body).build(),
+    return new Endpoint<>(
+        ApiRequest.builder("POST", path(d, name, "complete")).jsonBody(body).build(),
         completionsHandler());
   }
 
@@ -452,7 +473,10 @@ public final class ComputeSessionWire {
   public static Endpoint<List<FileEntry>> listFiles(Dialect d, String name, String path) {
     String p = path == null || path.isEmpty() ? "." : path;
     return new Endpoint<>(
-        ApiRequest.builder("GET", path(d, name, "files")).query("path", p).jsonBody(Map.of("path", p)).build(),
+        ApiRequest.builder("GET", path(d, name, "files"))
+            .query("path", p)
+            .jsonBody(Map.of("path", p))
+            .build(),
         filesHandler());
   }
 
@@ -472,14 +496,21 @@ public final class ComputeSessionWire {
       if (n == null) {
         n = Json.string(x, "name");
       }
-      out.add(new FileEntry(n, Json.string(x, "mode"), x.has("size") && !x.get("size").isJsonNull()
-          ? Json.longValue(x.get("size"), "size") : 0, epoch(x.get("mtime")), epoch(x.get("ctime"))));
+      out.add(new FileEntry(
+          n,
+          Json.string(x, "mode"),
+          x.has("size") && !x.get("size").isJsonNull() ? Json.longValue(x.get("size"), "size") : 0,
+          epoch(x.get("mtime")),
+          epoch(x.get("ctime"))));
     }
     return List.copyOf(out);
   }
 
   private static Instant epoch(JsonElement e) {
-    if (e == null || e.isJsonNull() || !e.isJsonPrimitive() || !e.getAsJsonPrimitive().isNumber()) {
+    if (e == null
+        || e.isJsonNull()
+        || !e.isJsonPrimitive()
+        || !e.getAsJsonPrimitive().isNumber()) {
       return null;
     }
     double s = e.getAsDouble();
@@ -503,7 +534,10 @@ public final class ComputeSessionWire {
       b.jsonBody(Map.of("files", files));
     }
     // a download may be many GiB: bounded by the read (idle) timeout only, not the whole-call one
-    return b.header("Accept", "multipart/mixed").idempotent(true).callTimeout(Duration.ZERO).build();
+    return b.header("Accept", "multipart/mixed")
+        .idempotent(true)
+        .callTimeout(Duration.ZERO)
+        .build();
   }
 
   @SuppressWarnings("unchecked")

@@ -1,5 +1,6 @@
 package ai.backend.client.internal;
 
+import ai.backend.client.RateLimit;
 import ai.backend.client.errors.AlreadyExistsException;
 import ai.backend.client.errors.AuthenticationException;
 import ai.backend.client.errors.BackendApiException;
@@ -7,7 +8,6 @@ import ai.backend.client.errors.BackendIoException;
 import ai.backend.client.errors.BadRequestException;
 import ai.backend.client.errors.NotFoundException;
 import ai.backend.client.errors.QuotaExceededException;
-import ai.backend.client.RateLimit;
 import ai.backend.client.errors.RateLimitedException;
 import ai.backend.client.errors.ServerException;
 import ai.backend.client.port.HttpHeaders;
@@ -40,7 +40,11 @@ public final class ErrorMapper {
   private static final Set<String> AUTH_TYPES =
       Set.of("invalid-auth-params", "auth-failed", "generic-forbidden", "insufficient-privilege");
   private static final Set<String> BAD_REQUEST_TYPES = Set.of(
-      "invalid-api-params", "generic-bad-request", "schema-validation-failed", "deprecated", "not-implemented",
+      "invalid-api-params",
+      "generic-bad-request",
+      "schema-validation-failed",
+      "deprecated",
+      "not-implemented",
       "graphql-error");
 
   private final Clock clock;
@@ -61,7 +65,8 @@ public final class ErrorMapper {
   }
 
   /** Builds the typed exception for a response already read. */
-  public BackendApiException map(String method, String path, int status, HttpHeaders headers, byte[] body) {
+  public BackendApiException map(
+      String method, String path, int status, HttpHeaders headers, byte[] body) {
     String text = new String(body, StandardCharsets.UTF_8);
     JsonObject json = null;
     if (!text.isBlank()) {
@@ -99,11 +104,12 @@ public final class ErrorMapper {
         msg = null;
       }
     }
-    BackendApiException.Details details =
-        new BackendApiException.Details(status, type, title, msg, data, errorCode, plain, headers, method, path);
+    BackendApiException.Details details = new BackendApiException.Details(
+        status, type, title, msg, data, errorCode, plain, headers, method, path);
     String typeName = typeName(type);
-    String message = message(status, typeName, title, msg, errorCode, json == null ? text : null, method, path)
-        + hint(status, typeName, msg);
+    String message =
+        message(status, typeName, title, msg, errorCode, json == null ? text : null, method, path)
+            + hint(status, typeName, msg);
     return create(message, details, typeName, msg, status, headers);
   }
 
@@ -120,20 +126,27 @@ public final class ErrorMapper {
       return ". Check that this machine's clock is right (the server allows ±15 min).";
     }
     // v4 managers answer a bad signature with a bare auth-failed: no message tells it apart
-    if (m.contains("signature mismatch") || (status == 401 && "auth-failed".equals(typeName) && msg == null)) {
+    if (m.contains("signature mismatch")
+        || (status == 401 && "auth-failed".equals(typeName) && msg == null)) {
       return ". Check BACKEND_SECRET_KEY and that this machine's clock is right (the server allows ±15 min).";
     }
     return "";
   }
 
   private BackendApiException create(
-      String message, BackendApiException.Details d, String typeName, String msg, int status, HttpHeaders headers) {
+      String message,
+      BackendApiException.Details d,
+      String typeName,
+      String msg,
+      int status,
+      HttpHeaders headers) {
     String t = typeName == null ? "" : typeName;
     if (isMissingFile(t, msg)) {
       return new NotFoundException(message, d);
     }
     if (status == 429 || t.equals("rate-limit-exceeded")) {
-      return new RateLimitedException(message, d, retryAfter(headers).orElse(null), rateLimit(headers).orElse(null));
+      return new RateLimitedException(
+          message, d, retryAfter(headers).orElse(null), rateLimit(headers).orElse(null));
     }
     if (AUTH_TYPES.contains(t) || status == 401 || status == 403) {
       return new AuthenticationException(message, d);
@@ -164,7 +177,8 @@ public final class ErrorMapper {
    */
   private static boolean isMissingFile(String typeName, String msg) {
     return (typeName.isEmpty() || typeName.equals("invalid-api-params"))
-        && msg != null && msg.toLowerCase(Locale.ROOT).contains("file is not found");
+        && msg != null
+        && msg.toLowerCase(Locale.ROOT).contains("file is not found");
   }
 
   static String typeName(String type) {
@@ -176,7 +190,13 @@ public final class ErrorMapper {
   }
 
   private static String message(
-      int status, String typeName, String title, String msg, String errorCode, String rawText, String method,
+      int status,
+      String typeName,
+      String title,
+      String msg,
+      String errorCode,
+      String rawText,
+      String method,
       String path) {
     StringBuilder sb = new StringBuilder();
     boolean html = false;
@@ -236,17 +256,23 @@ public final class ErrorMapper {
   /** Whether a body is an HTML page (a proxy's or a web server's), not an API answer. */
   public static boolean looksLikeHtml(String text) {
     String s = text.stripLeading().toLowerCase(Locale.ROOT);
-    return s.startsWith("<!doctype html") || s.startsWith("<html") || s.startsWith("<head") || s.startsWith("<body");
+    return s.startsWith("<!doctype html")
+        || s.startsWith("<html")
+        || s.startsWith("<head")
+        || s.startsWith("<body");
   }
 
   /** The page's {@code <title>}, cut short, if it has one. */
   static Optional<String> htmlTitle(String html) {
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?is)<title[^>]*>(.*?)</title>").matcher(html);
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("(?is)<title[^>]*>(.*?)</title>").matcher(html);
     if (!m.find()) {
       return Optional.empty();
     }
     String t = snippet(m.group(1));
-    return t.isEmpty() ? Optional.empty() : Optional.of(t.length() <= 80 ? t : t.substring(0, 80) + "…");
+    return t.isEmpty()
+        ? Optional.empty()
+        : Optional.of(t.length() <= 80 ? t : t.substring(0, 80) + "…");
   }
 
   private static String snippet(String text) {
@@ -286,7 +312,9 @@ public final class ErrorMapper {
     }
     OptionalLong w = parseLong(window);
     return Optional.of(new RateLimit(
-        parseLong(limit), parseLong(remaining), w.isPresent() ? Duration.ofSeconds(w.getAsLong()) : null));
+        parseLong(limit),
+        parseLong(remaining),
+        w.isPresent() ? Duration.ofSeconds(w.getAsLong()) : null));
   }
 
   private static OptionalLong parseLong(Optional<String> v) {
@@ -310,31 +338,46 @@ public final class ErrorMapper {
     String where = origin + (uri.getRawPath() == null ? "" : uri.getRawPath());
     String m = method.toUpperCase(Locale.ROOT);
     // the origin is said once; the call names the path only after it
-    String call = m + " " + (uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath());
+    String call =
+        m + " " + (uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath());
     String tried = e.attempts() > 1 ? " (tried " + e.attempts() + " times)" : "";
     String detail = detail(e, m + " " + where);
-    String message = switch (e.kind()) {
-      case CONNECT -> "cannot connect to " + origin + ": " + connectReason(e) + tried
-          + ". Is the server running and BACKEND_ENDPOINT right?";
-      case UNKNOWN_HOST -> "cannot connect to " + origin + ": unknown host \"" + uri.getHost()
-          + "\". Is BACKEND_ENDPOINT right?";
-      case CONNECT_TIMEOUT -> "cannot connect to " + origin + ": connect timed out" + tried
-          + ". Is the host reachable from here (firewall, proxy) and BACKEND_ENDPOINT right?";
-      case READ_TIMEOUT -> "no response from " + origin + " to " + call + " within the read timeout" + tried
-          + "; the server may be busy: a longer read timeout gives it more time";
-      case CALL_TIMEOUT -> "gave up on " + call + " at " + origin + ": "
-          + (detail.isEmpty() ? "call timeout reached" : detail);
-      case TLS -> "TLS handshake with " + origin + " failed"
-          + (detail.isEmpty() ? "" : ": " + detail.replaceFirst("^(?i)(WebSocket )?TLS failure:\\s*", ""))
-          + ". Check the server's certificate, or use http:// if it does not speak TLS";
-      case IO -> "the connection to " + origin + " failed during " + call + tried
-          + (detail.isEmpty() ? "" : ": " + detail);
-      case CANCELLED -> call + " to " + origin + " was cancelled"
-          + (detail.isEmpty() || detail.endsWith("cancelled") ? "" : ": " + detail);
-      case WEBSOCKET_HANDSHAKE -> origin + " refused the WebSocket handshake for " + call
-          + (e.status() > 0 ? " (HTTP " + e.status() + ")" : "");
-      case CLOSED -> "cannot send " + call + " to " + origin + ": the transport is closed (the API session was closed)";
-    };
+    String message =
+        switch (e.kind()) {
+          case CONNECT ->
+            "cannot connect to " + origin + ": " + connectReason(e) + tried
+                + ". Is the server running and BACKEND_ENDPOINT right?";
+          case UNKNOWN_HOST ->
+            "cannot connect to " + origin + ": unknown host \"" + uri.getHost()
+                + "\". Is BACKEND_ENDPOINT right?";
+          case CONNECT_TIMEOUT ->
+            "cannot connect to " + origin + ": connect timed out" + tried
+                + ". Is the host reachable from here (firewall, proxy) and BACKEND_ENDPOINT right?";
+          case READ_TIMEOUT ->
+            "no response from " + origin + " to " + call + " within the read timeout" + tried
+                + "; the server may be busy: a longer read timeout gives it more time";
+          case CALL_TIMEOUT ->
+            "gave up on " + call + " at " + origin + ": "
+                + (detail.isEmpty() ? "call timeout reached" : detail);
+          case TLS ->
+            "TLS handshake with " + origin + " failed"
+                + (detail.isEmpty()
+                    ? ""
+                    : ": " + detail.replaceFirst("^(?i)(WebSocket )?TLS failure:\\s*", ""))
+                + ". Check the server's certificate, or use http:// if it does not speak TLS";
+          case IO ->
+            "the connection to " + origin + " failed during " + call + tried
+                + (detail.isEmpty() ? "" : ": " + detail);
+          case CANCELLED ->
+            call + " to " + origin + " was cancelled"
+                + (detail.isEmpty() || detail.endsWith("cancelled") ? "" : ": " + detail);
+          case WEBSOCKET_HANDSHAKE ->
+            origin + " refused the WebSocket handshake for " + call
+                + (e.status() > 0 ? " (HTTP " + e.status() + ")" : "");
+          case CLOSED ->
+            "cannot send " + call + " to " + origin
+                + ": the transport is closed (the API session was closed)";
+        };
     return new BackendIoException(message, e);
   }
 
@@ -363,6 +406,7 @@ public final class ErrorMapper {
       }
     }
     return e.getCause() instanceof java.net.ConnectException || e.getCause() == null
-        ? "connection refused" : "connection failed";
+        ? "connection refused"
+        : "connection failed";
   }
 }

@@ -1,9 +1,9 @@
 package ai.backend.client.internal;
 
-import ai.backend.client.errors.BackendException;
+import ai.backend.client.ComputeSessionEvent;
 import ai.backend.client.EventFilter;
 import ai.backend.client.EventSubscription;
-import ai.backend.client.ComputeSessionEvent;
+import ai.backend.client.errors.BackendException;
 import ai.backend.client.internal.sse.SseEvent;
 import ai.backend.client.internal.sse.SseParser;
 import ai.backend.client.port.HttpResponse;
@@ -44,8 +44,12 @@ public final class EventStream implements EventSubscription {
   private volatile SseParser parser;
   private Thread thread;
 
-  public EventStream(ApiCore core, EventFilter filter, Consumer<ComputeSessionEvent> sink,
-      Consumer<BackendException> onError, Runnable onEnd) {
+  public EventStream(
+      ApiCore core,
+      EventFilter filter,
+      Consumer<ComputeSessionEvent> sink,
+      Consumer<BackendException> onError,
+      Runnable onEnd) {
     this.core = core;
     Dialect d = core.dialect();
     this.legacyPayload = d.isLegacyKernelApi();
@@ -62,8 +66,10 @@ public final class EventStream implements EventSubscription {
       throw new ai.backend.client.errors.InvalidArgumentException(
           "session events need API v4.20190615 or newer; the server speaks " + d.version());
     }
-    ApiRequest.Builder b = ApiRequest.builder("GET", path).header("Accept", "text/event-stream")
-        .query(d.isLegacyKernelApi() ? "sessionId" : "name", f.sessionName()).query("group", f.group())
+    ApiRequest.Builder b = ApiRequest.builder("GET", path)
+        .header("Accept", "text/event-stream")
+        .query(d.isLegacyKernelApi() ? "sessionId" : "name", f.sessionName())
+        .query("group", f.group())
         .timeout(STREAM_TIMEOUT);
     if (!"*".equals(f.scope())) {
       b.query("scope", f.scope());
@@ -113,7 +119,8 @@ public final class EventStream implements EventSubscription {
             onError.accept(e);
             break;
           }
-          LOG.get().log(Level.DEBUG, "event stream reconnect failed, retrying: {0}", e.getMessage());
+          LOG.get()
+              .log(Level.DEBUG, "event stream reconnect failed, retrying: {0}", e.getMessage());
         }
       }
     } catch (InterruptedException e) {
@@ -180,10 +187,18 @@ public final class EventStream implements EventSubscription {
         long v = Json.longValue(ec, "exitCode");
         exit = v == (int) v ? (int) v : null;
       } catch (JsonParseException outOfRange) {
-        // 1e99999 is no exit code: unknown, like a missing one (getAsInt threw NumberFormatException)
+        // 1e99999 is no exit code: unknown, like a missing one (getAsInt threw
+        // NumberFormatException)
       }
     }
-    return new ComputeSessionEvent(e.event(), name, id, Json.string(o, "ownerAccessKey"), Json.string(o, "reason"), exit, data);
+    return new ComputeSessionEvent(
+        e.event(),
+        name,
+        id,
+        Json.string(o, "ownerAccessKey"),
+        Json.string(o, "reason"),
+        exit,
+        data);
   }
 
   private synchronized void release() {

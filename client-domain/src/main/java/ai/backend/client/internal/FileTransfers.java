@@ -1,8 +1,8 @@
 package ai.backend.client.internal;
 
+import ai.backend.client.ProgressListener;
 import ai.backend.client.errors.InvalidArgumentException;
 import ai.backend.client.errors.MalformedResponseException;
-import ai.backend.client.ProgressListener;
 import ai.backend.client.errors.UnsafeDownloadException;
 import ai.backend.client.internal.files.MalformedMultipartException;
 import ai.backend.client.internal.files.MalformedTarException;
@@ -38,13 +38,14 @@ public final class FileTransfers {
    *
    * @throws InvalidArgumentException when a file is missing, outside {@code baseDir}, or too large
    */
-  public static List<ApiRequest> uploadRequests(Dialect d, String name, List<Path> files, Path baseDir,
-      ProgressListener listener) {
+  public static List<ApiRequest> uploadRequests(
+      Dialect d, String name, List<Path> files, Path baseDir, ProgressListener listener) {
     Objects.requireNonNull(files, "files");
     Objects.requireNonNull(baseDir, "baseDir");
     List<Path> resolved = new ArrayList<>(files.size());
     for (Path f : files) {
-      resolved.add(baseDir.resolve(Objects.requireNonNull(f, "file"))); // an absolute f stays as it is
+      resolved.add(
+          baseDir.resolve(Objects.requireNonNull(f, "file"))); // an absolute f stays as it is
     }
     UploadPlan plan;
     try {
@@ -64,11 +65,13 @@ public final class FileTransfers {
       for (UploadPlan.Entry e : batch) {
         RequestBody content = listener == null
             ? RequestBody.ofFile(e.path(), "application/octet-stream")
-            : RequestBody.ofStream(() -> open(e.path(), total, done, l), e.size(), "application/octet-stream");
+            : RequestBody.ofStream(
+                () -> open(e.path(), total, done, l), e.size(), "application/octet-stream");
         // the server ignores the part name; the file name is the path under /home/work
         parts.add(new MultipartForm.Part("src", e.name(), content));
       }
-      out.add(ApiRequest.builder("POST", ComputeSessionWire.path(d, name, "upload")).body(MultipartForm.encode(parts))
+      out.add(ApiRequest.builder("POST", ComputeSessionWire.path(d, name, "upload"))
+          .body(MultipartForm.encode(parts))
           .build());
     }
     return out;
@@ -87,14 +90,16 @@ public final class FileTransfers {
   }
 
   /** Splits download paths into requests of at most {@link #MAX_DOWNLOAD_PATHS}. */
-  public static List<ApiRequest> downloadRequests(Dialect d, String name, List<String> remotePaths) {
+  public static List<ApiRequest> downloadRequests(
+      Dialect d, String name, List<String> remotePaths) {
     Objects.requireNonNull(remotePaths, "remotePaths");
     if (remotePaths.isEmpty()) {
       throw new InvalidArgumentException("no files to download");
     }
     List<ApiRequest> out = new ArrayList<>();
     for (int i = 0; i < remotePaths.size(); i += MAX_DOWNLOAD_PATHS) {
-      out.add(ComputeSessionWire.download(d, name, remotePaths.subList(i, Math.min(remotePaths.size(), i + MAX_DOWNLOAD_PATHS))));
+      out.add(ComputeSessionWire.download(
+          d, name, remotePaths.subList(i, Math.min(remotePaths.size(), i + MAX_DOWNLOAD_PATHS))));
     }
     return out;
   }
@@ -105,8 +110,10 @@ public final class FileTransfers {
    */
   public static ResponseHandler<List<Path>> extractTo(Path destination, ProgressListener listener) {
     return response -> {
-      long total = response.headers().firstValue("Content-Length").map(Long::parseLong).orElse(-1L);
-      InputStream body = listener == null ? response.body()
+      long total =
+          response.headers().firstValue("Content-Length").map(Long::parseLong).orElse(-1L);
+      InputStream body = listener == null
+          ? response.body()
           : new ProgressInputStream(response.body(), total, listener::onProgress);
       String type = response.headers().firstValue("Content-Type").orElse(null);
       List<Path> extracted = new ArrayList<>();
@@ -125,10 +132,14 @@ public final class FileTransfers {
         // the refused part removed what it wrote; the download as a whole is refused, so the parts
         // before it go too
         TarExtractor.remove(created);
-        throw new UnsafeDownloadException(e.entryName(), "refused to extract '" + e.entryName() + "' into "
-            + destination + ": " + e.getMessage(), e);
+        throw new UnsafeDownloadException(
+            e.entryName(),
+            "refused to extract '" + e.entryName() + "' into " + destination + ": "
+                + e.getMessage(),
+            e);
       } catch (MalformedMultipartException | MalformedTarException e) {
-        throw new MalformedResponseException("malformed download: " + e.getMessage(), response.status(), e);
+        throw new MalformedResponseException(
+            "malformed download: " + e.getMessage(), response.status(), e);
       }
       return List.copyOf(extracted);
     };

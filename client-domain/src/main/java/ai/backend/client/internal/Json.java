@@ -24,7 +24,8 @@ public final class Json {
    * and request bodies made of maps, lists and scalars are written without it.
    */
   private static final class Holder {
-    static final Gson GSON = new GsonBuilder().serializeNulls().disableHtmlEscaping().create();
+    static final Gson GSON =
+        new GsonBuilder().serializeNulls().disableHtmlEscaping().create();
   }
 
   private Json() {}
@@ -57,11 +58,16 @@ public final class Json {
     if (value instanceof Boolean b) {
       return new JsonPrimitive(b);
     }
-    if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte
-        || value instanceof java.math.BigInteger || value instanceof java.math.BigDecimal) {
+    if (value instanceof Integer
+        || value instanceof Long
+        || value instanceof Short
+        || value instanceof Byte
+        || value instanceof java.math.BigInteger
+        || value instanceof java.math.BigDecimal) {
       return new JsonPrimitive((Number) value);
     }
-    if ((value instanceof Double || value instanceof Float) && Double.isFinite(((Number) value).doubleValue())) {
+    if ((value instanceof Double || value instanceof Float)
+        && Double.isFinite(((Number) value).doubleValue())) {
       return new JsonPrimitive((Number) value);
     }
     if (value instanceof Map<?, ?> map) {

@@ -51,17 +51,27 @@ final class LoggingLink implements Interceptor {
   }
 
   private static void logRequest(HttpRequest request) {
-    LOG.get().log(Level.DEBUG, () -> "--> " + request.method() + " " + request.uri() + " " + request.headers()
-        + " body=" + request.body().getClass().getSimpleName() + "(" + request.body().contentLength() + ")");
+    LOG.get()
+        .log(
+            Level.DEBUG,
+            () -> "--> " + request.method() + " " + request.uri() + " " + request.headers()
+                + " body=" + request.body().getClass().getSimpleName() + "("
+                + request.body().contentLength() + ")");
   }
 
   private static void logResponse(HttpRequest request, HttpResponse r, long start) {
-    LOG.get().log(Level.DEBUG, () -> "<-- " + r.status() + " " + request.method() + " " + request.uri() + " ("
-        + (System.nanoTime() - start) / 1_000_000 + " ms) " + r.headers());
+    LOG.get()
+        .log(
+            Level.DEBUG,
+            () -> "<-- " + r.status() + " " + request.method() + " " + request.uri() + " ("
+                + (System.nanoTime() - start) / 1_000_000 + " ms) " + r.headers());
   }
 
   private static void logFailure(HttpRequest request, Throwable e, long start) {
-    LOG.get().log(Level.DEBUG, () -> "<-- FAILED " + request.method() + " " + request.uri() + " ("
-        + (System.nanoTime() - start) / 1_000_000 + " ms): " + e);
+    LOG.get()
+        .log(
+            Level.DEBUG,
+            () -> "<-- FAILED " + request.method() + " " + request.uri() + " ("
+                + (System.nanoTime() - start) / 1_000_000 + " ms): " + e);
   }
 }

@@ -16,7 +16,8 @@ record Pipeline(List<Interceptor> links, HttpTransport transport) {
     return start(request, retryable, deadline).proceed(request);
   }
 
-  CompletableFuture<HttpResponse> executeAsync(HttpRequest request, boolean retryable, long deadline) {
+  CompletableFuture<HttpResponse> executeAsync(
+      HttpRequest request, boolean retryable, long deadline) {
     return start(request, retryable, deadline).proceedAsync(request);
   }
 

@@ -69,6 +69,7 @@ public final class RawCalls {
    */
   public HttpHeaders webSocketHandshake(URI wsUri) {
     return core.signedWebSocketHeaders(wsUri).toBuilder()
-        .set("Host", ai.backend.client.internal.signing.Signer.hostHeader(wsUri)).build();
+        .set("Host", ai.backend.client.internal.signing.Signer.hostHeader(wsUri))
+        .build();
   }
 }

@@ -78,24 +78,28 @@ final class Retrier implements Interceptor {
       sent = CompletableFuture.failedFuture(e);
     }
     return sent.handle((response, failure) -> {
-      if (failure != null) {
-        Throwable cause = unwrap(failure);
-        Duration d = backoff(attempt);
-        if (mayRetry && cause instanceof TransportException te && isTransient(te) && fits(d, deadline)) {
-          log(request, te.kind().toString(), attempt, d);
-          return sleeper.delay(d).thenCompose(v -> attemptAsync(chain, attempt + 1));
-        }
-        return CompletableFuture.<HttpResponse>failedFuture(
-            cause instanceof TransportException te ? te.recordAttempts(attempt + 1) : cause);
-      }
-      Optional<Duration> wait = mayRetry ? retryDelay(response, attempt) : Optional.empty();
-      if (wait.isEmpty() || !fits(wait.get(), deadline)) {
-        return CompletableFuture.completedFuture(response);
-      }
-      response.close();
-      log(request, "HTTP " + response.status(), attempt, wait.get());
-      return sleeper.delay(wait.get()).thenCompose(v -> attemptAsync(chain, attempt + 1));
-    }).thenCompose(f -> f);
+          if (failure != null) {
+            Throwable cause = unwrap(failure);
+            Duration d = backoff(attempt);
+            if (mayRetry
+                && cause instanceof TransportException te
+                && isTransient(te)
+                && fits(d, deadline)) {
+              log(request, te.kind().toString(), attempt, d);
+              return sleeper.delay(d).thenCompose(v -> attemptAsync(chain, attempt + 1));
+            }
+            return CompletableFuture.<HttpResponse>failedFuture(
+                cause instanceof TransportException te ? te.recordAttempts(attempt + 1) : cause);
+          }
+          Optional<Duration> wait = mayRetry ? retryDelay(response, attempt) : Optional.empty();
+          if (wait.isEmpty() || !fits(wait.get(), deadline)) {
+            return CompletableFuture.completedFuture(response);
+          }
+          response.close();
+          log(request, "HTTP " + response.status(), attempt, wait.get());
+          return sleeper.delay(wait.get()).thenCompose(v -> attemptAsync(chain, attempt + 1));
+        })
+        .thenCompose(f -> f);
   }
 
   /** The request with its response timeout cut to what is left before the deadline. */
@@ -105,7 +109,8 @@ final class Retrier implements Interceptor {
     }
     long left = deadline - System.nanoTime();
     if (left <= 0) {
-      throw new TransportException(TransportException.Kind.CALL_TIMEOUT, "call timeout reached", null);
+      throw new TransportException(
+          TransportException.Kind.CALL_TIMEOUT, "call timeout reached", null);
     }
     Duration remaining = Duration.ofNanos(left);
     Duration t = request.timeout();
@@ -133,7 +138,9 @@ final class Retrier implements Interceptor {
     Optional<Duration> retryAfter = errors.retryAfter(response.headers());
     if (retryAfter.isPresent()) {
       // a server asking for a longer pause than we accept gets its answer passed on instead
-      return retryAfter.get().compareTo(policy.maxRetryAfter()) <= 0 ? retryAfter : Optional.empty();
+      return retryAfter.get().compareTo(policy.maxRetryAfter()) <= 0
+          ? retryAfter
+          : Optional.empty();
     }
     return Optional.of(backoff(attempt));
   }
@@ -153,13 +160,17 @@ final class Retrier implements Interceptor {
       sleeper.sleep(d);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new TransportException(TransportException.Kind.CANCELLED, "interrupted while waiting to retry", e);
+      throw new TransportException(
+          TransportException.Kind.CANCELLED, "interrupted while waiting to retry", e);
     }
   }
 
   private static void log(HttpRequest request, String reason, int attempt, Duration d) {
-    LOG.get().log(Level.DEBUG, () -> "retrying " + request.method() + " " + request.uri().getRawPath() + " after " + reason
-        + " (retry " + (attempt + 1) + ", waiting " + d.toMillis() + " ms)");
+    LOG.get()
+        .log(
+            Level.DEBUG,
+            () -> "retrying " + request.method() + " " + request.uri().getRawPath() + " after "
+                + reason + " (retry " + (attempt + 1) + ", waiting " + d.toMillis() + " ms)");
   }
 
   private static Throwable unwrap(Throwable t) {

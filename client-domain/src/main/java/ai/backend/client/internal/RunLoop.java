@@ -5,9 +5,9 @@ import ai.backend.client.ConsoleItem;
 import ai.backend.client.ExecRequest;
 import ai.backend.client.ExecutionResult;
 import ai.backend.client.ExecutionStatus;
-import ai.backend.client.errors.InvalidArgumentException;
 import ai.backend.client.RunOptions;
 import ai.backend.client.RunResult;
+import ai.backend.client.errors.InvalidArgumentException;
 import ai.backend.client.errors.WaitTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -55,13 +55,13 @@ public final class RunLoop {
   }
 
   /** Drives the run by chaining futures; no thread waits between steps. */
-  public CompletableFuture<RunResult> runAsync(ExecRequest first,
-      Function<ExecRequest, CompletableFuture<ExecutionResult>> exec) {
+  public CompletableFuture<RunResult> runAsync(
+      ExecRequest first, Function<ExecRequest, CompletableFuture<ExecutionResult>> exec) {
     return exec.apply(first).thenCompose(r -> step(r, exec));
   }
 
-  private CompletableFuture<RunResult> step(ExecutionResult r,
-      Function<ExecRequest, CompletableFuture<ExecutionResult>> exec) {
+  private CompletableFuture<RunResult> step(
+      ExecutionResult r, Function<ExecRequest, CompletableFuture<ExecutionResult>> exec) {
     try {
       accept(r);
       if (r.status().isTerminal()) {
@@ -70,7 +70,8 @@ public final class RunLoop {
       checkDeadline(r);
       CompletionStage<ExecRequest> next;
       if (r.status() == ExecutionStatus.WAITING_INPUT) {
-        next = readInput(r).thenApply(line -> ExecRequest.input(r.runId(), line == null ? "" : line));
+        next =
+            readInput(r).thenApply(line -> ExecRequest.input(r.runId(), line == null ? "" : line));
       } else {
         next = CompletableFuture.completedFuture(ExecRequest.continueRun(r.runId()));
       }
@@ -87,7 +88,9 @@ public final class RunLoop {
       options.listener().onItem(item);
     }
     ExecutionStatus s = r.status();
-    if (s == ExecutionStatus.CLEAN_FINISHED || s == ExecutionStatus.BUILD_FINISHED || s == ExecutionStatus.FINISHED) {
+    if (s == ExecutionStatus.CLEAN_FINISHED
+        || s == ExecutionStatus.BUILD_FINISHED
+        || s == ExecutionStatus.FINISHED) {
       steps.add(new RunResult.Step(s, r.exitCode()));
       options.stepListener().onStep(s, r.exitCode().isPresent() ? r.exitCode().getAsInt() : null);
     }
@@ -95,20 +98,23 @@ public final class RunLoop {
 
   /** The run's result, ending with {@code last}. */
   public RunResult result(ExecutionResult last) {
-    return new RunResult(last.runId(), last.status(), last.rawStatus(), last.exitCode(), console, steps);
+    return new RunResult(
+        last.runId(), last.status(), last.rawStatus(), last.exitCode(), console, steps);
   }
 
   /** @throws WaitTimeoutException when the run's timeout has passed */
   public void checkDeadline(ExecutionResult r) {
     if (System.nanoTime() - deadline > 0) {
-      throw new WaitTimeoutException("run " + r.runId() + " did not finish within " + options.timeout()
-          + " (last status " + r.rawStatus() + "); it may still be running: interrupt the session to stop it");
+      throw new WaitTimeoutException(
+          "run " + r.runId() + " did not finish within " + options.timeout() + " (last status "
+              + r.rawStatus() + "); it may still be running: interrupt the session to stop it");
     }
   }
 
   /** Asks the options' input provider (the async one, else the blocking one) for the line {@code r} waits for. */
   public CompletionStage<String> readInput(ExecutionResult r) {
-    AsyncInputProvider p = options.asyncInputProvider() != null ? options.asyncInputProvider()
+    AsyncInputProvider p = options.asyncInputProvider() != null
+        ? options.asyncInputProvider()
         : options.inputProvider() != null ? AsyncInputProvider.of(options.inputProvider()) : null;
     if (p == null) {
       throw noInput(r);
@@ -117,8 +123,9 @@ public final class RunLoop {
   }
 
   private static InvalidArgumentException noInput(ExecutionResult r) {
-    return new InvalidArgumentException("run " + r.runId() + " is waiting for input but RunOptions has no input"
-        + " provider; the run stays blocked until it is interrupted");
+    return new InvalidArgumentException(
+        "run " + r.runId() + " is waiting for input but RunOptions has no input"
+            + " provider; the run stays blocked until it is interrupted");
   }
 
   /** The text after the last newline of this result's stdout: what {@code input(prompt)} printed. */

@@ -1,7 +1,7 @@
 package ai.backend.client.internal;
 
-import ai.backend.client.errors.InvalidArgumentException;
 import ai.backend.client.SigningProfile;
+import ai.backend.client.errors.InvalidArgumentException;
 import ai.backend.client.internal.signing.Signer;
 import ai.backend.client.port.HttpHeaders;
 import ai.backend.client.port.HttpRequest;
@@ -34,8 +34,13 @@ final class SigningLink implements Interceptor {
   private final String dateHeader;
 
   SigningLink(
-      Signer signer, String accessKey, char[] secretKey, Clock clock, SigningProfile profile,
-      URI endpoint, boolean useXBackendAiDate) {
+      Signer signer,
+      String accessKey,
+      char[] secretKey,
+      Clock clock,
+      SigningProfile profile,
+      URI endpoint,
+      boolean useXBackendAiDate) {
     this.signer = signer;
     this.accessKey = accessKey;
     this.secretKey = secretKey.clone();
@@ -47,15 +52,23 @@ final class SigningLink implements Interceptor {
 
   /** The date string: ISO-8601 in UTC, the exact same text in the header and in the signature. */
   String dateString() {
-    return DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC));
+    return DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(
+        OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC));
   }
 
   HttpRequest sign(HttpRequest request) {
-    String version = request.headers().firstValue(VERSION_HEADER)
+    String version = request
+        .headers()
+        .firstValue(VERSION_HEADER)
         .orElseThrow(() -> new IllegalStateException("signed requests need " + VERSION_HEADER));
     String contentType = request.effectiveContentType();
-    return request.withHeaders(signedHeaders(request.headers().toBuilder(), request.method(), request.uri(),
-        contentType, version, bodyForHash(request, version)));
+    return request.withHeaders(signedHeaders(
+        request.headers().toBuilder(),
+        request.method(),
+        request.uri(),
+        contentType,
+        version,
+        bodyForHash(request, version)));
   }
 
   /**
@@ -65,19 +78,35 @@ final class SigningLink implements Interceptor {
   HttpHeaders signWebSocket(URI wsUri, HttpHeaders base) {
     String version = base.firstValue(VERSION_HEADER)
         .orElseThrow(() -> new IllegalStateException("signed requests need " + VERSION_HEADER));
-    return signedHeaders(base.toBuilder().remove("content-type"), "GET", wsUri, "application/octet-stream", version,
+    return signedHeaders(
+        base.toBuilder().remove("content-type"),
+        "GET",
+        wsUri,
+        "application/octet-stream",
+        version,
         null);
   }
 
   private HttpHeaders signedHeaders(
-      HttpHeaders.Builder headers, String method, URI uri, String contentType, String version, byte[] body) {
+      HttpHeaders.Builder headers,
+      String method,
+      URI uri,
+      String contentType,
+      String version,
+      byte[] body) {
     String date = dateString();
     String signedPath = Signer.signedPath(profile, uri, apiPath(uri));
     Signer.Result r = signer.sign(
-        new Signer.Input(method, signedPath, date, Signer.hostHeader(uri), contentType, version, body),
-        accessKey, secretKey);
-    return headers.remove("date").remove("x-backendai-date").set(dateHeader, date)
-        .set("Authorization", r.authorization()).build();
+        new Signer.Input(
+            method, signedPath, date, Signer.hostHeader(uri), contentType, version, body),
+        accessKey,
+        secretKey);
+    return headers
+        .remove("date")
+        .remove("x-backendai-date")
+        .set(dateHeader, date)
+        .set("Authorization", r.authorization())
+        .build();
   }
 
   /** The request path relative to the endpoint (what client 1.5.1 signed). */
@@ -105,7 +134,8 @@ final class SigningLink implements Interceptor {
         throw new UncheckedIOException(e);
       }
     }
-    throw new InvalidArgumentException("API " + version + " signs the body; a streamed body cannot be signed");
+    throw new InvalidArgumentException(
+        "API " + version + " signs the body; a streamed body cannot be signed");
   }
 
   @Override

@@ -23,7 +23,8 @@ public interface Sleeper {
 
       @Override
       public CompletableFuture<Void> delay(Duration d) {
-        return CompletableFuture.runAsync(() -> {}, CompletableFuture.delayedExecutor(d.toMillis(), TimeUnit.MILLISECONDS));
+        return CompletableFuture.runAsync(
+            () -> {}, CompletableFuture.delayedExecutor(d.toMillis(), TimeUnit.MILLISECONDS));
       }
     };
   }

@@ -26,8 +26,10 @@ import java.util.stream.Collectors;
  */
 public final class TransportDiscovery {
   static final String ARTIFACTS = "ai.backend:adapter-apache or ai.backend:adapter-jdkhttp";
-  private static final Comparator<TransportProvider> ORDER =
-      Comparator.comparingInt(TransportProvider::priority).reversed().thenComparing(TransportProvider::name);
+  private static final Comparator<TransportProvider> ORDER = Comparator.comparingInt(
+          TransportProvider::priority)
+      .reversed()
+      .thenComparing(TransportProvider::name);
 
   private TransportDiscovery() {}
 
@@ -40,7 +42,8 @@ public final class TransportDiscovery {
     if (tccl != null && tccl != own) {
       loaders.add(tccl);
     }
-    // one scan when both are the same (plain class path, the CLI): each reads the jars' service files
+    // one scan when both are the same (plain class path, the CLI): each reads the jars' service
+    // files
     loaders.add(own);
     for (ClassLoader cl : loaders) {
       try {
@@ -48,7 +51,8 @@ public final class TransportDiscovery {
           found.putIfAbsent(p.getClass().getName(), p);
         }
       } catch (ServiceConfigurationError e) {
-        throw new ConfigurationException("a transport provider could not be loaded: " + e.getMessage(), e);
+        throw new ConfigurationException(
+            "a transport provider could not be loaded: " + e.getMessage(), e);
       }
     }
     List<TransportProvider> list = new ArrayList<>(found.values());
@@ -72,11 +76,15 @@ public final class TransportDiscovery {
   }
 
   static String preferredName(Function<String, String> env, Properties properties) {
-    return firstNonBlank(properties.getProperty(Session.TRANSPORT_PROPERTY), env.apply(Session.TRANSPORT_ENV));
+    return firstNonBlank(
+        properties.getProperty(Session.TRANSPORT_PROPERTY), env.apply(Session.TRANSPORT_ENV));
   }
 
   static TransportProvider select(
-      String name, Function<String, String> env, Properties properties, List<TransportProvider> candidates) {
+      String name,
+      Function<String, String> env,
+      Properties properties,
+      List<TransportProvider> candidates) {
     if (candidates.isEmpty()) {
       throw new ConfigurationException("no HTTP transport found on the class path: add " + ARTIFACTS
           + " (or pass a transport to Session.builder().transport(...))");
@@ -89,10 +97,15 @@ public final class TransportDiscovery {
     return candidates.stream()
         .filter(p -> matches(p, key))
         .findFirst()
-        .orElseThrow(() -> new ConfigurationException("transport '" + wanted + "' not found; available: "
-            + candidates.stream().sorted(ORDER).map(TransportDiscovery::describe).collect(Collectors.joining(", "))
-            + " (set by Session.builder().transportName(...), -D" + Session.TRANSPORT_PROPERTY + " or "
-            + Session.TRANSPORT_ENV + ")"));
+        .orElseThrow(
+            () -> new ConfigurationException("transport '" + wanted + "' not found; available: "
+                + candidates.stream()
+                    .sorted(ORDER)
+                    .map(TransportDiscovery::describe)
+                    .collect(Collectors.joining(", "))
+                + " (set by Session.builder().transportName(...), -D" + Session.TRANSPORT_PROPERTY
+                + " or "
+                + Session.TRANSPORT_ENV + ")"));
   }
 
   private static boolean matches(TransportProvider p, String key) {

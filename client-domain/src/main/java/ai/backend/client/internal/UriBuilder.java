@@ -33,8 +33,8 @@ public final class UriBuilder {
       path = path.substring(1);
     }
     if (path.indexOf('?') >= 0 || path.indexOf('#') >= 0) {
-      throw new InvalidArgumentException("API path must not contain '?' or '#'; pass query parameters separately: "
-          + apiPath);
+      throw new InvalidArgumentException(
+          "API path must not contain '?' or '#'; pass query parameters separately: " + apiPath);
     }
     StringBuilder sb = new StringBuilder(base).append('/').append(path);
     if (!query.isEmpty()) {
@@ -69,8 +69,13 @@ public final class UriBuilder {
     StringBuilder sb = new StringBuilder(s.length());
     for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
       int c = b & 0xff;
-      if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-          || c == '-' || c == '.' || c == '_' || c == '~') {
+      if ((c >= 'a' && c <= 'z')
+          || (c >= 'A' && c <= 'Z')
+          || (c >= '0' && c <= '9')
+          || c == '-'
+          || c == '.'
+          || c == '_'
+          || c == '~') {
         sb.append((char) c);
       } else {
         sb.append('%').append(HEX[c >> 4]).append(HEX[c & 0xf]);

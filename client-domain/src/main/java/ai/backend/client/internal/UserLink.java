@@ -13,8 +13,8 @@ import java.util.concurrent.CompletionException;
 /** Adapts an embedder's {@link RequestInterceptor} to a pipeline link (between retry and signing). */
 final class UserLink implements Interceptor {
   /** Never shown to an interceptor, even if the caller set them (the proxy forwards cookies). */
-  private static final List<String> HIDDEN = List.of("authorization", "proxy-authorization", "cookie", "date",
-      "x-backendai-date");
+  private static final List<String> HIDDEN =
+      List.of("authorization", "proxy-authorization", "cookie", "date", "x-backendai-date");
 
   private final RequestInterceptor user;
 
@@ -46,7 +46,8 @@ final class UserLink implements Interceptor {
     return chain.proceedAsync(request).handle((response, failure) -> {
       if (failure != null) {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-            ? failure.getCause() : failure;
+            ? failure.getCause()
+            : failure;
         if (cause instanceof Exception e) {
           failed(attempt, e, start);
         }

@@ -1,8 +1,8 @@
 package ai.backend.client.internal;
 
 import ai.backend.client.ApiVersion;
-import ai.backend.client.errors.BackendException;
 import ai.backend.client.ComputeSessionListQuery;
+import ai.backend.client.errors.BackendException;
 import ai.backend.client.port.HttpHeaders;
 import ai.backend.client.port.HttpResponse;
 import com.code_intelligence.jazzer.junit.FuzzTest;
@@ -19,10 +19,13 @@ import java.util.List;
  * ({@link JsonParseException}, {@link IllegalStateException}, {@link ClassCastException}).
  */
 class AdminWireFuzzTest {
-  private static final List<Dialect> DIALECTS = List.of(Dialect.of(ApiVersion.V4_20181215),
-      Dialect.of(ApiVersion.V4_20190615), Dialect.of(ApiVersion.CLIENT_DEFAULT));
-  private static final List<ComputeSessionListQuery> QUERIES =
-      List.of(ComputeSessionListQuery.of(), ComputeSessionListQuery.of("RUNNING", "TERMINATED").page(2, 1));
+  private static final List<Dialect> DIALECTS = List.of(
+      Dialect.of(ApiVersion.V4_20181215),
+      Dialect.of(ApiVersion.V4_20190615),
+      Dialect.of(ApiVersion.CLIENT_DEFAULT));
+  private static final List<ComputeSessionListQuery> QUERIES = List.of(
+      ComputeSessionListQuery.of(),
+      ComputeSessionListQuery.of("RUNNING", "TERMINATED").page(2, 1));
 
   @FuzzTest(maxDuration = "2m")
   void handlers(byte[] body) throws IOException {
@@ -38,7 +41,10 @@ class AdminWireFuzzTest {
   private static void handle(ResponseHandler<?> h, byte[] body) throws IOException {
     try {
       h.handle(response(body));
-    } catch (JsonParseException | IllegalStateException | ClassCastException | BackendException expected) {
+    } catch (JsonParseException
+        | IllegalStateException
+        | ClassCastException
+        | BackendException expected) {
       // malformed, or the server's GraphQL error
     }
   }

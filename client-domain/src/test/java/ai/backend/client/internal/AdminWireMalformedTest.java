@@ -18,11 +18,13 @@ class AdminWireMalformedTest {
   @Test
   void nullSessionListItemIsMalformed() {
     String current = "{\"data\":{\"compute_session_list\":{\"items\":[null],\"total_count\":1}}}";
-    assertThrows(JsonParseException.class, () -> AdminWire
-        .sessionPageHandler(Dialect.of(ApiVersion.CLIENT_DEFAULT), ComputeSessionListQuery.of()).handle(response(current)));
+    assertThrows(JsonParseException.class, () -> AdminWire.sessionPageHandler(
+            Dialect.of(ApiVersion.CLIENT_DEFAULT), ComputeSessionListQuery.of())
+        .handle(response(current)));
     String v4 = "{\"data\":{\"compute_sessions\":[null]}}";
-    assertThrows(JsonParseException.class, () -> AdminWire
-        .sessionPageHandler(Dialect.of(ApiVersion.V4_20181215), ComputeSessionListQuery.of()).handle(response(v4)));
+    assertThrows(JsonParseException.class, () -> AdminWire.sessionPageHandler(
+            Dialect.of(ApiVersion.V4_20181215), ComputeSessionListQuery.of())
+        .handle(response(v4)));
   }
 
   private static HttpResponse response(String body) {

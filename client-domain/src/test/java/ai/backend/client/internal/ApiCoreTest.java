@@ -8,14 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.backend.client.ApiVersion;
-import ai.backend.client.errors.BackendIoException;
-import ai.backend.client.errors.BackendException;
 import ai.backend.client.Config;
+import ai.backend.client.RetryPolicy;
+import ai.backend.client.ServerInfo;
+import ai.backend.client.errors.BackendException;
+import ai.backend.client.errors.BackendIoException;
 import ai.backend.client.errors.MalformedResponseException;
 import ai.backend.client.errors.NotFoundException;
-import ai.backend.client.RetryPolicy;
 import ai.backend.client.errors.ServerException;
-import ai.backend.client.ServerInfo;
 import ai.backend.client.internal.signing.Signer;
 import ai.backend.client.port.HttpHeaders;
 import ai.backend.client.port.HttpRequest;
@@ -51,45 +51,75 @@ class ApiCoreTest {
   };
 
   private Config.Builder config() {
-    return Config.builder().endpoint("https://bai.example.com/api/").accessKey("AKIA").secretKey(SECRET)
-        .negotiate(false).apiVersion(ApiVersion.V9_20250722);
+    return Config.builder()
+        .endpoint("https://bai.example.com/api/")
+        .accessKey("AKIA")
+        .secretKey(SECRET)
+        .negotiate(false)
+        .apiVersion(ApiVersion.V9_20250722);
   }
 
   private ApiCore core(Config c) {
-    return ApiCore.builder(c, transport).hmac(new JcaHmac()).sleeper(recordingSleeper).random(() -> 0.5)
-        .clock(new MutableClock(Instant.parse("2025-08-01T12:34:56.789Z"), Duration.ofMillis(1500))).build();
+    return ApiCore.builder(c, transport)
+        .hmac(new JcaHmac())
+        .sleeper(recordingSleeper)
+        .random(() -> 0.5)
+        .clock(new MutableClock(Instant.parse("2025-08-01T12:34:56.789Z"), Duration.ofMillis(1500)))
+        .build();
   }
 
   /** What a manager does with the request it receives (spec §2.2, server side). */
   private static void assertServerAccepts(HttpRequest r) {
-    String date = r.headers().firstValue("date").or(() -> r.headers().firstValue("x-backendai-date")).orElseThrow();
+    String date = r.headers()
+        .firstValue("date")
+        .or(() -> r.headers().firstValue("x-backendai-date"))
+        .orElseThrow();
     String contentType = r.headers().firstValue("content-type").orElse(r.body().contentType());
-    Signer.Result expected = new Signer(new JcaHmac(), "sha256").sign(new Signer.Input(r.method(),
-        Signer.requestTarget(r.uri()), date, Signer.hostHeader(r.uri()), contentType,
-        r.headers().firstValue("x-backendai-version").orElseThrow(), null), "AKIA", SECRET.toCharArray());
-    assertEquals(expected.authorization(), r.headers().firstValue("authorization").orElseThrow());
+    Signer.Result expected = new Signer(new JcaHmac(), "sha256")
+        .sign(
+            new Signer.Input(
+                r.method(),
+                Signer.requestTarget(r.uri()),
+                date,
+                Signer.hostHeader(r.uri()),
+                contentType,
+                r.headers().firstValue("x-backendai-version").orElseThrow(),
+                null),
+            "AKIA",
+            SECRET.toCharArray());
+    assertEquals(
+        expected.authorization(), r.headers().firstValue("authorization").orElseThrow());
   }
 
   @Test
   void buildsUriUnderThePrefixWithEncodedQuery() {
     try (ApiCore core = core(config().build())) {
-      URI u = core.uri("/session/" + UriBuilder.segment("my sess/ion"), List.of(
-          new ApiRequest.QueryParam("files", "a b.txt"), new ApiRequest.QueryParam("files", "ü&=+"),
-          new ApiRequest.QueryParam("owner_access_key", "AK")));
-      assertEquals("https://bai.example.com/api/session/my%20sess%2Fion"
-          + "?files=a%20b.txt&files=%C3%BC%26%3D%2B&owner_access_key=AK", u.toString());
-      assertEquals("/api/session/my%20sess%2Fion?files=a%20b.txt&files=%C3%BC%26%3D%2B&owner_access_key=AK",
+      URI u = core.uri(
+          "/session/" + UriBuilder.segment("my sess/ion"),
+          List.of(
+              new ApiRequest.QueryParam("files", "a b.txt"),
+              new ApiRequest.QueryParam("files", "ü&=+"),
+              new ApiRequest.QueryParam("owner_access_key", "AK")));
+      assertEquals(
+          "https://bai.example.com/api/session/my%20sess%2Fion"
+              + "?files=a%20b.txt&files=%C3%BC%26%3D%2B&owner_access_key=AK",
+          u.toString());
+      assertEquals(
+          "/api/session/my%20sess%2Fion?files=a%20b.txt&files=%C3%BC%26%3D%2B&owner_access_key=AK",
           Signer.requestTarget(u));
-      assertEquals(URI.create("wss://bai.example.com/api/stream/session/x/pty"),
+      assertEquals(
+          URI.create("wss://bai.example.com/api/stream/session/x/pty"),
           core.webSocketUri("stream/session/x/pty", List.of()));
     }
   }
 
   @Test
   void signedRequestCarriesCommonHeadersAndVerifies() {
-    transport.json(200, "{\"ok\": true}", "X-RateLimit-Limit", "1000", "X-RateLimit-Remaining", "999");
+    transport.json(
+        200, "{\"ok\": true}", "X-RateLimit-Limit", "1000", "X-RateLimit-Remaining", "999");
     try (ApiCore core = core(config().domain("dom").build())) {
-      JsonObject o = core.call(ApiRequest.builder("GET", "session/s1").query("k", "a b").build(), Handlers.jsonObject());
+      JsonObject o = core.call(
+          ApiRequest.builder("GET", "session/s1").query("k", "a b").build(), Handlers.jsonObject());
       assertTrue(o.get("ok").getAsBoolean());
       assertEquals(999, core.lastRateLimit().orElseThrow().remaining().getAsLong());
     }
@@ -97,10 +127,15 @@ class ApiCoreTest {
     assertEquals("https://bai.example.com/api/session/s1?k=a%20b", r.uri().toString());
     assertEquals("v9.20250722", r.headers().firstValue("x-backendai-version").orElseThrow());
     assertEquals("dom", r.headers().firstValue("x-backendai-domain").orElseThrow());
-    assertTrue(r.headers().firstValue("user-agent").orElseThrow().startsWith("Backend.AI Client for Java"));
+    assertTrue(r.headers()
+        .firstValue("user-agent")
+        .orElseThrow()
+        .startsWith("Backend.AI Client for Java"));
     assertEquals("2025-08-01T12:34:56.789Z", r.headers().firstValue("date").orElseThrow());
     assertFalse(r.headers().contains("content-type"), "body-less requests send no Content-Type");
-    assertTrue(r.headers().firstValue("authorization").orElseThrow()
+    assertTrue(r.headers()
+        .firstValue("authorization")
+        .orElseThrow()
         .startsWith("BackendAI signMethod=HMAC-SHA256, credential=AKIA:"));
     assertServerAccepts(r);
     assertEquals(0, transport.openResponses());
@@ -123,7 +158,11 @@ class ApiCoreTest {
   void anonymousRequestsAreNotSigned() {
     transport.json(200, "{}");
     try (ApiCore core = core(config().build())) {
-      core.call(ApiRequest.builder("POST", "auth/authorize").anonymous(true).jsonBody(java.util.Map.of()).build(),
+      core.call(
+          ApiRequest.builder("POST", "auth/authorize")
+              .anonymous(true)
+              .jsonBody(java.util.Map.of())
+              .build(),
           Handlers.discard());
     }
     assertFalse(transport.requests().get(0).headers().contains("authorization"));
@@ -131,14 +170,19 @@ class ApiCoreTest {
 
   @Test
   void retriedAttemptsAreReSignedWithAFreshDate() {
-    transport.respond(503, "text/plain", "busy").respond(502, "text/html", "<html/>").json(200, "{}");
+    transport
+        .respond(503, "text/plain", "busy")
+        .respond(502, "text/html", "<html/>")
+        .json(200, "{}");
     try (ApiCore core = core(config().build())) {
       core.call(ApiRequest.get("session/s1"), Handlers.discard());
     }
     List<HttpRequest> rs = transport.requests();
     assertEquals(3, rs.size());
     assertNotEquals(rs.get(0).headers().firstValue("date"), rs.get(1).headers().firstValue("date"));
-    assertNotEquals(rs.get(0).headers().firstValue("authorization"), rs.get(1).headers().firstValue("authorization"));
+    assertNotEquals(
+        rs.get(0).headers().firstValue("authorization"),
+        rs.get(1).headers().firstValue("authorization"));
     rs.forEach(ApiCoreTest::assertServerAccepts);
     // equal jitter with random 0.5: 375 ms then 750 ms for 500 ms initial backoff
     assertEquals(List.of(Duration.ofMillis(375), Duration.ofMillis(750)), sleeps);
@@ -147,10 +191,13 @@ class ApiCoreTest {
 
   @Test
   void nonIdempotentRequestsAreNotRetried() {
-    transport.respond(503, "application/problem+json",
+    transport.respond(
+        503,
+        "application/problem+json",
         "{\"type\": \"https://api.backend.ai/probs/server-frozen\", \"title\": \"The server is frozen.\"}");
     try (ApiCore core = core(config().build())) {
-      ServerException e = assertThrows(ServerException.class,
+      ServerException e = assertThrows(
+          ServerException.class,
           () -> core.call(ApiRequest.postJson("session", java.util.Map.of()), Handlers.discard()));
       assertEquals("server-frozen", e.typeName());
     }
@@ -160,14 +207,19 @@ class ApiCoreTest {
 
   @Test
   void retriesAreBoundedAndConnectFailuresNameTheEndpoint() {
-    transport.fail(TransportException.Kind.CONNECT).fail(TransportException.Kind.CONNECT)
+    transport
+        .fail(TransportException.Kind.CONNECT)
+        .fail(TransportException.Kind.CONNECT)
         .fail(TransportException.Kind.CONNECT);
     try (ApiCore core = core(config().build())) {
-      BackendIoException e = assertThrows(BackendIoException.class,
+      BackendIoException e = assertThrows(
+          BackendIoException.class,
           () -> core.call(ApiRequest.get("session/s1"), Handlers.discard()));
       assertEquals(TransportException.Kind.CONNECT, e.transportKind().orElseThrow());
-      assertEquals("cannot connect to https://bai.example.com: connection refused (tried 3 times). "
-          + "Is the server running and BACKEND_ENDPOINT right?", e.getMessage());
+      assertEquals(
+          "cannot connect to https://bai.example.com: connection refused (tried 3 times). "
+              + "Is the server running and BACKEND_ENDPOINT right?",
+          e.getMessage());
       assertFalse(e.getMessage().contains(SECRET));
     }
     assertEquals(3, transport.requests().size(), "1 attempt + maxRetries 2");
@@ -177,11 +229,14 @@ class ApiCoreTest {
   void unknownHostsAreNotRetriedAndSayWhichHost() {
     transport.fail(TransportException.Kind.UNKNOWN_HOST);
     try (ApiCore core = core(config().build())) {
-      BackendIoException e = assertThrows(BackendIoException.class,
+      BackendIoException e = assertThrows(
+          BackendIoException.class,
           () -> core.call(ApiRequest.get("session/s1"), Handlers.discard()));
       assertEquals(TransportException.Kind.UNKNOWN_HOST, e.transportKind().orElseThrow());
-      assertEquals("cannot connect to https://bai.example.com: unknown host \"bai.example.com\". "
-          + "Is BACKEND_ENDPOINT right?", e.getMessage());
+      assertEquals(
+          "cannot connect to https://bai.example.com: unknown host \"bai.example.com\". "
+              + "Is BACKEND_ENDPOINT right?",
+          e.getMessage());
     }
     assertEquals(1, transport.requests().size(), "a name that did not resolve is not retried");
     assertTrue(sleeps.isEmpty());
@@ -191,34 +246,46 @@ class ApiCoreTest {
   void unknownHostsAreNotRetriedAsyncEither() {
     transport.fail(TransportException.Kind.UNKNOWN_HOST);
     try (ApiCore core = core(config().build())) {
-      CompletionException e = assertThrows(CompletionException.class,
+      CompletionException e = assertThrows(
+          CompletionException.class,
           () -> core.callAsync(ApiRequest.get("session/s1"), Handlers.discard()).join());
       assertInstanceOf(BackendIoException.class, e.getCause());
-      assertTrue(e.getCause().getMessage().contains("unknown host \"bai.example.com\""), e.getCause().getMessage());
+      assertTrue(
+          e.getCause().getMessage().contains("unknown host \"bai.example.com\""),
+          e.getCause().getMessage());
     }
     assertEquals(1, transport.requests().size());
   }
 
   @Test
   void asyncConnectFailuresSayHowOftenTheyWereTried() {
-    transport.fail(TransportException.Kind.CONNECT).fail(TransportException.Kind.CONNECT)
+    transport
+        .fail(TransportException.Kind.CONNECT)
+        .fail(TransportException.Kind.CONNECT)
         .fail(TransportException.Kind.CONNECT);
     try (ApiCore core = core(config().build())) {
-      CompletionException e = assertThrows(CompletionException.class,
+      CompletionException e = assertThrows(
+          CompletionException.class,
           () -> core.callAsync(ApiRequest.get("session/s1"), Handlers.discard()).join());
-      assertTrue(e.getCause().getMessage().contains(": connection refused (tried 3 times). "),
+      assertTrue(
+          e.getCause().getMessage().contains(": connection refused (tried 3 times). "),
           e.getCause().getMessage());
     }
   }
 
   @Test
   void anHtmlPageInsteadOfJsonSaysSoWithoutParserAdvice() {
-    transport.respond(200, "text/html; charset=utf-8", "<!DOCTYPE html><html><body>Welcome to nginx!</body></html>");
+    transport.respond(
+        200,
+        "text/html; charset=utf-8",
+        "<!DOCTYPE html><html><body>Welcome to nginx!</body></html>");
     try (ApiCore core = core(config().build())) {
-      MalformedResponseException e = assertThrows(MalformedResponseException.class,
+      MalformedResponseException e = assertThrows(
+          MalformedResponseException.class,
           () -> core.call(ApiRequest.get("session/s1"), Handlers.json()));
-      assertEquals("the server at https://bai.example.com/api answered GET /api/session/s1 with an HTML page "
-          + "(status 200, text/html), not Backend.AI JSON — is BACKEND_ENDPOINT the manager's API address?",
+      assertEquals(
+          "the server at https://bai.example.com/api answered GET /api/session/s1 with an HTML page "
+              + "(status 200, text/html), not Backend.AI JSON — is BACKEND_ENDPOINT the manager's API address?",
           e.getMessage());
     }
   }
@@ -227,10 +294,14 @@ class ApiCoreTest {
   void malformedJsonLeavesOutGsonsAdvice() {
     transport.respond(200, "application/json", "{\"a\": nope nope}");
     try (ApiCore core = core(config().build())) {
-      MalformedResponseException e = assertThrows(MalformedResponseException.class,
+      MalformedResponseException e = assertThrows(
+          MalformedResponseException.class,
           () -> core.call(ApiRequest.get("session/s1"), Handlers.json()));
-      assertTrue(e.getMessage().startsWith("unexpected response body from GET /api/session/s1 (HTTP 200, "
-          + "application/json): "), e.getMessage());
+      assertTrue(
+          e.getMessage()
+              .startsWith("unexpected response body from GET /api/session/s1 (HTTP 200, "
+                  + "application/json): "),
+          e.getMessage());
       assertFalse(e.getMessage().contains("setStrictness"), e.getMessage());
       assertFalse(e.getMessage().contains("LENIENT"), e.getMessage());
       assertFalse(e.getMessage().contains("https://github.com"), e.getMessage());
@@ -250,7 +321,8 @@ class ApiCoreTest {
   void readTimeoutsAreNotRetried() {
     transport.fail(TransportException.Kind.READ_TIMEOUT);
     try (ApiCore core = core(config().build())) {
-      assertThrows(BackendIoException.class, () -> core.call(ApiRequest.get("x"), Handlers.discard()));
+      assertThrows(
+          BackendIoException.class, () -> core.call(ApiRequest.get("x"), Handlers.discard()));
     }
     assertEquals(1, transport.requests().size());
   }
@@ -263,22 +335,34 @@ class ApiCoreTest {
     }
     assertEquals(List.of(Duration.ofSeconds(3)), sleeps);
 
-    FakeTransport t2 = new FakeTransport().respond(429, "application/json", "{}", "Retry-After", "3600");
-    try (ApiCore core = ApiCore.builder(config().build(), t2).hmac(new JcaHmac()).sleeper(recordingSleeper).build()) {
-      assertThrows(ai.backend.client.errors.RateLimitedException.class, () -> core.call(ApiRequest.get("x"), Handlers.discard()));
+    FakeTransport t2 =
+        new FakeTransport().respond(429, "application/json", "{}", "Retry-After", "3600");
+    try (ApiCore core = ApiCore.builder(config().build(), t2)
+        .hmac(new JcaHmac())
+        .sleeper(recordingSleeper)
+        .build()) {
+      assertThrows(
+          ai.backend.client.errors.RateLimitedException.class,
+          () -> core.call(ApiRequest.get("x"), Handlers.discard()));
     }
     assertEquals(1, t2.requests().size(), "a wait longer than maxRetryAfter is not honoured");
   }
 
   @Test
   void asyncRetriesWithoutBlockingAndMapsErrors() throws Exception {
-    transport.fail(TransportException.Kind.IO).json(200, "{\"v\": 1}")
-        .respond(404, "application/problem+json", "{\"type\": \"https://api.backend.ai/probs/object-not-found\","
-            + " \"title\": \"No such session.\"}");
+    transport
+        .fail(TransportException.Kind.IO)
+        .json(200, "{\"v\": 1}")
+        .respond(
+            404,
+            "application/problem+json",
+            "{\"type\": \"https://api.backend.ai/probs/object-not-found\","
+                + " \"title\": \"No such session.\"}");
     try (ApiCore core = core(config().build())) {
       JsonObject o = core.callAsync(ApiRequest.get("a"), Handlers.jsonObject()).get();
       assertEquals(1, o.get("v").getAsInt());
-      CompletionException e = assertThrows(CompletionException.class,
+      CompletionException e = assertThrows(
+          CompletionException.class,
           () -> core.callAsync(ApiRequest.get("b"), Handlers.discard()).join());
       assertInstanceOf(NotFoundException.class, e.getCause());
     }
@@ -290,7 +374,8 @@ class ApiCoreTest {
   void malformedSuccessBody() {
     transport.json(200, "not json");
     try (ApiCore core = core(config().build())) {
-      MalformedResponseException e = assertThrows(MalformedResponseException.class,
+      MalformedResponseException e = assertThrows(
+          MalformedResponseException.class,
           () -> core.call(ApiRequest.get("x"), Handlers.jsonObject()));
       assertEquals(200, e.status());
     }
@@ -302,12 +387,17 @@ class ApiCoreTest {
     transport.respondStream(200, "application/json", endless());
     transport.respondStream(200, "application/json", endless());
     try (ApiCore core = core(config().build())) {
-      MalformedResponseException e = assertThrows(MalformedResponseException.class,
+      MalformedResponseException e = assertThrows(
+          MalformedResponseException.class,
           () -> core.call(ApiRequest.get("x"), Handlers.jsonObject()));
       assertEquals(200, e.status());
-      assertTrue(e.getMessage().contains("larger than " + Handlers.MAX_BODY_BYTES + " bytes"), e.getMessage());
-      java.util.concurrent.ExecutionException async = assertThrows(java.util.concurrent.ExecutionException.class,
-          () -> core.callAsync(ApiRequest.get("x"), ComputeSessionWire.infoHandler("x")).get());
+      assertTrue(
+          e.getMessage().contains("larger than " + Handlers.MAX_BODY_BYTES + " bytes"),
+          e.getMessage());
+      java.util.concurrent.ExecutionException async =
+          assertThrows(java.util.concurrent.ExecutionException.class, () -> core.callAsync(
+                  ApiRequest.get("x"), ComputeSessionWire.infoHandler("x"))
+              .get());
       assertInstanceOf(MalformedResponseException.class, async.getCause());
     }
     assertEquals(0, transport.openResponses());
@@ -343,15 +433,23 @@ class ApiCoreTest {
   void aBodyOfExactlyTheLimitIsReadAndOneByteMoreIsNot() throws Exception {
     byte[] limit = new byte[1000];
     assertEquals(1000, Handlers.readBody(new java.io.ByteArrayInputStream(limit), 1000).length);
-    assertThrows(BodyTooLargeException.class,
+    assertThrows(
+        BodyTooLargeException.class,
         () -> Handlers.readBody(new java.io.ByteArrayInputStream(new byte[1001]), 1000));
   }
 
   @Test
   void negotiationTakesTheMinimumAndIsUnsigned() {
     transport.json(200, "{\"version\": \"v8.20240915\", \"manager\": \"24.09.3\"}");
-    try (ApiCore core = ApiCore.builder(Config.builder().endpoint("http://h:8081").accessKey("AK").secretKey(SECRET)
-        .build(), transport).hmac(new JcaHmac()).connect()) {
+    try (ApiCore core = ApiCore.builder(
+            Config.builder()
+                .endpoint("http://h:8081")
+                .accessKey("AK")
+                .secretKey(SECRET)
+                .build(),
+            transport)
+        .hmac(new JcaHmac())
+        .connect()) {
       assertEquals(ApiVersion.V8_20240915, core.apiVersion());
       assertEquals("24.09.3", core.serverInfo().managerVersion());
       assertEquals("POST", core.dialect().downloadMethod());
@@ -363,9 +461,11 @@ class ApiCoreTest {
 
   @Test
   void pinnedVersionCapsNegotiation() {
-    assertEquals(ApiVersion.V5_20191215,
+    assertEquals(
+        ApiVersion.V5_20191215,
         ApiCore.negotiated("v9.20250722", "25.15.0", ApiVersion.V5_20191215).negotiated());
-    assertEquals(ApiVersion.V4_20181215,
+    assertEquals(
+        ApiVersion.V4_20181215,
         ApiCore.negotiated("v4.20181215", null, ApiVersion.V9_20250722).negotiated());
     ServerInfo odd = ApiCore.negotiated("banana", null, ApiVersion.V9_20250722);
     assertEquals(ApiVersion.V9_20250722, odd.negotiated());
@@ -374,19 +474,34 @@ class ApiCoreTest {
 
   @Test
   void negotiationFailuresAreReported() {
-    transport.fail(TransportException.Kind.CONNECT).fail(TransportException.Kind.CONNECT)
+    transport
+        .fail(TransportException.Kind.CONNECT)
+        .fail(TransportException.Kind.CONNECT)
         .fail(TransportException.Kind.CONNECT);
-    Config c = Config.builder().endpoint("http://127.0.0.1:1").accessKey("AK").secretKey(SECRET).build();
-    BackendIoException e = assertThrows(BackendIoException.class,
-        () -> ApiCore.builder(c, transport).hmac(new JcaHmac()).sleeper(recordingSleeper).connect());
-    assertTrue(e.getMessage().startsWith("cannot connect to http://127.0.0.1:1: connection refused"), e.getMessage());
+    Config c = Config.builder()
+        .endpoint("http://127.0.0.1:1")
+        .accessKey("AK")
+        .secretKey(SECRET)
+        .build();
+    BackendIoException e =
+        assertThrows(BackendIoException.class, () -> ApiCore.builder(c, transport)
+            .hmac(new JcaHmac())
+            .sleeper(recordingSleeper)
+            .connect());
+    assertTrue(
+        e.getMessage().startsWith("cannot connect to http://127.0.0.1:1: connection refused"),
+        e.getMessage());
 
     FakeTransport html = new FakeTransport().respond(200, "text/html", "<html>hello</html>");
-    BackendException m = assertThrows(MalformedResponseException.class,
+    BackendException m = assertThrows(
+        MalformedResponseException.class,
         () -> ApiCore.builder(c, html).hmac(new JcaHmac()).connect());
-    assertTrue(m.getMessage().contains("answered GET / with an HTML page (status 200, text/html)"), m.getMessage());
+    assertTrue(
+        m.getMessage().contains("answered GET / with an HTML page (status 200, text/html)"),
+        m.getMessage());
     FakeTransport text = new FakeTransport().respond(200, "text/plain", "hello");
-    BackendException t = assertThrows(MalformedResponseException.class,
+    BackendException t = assertThrows(
+        MalformedResponseException.class,
         () -> ApiCore.builder(c, text).hmac(new JcaHmac()).connect());
     assertTrue(t.getMessage().contains("a Backend.AI manager endpoint?"), t.getMessage());
   }
@@ -398,9 +513,18 @@ class ApiCoreTest {
       HttpHeaders h = core.signedWebSocketHeaders(ws);
       assertFalse(h.contains("content-type"));
       String date = h.firstValue("date").orElseThrow();
-      Signer.Result expected = new Signer(new JcaHmac(), "sha256").sign(new Signer.Input("GET",
-          "/api/stream/session/s1/pty", date, "bai.example.com", "application/octet-stream", "v9.20250722", null),
-          "AKIA", SECRET.toCharArray());
+      Signer.Result expected = new Signer(new JcaHmac(), "sha256")
+          .sign(
+              new Signer.Input(
+                  "GET",
+                  "/api/stream/session/s1/pty",
+                  date,
+                  "bai.example.com",
+                  "application/octet-stream",
+                  "v9.20250722",
+                  null),
+              "AKIA",
+              SECRET.toCharArray());
       assertEquals(expected.authorization(), h.firstValue("authorization").orElseThrow());
     }
   }
@@ -409,7 +533,11 @@ class ApiCoreTest {
   void closeClosesOnlyOwnedTransports() {
     core(config().build()).close();
     assertFalse(transport.closed());
-    ApiCore.builder(config().build(), transport).hmac(new JcaHmac()).ownsTransport(true).build().close();
+    ApiCore.builder(config().build(), transport)
+        .hmac(new JcaHmac())
+        .ownsTransport(true)
+        .build()
+        .close();
     assertTrue(transport.closed());
   }
 

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.backend.client.ApiVersion;
-import ai.backend.client.errors.BackendIoException;
 import ai.backend.client.Config;
+import ai.backend.client.errors.BackendIoException;
 import ai.backend.client.port.HttpHeaders;
 import ai.backend.client.port.HttpRequest;
 import ai.backend.client.port.HttpResponse;
@@ -116,9 +116,15 @@ class CallTimeoutTest {
   private final TricklingTransport transport = new TricklingTransport();
 
   private ApiCore core(Duration callTimeout) {
-    Config c = Config.builder().endpoint("https://bai.example.com/api/").accessKey("AKIA").secretKey(SECRET)
-        .negotiate(false).apiVersion(ApiVersion.V9_20250722).readTimeout(Duration.ofSeconds(30))
-        .callTimeout(callTimeout).build();
+    Config c = Config.builder()
+        .endpoint("https://bai.example.com/api/")
+        .accessKey("AKIA")
+        .secretKey(SECRET)
+        .negotiate(false)
+        .apiVersion(ApiVersion.V9_20250722)
+        .readTimeout(Duration.ofSeconds(30))
+        .callTimeout(callTimeout)
+        .build();
     return ApiCore.builder(c, transport).hmac(new JcaHmac()).build();
   }
 
@@ -131,14 +137,16 @@ class CallTimeoutTest {
       long t0 = System.nanoTime();
       BackendIoException e;
       if (async) {
-        ExecutionException x = assertThrows(ExecutionException.class,
+        ExecutionException x = assertThrows(
+            ExecutionException.class,
             () -> core.callAsync(ApiRequest.get("x"), READ_ALL).get(10, TimeUnit.SECONDS));
         e = assertInstanceOf(BackendIoException.class, x.getCause());
       } else {
         e = assertThrows(BackendIoException.class, () -> core.call(ApiRequest.get("x"), READ_ALL));
       }
       long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-      assertEquals(TransportException.Kind.CALL_TIMEOUT, e.transportKind().orElseThrow(), e.toString());
+      assertEquals(
+          TransportException.Kind.CALL_TIMEOUT, e.transportKind().orElseThrow(), e.toString());
       assertTrue(e.getMessage().contains("within the call timeout (500ms)"), e.getMessage());
       assertTrue(ms >= 450 && ms < 5000, "ended after " + ms + " ms");
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
@@ -155,19 +163,24 @@ class CallTimeoutTest {
       assertThrows(BackendIoException.class, () -> core.call(ApiRequest.get("x"), READ_ALL));
     }
     Duration given = transport.requests.get(0).timeout();
-    assertTrue(given.compareTo(Duration.ofSeconds(2)) <= 0, "response timeout " + given + " exceeds the budget");
+    assertTrue(
+        given.compareTo(Duration.ofSeconds(2)) <= 0,
+        "response timeout " + given + " exceeds the budget");
   }
 
   @Test
   void streamedDownloadsAreBoundOnlyByTheReadTimeout() {
-    ApiRequest download = ComputeSessionWire.download(Dialect.of(ApiVersion.V9_20250722), "s", List.of("a"));
+    ApiRequest download =
+        ComputeSessionWire.download(Dialect.of(ApiVersion.V9_20250722), "s", List.of("a"));
     assertEquals(Duration.ZERO, download.callTimeout());
   }
 
   @Test
   void noCallTimeoutLeavesTheReadTimeout() throws Exception {
     try (ApiCore core = core(null)) {
-      assertEquals(150, core.callAsync(ApiRequest.get("x"), READ_ALL).get(20, TimeUnit.SECONDS).length,
+      assertEquals(
+          150,
+          core.callAsync(ApiRequest.get("x"), READ_ALL).get(20, TimeUnit.SECONDS).length,
           "a 3 s body read to its end");
     }
     assertEquals(Duration.ofSeconds(30), transport.requests.get(0).timeout());
@@ -177,14 +190,36 @@ class CallTimeoutTest {
   @Test
   void aCreateThatWaitsForItsSessionGetsThatLong() {
     Dialect d = Dialect.of(ApiVersion.V9_20250722);
-    Config c = Config.builder().endpoint("https://bai.example.com").accessKey("AKIA").secretKey(SECRET)
-        .callTimeout(Duration.ofMinutes(20)).build();
-    ai.backend.client.KernelOptions waitFor30s =
-        ai.backend.client.KernelOptions.builder().maxWait(Duration.ofSeconds(30)).build();
-    assertEquals(Duration.ofSeconds(120), ComputeSessionWire.create(d, c, "python", "sess1", waitFor30s).timeout());
-    assertEquals(Duration.ofMinutes(20),
-        ComputeSessionWire.create(d, c, "python", "sess1", ai.backend.client.KernelOptions.builder().build()).timeout());
-    assertEquals(null, ComputeSessionWire.create(d, c, "python", "sess1",
-        ai.backend.client.KernelOptions.builder().enqueueOnly(true).build()).timeout(), "answers at once");
+    Config c = Config.builder()
+        .endpoint("https://bai.example.com")
+        .accessKey("AKIA")
+        .secretKey(SECRET)
+        .callTimeout(Duration.ofMinutes(20))
+        .build();
+    ai.backend.client.KernelOptions waitFor30s = ai.backend.client.KernelOptions.builder()
+        .maxWait(Duration.ofSeconds(30))
+        .build();
+    assertEquals(
+        Duration.ofSeconds(120),
+        ComputeSessionWire.create(d, c, "python", "sess1", waitFor30s).timeout());
+    assertEquals(
+        Duration.ofMinutes(20),
+        ComputeSessionWire.create(
+                d,
+                c,
+                "python",
+                "sess1",
+                ai.backend.client.KernelOptions.builder().build())
+            .timeout());
+    assertEquals(
+        null,
+        ComputeSessionWire.create(
+                d,
+                c,
+                "python",
+                "sess1",
+                ai.backend.client.KernelOptions.builder().enqueueOnly(true).build())
+            .timeout(),
+        "answers at once");
   }
 }

@@ -3,7 +3,6 @@ package ai.backend.client.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.backend.client.errors.AuthenticationException;
 import ai.backend.client.errors.BackendApiException;
@@ -39,7 +38,8 @@ class ErrorMapperFuzzTest {
       int colon = lines[i].indexOf(':');
       if (colon > 0) {
         try {
-          h.add(lines[i].substring(0, colon).trim(), lines[i].substring(colon + 1).trim());
+          h.add(
+              lines[i].substring(0, colon).trim(), lines[i].substring(colon + 1).trim());
         } catch (IllegalArgumentException notAHeader) {
           // a blank name or a control character: no transport delivers such a header
         }
@@ -63,7 +63,10 @@ class ErrorMapperFuzzTest {
   private static int status(String line) {
     int s = 0;
     int n = 0;
-    while (n < line.length() && n < 3 && Character.isDigit(line.charAt(n)) && line.charAt(n) < 128) {
+    while (n < line.length()
+        && n < 3
+        && Character.isDigit(line.charAt(n))
+        && line.charAt(n) < 128) {
       s = s * 10 + (line.charAt(n) - '0');
       n++;
     }

@@ -33,8 +33,15 @@ class JsonTest {
     vars.put("yes", true);
     vars.put("html", "<a href='x'>&</a> \\u2028 \"quoted\" \\\\ \n\t é 😀");
     vars.put("nested", Map.of("k", Arrays.asList(1, null, "s")));
-    List<Object> samples = new ArrayList<>(List.of(Map.of("query", "query { x }", "variables", vars),
-        List.of(), Map.of(), "text", 42, -0.0, 1e300, List.of(List.of(List.of()))));
+    List<Object> samples = new ArrayList<>(List.of(
+        Map.of("query", "query { x }", "variables", vars),
+        List.of(),
+        Map.of(),
+        "text",
+        42,
+        -0.0,
+        1e300,
+        List.of(List.of(List.of()))));
     samples.add(null);
     for (Object v : samples) {
       assertNotNull(Json.plainTree(v), String.valueOf(v));
@@ -46,14 +53,23 @@ class JsonTest {
   void anythingElseGoesThroughGson() {
     Map<Object, Object> intKeys = new LinkedHashMap<>();
     intKeys.put(1, "a");
-    for (Object v : List.of(new Point(1, "p"), intKeys, Set.of("a"), Map.of("p", new Point(2, "q")),
-        Map.of("e", new JsonPrimitive(1)), 'c')) {
+    for (Object v : List.of(
+        new Point(1, "p"),
+        intKeys,
+        Set.of("a"),
+        Map.of("p", new Point(2, "q")),
+        Map.of("e", new JsonPrimitive(1)),
+        'c')) {
       assertNull(Json.plainTree(v), String.valueOf(v));
       assertEquals(Json.gson().toJson(v), Json.write(v));
     }
     // non-finite numbers and bare JSON elements: whatever Gson does with them, as before
-    for (Object v : List.of(Map.of("nan", Double.NaN), List.of(Double.POSITIVE_INFINITY), new JsonPrimitive(Double.NaN))) {
-      assertEquals(outcome(() -> Json.gson().toJson(v)), outcome(() -> Json.write(v)), String.valueOf(v));
+    for (Object v : List.of(
+        Map.of("nan", Double.NaN),
+        List.of(Double.POSITIVE_INFINITY),
+        new JsonPrimitive(Double.NaN))) {
+      assertEquals(
+          outcome(() -> Json.gson().toJson(v)), outcome(() -> Json.write(v)), String.valueOf(v));
     }
   }
 

@@ -30,8 +30,14 @@ class SessionWireMalformedTest {
       JsonObject o = json("{\"result\":{\"status\":\"finished\",\"exitCode\":" + ec + "}}");
       assertThrows(JsonParseException.class, () -> ComputeSessionWire.parseExecution(o), ec);
     }
-    assertEquals(java.util.OptionalInt.of(3), ComputeSessionWire.parseExecution(json("{\"result\":{\"exitCode\":\"3\"}}")).exitCode());
-    assertEquals(java.util.OptionalInt.of(2), ComputeSessionWire.parseExecution(json("{\"result\":{\"exitCode\":2.0}}")).exitCode());
+    assertEquals(
+        java.util.OptionalInt.of(3),
+        ComputeSessionWire.parseExecution(json("{\"result\":{\"exitCode\":\"3\"}}"))
+            .exitCode());
+    assertEquals(
+        java.util.OptionalInt.of(2),
+        ComputeSessionWire.parseExecution(json("{\"result\":{\"exitCode\":2.0}}"))
+            .exitCode());
   }
 
   @Test
@@ -43,21 +49,28 @@ class SessionWireMalformedTest {
   @Test
   void createdThatIsNoBooleanIsMalformed() {
     Dialect d = Dialect.of(ApiVersion.CLIENT_DEFAULT);
-    assertThrows(JsonParseException.class, () -> ComputeSessionWire.parseCreated(d, json("{\"created\":{}}"), "n"));
+    assertThrows(
+        JsonParseException.class,
+        () -> ComputeSessionWire.parseCreated(d, json("{\"created\":{}}"), "n"));
   }
 
   @Test
   void fileListingWithBadSizeIsMalformedAndOutOfRangeTimesUnknown() {
-    assertThrows(JsonParseException.class,
-        () -> ComputeSessionWire.parseFiles(json("{\"files\":[{\"name\":\"a\",\"size\":\"big\"}]}")));
-    var files = ComputeSessionWire.parseFiles(json("{\"files\":[{\"name\":\"a\",\"size\":3,\"mtime\":1e300}]}"));
+    assertThrows(
+        JsonParseException.class,
+        () ->
+            ComputeSessionWire.parseFiles(json("{\"files\":[{\"name\":\"a\",\"size\":\"big\"}]}")));
+    var files = ComputeSessionWire.parseFiles(
+        json("{\"files\":[{\"name\":\"a\",\"size\":3,\"mtime\":1e300}]}"));
     assertEquals(3, files.get(0).size());
     assertNull(files.get(0).modified());
   }
 
   @Test
   void sessionEventWithAnOutOfRangeExitCodeHasNone() {
-    var e = EventStream.parse(new SseEvent("session_terminated", "{\"sessionName\":\"s\",\"exitCode\":1e99999}", "", null),
+    var e = EventStream.parse(
+        new SseEvent(
+            "session_terminated", "{\"sessionName\":\"s\",\"exitCode\":1e99999}", "", null),
         false);
     assertEquals("s", e.sessionName());
     assertNull(e.exitCode());

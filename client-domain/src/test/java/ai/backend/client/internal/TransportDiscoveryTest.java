@@ -54,17 +54,21 @@ class TransportDiscoveryTest {
 
   @Test
   void unknownNameIsAConfigurationErrorListingEveryProvider() {
-    ConfigurationException e = assertThrows(ConfigurationException.class, () -> pick("netty", NO_ENV, new Properties()));
+    ConfigurationException e =
+        assertThrows(ConfigurationException.class, () -> pick("netty", NO_ENV, new Properties()));
     String m = e.getMessage();
-    assertTrue(m.startsWith("transport 'netty' not found; available: "
-        + "apache-httpclient5 (alias apache; ai.backend:adapter-apache, priority 200), "
-        + "jdk-http (alias jdk; ai.backend:adapter-jdkhttp, priority 100)"), m);
+    assertTrue(
+        m.startsWith("transport 'netty' not found; available: "
+            + "apache-httpclient5 (alias apache; ai.backend:adapter-apache, priority 200), "
+            + "jdk-http (alias jdk; ai.backend:adapter-jdkhttp, priority 100)"),
+        m);
     assertTrue(m.contains("backendai.transport") && m.contains("BACKEND_TRANSPORT"), m);
   }
 
   @Test
   void noneFoundNamesBothArtifacts() {
-    ConfigurationException e = assertThrows(ConfigurationException.class,
+    ConfigurationException e = assertThrows(
+        ConfigurationException.class,
         () -> TransportDiscovery.select(null, NO_ENV, new Properties(), List.of()));
     assertTrue(e.getMessage().contains("ai.backend:adapter-apache"), e.getMessage());
     assertTrue(e.getMessage().contains("ai.backend:adapter-jdkhttp"), e.getMessage());
@@ -75,7 +79,8 @@ class TransportDiscoveryTest {
     assertEquals(List.of(), TransportDiscovery.providers());
   }
 
-  private record Named(String name, String alias, String artifact, int priority) implements TransportProvider {
+  private record Named(String name, String alias, String artifact, int priority)
+      implements TransportProvider {
     @Override
     public List<String> aliases() {
       return List.of(alias);

@@ -24,13 +24,15 @@ public final class FakeTransport implements HttpTransport {
   private final AtomicInteger openResponses = new AtomicInteger();
   private boolean closed;
 
-  public synchronized FakeTransport respond(int status, String contentType, String body, String... headers) {
+  public synchronized FakeTransport respond(
+      int status, String contentType, String body, String... headers) {
     script.add(r -> response(status, contentType, body, headers));
     return this;
   }
 
   /** Answers with a body read from {@code body} (e.g. one that never ends). */
-  public synchronized FakeTransport respondStream(int status, String contentType, InputStream body) {
+  public synchronized FakeTransport respondStream(
+      int status, String contentType, InputStream body) {
     script.add(r -> response(status, contentType, body));
     return this;
   }
@@ -93,7 +95,11 @@ public final class FakeTransport implements HttpTransport {
   }
 
   private HttpResponse response(int status, String contentType, String body, String... headers) {
-    return response(status, contentType, new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)), headers);
+    return response(
+        status,
+        contentType,
+        new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)),
+        headers);
   }
 
   private HttpResponse response(int status, String contentType, InputStream in, String... headers) {

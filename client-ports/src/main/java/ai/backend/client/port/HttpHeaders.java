@@ -14,7 +14,8 @@ import java.util.TreeMap;
  */
 public final class HttpHeaders {
   private static final HttpHeaders EMPTY = new HttpHeaders(new TreeMap<>());
-  private static final List<String> SENSITIVE = List.of("authorization", "cookie", "set-cookie", "proxy-authorization");
+  private static final List<String> SENSITIVE =
+      List.of("authorization", "cookie", "set-cookie", "proxy-authorization");
 
   private final Map<String, List<String>> map; // keys lower-cased
 

@@ -16,7 +16,8 @@ import java.util.Objects;
  * @param body the body ({@link RequestBody#empty()} for none; GET and DELETE may carry one)
  * @param timeout per-request response timeout overriding the transport's read timeout, or {@code null}
  */
-public record HttpRequest(String method, URI uri, HttpHeaders headers, RequestBody body, Duration timeout) {
+public record HttpRequest(
+    String method, URI uri, HttpHeaders headers, RequestBody body, Duration timeout) {
   public HttpRequest {
     Objects.requireNonNull(method, "method");
     Objects.requireNonNull(uri, "uri");

@@ -49,7 +49,8 @@ public sealed interface RequestBody {
   }
 
   /** A one-shot body; the supplier is called once, when the transport starts sending. */
-  static RequestBody ofStream(Supplier<InputStream> stream, long contentLength, String contentType) {
+  static RequestBody ofStream(
+      Supplier<InputStream> stream, long contentLength, String contentType) {
     return new Stream(stream, contentLength, contentType, false);
   }
 
@@ -57,7 +58,8 @@ public sealed interface RequestBody {
    * A streamed body that can be sent again: each call of the supplier opens the same content afresh
    * from its start (e.g. a file, or an encoding of files).
    */
-  static RequestBody ofRepeatableStream(Supplier<InputStream> stream, long contentLength, String contentType) {
+  static RequestBody ofRepeatableStream(
+      Supplier<InputStream> stream, long contentLength, String contentType) {
     return new Stream(stream, contentLength, contentType, true);
   }
 
@@ -149,7 +151,8 @@ public sealed interface RequestBody {
    * @param contentLength the length in bytes, or -1 when unknown (then sent chunked)
    * @param repeatable whether every call of {@code stream} opens the content afresh from its start
    */
-  record Stream(Supplier<InputStream> stream, long contentLength, String contentType, boolean repeatable)
+  record Stream(
+      Supplier<InputStream> stream, long contentLength, String contentType, boolean repeatable)
       implements RequestBody {
     public Stream {
       Objects.requireNonNull(stream, "stream");

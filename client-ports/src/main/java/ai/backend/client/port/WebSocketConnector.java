@@ -11,5 +11,6 @@ public interface WebSocketConnector {
    * The future fails with {@link TransportException} when the handshake fails; the HTTP status of a
    * refused upgrade is in {@link TransportException#status()} when known.
    */
-  CompletableFuture<WebSocketChannel> connect(URI uri, HttpHeaders headers, WebSocketListener listener);
+  CompletableFuture<WebSocketChannel> connect(
+      URI uri, HttpHeaders headers, WebSocketListener listener);
 }

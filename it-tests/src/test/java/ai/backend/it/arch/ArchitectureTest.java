@@ -40,44 +40,67 @@ class ArchitectureTest {
 
   @Test
   void portsDependOnTheJdkOnly() {
-    classes().that().resideInAPackage(PORT)
-        .should().onlyDependOnClassesThat().resideInAnyPackage(PORT, "java..", "javax..")
+    classes()
+        .that()
+        .resideInAPackage(PORT)
+        .should()
+        .onlyDependOnClassesThat()
+        .resideInAnyPackage(PORT, "java..", "javax..")
         .check(classes);
   }
 
   @Test
   void domainDependsOnPortsJdkAndGsonOnly() {
-    classes().that().resideInAPackage("ai.backend.client..")
-        .and().resideOutsideOfPackages(PORT, TRANSPORT, CLI)
-        .should().onlyDependOnClassesThat().resideInAnyPackage(
-            "ai.backend.client", ERRORS, INTERNAL, PORT, "java..", "javax..", GSON)
+    classes()
+        .that()
+        .resideInAPackage("ai.backend.client..")
+        .and()
+        .resideOutsideOfPackages(PORT, TRANSPORT, CLI)
+        .should()
+        .onlyDependOnClassesThat()
+        .resideInAnyPackage("ai.backend.client", ERRORS, INTERNAL, PORT, "java..", "javax..", GSON)
         .check(classes);
   }
 
   @Test
   void gsonOnlyInsideInternal() {
-    noClasses().that().resideInAPackage("ai.backend.client..")
-        .and().resideOutsideOfPackages(INTERNAL, CLI, TRANSPORT)
-        .should().dependOnClassesThat().resideInAPackage(GSON)
+    noClasses()
+        .that()
+        .resideInAPackage("ai.backend.client..")
+        .and()
+        .resideOutsideOfPackages(INTERNAL, CLI, TRANSPORT)
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage(GSON)
         .check(classes);
   }
 
   @Test
   void publicApiTypesAreFinalRecordsEnumsOrInterfaces() {
     // exceptions form a hierarchy on purpose; every other public type is closed for extension
-    classes().that().resideInAPackage("ai.backend.client")
-        .and().arePublic()
-        .and().areNotInterfaces()
-        .and().areNotEnums()
-        .and().areNotAssignableTo(Throwable.class)
-        .should().haveModifier(JavaModifier.FINAL)
+    classes()
+        .that()
+        .resideInAPackage("ai.backend.client")
+        .and()
+        .arePublic()
+        .and()
+        .areNotInterfaces()
+        .and()
+        .areNotEnums()
+        .and()
+        .areNotAssignableTo(Throwable.class)
+        .should()
+        .haveModifier(JavaModifier.FINAL)
         .check(classes);
   }
 
   @Test
   void adaptersDependOnPortsNotOnTheDomain() {
-    noClasses().that().resideInAPackage(TRANSPORT)
-        .should().dependOnClassesThat(com.tngtech.archunit.base.DescribedPredicate.describe(
+    noClasses()
+        .that()
+        .resideInAPackage(TRANSPORT)
+        .should()
+        .dependOnClassesThat(com.tngtech.archunit.base.DescribedPredicate.describe(
             "domain classes of ai.backend.client",
             c -> c.getPackageName().startsWith("ai.backend.client")
                 && !c.getPackageName().startsWith("ai.backend.client.port")
@@ -88,37 +111,56 @@ class ArchitectureTest {
 
   @Test
   void adaptersDoNotDependOnEachOther() {
-    slices().matching("ai.backend.client.transport.(*)..")
-        .should().notDependOnEachOther()
+    slices()
+        .matching("ai.backend.client.transport.(*)..")
+        .should()
+        .notDependOnEachOther()
         .allowEmptyShould(true)
         .check(classes);
   }
 
   @Test
   void localServerIsIndependentOfTheClient() {
-    noClasses().that().resideInAPackage("ai.backend.local..")
-        .should().dependOnClassesThat().resideInAPackage("ai.backend.client..")
+    noClasses()
+        .that()
+        .resideInAPackage("ai.backend.local..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("ai.backend.client..")
         .allowEmptyShould(true)
         .check(classes);
   }
 
   @Test
   void onlyTheDomainAndTheCliUseInternal() {
-    noClasses().that().resideOutsideOfPackages("ai.backend.client", ERRORS, INTERNAL, CLI)
-        .should().dependOnClassesThat().resideInAPackage(INTERNAL)
+    noClasses()
+        .that()
+        .resideOutsideOfPackages("ai.backend.client", ERRORS, INTERNAL, CLI)
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage(INTERNAL)
         .check(classes);
   }
 
   @Test
   void publicPackagesExposeNoInternalType() {
     // a public signature naming an internal type would force users to import it
-    DescribedPredicate<JavaClass> internal = DescribedPredicate.describe("an internal type", JavaClass.Predicates
-        .resideInAPackage(INTERNAL)::test);
-    noCodeUnits().that().areDeclaredInClassesThat().resideInAnyPackage("ai.backend.client", ERRORS)
-        .and().areDeclaredInClassesThat().arePublic()
-        .and().arePublic()
-        .should().haveRawReturnType(internal)
-        .orShould().haveRawParameterTypes(DescribedPredicate.describe("an internal parameter type",
+    DescribedPredicate<JavaClass> internal = DescribedPredicate.describe(
+        "an internal type", JavaClass.Predicates.resideInAPackage(INTERNAL)::test);
+    noCodeUnits()
+        .that()
+        .areDeclaredInClassesThat()
+        .resideInAnyPackage("ai.backend.client", ERRORS)
+        .and()
+        .areDeclaredInClassesThat()
+        .arePublic()
+        .and()
+        .arePublic()
+        .should()
+        .haveRawReturnType(internal)
+        .orShould()
+        .haveRawParameterTypes(DescribedPredicate.describe(
+            "an internal parameter type",
             (java.util.List<JavaClass> ps) -> ps.stream().anyMatch(internal)))
         .check(classes);
   }
@@ -126,8 +168,13 @@ class ArchitectureTest {
   @Test
   void noPackageCycles() {
     // one slice per top-level package of each module (the domain's root package and its internal
-    // package are one unit: the public classes are thin faces over internal and internal returns them)
-    slices().matching("ai.backend.client.internal.(*)..").should().beFreeOfCycles().check(classes);
+    // package are one unit: the public classes are thin faces over internal and internal returns
+    // them)
+    slices()
+        .matching("ai.backend.client.internal.(*)..")
+        .should()
+        .beFreeOfCycles()
+        .check(classes);
     slices().matching("ai.backend.client.(*)..").should().beFreeOfCycles().check(classes);
     slices().matching("ai.backend.client.cli.(*)..").should().beFreeOfCycles().check(classes);
     slices().matching("ai.backend.local.(*)..").should().beFreeOfCycles().check(classes);
@@ -136,15 +183,23 @@ class ArchitectureTest {
   /** The CLI finds its transport like any embedder, through discovery. */
   @Test
   void cliUsesNoAdapterDirectly() {
-    noClasses().that().resideInAPackage(CLI)
-        .should().dependOnClassesThat().resideInAPackage(TRANSPORT)
+    noClasses()
+        .that()
+        .resideInAPackage(CLI)
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage(TRANSPORT)
         .check(classes);
   }
 
   @Test
   void onlyTheCliUsesAdapters() {
-    noClasses().that().resideOutsideOfPackages(TRANSPORT, CLI)
-        .should().dependOnClassesThat().resideInAPackage(TRANSPORT)
+    noClasses()
+        .that()
+        .resideOutsideOfPackages(TRANSPORT, CLI)
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage(TRANSPORT)
         .check(classes);
   }
 }

@@ -25,8 +25,10 @@ final class BenchSigner {
   static final String VERSION = "v9.20250722";
   private static final String EMPTY_SHA256 = sha256Hex(new byte[0]);
 
-  final HttpClient http =
-      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
+  final HttpClient http = HttpClient.newBuilder()
+      .version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(10))
+      .build();
   private final URI endpoint;
   private final String accessKey;
   private final String secretKey;
@@ -41,15 +43,18 @@ final class BenchSigner {
 
   /** Signs with the current time. */
   HttpRequest signed(String method, String path, String body) {
-    return signed(method, path, body, OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS));
+    return signed(
+        method, path, body, OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS));
   }
 
   /** Signs with a fixed date (the server accepts ±15 min), for pre-signed loops. */
   HttpRequest signed(String method, String path, String body, OffsetDateTime when) {
     String date = when.format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
-    String toSign = method + "\n" + path + "\n" + date + "\nhost:" + host + "\ncontent-type:application/json"
-        + "\nx-backendai-version:" + VERSION + "\n" + EMPTY_SHA256;
-    byte[] k1 = hmac(secretKey.getBytes(StandardCharsets.UTF_8), date.substring(0, 10).replace("-", ""));
+    String toSign =
+        method + "\n" + path + "\n" + date + "\nhost:" + host + "\ncontent-type:application/json"
+            + "\nx-backendai-version:" + VERSION + "\n" + EMPTY_SHA256;
+    byte[] k1 =
+        hmac(secretKey.getBytes(StandardCharsets.UTF_8), date.substring(0, 10).replace("-", ""));
     byte[] k = hmac(k1, host);
     String sig = HexFormat.of().formatHex(hmac(k, toSign));
     return HttpRequest.newBuilder(endpoint.resolve(path))
@@ -57,19 +62,27 @@ final class BenchSigner {
         .header("Date", date)
         .header("X-BackendAI-Version", VERSION)
         .header("Content-Type", "application/json")
-        .header("Authorization", "BackendAI signMethod=HMAC-SHA256, credential=" + accessKey + ":" + sig)
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+        .header(
+            "Authorization",
+            "BackendAI signMethod=HMAC-SHA256, credential=" + accessKey + ":" + sig)
+        .method(
+            method,
+            body == null
+                ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(body))
         .build();
   }
 
   /** Sends a freshly signed request; a status of 300 or more is an exception. */
   String send(String method, String path, String body) throws Exception {
-    return check(http.send(signed(method, path, body), HttpResponse.BodyHandlers.ofString()), method, path);
+    return check(
+        http.send(signed(method, path, body), HttpResponse.BodyHandlers.ofString()), method, path);
   }
 
   static String check(HttpResponse<String> r, String method, String path) {
     if (r.statusCode() >= 300) {
-      throw new IllegalStateException(method + " " + path + " -> " + r.statusCode() + " " + r.body());
+      throw new IllegalStateException(
+          method + " " + path + " -> " + r.statusCode() + " " + r.body());
     }
     return r.body();
   }

@@ -32,8 +32,11 @@ public final class LocalServerBench {
 
   public static void main(String[] args) throws Exception {
     int live = args.length > 0 ? Integer.parseInt(args[0]) : 200;
-    try (LocalServer server =
-        LocalServer.builder().port(0).maxSessionsPerKey(live + 20).rateLimit(10_000_000).start()) {
+    try (LocalServer server = LocalServer.builder()
+        .port(0)
+        .maxSessionsPerKey(live + 20)
+        .rateLimit(10_000_000)
+        .start()) {
       BenchSigner raw = new BenchSigner(server.uri(), server.accessKey(), server.secretKey());
       System.out.println("| Measurement | n | p50 | p90 | p99 |");
       System.out.println("|---|---:|---:|---:|---:|");
@@ -57,7 +60,8 @@ public final class LocalServerBench {
         execOk(raw, "/session/bench-xyz", EXEC, null);
         t[i] = System.nanoTime() - s;
       }
-      System.out.printf("| (a) `POST /session/bench-xyz` query `x=1`, sequential, raw signed HTTP | %d | %s |%n",
+      System.out.printf(
+          "| (a) `POST /session/bench-xyz` query `x=1`, sequential, raw signed HTTP | %d | %s |%n",
           t.length, BenchSigner.percentiles(t));
     } finally {
       raw.send("DELETE", "/session/bench-xyz", null);
@@ -86,9 +90,15 @@ public final class LocalServerBench {
       raw.send("DELETE", "/session/" + name, null);
       destroy[i] = System.nanoTime() - s;
     }
-    System.out.printf("| (b) create python session (`POST /session`) | %d | %s |%n", n, BenchSigner.percentiles(create));
-    System.out.printf("| (b) first execute `x=1` right after create | %d | %s |%n", n, BenchSigner.percentiles(firstExec));
-    System.out.printf("| (b) destroy (`DELETE /session/NAME`) | %d | %s |%n", n, BenchSigner.percentiles(destroy));
+    System.out.printf(
+        "| (b) create python session (`POST /session`) | %d | %s |%n",
+        n, BenchSigner.percentiles(create));
+    System.out.printf(
+        "| (b) first execute `x=1` right after create | %d | %s |%n",
+        n, BenchSigner.percentiles(firstExec));
+    System.out.printf(
+        "| (b) destroy (`DELETE /session/NAME`) | %d | %s |%n",
+        n, BenchSigner.percentiles(destroy));
   }
 
   /** (c) n live python sessions: create (8 in flight), execute once in each (32 in flight), destroy. */
@@ -97,16 +107,18 @@ public final class LocalServerBench {
     AtomicLong peakRssKb = new AtomicLong(rssOfTreeKb());
     long baseRssKb = peakRssKb.get();
     AtomicBoolean sampling = new AtomicBoolean(true);
-    Thread sampler = new Thread(() -> {
-      while (sampling.get()) {
-        peakRssKb.accumulateAndGet(rssOfTreeKb(), Math::max);
-        try {
-          Thread.sleep(200);
-        } catch (InterruptedException e) {
-          return;
-        }
-      }
-    }, "rss-sampler");
+    Thread sampler = new Thread(
+        () -> {
+          while (sampling.get()) {
+            peakRssKb.accumulateAndGet(rssOfTreeKb(), Math::max);
+            try {
+              Thread.sleep(200);
+            } catch (InterruptedException e) {
+              return;
+            }
+          }
+        },
+        "rss-sampler");
     sampler.setDaemon(true);
     sampler.start();
     ExecutorService create = Executors.newFixedThreadPool(8);
@@ -124,7 +136,8 @@ public final class LocalServerBench {
         int k = i;
         fs.add(create.submit(() -> {
           try {
-            raw.send("POST", "/session", "{\"image\":\"python\",\"name\":\"bench-live-" + k + "\"}");
+            raw.send(
+                "POST", "/session", "{\"image\":\"python\",\"name\":\"bench-live-" + k + "\"}");
             created[k] = true;
           } catch (Exception e) {
             errors.incrementAndGet();
@@ -146,7 +159,10 @@ public final class LocalServerBench {
           long s = System.nanoTime();
           try {
             String code = "print(" + k + " * 2)";
-            execOk(raw, "/session/bench-live-" + k, "{\"mode\":\"query\",\"code\":\"" + code + "\",\"runId\":null}",
+            execOk(
+                raw,
+                "/session/bench-live-" + k,
+                "{\"mode\":\"query\",\"code\":\"" + code + "\",\"runId\":null}",
                 (k * 2) + "\n");
           } catch (Exception e) {
             errors.incrementAndGet();
@@ -187,14 +203,19 @@ public final class LocalServerBench {
     System.out.println("| (c) " + n + " live python sessions | value |");
     System.out.println("|---|---:|");
     System.out.printf("| sessions live at once | %d |%n", liveAtPeak);
-    System.out.printf("| create all (8 in flight) | %.2f s (%.1f creates/s) |%n", createNs / 1e9, n / (createNs / 1e9));
-    System.out.printf("| one `print(k * 2)` in each (32 in flight), all `finished` with the right stdout | %.2f s (%.0f executes/s) |%n",
+    System.out.printf(
+        "| create all (8 in flight) | %.2f s (%.1f creates/s) |%n",
+        createNs / 1e9, n / (createNs / 1e9));
+    System.out.printf(
+        "| one `print(k * 2)` in each (32 in flight), all `finished` with the right stdout | %.2f s (%.0f executes/s) |%n",
         execNs / 1e9, lat.length / (execNs / 1e9));
-    System.out.printf("| execute latency under that load, p50 / p90 / p99 | %s |%n",
+    System.out.printf(
+        "| execute latency under that load, p50 / p90 / p99 | %s |%n",
         lat.length == 0 ? "-" : BenchSigner.percentiles(lat).replace(" | ", " / "));
     System.out.printf("| destroy all (32 in flight) | %.2f s |%n", destroyNs / 1e9);
     System.out.printf("| errors (create, execute, wrong result, destroy) | %d |%n", errors.get());
-    System.out.printf("| RSS, JVM + child processes: before → peak (sampled every 200 ms) | %d MiB → %d MiB |%n",
+    System.out.printf(
+        "| RSS, JVM + child processes: before → peak (sampled every 200 ms) | %d MiB → %d MiB |%n",
         baseRssKb / 1024, peakRssKb.get() / 1024);
   }
 
@@ -237,7 +258,8 @@ public final class LocalServerBench {
   /** Sum of VmRSS of this JVM and all its descendants (Linux /proc), in KiB. */
   static long rssOfTreeKb() {
     long total = 0;
-    List<ProcessHandle> all = new ArrayList<>(ProcessHandle.current().descendants().toList());
+    List<ProcessHandle> all =
+        new ArrayList<>(ProcessHandle.current().descendants().toList());
     all.add(ProcessHandle.current());
     for (ProcessHandle p : all) {
       try {

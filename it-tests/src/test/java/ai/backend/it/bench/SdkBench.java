@@ -44,45 +44,58 @@ public final class SdkBench {
     int perRound = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
     List<String> seq = new ArrayList<>();
     List<String> async = new ArrayList<>();
-    try (LocalServer server =
-        LocalServer.builder().port(0).maxSessionsPerKey(CHAINS + 16).rateLimit(10_000_000).start()) {
-      Config cfg = Config.builder().endpoint(server.uri()).accessKey(server.accessKey())
-          .secretKey(server.secretKey()).build();
+    try (LocalServer server = LocalServer.builder()
+        .port(0)
+        .maxSessionsPerKey(CHAINS + 16)
+        .rateLimit(10_000_000)
+        .start()) {
+      Config cfg = Config.builder()
+          .endpoint(server.uri())
+          .accessKey(server.accessKey())
+          .secretKey(server.secretKey())
+          .build();
       for (String adapter : adapters) {
-        try (Session session = Session.builder().config(cfg).transportName(adapter).build()) {
+        try (Session session =
+            Session.builder().config(cfg).transportName(adapter).build()) {
           seq.addAll(sequential(server, session, adapter, perRound));
           async.add(async64(session, adapter));
         }
       }
     }
     System.out.println();
-    System.out.println("| Adapter | Request (SDK / raw) | n per side | SDK req/s | raw pre-signed JDK req/s "
-        + "| overhead (mean time) | p50 SDK / raw | overhead (p50) |");
+    System.out.println(
+        "| Adapter | Request (SDK / raw) | n per side | SDK req/s | raw pre-signed JDK req/s "
+            + "| overhead (mean time) | p50 SDK / raw | overhead (p50) |");
     System.out.println("|---|---|---:|---:|---:|---:|---:|---:|");
     seq.forEach(System.out::println);
     System.out.println();
-    System.out.println("| Adapter | 64-way async `execute(\"x=1\")`, 64 sessions | executes/s | failures |");
+    System.out.println(
+        "| Adapter | 64-way async `execute(\"x=1\")`, 64 sessions | executes/s | failures |");
     System.out.println("|---|---|---:|---:|");
     async.forEach(System.out::println);
   }
 
   /** (a) SDK vs raw, alternating rounds so JIT warm-up and machine noise hit both alike; medians reported. */
-  static List<String> sequential(LocalServer server, Session session, String adapter, int n) throws Exception {
+  static List<String> sequential(LocalServer server, Session session, String adapter, int n)
+      throws Exception {
     String name = "bench-sdk-" + adapter;
-    Kernel k = Kernel.getOrCreate(session, "python", KernelOptions.builder().name(name).build());
+    Kernel k =
+        Kernel.getOrCreate(session, "python", KernelOptions.builder().name(name).build());
     List<String> rows = new ArrayList<>();
     try {
       BenchSigner raw = new BenchSigner(server.uri(), server.accessKey(), server.secretKey());
       OffsetDateTime fixed = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS);
       String path = "/session/" + name;
       HttpRequest info = raw.signed("GET", path, null, fixed);
-      HttpRequest exec = raw.signed("POST", path, "{\"mode\":\"query\",\"code\":\"x=1\",\"runId\":null}", fixed);
+      HttpRequest exec =
+          raw.signed("POST", path, "{\"mode\":\"query\",\"code\":\"x=1\",\"runId\":null}", fixed);
       Op sdkInfo = () -> {
         if (k.info() == null) {
           throw new IllegalStateException("no info");
         }
       };
-      Op rawInfo = () -> BenchSigner.check(raw.http.send(info, HttpResponse.BodyHandlers.ofString()), "GET", path);
+      Op rawInfo = () ->
+          BenchSigner.check(raw.http.send(info, HttpResponse.BodyHandlers.ofString()), "GET", path);
       Op sdkExec = () -> {
         ExecutionResult r = k.execute("x=1");
         if (r.status() != ExecutionStatus.FINISHED) {
@@ -90,13 +103,15 @@ public final class SdkBench {
         }
       };
       Op rawExec = () -> {
-        String body = BenchSigner.check(raw.http.send(exec, HttpResponse.BodyHandlers.ofString()), "POST", path);
+        String body = BenchSigner.check(
+            raw.http.send(exec, HttpResponse.BodyHandlers.ofString()), "POST", path);
         if (!body.contains("\"finished\"")) {
           throw new IllegalStateException("not finished: " + body);
         }
       };
       rows.add(compare(adapter, "`kernel.info()` / `GET /session/NAME`", sdkInfo, rawInfo, n));
-      rows.add(compare(adapter, "`kernel.execute(\"x=1\")` / `POST /session/NAME`", sdkExec, rawExec, n));
+      rows.add(compare(
+          adapter, "`kernel.execute(\"x=1\")` / `POST /session/NAME`", sdkExec, rawExec, n));
     } finally {
       k.destroy();
     }
@@ -107,7 +122,8 @@ public final class SdkBench {
    * Alternates blocks of 50 SDK calls and 50 raw calls, ROUNDS * n calls per side, so that JIT warm-up and
    * the noise of a shared machine hit both alike; per-call times are recorded.
    */
-  private static String compare(String adapter, String what, Op sdk, Op raw, int n) throws Exception {
+  private static String compare(String adapter, String what, Op sdk, Op raw, int n)
+      throws Exception {
     for (int i = 0; i < n; i++) { // warm-up
       sdk.run();
       raw.run();
@@ -135,8 +151,17 @@ public final class SdkBench {
     Arrays.sort(sr);
     double p50s = BenchSigner.at(ss, 0.5);
     double p50r = BenchSigner.at(sr, 0.5);
-    return String.format("| %s | %s | %d | %.0f | %.0f | %+.1f %% | %.3f / %.3f ms | %+.1f %% |", adapter, what, total,
-        sdkRate, rawRate, (rawRate / sdkRate - 1) * 100, p50s, p50r, (p50s / p50r - 1) * 100);
+    return String.format(
+        "| %s | %s | %d | %.0f | %.0f | %+.1f %% | %.3f / %.3f ms | %+.1f %% |",
+        adapter,
+        what,
+        total,
+        sdkRate,
+        rawRate,
+        (rawRate / sdkRate - 1) * 100,
+        p50s,
+        p50r,
+        (p50s / p50r - 1) * 100);
   }
 
   /** (b) 64 sessions, one chain of executes per session: exactly 64 in flight. */
@@ -146,7 +171,9 @@ public final class SdkBench {
     try {
       List<CompletableFuture<AsyncKernel>> creating = new ArrayList<>();
       for (int i = 0; i < CHAINS; i++) {
-        creating.add(AsyncKernel.getOrCreate(async, "python",
+        creating.add(AsyncKernel.getOrCreate(
+            async,
+            "python",
             KernelOptions.builder().name("bench-async-" + adapter + "-" + i).build()));
         if (creating.size() == 8) { // 8 creates in flight
           for (CompletableFuture<AsyncKernel> f : creating) {
@@ -164,14 +191,17 @@ public final class SdkBench {
       long t = System.nanoTime();
       runChains(kernels, ASYNC_TOTAL / CHAINS, failures);
       double rate = ASYNC_TOTAL / ((System.nanoTime() - t) / 1e9);
-      return String.format("| %s | %d executes | %.0f | %d |", adapter, ASYNC_TOTAL, rate, failures.get());
+      return String.format(
+          "| %s | %d executes | %.0f | %d |", adapter, ASYNC_TOTAL, rate, failures.get());
     } finally {
-      CompletableFuture.allOf(kernels.stream().map(AsyncKernel::destroy).toArray(CompletableFuture[]::new))
+      CompletableFuture.allOf(
+              kernels.stream().map(AsyncKernel::destroy).toArray(CompletableFuture[]::new))
           .get(2, TimeUnit.MINUTES);
     }
   }
 
-  private static void runChains(List<AsyncKernel> kernels, int perKernel, AtomicInteger failures) throws Exception {
+  private static void runChains(List<AsyncKernel> kernels, int perKernel, AtomicInteger failures)
+      throws Exception {
     CompletableFuture<?>[] chains = new CompletableFuture<?>[kernels.size()];
     for (int i = 0; i < chains.length; i++) {
       chains[i] = chain(kernels.get(i), perKernel, failures);
@@ -179,7 +209,8 @@ public final class SdkBench {
     CompletableFuture.allOf(chains).get(10, TimeUnit.MINUTES);
   }
 
-  private static CompletableFuture<Void> chain(AsyncKernel k, int remaining, AtomicInteger failures) {
+  private static CompletableFuture<Void> chain(
+      AsyncKernel k, int remaining, AtomicInteger failures) {
     if (remaining == 0) {
       return CompletableFuture.completedFuture(null);
     }
@@ -192,5 +223,4 @@ public final class SdkBench {
         })
         .thenCompose(x -> chain(k, remaining - 1, failures));
   }
-
 }

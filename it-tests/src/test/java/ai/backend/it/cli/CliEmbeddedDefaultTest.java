@@ -23,22 +23,38 @@ class CliEmbeddedDefaultTest {
     Launcher cli = new Launcher().env("BACKEND_LOCAL_STATE_DIR", stateDir.toString());
     Long pid = null;
     try {
-      Launcher.Result first = cli.cli("run", "-t", "embedded-test", "python", "-c", "greeting = 'hello world'");
+      Launcher.Result first =
+          cli.cli("run", "-t", "embedded-test", "python", "-c", "greeting = 'hello world'");
       assertEquals(0, first.exitCode(), first.toString());
-      assertTrue(first.stderr().startsWith("\u2219 Using the local Backend.AI server at http://127.0.0.1:"),
+      assertTrue(
+          first
+              .stderr()
+              .startsWith("\u2219 Using the local Backend.AI server at http://127.0.0.1:"),
           first.toString());
-      assertEquals(1, first.stderr().lines().filter(l -> l.contains("local Backend.AI server")).count());
+      assertEquals(
+          1,
+          first
+              .stderr()
+              .lines()
+              .filter(l -> l.contains("local Backend.AI server"))
+              .count());
       Path state = stateDir.resolve("server.json");
       assertTrue(Files.isRegularFile(state));
-      assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(state)));
+      assertEquals(
+          "rw-------",
+          java.nio.file.attribute.PosixFilePermissions.toString(
+              Files.getPosixFilePermissions(state)));
       JsonObject st = JsonParser.parseString(Files.readString(state)).getAsJsonObject();
       pid = st.get("pid").getAsLong();
 
       // the session lives across commands: the same server is reused
-      Launcher.Result second = cli.cli("run", "-t", "embedded-test", "--rm", "python", "-c", "print(greeting)");
+      Launcher.Result second =
+          cli.cli("run", "-t", "embedded-test", "--rm", "python", "-c", "print(greeting)");
       assertEquals(0, second.exitCode(), second.toString());
       assertEquals("hello world\n", second.stdout());
-      assertTrue(second.stderr().contains("http://127.0.0.1:" + st.get("port").getAsInt()), second.toString());
+      assertTrue(
+          second.stderr().contains("http://127.0.0.1:" + st.get("port").getAsInt()),
+          second.toString());
       assertFalse(second.stderr().contains("started now"), second.toString());
 
       Launcher.Result status = cli.cli("local", "status", "--output", "json");
@@ -75,12 +91,15 @@ class CliEmbeddedDefaultTest {
       assertEquals(0, run.exitCode(), run.toString());
       assertEquals("hi from HOME\n", run.stdout());
       assertTrue(Files.isRegularFile(state.resolve("server.json")), "no server.json under $HOME");
-      pid = JsonParser.parseString(Files.readString(state.resolve("server.json"))).getAsJsonObject()
-          .get("pid").getAsLong();
+      pid = JsonParser.parseString(Files.readString(state.resolve("server.json")))
+          .getAsJsonObject()
+          .get("pid")
+          .getAsLong();
 
       Launcher.Result config = cli.cli("config");
       assertEquals(0, config.exitCode(), config.toString());
-      assertTrue(config.stdout().contains(state.toString()) || config.stderr().contains(state.toString()),
+      assertTrue(
+          config.stdout().contains(state.toString()) || config.stderr().contains(state.toString()),
           config.toString());
     } finally {
       stopAndAwait(cli, pid);
@@ -99,7 +118,8 @@ class CliEmbeddedDefaultTest {
       if (ph.isPresent()) {
         ph.get().onExit().get(15, TimeUnit.SECONDS);
       }
-      assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "server still alive");
+      assertFalse(
+          ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "server still alive");
     }
   }
 }

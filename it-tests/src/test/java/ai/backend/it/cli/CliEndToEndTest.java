@@ -58,6 +58,7 @@ class CliEndToEndTest {
 
   @RegisterExtension
   static final CliServerExtension server = new CliServerExtension();
+
   Launcher cli;
 
   @BeforeEach
@@ -68,7 +69,10 @@ class CliEndToEndTest {
   /** Exactly one failure line, no stack trace (status lines before it are fine). */
   static void assertOneLineError(Launcher.Result r) {
     String err = r.stderr().strip();
-    assertEquals(1, err.lines().filter(l -> l.startsWith("\u2718 ")).count(), "one failure line expected:\n" + r);
+    assertEquals(
+        1,
+        err.lines().filter(l -> l.startsWith("\u2718 ")).count(),
+        "one failure line expected:\n" + r);
     assertTrue(err.lines().reduce((a, b) -> b).orElse("").startsWith("\u2718 "), r.toString());
     assertFalse(err.contains("\tat ") || err.contains("Exception:"), r.toString());
   }
@@ -84,7 +88,8 @@ class CliEndToEndTest {
 
   @Test
   void runOutputJsonIsParseable() throws Exception {
-    Launcher.Result r = cli.cli("run", "--rm", "python", "-c", "print('hello world')", "--output", "json");
+    Launcher.Result r =
+        cli.cli("run", "--rm", "python", "-c", "print('hello world')", "--output", "json");
     assertEquals(0, r.exitCode(), r.toString());
     JsonObject o = JsonParser.parseString(r.stdout()).getAsJsonObject();
     assertEquals("hello world\n", o.get("stdout").getAsString());
@@ -105,7 +110,8 @@ class CliEndToEndTest {
   @RequiresToolchain(Toolchain.GCC)
   void runCFilesWithNamePrompt(@TempDir Path src) throws Exception {
     writeSeedFiles(src);
-    Launcher.Result r = cli.in(src).run("backend.ai", "LABLUP\n", "run", "c", "main.c", "mylib.c", "mylib.h");
+    Launcher.Result r =
+        cli.in(src).run("backend.ai", "LABLUP\n", "run", "c", "main.c", "mylib.c", "mylib.h");
     assertEquals(0, r.exitCode(), r.toString());
     assertTrue(r.stdout().contains("myvalue is 42"), r.toString());
     assertTrue(r.stdout().contains("your name? "), r.toString());
@@ -189,7 +195,9 @@ class CliEndToEndTest {
 
   @Test
   void wrongSecretIsAnAuthenticationError() throws Exception {
-    Launcher.Result r = server.launcher().env("BACKEND_SECRET_KEY", "not-the-secret-key-at-all-0000000000000")
+    Launcher.Result r = server
+        .launcher()
+        .env("BACKEND_SECRET_KEY", "not-the-secret-key-at-all-0000000000000")
         .cli("run", "--rm", "python", "-c", "print(1)");
     assertEquals(77, r.exitCode(), r.toString());
     assertOneLineError(r);
@@ -201,7 +209,8 @@ class CliEndToEndTest {
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
     }
-    Launcher.Result r = server.launcher().env("BACKEND_ENDPOINT", "http://127.0.0.1:" + port).cli("ps");
+    Launcher.Result r =
+        server.launcher().env("BACKEND_ENDPOINT", "http://127.0.0.1:" + port).cli("ps");
     assertEquals(75, r.exitCode(), r.toString());
     assertOneLineError(r);
   }
@@ -214,7 +223,9 @@ class CliEndToEndTest {
     assertFalse(r.stdout().contains(CliServerExtension.SECRET_KEY), r.toString());
     Launcher.Result json = cli.cli("config", "--output", "json");
     JsonObject o = JsonParser.parseString(json.stdout()).getAsJsonObject();
-    assertEquals(server.uri().toString().replaceAll("/$", ""), o.get("endpoint").getAsString().replaceAll("/$", ""));
+    assertEquals(
+        server.uri().toString().replaceAll("/$", ""),
+        o.get("endpoint").getAsString().replaceAll("/$", ""));
     assertFalse(o.get("secret_key").getAsString().contains(CliServerExtension.SECRET_KEY));
   }
 
@@ -222,34 +233,48 @@ class CliEndToEndTest {
   void proxyServesPlainUnsignedHttp() throws Exception {
     Process proxy = cli.start("backend.ai", "proxy", "-p", "0");
     try {
-      BufferedReader err = new BufferedReader(new InputStreamReader(proxy.getErrorStream(), StandardCharsets.UTF_8));
+      BufferedReader err =
+          new BufferedReader(new InputStreamReader(proxy.getErrorStream(), StandardCharsets.UTF_8));
       String line = err.readLine();
-      assertTrue(line != null && line.startsWith("\u2219 Starting an insecure API proxy at http://127.0.0.1:"),
+      assertTrue(
+          line != null
+              && line.startsWith("\u2219 Starting an insecure API proxy at http://127.0.0.1:"),
           String.valueOf(line));
       Matcher m = Pattern.compile("http://127\\.0\\.0\\.1:(\\d+)").matcher(line);
       assertTrue(m.find());
       String base = "http://127.0.0.1:" + m.group(1);
-      HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+      HttpClient http =
+          HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-      HttpResponse<String> root = http.send(HttpRequest.newBuilder(URI.create(base + "/")).build(),
+      HttpResponse<String> root = http.send(
+          HttpRequest.newBuilder(URI.create(base + "/")).build(),
           HttpResponse.BodyHandlers.ofString());
       assertEquals(200, root.statusCode(), root.body());
       assertTrue(JsonParser.parseString(root.body()).getAsJsonObject().has("version"));
 
-      HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create(base + "/session"))
-          .header("Content-Type", "application/json")
-          .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"proxy-test\",\"image\":\"python\",\"config\":{}}"))
-          .build(), HttpResponse.BodyHandlers.ofString());
-      assertTrue(created.statusCode() == 200 || created.statusCode() == 201, created.statusCode() + " " + created.body());
+      HttpResponse<String> created = http.send(
+          HttpRequest.newBuilder(URI.create(base + "/session"))
+              .header("Content-Type", "application/json")
+              .POST(HttpRequest.BodyPublishers.ofString(
+                  "{\"name\":\"proxy-test\",\"image\":\"python\",\"config\":{}}"))
+              .build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertTrue(
+          created.statusCode() == 200 || created.statusCode() == 201,
+          created.statusCode() + " " + created.body());
 
       String body = "{\"mode\":\"query\",\"code\":\"print(6 * 7)\",\"runId\":null,\"run_id\":null}";
       StringBuilder stdout = new StringBuilder();
       for (int i = 0; i < 30; i++) {
-        HttpResponse<String> ex = http.send(HttpRequest.newBuilder(URI.create(base + "/session/proxy-test"))
-            .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpResponse<String> ex = http.send(
+            HttpRequest.newBuilder(URI.create(base + "/session/proxy-test"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build(),
             HttpResponse.BodyHandlers.ofString());
         assertEquals(200, ex.statusCode(), ex.body());
-        JsonObject result = JsonParser.parseString(ex.body()).getAsJsonObject().getAsJsonObject("result");
+        JsonObject result =
+            JsonParser.parseString(ex.body()).getAsJsonObject().getAsJsonObject("result");
         for (JsonElement item : result.getAsJsonArray("console")) {
           if (item.getAsJsonArray().get(0).getAsString().equals("stdout")) {
             stdout.append(item.getAsJsonArray().get(1).getAsString());
@@ -259,36 +284,43 @@ class CliEndToEndTest {
           break;
         }
         String runId = result.get("runId").getAsString();
-        body = "{\"mode\":\"continue\",\"code\":\"\",\"runId\":\"" + runId + "\",\"run_id\":\"" + runId + "\"}";
+        body = "{\"mode\":\"continue\",\"code\":\"\",\"runId\":\"" + runId + "\",\"run_id\":\""
+            + runId + "\"}";
       }
       assertEquals("42\n", stdout.toString());
 
-      // a WebSocket through the proxy (unsigned here, signed by the proxy): streaming execute, spec §8.2
-      java.util.concurrent.LinkedBlockingQueue<String> frames = new java.util.concurrent.LinkedBlockingQueue<>();
-      java.util.concurrent.CompletableFuture<Integer> wsClosed = new java.util.concurrent.CompletableFuture<>();
-      java.net.http.WebSocket ws = http.newWebSocketBuilder().buildAsync(
-          URI.create("ws://127.0.0.1:" + m.group(1) + "/stream/session/proxy-test/execute"),
-          new java.net.http.WebSocket.Listener() {
-            final StringBuilder part = new StringBuilder();
+      // a WebSocket through the proxy (unsigned here, signed by the proxy): streaming execute, spec
+      // §8.2
+      java.util.concurrent.LinkedBlockingQueue<String> frames =
+          new java.util.concurrent.LinkedBlockingQueue<>();
+      java.util.concurrent.CompletableFuture<Integer> wsClosed =
+          new java.util.concurrent.CompletableFuture<>();
+      java.net.http.WebSocket ws = http.newWebSocketBuilder()
+          .buildAsync(
+              URI.create("ws://127.0.0.1:" + m.group(1) + "/stream/session/proxy-test/execute"),
+              new java.net.http.WebSocket.Listener() {
+                final StringBuilder part = new StringBuilder();
 
-            @Override
-            public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket w, CharSequence data,
-                boolean last) {
-              part.append(data);
-              if (last) {
-                frames.add(part.toString());
-                part.setLength(0);
-              }
-              w.request(1);
-              return null;
-            }
+                @Override
+                public java.util.concurrent.CompletionStage<?> onText(
+                    java.net.http.WebSocket w, CharSequence data, boolean last) {
+                  part.append(data);
+                  if (last) {
+                    frames.add(part.toString());
+                    part.setLength(0);
+                  }
+                  w.request(1);
+                  return null;
+                }
 
-            @Override
-            public java.util.concurrent.CompletionStage<?> onClose(java.net.http.WebSocket w, int code, String reason) {
-              wsClosed.complete(code);
-              return null;
-            }
-          }).get(10, TimeUnit.SECONDS);
+                @Override
+                public java.util.concurrent.CompletionStage<?> onClose(
+                    java.net.http.WebSocket w, int code, String reason) {
+                  wsClosed.complete(code);
+                  return null;
+                }
+              })
+          .get(10, TimeUnit.SECONDS);
       ws.sendText("{\"mode\":\"query\",\"code\":\"print(6 * 7 + 1)\",\"options\":{}}", true);
       StringBuilder streamed = new StringBuilder();
       String status = "";
@@ -306,8 +338,11 @@ class CliEndToEndTest {
       assertEquals("43\n", streamed.toString());
       assertEquals(1000, wsClosed.get(10, TimeUnit.SECONDS));
 
-      HttpResponse<String> deleted = http.send(HttpRequest.newBuilder(URI.create(base + "/session/proxy-test"))
-          .DELETE().build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> deleted = http.send(
+          HttpRequest.newBuilder(URI.create(base + "/session/proxy-test"))
+              .DELETE()
+              .build(),
+          HttpResponse.BodyHandlers.ofString());
       assertTrue(deleted.statusCode() < 300, deleted.statusCode() + " " + deleted.body());
     } finally {
       proxy.destroy();
@@ -319,12 +354,21 @@ class CliEndToEndTest {
 
   @Test
   void ctrlCInterruptsTheRunAndExitsWith130() throws Exception {
-    Process p = cli.start("backend.ai", "run", "--rm", "-t", "ctrlc-test", "python", "-c",
+    Process p = cli.start(
+        "backend.ai",
+        "run",
+        "--rm",
+        "-t",
+        "ctrlc-test",
+        "python",
+        "-c",
         "import time\nfor i in range(600):\n    print(i, flush=True)\n    time.sleep(0.1)");
     try {
-      BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+      BufferedReader out =
+          new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
       assertEquals("0", out.readLine()); // the program runs
-      assertEquals(0, new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor());
+      assertEquals(
+          0, new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor());
       assertTrue(p.waitFor(20, TimeUnit.SECONDS), "still running after Ctrl-C");
       assertEquals(130, p.exitValue());
       String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -343,9 +387,11 @@ class CliEndToEndTest {
    */
   @Test
   void proxyRefusesWebPagesAndForeignHosts() throws Exception {
-    Process proxy = cli.start("backend.ai", "proxy", "-p", "0", "--allow-origin", "http://app.example:3000");
+    Process proxy =
+        cli.start("backend.ai", "proxy", "-p", "0", "--allow-origin", "http://app.example:3000");
     try {
-      BufferedReader err = new BufferedReader(new InputStreamReader(proxy.getErrorStream(), StandardCharsets.UTF_8));
+      BufferedReader err =
+          new BufferedReader(new InputStreamReader(proxy.getErrorStream(), StandardCharsets.UTF_8));
       String line = err.readLine();
       Matcher m = Pattern.compile("http://127\\.0\\.0\\.1:(\\d+)").matcher(String.valueOf(line));
       assertTrue(m.find(), String.valueOf(line));
@@ -354,31 +400,54 @@ class CliEndToEndTest {
 
       List<String> plain = rawHead(port, "GET / HTTP/1.1\r\nHost: " + here + "\r\n\r\n");
       assertTrue(plain.get(0).contains(" 200 "), plain.toString());
-      assertTrue(plain.stream().noneMatch(h -> h.toLowerCase().startsWith("access-control-allow-origin")), plain.toString());
-      assertTrue(rawHead(port, "GET / HTTP/1.1\r\nHost: localhost:" + port + "\r\n\r\n").get(0).contains(" 200 "));
+      assertTrue(
+          plain.stream().noneMatch(h -> h.toLowerCase().startsWith("access-control-allow-origin")),
+          plain.toString());
+      assertTrue(rawHead(port, "GET / HTTP/1.1\r\nHost: localhost:" + port + "\r\n\r\n")
+          .get(0)
+          .contains(" 200 "));
 
       String evilBody = "{\"name\":\"evil-sess\",\"image\":\"python\"}";
-      String evilPost = "POST /session HTTP/1.1\r\nHost: " + here + "\r\nOrigin: http://evil.example\r\n"
-          + "Content-Type: text/plain\r\nContent-Length: " + evilBody.length() + "\r\n\r\n" + evilBody;
+      String evilPost = "POST /session HTTP/1.1\r\nHost: " + here
+          + "\r\nOrigin: http://evil.example\r\n" + "Content-Type: text/plain\r\nContent-Length: "
+          + evilBody.length() + "\r\n\r\n" + evilBody;
       List<String> refused = rawHead(port, evilPost);
       assertTrue(refused.get(0).contains(" 403 "), refused.toString());
       assertTrue(refused.contains("Content-Type: application/problem+json"), refused.toString());
-      assertTrue(cli.cli("ps", "--output", "json").stdout().indexOf("evil-sess") < 0, "the refused request ran");
+      assertTrue(
+          cli.cli("ps", "--output", "json").stdout().indexOf("evil-sess") < 0,
+          "the refused request ran");
 
-      assertTrue(rawHead(port, "GET / HTTP/1.1\r\nHost: attacker.example:" + port + "\r\n\r\n").get(0)
-          .contains(" 403 "), "a rebound DNS name was served");
-      assertTrue(rawHead(port, "GET / HTTP/1.1\r\nHost: " + here + "\r\nSec-Fetch-Site: cross-site\r\n\r\n")
-          .get(0).contains(" 403 "));
+      assertTrue(
+          rawHead(port, "GET / HTTP/1.1\r\nHost: attacker.example:" + port + "\r\n\r\n")
+              .get(0)
+              .contains(" 403 "),
+          "a rebound DNS name was served");
+      assertTrue(rawHead(
+              port, "GET / HTTP/1.1\r\nHost: " + here + "\r\nSec-Fetch-Site: cross-site\r\n\r\n")
+          .get(0)
+          .contains(" 403 "));
 
-      List<String> allowed = rawHead(port, "GET / HTTP/1.1\r\nHost: " + here + "\r\nOrigin: http://app.example:3000\r\n\r\n");
+      List<String> allowed = rawHead(
+          port, "GET / HTTP/1.1\r\nHost: " + here + "\r\nOrigin: http://app.example:3000\r\n\r\n");
       assertTrue(allowed.get(0).contains(" 200 "), allowed.toString());
-      assertTrue(allowed.contains("Access-Control-Allow-Origin: http://app.example:3000"), allowed.toString());
-      List<String> preflight = rawHead(port, "OPTIONS /session HTTP/1.1\r\nHost: " + here
-          + "\r\nOrigin: http://app.example:3000\r\nAccess-Control-Request-Method: POST\r\n\r\n");
+      assertTrue(
+          allowed.contains("Access-Control-Allow-Origin: http://app.example:3000"),
+          allowed.toString());
+      List<String> preflight = rawHead(
+          port,
+          "OPTIONS /session HTTP/1.1\r\nHost: " + here
+              + "\r\nOrigin: http://app.example:3000\r\nAccess-Control-Request-Method: POST\r\n\r\n");
       assertTrue(preflight.get(0).contains(" 204 "), preflight.toString());
-      assertTrue(preflight.contains("Access-Control-Allow-Origin: http://app.example:3000"), preflight.toString());
-      assertTrue(rawHead(port, "OPTIONS /session HTTP/1.1\r\nHost: " + here
-          + "\r\nOrigin: http://evil.example\r\nAccess-Control-Request-Method: POST\r\n\r\n").get(0).contains(" 403 "));
+      assertTrue(
+          preflight.contains("Access-Control-Allow-Origin: http://app.example:3000"),
+          preflight.toString());
+      assertTrue(rawHead(
+              port,
+              "OPTIONS /session HTTP/1.1\r\nHost: " + here
+                  + "\r\nOrigin: http://evil.example\r\nAccess-Control-Request-Method: POST\r\n\r\n")
+          .get(0)
+          .contains(" 403 "));
     } finally {
       proxy.destroy();
       proxy.waitFor(20, TimeUnit.SECONDS);
@@ -391,7 +460,8 @@ class CliEndToEndTest {
       s.setSoTimeout(30_000);
       s.getOutputStream().write(request.getBytes(StandardCharsets.UTF_8));
       s.getOutputStream().flush();
-      BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.ISO_8859_1));
+      BufferedReader in = new BufferedReader(
+          new InputStreamReader(s.getInputStream(), StandardCharsets.ISO_8859_1));
       List<String> head = new ArrayList<>();
       String l;
       while ((l = in.readLine()) != null && !l.isEmpty()) {
@@ -404,19 +474,24 @@ class CliEndToEndTest {
 
   /** A machine without a runtime's toolchain: one line that names the Debian package to install. */
   @Test
-  void anImageWhoseToolchainIsMissingNamesTheDebianPackage(@TempDir Path emptySearchPath) throws Exception {
+  void anImageWhoseToolchainIsMissingNamesTheDebianPackage(@TempDir Path emptySearchPath)
+      throws Exception {
     try (LocalServer bare = LocalServer.builder()
         .port(0)
         .accessKey(CliServerExtension.ACCESS_KEY)
         .secretKey(CliServerExtension.SECRET_KEY)
         .engine(ProcessExecutionEngine.create(emptySearchPath.toString()))
         .start()) {
-      Launcher l = new Launcher().env("BACKEND_ENDPOINT", bare.uri().toString())
-          .env("BACKEND_ACCESS_KEY", CliServerExtension.ACCESS_KEY).env("BACKEND_SECRET_KEY", CliServerExtension.SECRET_KEY);
+      Launcher l = new Launcher()
+          .env("BACKEND_ENDPOINT", bare.uri().toString())
+          .env("BACKEND_ACCESS_KEY", CliServerExtension.ACCESS_KEY)
+          .env("BACKEND_SECRET_KEY", CliServerExtension.SECRET_KEY);
       Launcher.Result r = l.cli("run", "--rm", "lua5", "-c", "print(1)");
       assertEquals(65, r.exitCode(), r.toString());
       assertOneLineError(r);
-      assertTrue(r.stderr().contains("lua5.4") && r.stderr().contains("apt-get install lua5.4"), r.toString());
+      assertTrue(
+          r.stderr().contains("lua5.4") && r.stderr().contains("apt-get install lua5.4"),
+          r.toString());
     }
   }
 

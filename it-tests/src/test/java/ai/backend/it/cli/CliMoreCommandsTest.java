@@ -40,6 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
 class CliMoreCommandsTest {
   @RegisterExtension
   static final CliServerExtension server = new CliServerExtension();
+
   Launcher cli;
   final List<Process> started = new ArrayList<>();
 
@@ -76,15 +77,18 @@ class CliMoreCommandsTest {
   /** Every stdout line of {@code p}, as it arrives. */
   private static BlockingQueue<String> lines(Process p) {
     BlockingQueue<String> q = new LinkedBlockingQueue<>();
-    Thread t = new Thread(() -> {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String l; (l = r.readLine()) != null; ) {
-          q.add(l);
-        }
-      } catch (IOException ignored) {
-        // process gone
-      }
-    }, "cli-stdout");
+    Thread t = new Thread(
+        () -> {
+          try (BufferedReader r = new BufferedReader(
+              new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String l; (l = r.readLine()) != null; ) {
+              q.add(l);
+            }
+          } catch (IOException ignored) {
+            // process gone
+          }
+        },
+        "cli-stdout");
     t.setDaemon(true);
     t.start();
     return q;
@@ -128,19 +132,22 @@ class CliMoreCommandsTest {
     assertEquals(payload.length, blob.get("size").getAsLong(), json.toString());
 
     Path dest = work.resolve("out");
-    Launcher.Result down = cli.cli("download", "files-test", "data/blob.bin", "notes.txt", "--dest", dest.toString());
+    Launcher.Result down =
+        cli.cli("download", "files-test", "data/blob.bin", "notes.txt", "--dest", dest.toString());
     assertEquals(0, down.exitCode(), down.toString());
     assertTrue(down.stderr().contains("\u2714 Downloaded 2 file(s)"), down.toString());
     assertArrayEquals(payload, Files.readAllBytes(find(dest, "blob.bin")));
     assertEquals("hello files\n", Files.readString(find(dest, "notes.txt")));
 
-    Launcher.Result missing = cli.cli("upload", "files-test", work.resolve("nope.txt").toString());
+    Launcher.Result missing =
+        cli.cli("upload", "files-test", work.resolve("nope.txt").toString());
     assertEquals(66, missing.exitCode(), missing.toString());
   }
 
   private static Path find(Path dir, String fileName) throws IOException {
     try (Stream<Path> s = Files.walk(dir)) {
-      return s.filter(p -> p.getFileName().toString().equals(fileName)).findFirst()
+      return s.filter(p -> p.getFileName().toString().equals(fileName))
+          .findFirst()
           .orElseThrow(() -> new AssertionError(fileName + " not downloaded under " + dir));
     }
   }
@@ -149,7 +156,8 @@ class CliMoreCommandsTest {
   void eventsPrintsNdjsonForASessionCreatedAndTerminatedMeanwhile() throws Exception {
     Process events = background("events", "--output", "json");
     BlockingQueue<String> out = lines(events);
-    // the subscription is ready some time after the process starts: retry with fresh names until seen
+    // the subscription is ready some time after the process starts: retry with fresh names until
+    // seen
     List<JsonObject> seen = new ArrayList<>();
     String found = null;
     for (int attempt = 0; attempt < 8 && found == null; attempt++) {
@@ -164,19 +172,24 @@ class CliMoreCommandsTest {
           assertTrue(events.isAlive(), "events exited early: " + events.exitValue());
           continue;
         }
-        JsonObject ev = JsonParser.parseString(line).getAsJsonObject(); // every line is one JSON object
+        JsonObject ev =
+            JsonParser.parseString(line).getAsJsonObject(); // every line is one JSON object
         assertTrue(ev.has("event"), line);
         seen.add(ev);
-        if (ev.get("event").getAsString().equals("session_terminated") && name.equals(str(ev, "sessionName"))) {
+        if (ev.get("event").getAsString().equals("session_terminated")
+            && name.equals(str(ev, "sessionName"))) {
           found = name;
         }
       }
     }
     assertNotNull(found, "no session_terminated event; got " + seen);
     String name = found;
-    assertTrue(seen.stream().anyMatch(e -> name.equals(str(e, "sessionName"))
-        && !e.get("event").getAsString().equals("session_terminated")
-        && e.get("event").getAsString().startsWith("session_")), "no creation event for " + name + ": " + seen);
+    assertTrue(
+        seen.stream()
+            .anyMatch(e -> name.equals(str(e, "sessionName"))
+                && !e.get("event").getAsString().equals("session_terminated")
+                && e.get("event").getAsString().startsWith("session_")),
+        "no creation event for " + name + ": " + seen);
     stop(events);
     assertFalse(events.isAlive());
   }
@@ -219,10 +232,13 @@ class CliMoreCommandsTest {
   @Test
   void adminQueryPrintsJson() throws Exception {
     createSession("gql-test");
-    String q = "query($limit: Int!) { compute_session_list(limit: $limit, offset: 0) { items { name status } total_count } }";
+    String q =
+        "query($limit: Int!) { compute_session_list(limit: $limit, offset: 0) { items { name status } total_count } }";
     Launcher.Result r = cli.cli("admin", "query", q, "--var", "limit=10", "--output", "json");
     assertEquals(0, r.exitCode(), r.toString());
-    JsonObject list = JsonParser.parseString(r.stdout()).getAsJsonObject().getAsJsonObject("compute_session_list");
+    JsonObject list = JsonParser.parseString(r.stdout())
+        .getAsJsonObject()
+        .getAsJsonObject("compute_session_list");
     assertTrue(list.get("total_count").getAsInt() >= 1, r.toString());
     boolean found = false;
     for (JsonElement e : list.getAsJsonArray("items")) {
@@ -232,8 +248,14 @@ class CliMoreCommandsTest {
 
     Launcher.Result pretty = cli.cli("admin", "query", "{ keypair { access_key } }");
     assertEquals(0, pretty.exitCode(), pretty.toString());
-    assertEquals(CliServerExtension.ACCESS_KEY, JsonParser.parseString(pretty.stdout()).getAsJsonObject()
-        .getAsJsonObject("keypair").get("access_key").getAsString(), pretty.toString());
+    assertEquals(
+        CliServerExtension.ACCESS_KEY,
+        JsonParser.parseString(pretty.stdout())
+            .getAsJsonObject()
+            .getAsJsonObject("keypair")
+            .get("access_key")
+            .getAsString(),
+        pretty.toString());
 
     Launcher.Result bad = cli.cli("admin", "query", "{ no_such_field }");
     assertTrue(bad.exitCode() != 0, bad.toString());
@@ -242,7 +264,12 @@ class CliMoreCommandsTest {
   @Test
   void interruptStopsTheRunningCode() throws Exception {
     createSession("interrupt-test");
-    Process run = background("run", "-t", "interrupt-test", "python", "-c",
+    Process run = background(
+        "run",
+        "-t",
+        "interrupt-test",
+        "python",
+        "-c",
         "import time\nfor i in range(600):\n    print(i, flush=True)\n    time.sleep(0.1)");
     BlockingQueue<String> out = lines(run);
     assertEquals("0", out.poll(60, TimeUnit.SECONDS), "the program did not start");
@@ -265,7 +292,9 @@ class CliMoreCommandsTest {
     assertTrue(r.stdout().contains("complete "), r.toString());
     Path script = dir.resolve("backend.ai.bash");
     Files.writeString(script, r.stdout());
-    Process bash = new ProcessBuilder("bash", "-n", script.toString()).redirectErrorStream(true).start();
+    Process bash = new ProcessBuilder("bash", "-n", script.toString())
+        .redirectErrorStream(true)
+        .start();
     String msg = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(bash.waitFor(30, TimeUnit.SECONDS));
     assertEquals(0, bash.exitValue(), msg);

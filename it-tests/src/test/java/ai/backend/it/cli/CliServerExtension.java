@@ -41,9 +41,12 @@ final class CliServerExtension implements BeforeAllCallback, AfterEachCallback, 
    * class's own, never the user's, should a command fall back to it.
    */
   Launcher launcher() {
-    return new Launcher().env("BACKEND_ENDPOINT", uri().toString()).env("BACKEND_ACCESS_KEY", ACCESS_KEY)
+    return new Launcher()
+        .env("BACKEND_ENDPOINT", uri().toString())
+        .env("BACKEND_ACCESS_KEY", ACCESS_KEY)
         .env("BACKEND_SECRET_KEY", SECRET_KEY)
-        .env("BACKEND_LOCAL_STATE_DIR", server.stateDir().resolve("unused-local").toString());
+        .env(
+            "BACKEND_LOCAL_STATE_DIR", server.stateDir().resolve("unused-local").toString());
   }
 
   /**
@@ -54,9 +57,12 @@ final class CliServerExtension implements BeforeAllCallback, AfterEachCallback, 
   public void afterEach(ExtensionContext context) {
     LocalServer s = server.get();
     try {
-      List<String> left = ProcessHandle.current().descendants()
-          .filter(h -> h.isAlive() && h.info().commandLine().orElse("").contains("backend.ai-cli.jar"))
-          .map(h -> h.pid() + " " + h.info().commandLine().orElse("")).toList();
+      List<String> left = ProcessHandle.current()
+          .descendants()
+          .filter(
+              h -> h.isAlive() && h.info().commandLine().orElse("").contains("backend.ai-cli.jar"))
+          .map(h -> h.pid() + " " + h.info().commandLine().orElse(""))
+          .toList();
       assertTrue(left.isEmpty(), "CLI processes left behind: " + left);
     } finally {
       for (Session session : s.sessions().list(ACCESS_KEY)) {

@@ -31,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 class CliStreamingTest {
   @RegisterExtension
   static final CliServerExtension server = new CliServerExtension();
+
   Launcher cli;
 
   @BeforeEach
@@ -40,18 +41,25 @@ class CliStreamingTest {
 
   private String session(String image) throws Exception {
     String name = "st-" + UUID.randomUUID().toString().substring(0, 8);
-    Launcher.Result r = cli.cli("run", "-t", name, image, "-c", image.equals("python") ? "pass" : "true");
+    Launcher.Result r =
+        cli.cli("run", "-t", name, image, "-c", image.equals("python") ? "pass" : "true");
     assertEquals(0, r.exitCode(), r.toString());
     return name;
   }
 
   @Test
   void runStreamsOutputAsItIsProduced() throws Exception {
-    Process p = cli.start("backend.ai", "run", "--rm", "python", "-c",
+    Process p = cli.start(
+        "backend.ai",
+        "run",
+        "--rm",
+        "python",
+        "-c",
         "import time\nfor i in range(3):\n    print('tick', i, flush=True)\n    time.sleep(1)");
     List<Long> arrivals = new ArrayList<>();
     List<String> lines = new ArrayList<>();
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader r =
+        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = r.readLine()) != null) {
         arrivals.add(System.nanoTime());
@@ -59,16 +67,24 @@ class CliStreamingTest {
       }
     }
     assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-    assertEquals(0, p.exitValue(), new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+    assertEquals(
+        0, p.exitValue(), new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
     assertEquals(List.of("tick 0", "tick 1", "tick 2"), lines);
-    // one line per second: the first arrives well before the last (the REST loop would batch them in 2 s windows)
+    // one line per second: the first arrives well before the last (the REST loop would batch them
+    // in 2 s windows)
     long spreadMs = TimeUnit.NANOSECONDS.toMillis(arrivals.get(2) - arrivals.get(0));
     assertTrue(spreadMs > 1500, "lines arrived together (" + spreadMs + " ms apart)");
   }
 
   @Test
   void runAnswersInputOverTheStream() throws Exception {
-    Launcher.Result r = cli.run("backend.ai", "ada\n", "run", "--rm", "python", "-c",
+    Launcher.Result r = cli.run(
+        "backend.ai",
+        "ada\n",
+        "run",
+        "--rm",
+        "python",
+        "-c",
         "name = input('your name? ')\nprint('hello,', name)");
     assertEquals(0, r.exitCode(), r.toString());
     assertTrue(r.stdout().contains("hello, ada"), r.toString());
@@ -82,7 +98,8 @@ class CliStreamingTest {
     assertEquals("out\n", r.stdout());
     assertTrue(r.stderr().contains("err"), r.toString());
 
-    Launcher.Result in = cli.run("backend.ai", "typed\n", "exec", s, "--", "sh", "-c", "read x; echo got $x");
+    Launcher.Result in =
+        cli.run("backend.ai", "typed\n", "exec", s, "--", "sh", "-c", "read x; echo got $x");
     assertEquals(0, in.exitCode(), in.toString());
     assertTrue(in.stdout().contains("got typed"), in.toString());
 
@@ -96,7 +113,8 @@ class CliStreamingTest {
   @Test
   void execWithTtyRunsOnAPseudoTerminal() throws Exception {
     String s = session("python");
-    Launcher.Result r = cli.cli("exec", "-t", s, "--", "sh", "-c", "test -t 0 && echo on-a-tty; exit 4");
+    Launcher.Result r =
+        cli.cli("exec", "-t", s, "--", "sh", "-c", "test -t 0 && echo on-a-tty; exit 4");
     assertEquals(4, r.exitCode(), r.toString());
     assertTrue(r.stdout().contains("on-a-tty"), r.toString());
     // the prompt and the echo of the typed command line are not shown
@@ -107,7 +125,10 @@ class CliStreamingTest {
   @Test
   void homeWorkPathsWorkInLsDownloadAndExecWorkdir(@TempDir Path dest) throws Exception {
     String s = session("python");
-    assertEquals(0, cli.cli("exec", s, "--", "sh", "-c", "mkdir -p sub && echo inside > sub/f.txt").exitCode());
+    assertEquals(
+        0,
+        cli.cli("exec", s, "--", "sh", "-c", "mkdir -p sub && echo inside > sub/f.txt")
+            .exitCode());
 
     Launcher.Result ls = cli.cli("ls", s, "/home/work");
     assertEquals(0, ls.exitCode(), ls.toString());
@@ -143,10 +164,14 @@ class CliStreamingTest {
   @Test
   void appBridgesLocalConnectionsToAServiceInTheSession() throws Exception {
     String s = session("python");
-    assertEquals(0, cli.cli("exec", s, "--", "sh", "-c", "echo served-by-the-session > hello.txt").exitCode());
+    assertEquals(
+        0,
+        cli.cli("exec", s, "--", "sh", "-c", "echo served-by-the-session > hello.txt")
+            .exitCode());
     Process p = cli.start("backend.ai", "app", s, "http", "-b", "127.0.0.1:0");
     try {
-      BufferedReader err = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8));
+      BufferedReader err =
+          new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8));
       String url = null;
       String line;
       while (url == null && (line = err.readLine()) != null) {
@@ -159,7 +184,8 @@ class CliStreamingTest {
       java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
       for (int i = 0; i < 3; i++) { // several connections, each through its own tunnel
         java.net.http.HttpResponse<String> r = http.send(
-            java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + "/hello.txt")).build(),
+            java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + "/hello.txt"))
+                .build(),
             java.net.http.HttpResponse.BodyHandlers.ofString());
         assertEquals(200, r.statusCode());
         assertEquals("served-by-the-session\n", r.body());
@@ -177,8 +203,12 @@ class CliStreamingTest {
   @RequiresToolchain(Toolchain.TMUX)
   void shellInARealTerminal() throws Exception {
     String s = session("python");
-    try (Tmux tmux = Tmux.start(cli, 100, 30,
-        Launcher.BIN.resolve("backend.ai") + " shell " + s + "; echo \"[exit $?]\"; stty -a; sleep 600")) {
+    try (Tmux tmux = Tmux.start(
+        cli,
+        100,
+        30,
+        Launcher.BIN.resolve("backend.ai") + " shell " + s
+            + "; echo \"[exit $?]\"; stty -a; sleep 600")) {
       tmux.await("a shell prompt", screen -> screen.contains("$ ") || screen.contains("# "));
       tmux.sendLine("echo hello-$((6*7))");
       tmux.await("the command's output", screen -> screen.contains("hello-42"));
@@ -194,10 +224,14 @@ class CliStreamingTest {
       tmux.await("the shell after Ctrl-C", screen -> screen.contains("still-2"));
 
       tmux.sendKeys("C-]");
-      String after = tmux.await("the CLI's exit", screen -> screen.contains("[exit 0]") && screen.contains("icanon"));
+      String after = tmux.await(
+          "the CLI's exit", screen -> screen.contains("[exit 0]") && screen.contains("icanon"));
       String stty = after.substring(after.indexOf("[exit 0]"));
       for (String flag : List.of("icanon", "echo", "isig", "icrnl", "opost")) {
-        assertTrue(java.util.regex.Pattern.compile("(?m)(^|\\s)" + flag + "(\\s|$)").matcher(stty).find(),
+        assertTrue(
+            java.util.regex.Pattern.compile("(?m)(^|\\s)" + flag + "(\\s|$)")
+                .matcher(stty)
+                .find(),
             flag + " not restored:\n" + after);
       }
     }
@@ -207,8 +241,12 @@ class CliStreamingTest {
   @RequiresToolchain(Toolchain.TMUX)
   void passwordPromptIsNotEchoedInARealTerminal() throws Exception {
     String name = "pw-" + UUID.randomUUID().toString().substring(0, 8);
-    try (Tmux tmux = Tmux.start(cli, 100, 30, Launcher.BIN.resolve("backend.ai") + " run -t " + name
-        + " python -c \"import getpass; p = getpass.getpass('pw: '); print('length', len(p))\"; sleep 600")) {
+    try (Tmux tmux = Tmux.start(
+        cli,
+        100,
+        30,
+        Launcher.BIN.resolve("backend.ai") + " run -t " + name
+            + " python -c \"import getpass; p = getpass.getpass('pw: '); print('length', len(p))\"; sleep 600")) {
       tmux.await("the password prompt", screen -> screen.contains("pw:"));
       tmux.sendLine("s3cr3t-value");
       String screen = tmux.await("the run's end", x -> x.contains("Finished. (exit code = 0)"));
@@ -228,8 +266,18 @@ class CliStreamingTest {
 
     static Tmux start(Launcher env, int cols, int rows, String command) throws Exception {
       Tmux t = new Tmux(env);
-      t.tmux("-f", "/dev/null", "new-session", "-d", "-s", "main", "-x", String.valueOf(cols), "-y",
-          String.valueOf(rows), command);
+      t.tmux(
+          "-f",
+          "/dev/null",
+          "new-session",
+          "-d",
+          "-s",
+          "main",
+          "-x",
+          String.valueOf(cols),
+          "-y",
+          String.valueOf(rows),
+          command);
       t.tmux("set-option", "-t", "main", "status", "off");
       return t;
     }

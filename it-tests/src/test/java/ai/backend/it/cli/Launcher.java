@@ -56,7 +56,8 @@ final class Launcher {
   }
 
   /** Runs {@code bin/<program> args} to completion with {@code stdin} as input. */
-  Result run(String program, String stdin, String... args) throws IOException, InterruptedException {
+  Result run(String program, String stdin, String... args)
+      throws IOException, InterruptedException {
     Process p = start(program, args);
     try (OutputStream in = p.getOutputStream()) {
       if (stdin != null) {
@@ -74,7 +75,8 @@ final class Launcher {
     }
     to.join();
     te.join();
-    return new Result(p.exitValue(), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    return new Result(
+        p.exitValue(), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
   Result cli(String... args) throws IOException, InterruptedException {
@@ -115,7 +117,8 @@ final class Launcher {
       p = p.getParent();
     }
     if (p == null) {
-      throw new IllegalStateException("bin/backend.ai not found above " + Path.of("").toAbsolutePath());
+      throw new IllegalStateException(
+          "bin/backend.ai not found above " + Path.of("").toAbsolutePath());
     }
     return p;
   }

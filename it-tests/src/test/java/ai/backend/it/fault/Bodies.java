@@ -9,14 +9,19 @@ import okio.Buffer;
 final class Bodies {
   private Bodies() {}
 
-  static final String INFO = "{\"image\":\"cr.backend.ai/stable/python:3.9\",\"status\":\"RUNNING\",\"age\":1234.5,"
-      + "\"numQueriesExecuted\":3}";
+  static final String INFO =
+      "{\"image\":\"cr.backend.ai/stable/python:3.9\",\"status\":\"RUNNING\",\"age\":1234.5,"
+          + "\"numQueriesExecuted\":3}";
 
-  static final String EXECUTED = "{\"result\":{\"runId\":\"0123456789abcdef0123456789abcdef\",\"status\":\"finished\","
-      + "\"exitCode\":0,\"console\":[[\"stdout\",\"hello\\n\"]],\"options\":null,\"files\":null}}";
+  static final String EXECUTED =
+      "{\"result\":{\"runId\":\"0123456789abcdef0123456789abcdef\",\"status\":\"finished\","
+          + "\"exitCode\":0,\"console\":[[\"stdout\",\"hello\\n\"]],\"options\":null,\"files\":null}}";
 
   static MockResponse.Builder json(int code, String body) {
-    return new MockResponse.Builder().code(code).setHeader("Content-Type", "application/json").body(body);
+    return new MockResponse.Builder()
+        .code(code)
+        .setHeader("Content-Type", "application/json")
+        .body(body);
   }
 
   static MockResponse.Builder info() {
@@ -29,14 +34,17 @@ final class Bodies {
 
   /** A spec §4 error body. */
   static MockResponse.Builder problem(int code, String type, String title) {
-    return new MockResponse.Builder().code(code).setHeader("Content-Type", "application/problem+json")
-        .body("{\"type\":\"https://api.backend.ai/probs/" + type + "\",\"title\":\"" + title + "\"}");
+    return new MockResponse.Builder()
+        .code(code)
+        .setHeader("Content-Type", "application/problem+json")
+        .body(
+            "{\"type\":\"https://api.backend.ai/probs/" + type + "\",\"title\":\"" + title + "\"}");
   }
 
   /** The body of {@link #INFO} padded to about {@code size} bytes, still valid JSON. */
   static String paddedInfo(int size) {
-    return INFO.substring(0, INFO.length() - 1) + ",\"pad\":\"" + "x".repeat(Math.max(0, size - INFO.length()))
-        + "\"}";
+    return INFO.substring(0, INFO.length() - 1) + ",\"pad\":\""
+        + "x".repeat(Math.max(0, size - INFO.length())) + "\"}";
   }
 
   /**
@@ -44,14 +52,16 @@ final class Bodies {
    * that dumping it into an exception message would be noticed, ending in a traceback.
    */
   static String proxyErrorPage(int code, String reason) {
-    return "<html>\r\n<head><title>" + code + " " + reason + "</title></head>\r\n<body>\r\n<center><h1>" + code + " "
+    return "<html>\r\n<head><title>" + code + " " + reason
+        + "</title></head>\r\n<body>\r\n<center><h1>" + code + " "
         + reason + "</h1></center>\r\n<hr><center>nginx/1.25.3</center>\r\n"
         + "<!-- a padding to disable MSIE and Chrome friendly error page -->\r\n".repeat(40)
         + "<pre>Traceback (most recent call last):\n  File \"/app/manager/server.py\", line 42, in handle\n"
         + "ConnectionRefusedError: [Errno 111] Connection refused</pre>\r\n</body>\r\n</html>\r\n";
   }
 
-  // --- downloads (spec §6.2): multipart/mixed, one tar archive per part ---------------------------
+  // --- downloads (spec §6.2): multipart/mixed, one tar archive per part
+  // ---------------------------
 
   static final String BOUNDARY = "fault-boundary-7f3a";
 
@@ -59,7 +69,8 @@ final class Bodies {
   static Buffer multipart(byte[]... tars) {
     Buffer b = new Buffer();
     for (byte[] tar : tars) {
-      b.writeUtf8("--" + BOUNDARY + "\r\nContent-Type: application/x-tar\r\nContent-Encoding: identity\r\n\r\n");
+      b.writeUtf8("--" + BOUNDARY
+          + "\r\nContent-Type: application/x-tar\r\nContent-Encoding: identity\r\n\r\n");
       b.write(tar);
       b.writeUtf8("\r\n");
     }
@@ -68,8 +79,10 @@ final class Bodies {
   }
 
   static MockResponse.Builder download(Buffer body) {
-    return new MockResponse.Builder().code(200)
-        .setHeader("Content-Type", "multipart/mixed; boundary=" + BOUNDARY).body(body);
+    return new MockResponse.Builder()
+        .code(200)
+        .setHeader("Content-Type", "multipart/mixed; boundary=" + BOUNDARY)
+        .body(body);
   }
 
   /** A ustar archive with one regular file. */

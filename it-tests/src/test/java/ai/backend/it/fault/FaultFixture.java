@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import ai.backend.client.ApiVersion;
 import ai.backend.client.AsyncKernel;
-import ai.backend.client.errors.BackendException;
 import ai.backend.client.Config;
 import ai.backend.client.Kernel;
 import ai.backend.client.RetryPolicy;
 import ai.backend.client.Session;
+import ai.backend.client.errors.BackendException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -44,7 +44,10 @@ import org.junit.jupiter.params.provider.Arguments;
  * temporary directory.
  */
 abstract class FaultFixture {
-  enum Mode { SYNC, ASYNC }
+  enum Mode {
+    SYNC,
+    ASYNC
+  }
 
   /** How long a call may take before the test calls it a hang. */
   static final Duration HANG = Duration.ofSeconds(20);
@@ -94,9 +97,15 @@ abstract class FaultFixture {
 
   /** Settings every test starts from: no negotiation probe, the newest dialect, short timeouts. */
   Config.Builder config() {
-    return Config.builder().endpoint(server.endpoint()).accessKey("AKIAFAULTSUITE00000").secretKey("fault-secret")
-        .apiVersion(ApiVersion.V9_20250722).negotiate(false).connectTimeout(Duration.ofSeconds(2))
-        .readTimeout(Duration.ofSeconds(5)).retryPolicy(FAST_RETRIES);
+    return Config.builder()
+        .endpoint(server.endpoint())
+        .accessKey("AKIAFAULTSUITE00000")
+        .secretKey("fault-secret")
+        .apiVersion(ApiVersion.V9_20250722)
+        .negotiate(false)
+        .connectTimeout(Duration.ofSeconds(2))
+        .readTimeout(Duration.ofSeconds(5))
+        .retryPolicy(FAST_RETRIES);
   }
 
   /** Opens the session (owning its transport, built from the config's timeouts) over {@code adapter}. */
@@ -116,13 +125,15 @@ abstract class FaultFixture {
       s = Session.builder().config(config).transportName(adapter).build();
     } catch (BackendException e) {
       if (e.getClass() != type) {
-        throw new AssertionError(adapter + ": expected " + type.getSimpleName() + " but got " + e, e);
+        throw new AssertionError(
+            adapter + ": expected " + type.getSimpleName() + " but got " + e, e);
       }
       assertTyped(e);
       return type.cast(e);
     }
     s.close();
-    throw new AssertionError(adapter + ": expected " + type.getSimpleName() + " but the session opened");
+    throw new AssertionError(
+        adapter + ": expected " + type.getSimpleName() + " but the session opened");
   }
 
   void open(String adapter, Mode mode) {
@@ -133,7 +144,8 @@ abstract class FaultFixture {
    * Runs one kernel operation through the API under test. A blocking call runs on a helper thread so
    * that a hang fails the test instead of stalling the build.
    */
-  <T> T call(Function<Kernel, T> sync, Function<AsyncKernel, CompletableFuture<T>> async) throws Exception {
+  <T> T call(Function<Kernel, T> sync, Function<AsyncKernel, CompletableFuture<T>> async)
+      throws Exception {
     return await(start(sync, async));
   }
 
@@ -177,8 +189,8 @@ abstract class FaultFixture {
       result = await(f);
     } catch (Exception e) {
       if (e.getClass() != type) {
-        AssertionError ae = new AssertionError(adapter + "/" + mode + ": expected " + type.getSimpleName()
-            + " but got " + e);
+        AssertionError ae = new AssertionError(
+            adapter + "/" + mode + ": expected " + type.getSimpleName() + " but got " + e);
         ae.initCause(e);
         throw ae;
       }
@@ -186,7 +198,8 @@ abstract class FaultFixture {
       assertTyped(typed);
       return typed;
     }
-    throw new AssertionError(adapter + "/" + mode + ": expected " + type.getSimpleName() + " but got " + result);
+    throw new AssertionError(
+        adapter + "/" + mode + ": expected " + type.getSimpleName() + " but got " + result);
   }
 
   @AfterEach
@@ -249,19 +262,21 @@ abstract class FaultFixture {
 
   @AfterAll
   static void jdkClientsAreGoneToo() throws InterruptedException {
-    List<String> left = pollUntilEmpty(() -> {
-      Set<String> alive = threadNames();
-      List<String> out = new ArrayList<>();
-      for (Deferred d : DEFERRED) {
-        List<String> open = clientConnections(d.port());
-        List<String> threads = new ArrayList<>(d.selectors());
-        threads.retainAll(alive);
-        if (!open.isEmpty() || !threads.isEmpty()) {
-          out.add(d.test() + ": connections " + open + ", threads " + threads);
-        }
-      }
-      return out;
-    }, Duration.ofSeconds(15));
+    List<String> left = pollUntilEmpty(
+        () -> {
+          Set<String> alive = threadNames();
+          List<String> out = new ArrayList<>();
+          for (Deferred d : DEFERRED) {
+            List<String> open = clientConnections(d.port());
+            List<String> threads = new ArrayList<>(d.selectors());
+            threads.retainAll(alive);
+            if (!open.isEmpty() || !threads.isEmpty()) {
+              out.add(d.test() + ": connections " + open + ", threads " + threads);
+            }
+          }
+          return out;
+        },
+        Duration.ofSeconds(15));
     DEFERRED.clear();
     if (!left.isEmpty()) {
       fail("left after the sessions were closed: " + left);
@@ -288,8 +303,8 @@ abstract class FaultFixture {
     return pollUntilEmpty(probe, Duration.ofSeconds(5));
   }
 
-  private static List<String> pollUntilEmpty(java.util.function.Supplier<List<String>> probe, Duration max)
-      throws InterruptedException {
+  private static List<String> pollUntilEmpty(
+      java.util.function.Supplier<List<String>> probe, Duration max) throws InterruptedException {
     long deadline = System.nanoTime() + max.toNanos();
     List<String> found = probe.get();
     while (!found.isEmpty() && System.nanoTime() < deadline) {
@@ -302,9 +317,14 @@ abstract class FaultFixture {
 
   /** Threads that are not the client's: the server's, the test's, the JDK's shared ones. */
   private static boolean notClientThread(String name) {
-    return name.startsWith("OkHttp") || name.startsWith("MockWebServer") || name.equals("fault-caller")
-        || name.startsWith("ForkJoinPool.commonPool") || name.startsWith("junit") || name.equals("Attach Listener")
-        // the JDK's one shared timer of CompletableFuture.delayedExecutor (async retry backoff), made once
+    return name.startsWith("OkHttp")
+        || name.startsWith("MockWebServer")
+        || name.equals("fault-caller")
+        || name.startsWith("ForkJoinPool.commonPool")
+        || name.startsWith("junit")
+        || name.equals("Attach Listener")
+        // the JDK's one shared timer of CompletableFuture.delayedExecutor (async retry backoff),
+        // made once
         || name.equals("CompletableFutureDelayScheduler");
   }
 
@@ -322,7 +342,9 @@ abstract class FaultFixture {
   private static Set<String> sdkTempFiles() {
     Set<String> out = new HashSet<>();
     try (Stream<Path> s = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
-      s.map(p -> p.getFileName().toString()).filter(n -> n.contains(".partial-")).forEach(out::add);
+      s.map(p -> p.getFileName().toString())
+          .filter(n -> n.contains(".partial-"))
+          .forEach(out::add);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -362,7 +384,8 @@ abstract class FaultFixture {
   /** The exception's cause chain never carries the secret key. */
   static void assertTyped(BackendException e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      assertEquals(-1, String.valueOf(t.getMessage()).indexOf("fault-secret"), "secret in a message");
+      assertEquals(
+          -1, String.valueOf(t.getMessage()).indexOf("fault-secret"), "secret in a message");
     }
   }
 }

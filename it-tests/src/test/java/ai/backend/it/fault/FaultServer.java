@@ -26,9 +26,12 @@ final class FaultServer implements AutoCloseable {
   FaultServer() throws IOException {
     server.setServerSocketFactory(new TrackingFactory());
     // a request beyond the scripted ones gets a distinctive answer instead of waiting forever
-    ((QueueDispatcher) server.getDispatcher()).setFailFast(new MockResponse.Builder().code(418)
-        .setHeader("Content-Type", "application/problem+json")
-        .body("{\"type\":\"unscripted\",\"title\":\"request beyond the scripted ones\"}").build());
+    ((QueueDispatcher) server.getDispatcher())
+        .setFailFast(new MockResponse.Builder()
+            .code(418)
+            .setHeader("Content-Type", "application/problem+json")
+            .body("{\"type\":\"unscripted\",\"title\":\"request beyond the scripted ones\"}")
+            .build());
     server.start(InetAddress.getLoopbackAddress(), 0);
     port = server.getPort();
   }
@@ -107,7 +110,8 @@ final class FaultServer implements AutoCloseable {
     }
 
     @Override
-    public ServerSocket createServerSocket(int port, int backlog, InetAddress ifAddress) throws IOException {
+    public ServerSocket createServerSocket(int port, int backlog, InetAddress ifAddress)
+        throws IOException {
       throw new UnsupportedOperationException();
     }
   }

@@ -34,7 +34,8 @@ class FaultSuiteBodyTest extends FaultFixture {
     server.enqueue(Bodies.json(200, Bodies.INFO.substring(0, Bodies.INFO.length() / 2)));
     open(adapter, mode);
 
-    MalformedResponseException e = fails(MalformedResponseException.class, k -> k.info(), k -> k.info());
+    MalformedResponseException e =
+        fails(MalformedResponseException.class, k -> k.info(), k -> k.info());
 
     assertEquals(200, e.status());
     assertEquals(1, server.requestCount(), "a 200 is an answer: not retried");
@@ -46,28 +47,35 @@ class FaultSuiteBodyTest extends FaultFixture {
     server.enqueue(Bodies.json(200, "{\"result\": {\"status\": finished, \"console\": [}"));
     open(adapter, mode);
 
-    MalformedResponseException e =
-        fails(MalformedResponseException.class, k -> k.execute("print(1)"), k -> k.execute("print(1)"));
+    MalformedResponseException e = fails(
+        MalformedResponseException.class, k -> k.execute("print(1)"), k -> k.execute("print(1)"));
 
     assertEquals(200, e.status());
     assertTrue(e.getMessage().contains("POST /session/" + KERNEL), e.getMessage());
-    assertFalse(e.getMessage().contains("setStrictness") || e.getMessage().contains("LENIENT"), e.getMessage());
+    assertFalse(
+        e.getMessage().contains("setStrictness") || e.getMessage().contains("LENIENT"),
+        e.getMessage());
   }
 
   @ParameterizedTest(name = "{0} {1}")
   @MethodSource("matrix")
   void anHtmlPageWith200IsAMalformedResponse(String adapter, Mode mode) throws Exception {
     // a captive portal or a misrouted proxy answering for the manager
-    server.enqueue(new MockResponse.Builder().code(200).setHeader("Content-Type", "text/html")
+    server.enqueue(new MockResponse.Builder()
+        .code(200)
+        .setHeader("Content-Type", "text/html")
         .body(Bodies.proxyErrorPage(200, "OK")));
     open(adapter, mode);
 
-    MalformedResponseException e = fails(MalformedResponseException.class, k -> k.info(), k -> k.info());
+    MalformedResponseException e =
+        fails(MalformedResponseException.class, k -> k.info(), k -> k.info());
 
     assertEquals(200, e.status());
     // what it is and what to check, once; not the page, not the JSON parser's advice
-    assertEquals("the server at " + server.endpoint() + " answered GET /session/" + KERNEL + " with an HTML page "
-        + "(status 200, text/html), not Backend.AI JSON — is BACKEND_ENDPOINT the manager's API address?",
+    assertEquals(
+        "the server at " + server.endpoint() + " answered GET /session/" + KERNEL
+            + " with an HTML page "
+            + "(status 200, text/html), not Backend.AI JSON — is BACKEND_ENDPOINT the manager's API address?",
         e.getMessage());
   }
 
@@ -82,9 +90,11 @@ class FaultSuiteBodyTest extends FaultFixture {
     BackendIoException e = fails(BackendIoException.class, k -> k.info(), k -> k.info());
     Duration took = Duration.ofNanos(System.nanoTime() - t0);
 
-    assertEquals(Optional.of(TransportException.Kind.READ_TIMEOUT), e.transportKind(), e.toString());
+    assertEquals(
+        Optional.of(TransportException.Kind.READ_TIMEOUT), e.transportKind(), e.toString());
     assertTrue(took.compareTo(READ_TIMEOUT.minusMillis(100)) >= 0, "before the timeout: " + took);
-    assertTrue(took.compareTo(Duration.ofMillis(3500)) < 0, "the timeout was not enforced: " + took);
+    assertTrue(
+        took.compareTo(Duration.ofMillis(3500)) < 0, "the timeout was not enforced: " + took);
     // the read timeout is the caller's budget: not retried
     assertEquals(1, server.requestCount(), "requests");
   }
@@ -97,7 +107,8 @@ class FaultSuiteBodyTest extends FaultFixture {
 
   /** Half the body, then nothing (the connection stays open): the read timeout must end the wait. */
   private void bodyStalls(String adapter, Mode mode) throws Exception {
-    server.enqueue(Bodies.json(200, Bodies.paddedInfo(8 * 1024)).onResponseBody(SocketEffect.Stall.INSTANCE));
+    server.enqueue(
+        Bodies.json(200, Bodies.paddedInfo(8 * 1024)).onResponseBody(SocketEffect.Stall.INSTANCE));
     open(adapter, mode, config().readTimeout(READ_TIMEOUT).build());
 
     long t0 = System.nanoTime();
@@ -105,7 +116,8 @@ class FaultSuiteBodyTest extends FaultFixture {
     Duration took = Duration.ofNanos(System.nanoTime() - t0);
 
     assertTrue(took.compareTo(READ_TIMEOUT.minusMillis(100)) >= 0, "before the timeout: " + took);
-    assertTrue(took.compareTo(Duration.ofMillis(3500)) < 0, "the timeout was not enforced: " + took);
+    assertTrue(
+        took.compareTo(Duration.ofMillis(3500)) < 0, "the timeout was not enforced: " + took);
     assertTrue(isTimeout(e), "not reported as a timeout: " + chain(e));
     assertEquals(1, server.requestCount(), "requests");
   }
@@ -114,12 +126,17 @@ class FaultSuiteBodyTest extends FaultFixture {
   @MethodSource("matrix")
   void anEndlessBodyEndsInATypedError(String adapter, Mode mode) throws Exception {
     // a body that never ends and never pauses, so no idle timeout can fire: only a size cap helps
-    server.enqueue(new MockResponse.Builder().code(200).setHeader("Content-Type", "application/json")
-        .setHeader("Connection", "close").body(new EndlessJson()).removeHeader("Content-Length"));
+    server.enqueue(new MockResponse.Builder()
+        .code(200)
+        .setHeader("Content-Type", "application/json")
+        .setHeader("Connection", "close")
+        .body(new EndlessJson())
+        .removeHeader("Content-Length"));
     open(adapter, mode, config().readTimeout(Duration.ofSeconds(5)).build());
 
     long t0 = System.nanoTime();
-    MalformedResponseException e = fails(MalformedResponseException.class, k -> k.info(), k -> k.info());
+    MalformedResponseException e =
+        fails(MalformedResponseException.class, k -> k.info(), k -> k.info());
     Duration took = Duration.ofNanos(System.nanoTime() - t0);
 
     assertEquals(200, e.status());
@@ -138,7 +155,8 @@ class FaultSuiteBodyTest extends FaultFixture {
   private static boolean isTimeout(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof TransportException te && te.kind() == TransportException.Kind.READ_TIMEOUT
-          || t instanceof java.net.SocketTimeoutException || t instanceof java.net.http.HttpTimeoutException) {
+          || t instanceof java.net.SocketTimeoutException
+          || t instanceof java.net.http.HttpTimeoutException) {
         return true;
       }
     }

@@ -3,10 +3,10 @@ package ai.backend.it.fault;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.backend.client.errors.BackendIoException;
+import ai.backend.client.ComputeSessionInfo;
 import ai.backend.client.ExecutionResult;
 import ai.backend.client.RetryPolicy;
-import ai.backend.client.ComputeSessionInfo;
+import ai.backend.client.errors.BackendIoException;
 import ai.backend.client.port.TransportException;
 import java.time.Duration;
 import java.util.Optional;
@@ -29,7 +29,8 @@ class FaultSuiteConnectionTest extends FaultFixture {
     server.resetConnectionsOnClose();
     // the body waits a little so the client has the headers before the reset (a reset discards
     // what the client has not read yet); then half the body, then RST
-    server.enqueue(Bodies.json(200, Bodies.paddedInfo(64 * 1024)).bodyDelay(300, TimeUnit.MILLISECONDS)
+    server.enqueue(Bodies.json(200, Bodies.paddedInfo(64 * 1024))
+        .bodyDelay(300, TimeUnit.MILLISECONDS)
         .onResponseBody(new SocketEffect.CloseSocket()));
     server.enqueue(Bodies.info());
     open(adapter, mode);
@@ -38,7 +39,9 @@ class FaultSuiteConnectionTest extends FaultFixture {
 
     // the failure came from reading the body, not from the transport before the answer
     assertEquals(Optional.of(TransportException.Kind.IO), e.transportKind(), e.toString());
-    assertTrue(e.getMessage().startsWith("the connection broke while reading the response of GET"), e.getMessage());
+    assertTrue(
+        e.getMessage().startsWith("the connection broke while reading the response of GET"),
+        e.getMessage());
     assertTrue(hasCause(e, "reset"), causes(e));
     // the response had begun: a retry could not know what the server did, so there is none
     assertEquals(1, server.requestCount(), "requests");
@@ -60,13 +63,15 @@ class FaultSuiteConnectionTest extends FaultFixture {
 
   @ParameterizedTest(name = "{0} {1}")
   @MethodSource("apache")
-  void closedBeforeTheStatusLineEveryTimeEndsAfterTheRetries(String adapter, Mode mode) throws Exception {
+  void closedBeforeTheStatusLineEveryTimeEndsAfterTheRetries(String adapter, Mode mode)
+      throws Exception {
     closedBeforeTheStatusLineEveryTime(adapter, mode);
   }
 
   @ParameterizedTest(name = "{0} {1}")
   @MethodSource("jdk")
-  void closedBeforeTheStatusLineEveryTimeEndsAfterTheRetriesJdk(String adapter, Mode mode) throws Exception {
+  void closedBeforeTheStatusLineEveryTimeEndsAfterTheRetriesJdk(String adapter, Mode mode)
+      throws Exception {
     closedBeforeTheStatusLineEveryTime(adapter, mode);
   }
 
@@ -83,7 +88,8 @@ class FaultSuiteConnectionTest extends FaultFixture {
     // connection found closed before any response byte), and nothing beyond that
     int attempts = FAST_RETRIES.maxRetries() + 1;
     int requests = server.requestCount();
-    assertTrue(requests >= attempts && requests <= 2 * attempts,
+    assertTrue(
+        requests >= attempts && requests <= 2 * attempts,
         "requests: " + requests + ", expected " + attempts + " to " + 2 * attempts);
   }
 
@@ -107,18 +113,26 @@ class FaultSuiteConnectionTest extends FaultFixture {
   void serverShutDownWhileALongExecuteWaits(String adapter, Mode mode) throws Exception {
     server.enqueue(Bodies.executed().onResponseStart(SocketEffect.Stall.INSTANCE));
     Duration readTimeout = Duration.ofSeconds(15);
-    open(adapter, mode, config().readTimeout(readTimeout).retryPolicy(RetryPolicy.defaults()).build());
+    open(
+        adapter,
+        mode,
+        config().readTimeout(readTimeout).retryPolicy(RetryPolicy.defaults()).build());
 
     long t0 = System.nanoTime();
-    Future<ExecutionResult> running = start(k -> k.execute("import time; time.sleep(600)"),
+    Future<ExecutionResult> running = start(
+        k -> k.execute("import time; time.sleep(600)"),
         k -> k.execute("import time; time.sleep(600)"));
     // the request is in: the server now dies under it
-    assertTrue(server.raw().takeRequest(10, TimeUnit.SECONDS) != null, "the execute request never arrived");
+    assertTrue(
+        server.raw().takeRequest(10, TimeUnit.SECONDS) != null,
+        "the execute request never arrived");
     server.close();
     BackendIoException e = failsWith(BackendIoException.class, running);
     Duration took = Duration.ofNanos(System.nanoTime() - t0);
 
-    assertTrue(took.compareTo(readTimeout) < 0, "ended by the read timeout, not by the server going away: " + took);
+    assertTrue(
+        took.compareTo(readTimeout) < 0,
+        "ended by the read timeout, not by the server going away: " + took);
     assertEquals(1, server.requestCount(), "a POST is never sent again");
     assertTrue(e.transportKind().isPresent(), e.toString());
   }

@@ -34,7 +34,8 @@ class FaultSuiteDownloadTest extends FaultFixture {
     new Random(42).nextBytes(BIG);
   }
 
-  @TempDir Path dir;
+  @TempDir
+  Path dir;
 
   /** Two parts: a small file, then a big one; a cut at half the body falls inside the big file. */
   private static Buffer twoParts() {
@@ -46,7 +47,8 @@ class FaultSuiteDownloadTest extends FaultFixture {
     return call(k -> k.download(paths, dest), k -> k.download(paths, dest));
   }
 
-  // the control: the same body, whole, extracts both files (so the faults below fail for their reason)
+  // the control: the same body, whole, extracts both files (so the faults below fail for their
+  // reason)
   @ParameterizedTest(name = "{0} {1}")
   @MethodSource("matrix")
   void aWholeDownloadExtractsEveryPart(String adapter, Mode mode) throws Exception {
@@ -63,7 +65,8 @@ class FaultSuiteDownloadTest extends FaultFixture {
 
   @ParameterizedTest(name = "{0} {1}")
   @MethodSource("matrix")
-  void aDownloadCutInTheMiddleLeavesNoFileThatLooksComplete(String adapter, Mode mode) throws Exception {
+  void aDownloadCutInTheMiddleLeavesNoFileThatLooksComplete(String adapter, Mode mode)
+      throws Exception {
     // Content-Length announces the whole body; the server closes the connection halfway
     server.enqueue(Bodies.download(twoParts()).onResponseBody(new SocketEffect.CloseSocket()));
     open(adapter, mode);
@@ -74,9 +77,13 @@ class FaultSuiteDownloadTest extends FaultFixture {
         fails(BackendIoException.class, k -> k.download(paths, dest), k -> k.download(paths, dest));
 
     // failed while reading the body, not before the answer
-    assertEquals(java.util.Optional.of(ai.backend.client.port.TransportException.Kind.IO), e.transportKind(),
+    assertEquals(
+        java.util.Optional.of(ai.backend.client.port.TransportException.Kind.IO),
+        e.transportKind(),
         e.toString());
-    assertTrue(e.getMessage().startsWith("the connection broke while reading the response of POST"), e.getMessage());
+    assertTrue(
+        e.getMessage().startsWith("the connection broke while reading the response of POST"),
+        e.getMessage());
 
     assertNothingPartial(dest);
     // the body had begun: a retry cannot resume it, and none is made
@@ -85,8 +92,8 @@ class FaultSuiteDownloadTest extends FaultFixture {
 
   @ParameterizedTest(name = "{0} {1}")
   @MethodSource("matrix")
-  void aMultipartStreamEndingEarlyIsMalformedAndLeavesNoFileThatLooksComplete(String adapter, Mode mode)
-      throws Exception {
+  void aMultipartStreamEndingEarlyIsMalformedAndLeavesNoFileThatLooksComplete(
+      String adapter, Mode mode) throws Exception {
     // the HTTP body is complete (its length is right), but the multipart stream inside stops in the
     // middle of big.bin, without a closing delimiter: a proxy that buffered and truncated it
     Buffer whole = twoParts();
@@ -97,8 +104,10 @@ class FaultSuiteDownloadTest extends FaultFixture {
     Path dest = dir.resolve("dest");
 
     List<String> paths = List.of("small.txt", "big.bin");
-    MalformedResponseException e =
-        fails(MalformedResponseException.class, k -> k.download(paths, dest), k -> k.download(paths, dest));
+    MalformedResponseException e = fails(
+        MalformedResponseException.class,
+        k -> k.download(paths, dest),
+        k -> k.download(paths, dest));
 
     assertEquals(200, e.status());
     assertNothingPartial(dest);
@@ -120,7 +129,10 @@ class FaultSuiteDownloadTest extends FaultFixture {
       return List.of();
     }
     try (Stream<Path> s = Files.walk(dest)) {
-      return s.filter(p -> !p.equals(dest)).map(p -> dest.relativize(p).toString()).sorted().toList();
+      return s.filter(p -> !p.equals(dest))
+          .map(p -> dest.relativize(p).toString())
+          .sorted()
+          .toList();
     }
   }
 }

@@ -3,9 +3,9 @@ package ai.backend.it.fault;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.backend.client.ComputeSessionInfo;
 import ai.backend.client.errors.MalformedResponseException;
 import ai.backend.client.errors.ServerException;
-import ai.backend.client.ComputeSessionInfo;
 import java.util.stream.Stream;
 import mockwebserver3.MockResponse;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -40,26 +40,33 @@ class FaultSuiteNegotiationTest extends FaultFixture {
   @ParameterizedTest(name = "{0}")
   @MethodSource("adapters")
   void aProbeAnsweredWithAnHtmlPageIsMalformed(String adapter) {
-    server.enqueue(new MockResponse.Builder().code(200).setHeader("Content-Type", "text/html")
+    server.enqueue(new MockResponse.Builder()
+        .code(200)
+        .setHeader("Content-Type", "text/html")
         .body(Bodies.proxyErrorPage(200, "OK")));
 
-    MalformedResponseException e =
-        openFails(MalformedResponseException.class, adapter, config().negotiate(true).build());
+    MalformedResponseException e = openFails(
+        MalformedResponseException.class, adapter, config().negotiate(true).build());
 
     assertEquals(200, e.status());
-    assertEquals("the server at " + server.endpoint() + " answered GET / with an HTML page (status 200, "
-        + "text/html), not Backend.AI JSON — is BACKEND_ENDPOINT the manager's API address?", e.getMessage());
+    assertEquals(
+        "the server at " + server.endpoint() + " answered GET / with an HTML page (status 200, "
+            + "text/html), not Backend.AI JSON — is BACKEND_ENDPOINT the manager's API address?",
+        e.getMessage());
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("adapters")
   void aProbeAnsweredWithAProxyErrorEveryTimeFailsTheOpen(String adapter) {
     for (int i = 0; i <= FAST_RETRIES.maxRetries(); i++) {
-      server.enqueue(new MockResponse.Builder().code(502).setHeader("Content-Type", "text/html")
+      server.enqueue(new MockResponse.Builder()
+          .code(502)
+          .setHeader("Content-Type", "text/html")
           .body(Bodies.proxyErrorPage(502, "Bad Gateway")));
     }
 
-    ServerException e = openFails(ServerException.class, adapter, config().negotiate(true).build());
+    ServerException e =
+        openFails(ServerException.class, adapter, config().negotiate(true).build());
 
     assertEquals(502, e.status());
     assertEquals(FAST_RETRIES.maxRetries() + 1, server.requestCount(), "requests");
@@ -69,11 +76,15 @@ class FaultSuiteNegotiationTest extends FaultFixture {
   @ParameterizedTest(name = "{0}")
   @MethodSource("adapters")
   void anEndlessProbeBodyIsMalformed(String adapter) {
-    server.enqueue(new MockResponse.Builder().code(200).setHeader("Content-Type", "application/json")
-        .setHeader("Connection", "close").body(new FaultSuiteBodyTest.EndlessJson()).removeHeader("Content-Length"));
+    server.enqueue(new MockResponse.Builder()
+        .code(200)
+        .setHeader("Content-Type", "application/json")
+        .setHeader("Connection", "close")
+        .body(new FaultSuiteBodyTest.EndlessJson())
+        .removeHeader("Content-Length"));
 
-    MalformedResponseException e =
-        openFails(MalformedResponseException.class, adapter, config().negotiate(true).build());
+    MalformedResponseException e = openFails(
+        MalformedResponseException.class, adapter, config().negotiate(true).build());
 
     assertTrue(e.getMessage().contains("larger than"), e.getMessage());
   }

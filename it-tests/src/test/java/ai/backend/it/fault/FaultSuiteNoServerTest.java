@@ -19,7 +19,8 @@ class FaultSuiteNoServerTest extends FaultFixture {
 
   @ParameterizedTest(name = "{0} {1}")
   @MethodSource("matrix")
-  void nothingListeningIsARefusedConnectionTriedEveryTime(String adapter, Mode mode) throws Exception {
+  void nothingListeningIsARefusedConnectionTriedEveryTime(String adapter, Mode mode)
+      throws Exception {
     int port = freePort();
     open(adapter, mode, config().endpoint("http://127.0.0.1:" + port).build());
 
@@ -27,8 +28,10 @@ class FaultSuiteNoServerTest extends FaultFixture {
 
     assertEquals(Optional.of(TransportException.Kind.CONNECT), e.transportKind(), e.toString());
     int attempts = FAST_RETRIES.maxRetries() + 1;
-    assertEquals("cannot connect to http://127.0.0.1:" + port + ": connection refused (tried " + attempts
-        + " times). Is the server running and BACKEND_ENDPOINT right?", e.getMessage());
+    assertEquals(
+        "cannot connect to http://127.0.0.1:" + port + ": connection refused (tried " + attempts
+            + " times). Is the server running and BACKEND_ENDPOINT right?",
+        e.getMessage());
   }
 
   @ParameterizedTest(name = "{0} {1}")
@@ -39,9 +42,12 @@ class FaultSuiteNoServerTest extends FaultFixture {
 
     BackendIoException e = fails(BackendIoException.class, k -> k.info(), k -> k.info());
 
-    assertEquals(Optional.of(TransportException.Kind.UNKNOWN_HOST), e.transportKind(), e.toString());
-    assertEquals("cannot connect to http://foo.invalid:8081: unknown host \"foo.invalid\". "
-        + "Is BACKEND_ENDPOINT right?", e.getMessage());
+    assertEquals(
+        Optional.of(TransportException.Kind.UNKNOWN_HOST), e.transportKind(), e.toString());
+    assertEquals(
+        "cannot connect to http://foo.invalid:8081: unknown host \"foo.invalid\". "
+            + "Is BACKEND_ENDPOINT right?",
+        e.getMessage());
     assertEquals(1, ((TransportException) e.getCause()).attempts(), "attempts");
   }
 

@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.backend.client.ComputeSessionInfo;
 import ai.backend.client.ExecutionResult;
 import ai.backend.client.errors.RateLimitedException;
 import ai.backend.client.errors.ServerException;
-import ai.backend.client.ComputeSessionInfo;
 import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -42,7 +42,8 @@ class FaultSuiteStatusTest extends FaultFixture {
     server.enqueue(Bodies.executed()); // what a (wrong) retry would get
     open(adapter, mode);
 
-    ServerException e = fails(ServerException.class, k -> k.execute("print(1)"), k -> k.execute("print(1)"));
+    ServerException e =
+        fails(ServerException.class, k -> k.execute("print(1)"), k -> k.execute("print(1)"));
 
     assertEquals(503, e.status());
     assertEquals(1, server.requestCount(), "requests");
@@ -50,8 +51,8 @@ class FaultSuiteStatusTest extends FaultFixture {
 
   @ParameterizedTest(name = "{0} {1}")
   @MethodSource("matrix")
-  void aBurstLongerThanTheRetriesEndsAfterExactlyMaxRetriesPlusOneAttempts(String adapter, Mode mode)
-      throws Exception {
+  void aBurstLongerThanTheRetriesEndsAfterExactlyMaxRetriesPlusOneAttempts(
+      String adapter, Mode mode) throws Exception {
     int attempts = FAST_RETRIES.maxRetries() + 1;
     for (int i = 0; i < attempts; i++) {
       server.enqueue(Bodies.problem(503, "service-unavailable", "Service Unavailable"));
@@ -68,7 +69,8 @@ class FaultSuiteStatusTest extends FaultFixture {
   @ParameterizedTest(name = "{0} {1}")
   @MethodSource("matrix")
   void a429RetryAfterIsHonoured(String adapter, Mode mode) throws Exception {
-    server.enqueue(Bodies.problem(429, "too-many-requests", "Too Many Requests").setHeader("Retry-After", "1"));
+    server.enqueue(Bodies.problem(429, "too-many-requests", "Too Many Requests")
+        .setHeader("Retry-After", "1"));
     server.enqueue(Bodies.info());
     open(adapter, mode);
 
@@ -79,8 +81,10 @@ class FaultSuiteStatusTest extends FaultFixture {
     assertEquals("RUNNING", info.status());
     assertEquals(2, server.requestCount(), "requests");
     assertTrue(took.compareTo(Duration.ofSeconds(1)) >= 0, "retried before Retry-After: " + took);
-    // the server's wait replaces the backoff instead of adding to it (generous for a loaded machine)
-    assertTrue(took.compareTo(Duration.ofMillis(2500)) < 0, "waited far longer than asked: " + took);
+    // the server's wait replaces the backoff instead of adding to it (generous for a loaded
+    // machine)
+    assertTrue(
+        took.compareTo(Duration.ofMillis(2500)) < 0, "waited far longer than asked: " + took);
   }
 
   @ParameterizedTest(name = "{0} {1}")
@@ -99,13 +103,15 @@ class FaultSuiteStatusTest extends FaultFixture {
     assertEquals(3, server.requestCount(), "requests");
     // two backoffs, each at least half the computed one (equal jitter): 10 ms + 20 ms
     assertTrue(took.compareTo(Duration.ofMillis(30)) >= 0, "no backoff: " + took);
-    assertTrue(took.compareTo(Duration.ofSeconds(2)) < 0, "backoff beyond the policy's cap: " + took);
+    assertTrue(
+        took.compareTo(Duration.ofSeconds(2)) < 0, "backoff beyond the policy's cap: " + took);
   }
 
   @ParameterizedTest(name = "{0} {1}")
   @MethodSource("matrix")
   void aRetryAfterBeyondTheCapIsNotWaitedFor(String adapter, Mode mode) throws Exception {
-    server.enqueue(Bodies.problem(429, "too-many-requests", "Too Many Requests").setHeader("Retry-After", "30"));
+    server.enqueue(Bodies.problem(429, "too-many-requests", "Too Many Requests")
+        .setHeader("Retry-After", "30"));
     server.enqueue(Bodies.info());
     open(adapter, mode);
 
@@ -114,19 +120,24 @@ class FaultSuiteStatusTest extends FaultFixture {
     Duration took = Duration.ofNanos(System.nanoTime() - t0);
 
     assertEquals(429, e.status());
-    assertEquals(Optional.of(Duration.ofSeconds(30)), e.retryAfter(), "the server's wait is passed on");
+    assertEquals(
+        Optional.of(Duration.ofSeconds(30)), e.retryAfter(), "the server's wait is passed on");
     assertEquals(1, server.requestCount(), "requests");
     assertTrue(took.compareTo(FAST_RETRIES.maxRetryAfter()) < 0, "waited anyway: " + took);
   }
 
   @ParameterizedTest(name = "{0} {1}")
   @MethodSource("matrix")
-  void anHtmlPageFromAReverseProxyIsAServerErrorWithAShortMessage(String adapter, Mode mode) throws Exception {
+  void anHtmlPageFromAReverseProxyIsAServerErrorWithAShortMessage(String adapter, Mode mode)
+      throws Exception {
     String page = Bodies.proxyErrorPage(502, "Bad Gateway");
     int attempts = FAST_RETRIES.maxRetries() + 1;
     for (int i = 0; i < attempts; i++) {
-      server.enqueue(new mockwebserver3.MockResponse.Builder().code(502).setHeader("Content-Type", "text/html")
-          .setHeader("Server", "nginx/1.25.3").body(page));
+      server.enqueue(new mockwebserver3.MockResponse.Builder()
+          .code(502)
+          .setHeader("Content-Type", "text/html")
+          .setHeader("Server", "nginx/1.25.3")
+          .body(page));
     }
     open(adapter, mode);
 
@@ -139,13 +150,17 @@ class FaultSuiteStatusTest extends FaultFixture {
 
   @ParameterizedTest(name = "{0} {1}")
   @MethodSource("matrix")
-  void anHtml500AnsweringAPostIsAServerErrorWithAShortMessage(String adapter, Mode mode) throws Exception {
+  void anHtml500AnsweringAPostIsAServerErrorWithAShortMessage(String adapter, Mode mode)
+      throws Exception {
     String page = Bodies.proxyErrorPage(500, "Internal Server Error");
-    server.enqueue(new mockwebserver3.MockResponse.Builder().code(500).setHeader("Content-Type", "text/html")
+    server.enqueue(new mockwebserver3.MockResponse.Builder()
+        .code(500)
+        .setHeader("Content-Type", "text/html")
         .body(page));
     open(adapter, mode);
 
-    ServerException e = fails(ServerException.class, k -> k.execute("print(1)"), k -> k.execute("print(1)"));
+    ServerException e =
+        fails(ServerException.class, k -> k.execute("print(1)"), k -> k.execute("print(1)"));
 
     assertEquals(500, e.status());
     assertEquals(1, server.requestCount(), "requests");

@@ -6,24 +6,23 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.backend.client.errors.AlreadyExistsException;
 import ai.backend.client.ApiVersion;
-import ai.backend.client.errors.AuthenticationException;
-import ai.backend.client.errors.BackendApiException;
 import ai.backend.client.BatchOptions;
-import ai.backend.client.ConsoleItem;
-import ai.backend.client.ExecutionResult;
-import ai.backend.client.ExecutionStatus;
-import ai.backend.client.FileEntry;
-import ai.backend.client.errors.InvalidArgumentException;
-import ai.backend.client.KernelOptions;
-import ai.backend.client.KeypairInfo;
-import ai.backend.client.errors.NotFoundException;
-import ai.backend.client.RunOptions;
-import ai.backend.client.RunResult;
 import ai.backend.client.ComputeSessionListQuery;
 import ai.backend.client.ComputeSessionPage;
 import ai.backend.client.ComputeSessionSummary;
+import ai.backend.client.ExecutionResult;
+import ai.backend.client.ExecutionStatus;
+import ai.backend.client.FileEntry;
+import ai.backend.client.KernelOptions;
+import ai.backend.client.KeypairInfo;
+import ai.backend.client.RunOptions;
+import ai.backend.client.RunResult;
+import ai.backend.client.errors.AlreadyExistsException;
+import ai.backend.client.errors.AuthenticationException;
+import ai.backend.client.errors.BackendApiException;
+import ai.backend.client.errors.InvalidArgumentException;
+import ai.backend.client.errors.NotFoundException;
 import ai.backend.client.errors.UnsafeDownloadException;
 import ai.backend.testsupport.RequiresToolchain;
 import ai.backend.testsupport.Toolchain;
@@ -60,9 +59,12 @@ class ComputeSessionMatrixTest extends SdkFixture {
     assertEquals(n, k.name());
     Ops.Handle again = ops.getOrCreate("python", named(n));
     assertFalse(again.isCreated());
-    AlreadyExistsException e = assertThrows(AlreadyExistsException.class, () -> ops.getOrCreate("lua5", named(n)));
+    AlreadyExistsException e =
+        assertThrows(AlreadyExistsException.class, () -> ops.getOrCreate("lua5", named(n)));
     assertNotNull(e.typeName());
-    assertTrue(ops.of(n).info().image().contains("python"), () -> ops.of(n).info().raw().toString());
+    assertTrue(
+        ops.of(n).info().image().contains("python"),
+        () -> ops.of(n).info().raw().toString());
     var stats = k.destroy();
     assertNotNull(stats);
     assertThrows(NotFoundException.class, () -> ops.of(n).info());
@@ -99,16 +101,20 @@ class ComputeSessionMatrixTest extends SdkFixture {
     try {
       List<Long> arrivals = new CopyOnWriteArrayList<>();
       long start = System.nanoTime();
-      RunResult r = k.run("import time\nfor i in range(3):\n    print('tick', i, flush=True)\n    time.sleep(1.1)\n",
+      RunResult r = k.run(
+          "import time\nfor i in range(3):\n    print('tick', i, flush=True)\n    time.sleep(1.1)\n",
           RunOptions.defaults().withListener(item -> arrivals.add(System.nanoTime() - start)));
       long end = System.nanoTime() - start;
       assertEquals("tick 0\ntick 1\ntick 2\n", r.stdout());
       assertFalse(arrivals.isEmpty());
-      assertTrue(arrivals.get(0) < end - 500_000_000L, "first output only arrived at the end: " + arrivals + " / " + end);
+      assertTrue(
+          arrivals.get(0) < end - 500_000_000L,
+          "first output only arrived at the end: " + arrivals + " / " + end);
 
       List<String> asked = new ArrayList<>();
-      RunResult in = k.run("name = input('your name? ')\nprint('hi ' + name)\n", RunOptions.defaults()
-          .withInput((prompt, password) -> {
+      RunResult in = k.run(
+          "name = input('your name? ')\nprint('hi ' + name)\n",
+          RunOptions.defaults().withInput((prompt, password) -> {
             asked.add(prompt + "|" + password);
             return "Lablup";
           }));
@@ -116,8 +122,9 @@ class ComputeSessionMatrixTest extends SdkFixture {
       assertTrue(in.stdout().contains("hi Lablup"), in.stdout());
 
       asked.clear();
-      RunResult pw = k.run("import getpass\np = getpass.getpass('secret: ')\nprint(len(p))\n", RunOptions.defaults()
-          .withInput((prompt, password) -> {
+      RunResult pw = k.run(
+          "import getpass\np = getpass.getpass('secret: ')\nprint(len(p))\n",
+          RunOptions.defaults().withInput((prompt, password) -> {
             asked.add(prompt + "|" + password);
             return "hunter2";
           }));
@@ -143,18 +150,21 @@ class ComputeSessionMatrixTest extends SdkFixture {
           return 0;
       }
       """;
-  static final String MYLIB_C = "#include \"mylib.h\"\n\nint mylib_get_value() {\n    return 42;\n}\n";
-  static final String MYLIB_H = "#ifndef MYLIB_H\n#define MYLIB_H\nint mylib_get_value();\n#endif\n";
+  static final String MYLIB_C =
+      "#include \"mylib.h\"\n\nint mylib_get_value() {\n    return 42;\n}\n";
+  static final String MYLIB_H =
+      "#ifndef MYLIB_H\n#define MYLIB_H\nint mylib_get_value();\n#endif\n";
 
   @ParameterizedTest(name = NAME)
   @MethodSource("matrix")
   @RequiresToolchain(Toolchain.GCC)
-  void cOneLinerAndMultiFileBatchReadingAName(String adapter, Mode mode, ApiVersion v, @TempDir Path dir)
-      throws Exception {
+  void cOneLinerAndMultiFileBatchReadingAName(
+      String adapter, Mode mode, ApiVersion v, @TempDir Path dir) throws Exception {
     Ops ops = open(adapter, mode, v).ops();
     Ops.Handle k = ops.getOrCreate("c", named(name("c")));
     try {
-      RunResult one = k.run("#include <stdio.h>\nint main() { printf(\"hello world\\n\"); return 0; }",
+      RunResult one = k.run(
+          "#include <stdio.h>\nint main() { printf(\"hello world\\n\"); return 0; }",
           RunOptions.defaults());
       assertTrue(one.stdout().contains("hello world"), one.console().toString());
 
@@ -163,12 +173,16 @@ class ComputeSessionMatrixTest extends SdkFixture {
       Path header = Files.writeString(dir.resolve("mylib.h"), MYLIB_H);
       List<String> steps = new ArrayList<>();
       List<String> prompts = new ArrayList<>();
-      RunResult r = k.runBatch(List.of(main, lib, header), dir, BatchOptions.defaults(), RunOptions.defaults()
-          .withStepListener((s, code) -> steps.add(s.wire() + "=" + code))
-          .withInput((prompt, pw) -> {
-            prompts.add(prompt);
-            return "Lablup";
-          }));
+      RunResult r = k.runBatch(
+          List.of(main, lib, header),
+          dir,
+          BatchOptions.defaults(),
+          RunOptions.defaults()
+              .withStepListener((s, code) -> steps.add(s.wire() + "=" + code))
+              .withInput((prompt, pw) -> {
+                prompts.add(prompt);
+                return "Lablup";
+              }));
       String out = r.stdout();
       assertTrue(out.contains("myvalue is 42"), out);
       assertTrue(out.contains("your name?"), out);
@@ -178,7 +192,8 @@ class ComputeSessionMatrixTest extends SdkFixture {
       assertEquals("finished=0", steps.get(steps.size() - 1));
 
       Files.writeString(main, "int main() { this is not C }\n");
-      RunResult broken = k.runBatch(List.of(main), dir, BatchOptions.defaults(), RunOptions.defaults());
+      RunResult broken =
+          k.runBatch(List.of(main), dir, BatchOptions.defaults(), RunOptions.defaults());
       assertTrue(broken.buildExitCode().orElse(0) != 0, broken.steps().toString());
       assertEquals(java.util.OptionalInt.of(127), broken.exitCode());
     } finally {
@@ -188,13 +203,14 @@ class ComputeSessionMatrixTest extends SdkFixture {
 
   @ParameterizedTest(name = NAME)
   @MethodSource("matrix")
-  void filesUploadListDownloadAndRefusals(String adapter, Mode mode, ApiVersion v, @TempDir Path dir)
-      throws Exception {
+  void filesUploadListDownloadAndRefusals(
+      String adapter, Mode mode, ApiVersion v, @TempDir Path dir) throws Exception {
     Opened o = open(adapter, mode, v);
     Ops.Handle k = o.ops().getOrCreate("python", named(name("files")));
     try {
       Path base = Files.createDirectories(dir.resolve("src"));
-      Path data = Files.writeString(Files.createDirectories(base.resolve("sub")).resolve("data.txt"), "payload\n");
+      Path data = Files.writeString(
+          Files.createDirectories(base.resolve("sub")).resolve("data.txt"), "payload\n");
       Path outside = Files.writeString(dir.resolve("outside.txt"), "no");
       Path big = Files.write(base.resolve("big.bin"), new byte[1 << 20]);
       int before = o.transport().requests.size();
@@ -204,10 +220,12 @@ class ComputeSessionMatrixTest extends SdkFixture {
 
       k.upload(List.of(data), base);
       List<FileEntry> listing = k.listFiles("sub");
-      FileEntry e = listing.stream().filter(f -> f.name().equals("data.txt")).findFirst().orElseThrow();
+      FileEntry e =
+          listing.stream().filter(f -> f.name().equals("data.txt")).findFirst().orElseThrow();
       assertEquals(8, e.size());
       assertFalse(e.isDirectory());
-      assertTrue(k.listFiles(".").stream().anyMatch(f -> f.name().equals("sub") && f.isDirectory()));
+      assertTrue(
+          k.listFiles(".").stream().anyMatch(f -> f.name().equals("sub") && f.isDirectory()));
 
       Path dest = dir.resolve("down");
       k.download(List.of("sub/data.txt"), dest);
@@ -219,7 +237,9 @@ class ComputeSessionMatrixTest extends SdkFixture {
         k.download(List.of("evil"), dest2);
         Path evil = dest2.resolve("evil");
         if (Files.exists(evil, LinkOption.NOFOLLOW_LINKS)) {
-          assertTrue(evil.toRealPath().startsWith(dest2.toRealPath()), "extracted a link escaping the destination");
+          assertTrue(
+              evil.toRealPath().startsWith(dest2.toRealPath()),
+              "extracted a link escaping the destination");
         }
       } catch (UnsafeDownloadException refused) {
         assertEquals("evil", refused.entryName().replaceAll("^\\./|/$", ""));
@@ -273,19 +293,20 @@ class ComputeSessionMatrixTest extends SdkFixture {
   @MethodSource("matrix")
   void errorsAreTyped(String adapter, Mode mode, ApiVersion v) {
     Opened o = open(adapter, mode, v);
-    BackendApiException unknown = assertThrows(BackendApiException.class,
-        () -> o.ops().getOrCreate("no-such-image-xyz", named(name("img"))));
+    BackendApiException unknown = assertThrows(BackendApiException.class, () -> o.ops()
+        .getOrCreate("no-such-image-xyz", named(name("img"))));
     assertTrue(unknown.status() == 400 || unknown.status() == 404, unknown.getMessage());
     assertNotNull(unknown.typeName());
     assertNotNull(unknown.title());
 
     int before = o.transport().requests.size();
-    assertThrows(InvalidArgumentException.class, () -> o.ops().getOrCreate("python", KernelOptions.builder()
-        .name("bad name!").build()));
+    assertThrows(InvalidArgumentException.class, () -> o.ops()
+        .getOrCreate("python", KernelOptions.builder().name("bad name!").build()));
     assertEquals(before, o.transport().requests.size());
 
     Opened bad = open(adapter, mode, config(v).secretKey("definitely-wrong").build());
-    AuthenticationException auth = assertThrows(AuthenticationException.class, () -> bad.ops().keypair());
+    AuthenticationException auth =
+        assertThrows(AuthenticationException.class, () -> bad.ops().keypair());
     assertEquals(401, auth.status());
     assertNotNull(auth.typeName());
     assertNotNull(auth.title());

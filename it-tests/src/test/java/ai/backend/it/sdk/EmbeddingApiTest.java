@@ -23,7 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
 /** What a Java user embedding the SDK relies on (issue 13, item 6), against local-server. */
 class EmbeddingApiTest extends SdkFixture {
   private static KernelOptions named(String prefix) {
-    return KernelOptions.builder().name(prefix + "-" + KernelOptions.generateName().substring(0, 10)).build();
+    return KernelOptions.builder()
+        .name(prefix + "-" + KernelOptions.generateName().substring(0, 10))
+        .build();
   }
 
   private static long deletes(Opened o) {
@@ -54,7 +56,8 @@ class EmbeddingApiTest extends SdkFixture {
     Opened o = open("apache", Mode.SYNC, V4);
     Kernel k = Kernel.getOrCreate(o.session(), "python", named("destroyed"));
     DestroyResult d = k.destroy();
-    assertTrue(d.metric("cpu_used").isPresent(), d.toString()); // v4 reports the last container metrics
+    assertTrue(
+        d.metric("cpu_used").isPresent(), d.toString()); // v4 reports the last container metrics
     k.close();
     assertEquals(1, deletes(o));
     Kernel.of(o.session(), k.name()).close(); // another handle: 404 on the server, no error

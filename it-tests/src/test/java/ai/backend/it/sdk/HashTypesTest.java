@@ -18,8 +18,21 @@ import org.junit.jupiter.params.provider.ValueSource;
 @ExtendWith(LocalServerExtension.class)
 class HashTypesTest {
   @ParameterizedTest
-  @ValueSource(strings = {"md5", "sha1", "sha224", "sha256", "sha384", "sha512", "sha3_224", "sha3_256",
-      "sha3_384", "sha3_512", "blake2b", "blake2s"})
+  @ValueSource(
+      strings = {
+        "md5",
+        "sha1",
+        "sha224",
+        "sha256",
+        "sha384",
+        "sha512",
+        "sha3_224",
+        "sha3_256",
+        "sha3_384",
+        "sha3_512",
+        "blake2b",
+        "blake2s"
+      })
   void theServerAcceptsEveryHashType(String hash, LocalServer server) {
     Config config = Config.builder()
         .endpoint(server.uri())

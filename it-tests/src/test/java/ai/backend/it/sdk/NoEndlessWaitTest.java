@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.backend.client.errors.BackendIoException;
 import ai.backend.client.Config;
 import ai.backend.client.Session;
+import ai.backend.client.errors.BackendIoException;
 import ai.backend.client.port.TransportException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -46,18 +46,21 @@ class NoEndlessWaitTest {
         while (true) {
           Socket s = socket.accept();
           accepted.add(s);
-          Thread reader = new Thread(() -> {
-            try (s; InputStream in = s.getInputStream()) {
-              if (in.read() >= 0) {
-                requestSeen.countDown();
-              }
-              while (in.read() >= 0) {
-                // swallow the request; answer nothing
-              }
-            } catch (IOException closed) {
-              // the client gave up
-            }
-          }, "mute-server-conn");
+          Thread reader = new Thread(
+              () -> {
+                try (s;
+                    InputStream in = s.getInputStream()) {
+                  if (in.read() >= 0) {
+                    requestSeen.countDown();
+                  }
+                  while (in.read() >= 0) {
+                    // swallow the request; answer nothing
+                  }
+                } catch (IOException closed) {
+                  // the client gave up
+                }
+              },
+              "mute-server-conn");
           reader.setDaemon(true);
           reader.start();
         }
@@ -80,8 +83,11 @@ class NoEndlessWaitTest {
   }
 
   private static Config.Builder config(MuteServer server) {
-    return Config.builder().endpoint(server.endpoint()).accessKey("AKIAIOSFODNN7EXAMPLE")
-        .secretKey("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY").maxRetries(0);
+    return Config.builder()
+        .endpoint(server.endpoint())
+        .accessKey("AKIAIOSFODNN7EXAMPLE")
+        .secretKey("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
+        .maxRetries(0);
   }
 
   @ParameterizedTest(name = "{0}")
@@ -100,7 +106,8 @@ class NoEndlessWaitTest {
       Throwable t = outcome.get(20, TimeUnit.SECONDS);
       long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
       BackendIoException e = assertInstanceOf(BackendIoException.class, t);
-      assertEquals(TransportException.Kind.READ_TIMEOUT, e.transportKind().orElseThrow(), e.getMessage());
+      assertEquals(
+          TransportException.Kind.READ_TIMEOUT, e.transportKind().orElseThrow(), e.getMessage());
       assertTrue(ms >= 600 && ms < 10_000, "ended after " + ms + " ms");
     }
   }
@@ -109,15 +116,18 @@ class NoEndlessWaitTest {
   @ValueSource(strings = {"apache", "jdk"})
   void aBlockedOpenEndsOnInterrupt(String adapter) throws Exception {
     try (MuteServer server = new MuteServer()) {
-      Config c = config(server).readTimeout(null).callTimeout(null).build(); // nothing would ever end it
+      Config c =
+          config(server).readTimeout(null).callTimeout(null).build(); // nothing would ever end it
       CompletableFuture<Object[]> outcome = new CompletableFuture<>();
-      Thread caller = new Thread(() -> {
-        try (Session s = Session.builder().config(c).transportName(adapter).build()) {
-          outcome.complete(new Object[] {null, false});
-        } catch (RuntimeException e) {
-          outcome.complete(new Object[] {e, Thread.currentThread().isInterrupted()});
-        }
-      }, "blocked-open");
+      Thread caller = new Thread(
+          () -> {
+            try (Session s = Session.builder().config(c).transportName(adapter).build()) {
+              outcome.complete(new Object[] {null, false});
+            } catch (RuntimeException e) {
+              outcome.complete(new Object[] {e, Thread.currentThread().isInterrupted()});
+            }
+          },
+          "blocked-open");
       caller.start();
       assertTrue(server.requestSeen.await(10, TimeUnit.SECONDS), "the request reached the server");
       Thread.sleep(200); // let the caller block in its read
@@ -127,7 +137,8 @@ class NoEndlessWaitTest {
       long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
       assertTrue(ms < 2000, "took " + ms + " ms to end");
       BackendIoException e = assertInstanceOf(BackendIoException.class, o[0]);
-      assertEquals(TransportException.Kind.CANCELLED, e.transportKind().orElseThrow(), e.getMessage());
+      assertEquals(
+          TransportException.Kind.CANCELLED, e.transportKind().orElseThrow(), e.getMessage());
       assertEquals(Boolean.TRUE, o[1], "the interrupt status was lost");
       caller.join(5000);
     }

@@ -3,6 +3,9 @@ package ai.backend.it.sdk;
 import ai.backend.client.AsyncKernel;
 import ai.backend.client.AsyncSession;
 import ai.backend.client.BatchOptions;
+import ai.backend.client.ComputeSessionInfo;
+import ai.backend.client.ComputeSessionListQuery;
+import ai.backend.client.ComputeSessionPage;
 import ai.backend.client.DestroyResult;
 import ai.backend.client.ExecutionResult;
 import ai.backend.client.FileEntry;
@@ -12,16 +15,13 @@ import ai.backend.client.KeypairInfo;
 import ai.backend.client.RunOptions;
 import ai.backend.client.RunResult;
 import ai.backend.client.Session;
-import ai.backend.client.ComputeSessionInfo;
-import ai.backend.client.ComputeSessionListQuery;
-import ai.backend.client.ComputeSessionPage;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The SDK operations the scenarios use, once through the blocking API and once through the
@@ -98,20 +98,61 @@ interface Ops {
 
       Handle wrap(Kernel k) {
         return new Handle() {
-          public String name() { return k.name(); }
-          public boolean isCreated() { return k.isCreated(); }
-          public ComputeSessionInfo info() { return k.info(); }
-          public DestroyResult destroy() { return k.destroy(); }
-          public void restart() { k.restart(); }
-          public void interrupt() { k.interrupt(); }
-          public List<String> complete(String code) { return k.complete(code); }
-          public String logs() { return k.logs(); }
-          public ExecutionResult execute(String code) { return k.execute(code); }
-          public RunResult run(String code, RunOptions o) { return k.run(code, o); }
-          public RunResult runBatch(List<Path> f, Path b, BatchOptions bo, RunOptions o) { return k.runBatch(f, b, bo, o); }
-          public void upload(List<Path> f, Path b) { k.upload(f, b); }
-          public List<Path> download(List<String> r, Path d) { return k.download(r, d); }
-          public List<FileEntry> listFiles(String p) { return k.listFiles(p); }
+          public String name() {
+            return k.name();
+          }
+
+          public boolean isCreated() {
+            return k.isCreated();
+          }
+
+          public ComputeSessionInfo info() {
+            return k.info();
+          }
+
+          public DestroyResult destroy() {
+            return k.destroy();
+          }
+
+          public void restart() {
+            k.restart();
+          }
+
+          public void interrupt() {
+            k.interrupt();
+          }
+
+          public List<String> complete(String code) {
+            return k.complete(code);
+          }
+
+          public String logs() {
+            return k.logs();
+          }
+
+          public ExecutionResult execute(String code) {
+            return k.execute(code);
+          }
+
+          public RunResult run(String code, RunOptions o) {
+            return k.run(code, o);
+          }
+
+          public RunResult runBatch(List<Path> f, Path b, BatchOptions bo, RunOptions o) {
+            return k.runBatch(f, b, bo, o);
+          }
+
+          public void upload(List<Path> f, Path b) {
+            k.upload(f, b);
+          }
+
+          public List<Path> download(List<String> r, Path d) {
+            return k.download(r, d);
+          }
+
+          public List<FileEntry> listFiles(String p) {
+            return k.listFiles(p);
+          }
         };
       }
     };
@@ -146,20 +187,61 @@ interface Ops {
 
       Handle wrap(AsyncKernel k) {
         return new Handle() {
-          public String name() { return k.name(); }
-          public boolean isCreated() { return k.isCreated(); }
-          public ComputeSessionInfo info() { return join(k.info()); }
-          public DestroyResult destroy() { return join(k.destroy()); }
-          public void restart() { join(k.restart()); }
-          public void interrupt() { join(k.interrupt()); }
-          public List<String> complete(String code) { return join(k.complete(code)); }
-          public String logs() { return join(k.logs()); }
-          public ExecutionResult execute(String code) { return join(k.execute(code)); }
-          public RunResult run(String code, RunOptions o) { return join(k.run(code, o)); }
-          public RunResult runBatch(List<Path> f, Path b, BatchOptions bo, RunOptions o) { return join(k.runBatch(f, b, bo, o)); }
-          public void upload(List<Path> f, Path b) { join(k.upload(f, b)); }
-          public List<Path> download(List<String> r, Path d) { return join(k.download(r, d)); }
-          public List<FileEntry> listFiles(String p) { return join(k.listFiles(p)); }
+          public String name() {
+            return k.name();
+          }
+
+          public boolean isCreated() {
+            return k.isCreated();
+          }
+
+          public ComputeSessionInfo info() {
+            return join(k.info());
+          }
+
+          public DestroyResult destroy() {
+            return join(k.destroy());
+          }
+
+          public void restart() {
+            join(k.restart());
+          }
+
+          public void interrupt() {
+            join(k.interrupt());
+          }
+
+          public List<String> complete(String code) {
+            return join(k.complete(code));
+          }
+
+          public String logs() {
+            return join(k.logs());
+          }
+
+          public ExecutionResult execute(String code) {
+            return join(k.execute(code));
+          }
+
+          public RunResult run(String code, RunOptions o) {
+            return join(k.run(code, o));
+          }
+
+          public RunResult runBatch(List<Path> f, Path b, BatchOptions bo, RunOptions o) {
+            return join(k.runBatch(f, b, bo, o));
+          }
+
+          public void upload(List<Path> f, Path b) {
+            join(k.upload(f, b));
+          }
+
+          public List<Path> download(List<String> r, Path d) {
+            return join(k.download(r, d));
+          }
+
+          public List<FileEntry> listFiles(String p) {
+            return join(k.listFiles(p));
+          }
         };
       }
     };

@@ -1,8 +1,5 @@
 package ai.backend.it.sdk;
 
-import ai.backend.it.support.LocalServerExtension;
-import ai.backend.local.LocalServer;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ai.backend.client.ApiVersion;
@@ -12,11 +9,12 @@ import ai.backend.client.internal.RawCalls;
 import ai.backend.client.port.HttpHeaders;
 import ai.backend.client.port.HttpResponse;
 import ai.backend.client.port.RequestBody;
+import ai.backend.it.support.LocalServerExtension;
+import ai.backend.local.LocalServer;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -26,22 +24,30 @@ import org.junit.jupiter.params.provider.ValueSource;
  * wrong secret is refused on the same route (so the route does check signatures).
  */
 class RawCallsTest {
-  @RegisterExtension static final LocalServerExtension LOCAL = new LocalServerExtension();
+  @RegisterExtension
+  static final LocalServerExtension LOCAL = new LocalServerExtension();
 
   private static LocalServer server() {
     return LOCAL.get();
   }
 
-
-
   private static int post(String version, String secret) {
-    Config cfg = Config.builder().endpoint(server().uri()).accessKey(server().accessKey()).secretKey(secret)
-        .apiVersion(ApiVersion.parse(version)).negotiate(false).build();
+    Config cfg = Config.builder()
+        .endpoint(server().uri())
+        .accessKey(server().accessKey())
+        .secretKey(secret)
+        .apiVersion(ApiVersion.parse(version))
+        .negotiate(false)
+        .build();
     byte[] body = "{\"query\":\"{ keypair { access_key } }\"}".getBytes(StandardCharsets.UTF_8);
     try (Session session = Session.builder().config(cfg).build();
-        HttpResponse r = RawCalls.of(session).send("POST", URI.create(server().uri() + "/admin/graphql"),
-            HttpHeaders.of("Content-Type", "application/json", "X-Forwarded-By", "test"),
-            RequestBody.ofStream(() -> new ByteArrayInputStream(body), body.length, "application/json"))) {
+        HttpResponse r = RawCalls.of(session)
+            .send(
+                "POST",
+                URI.create(server().uri() + "/admin/graphql"),
+                HttpHeaders.of("Content-Type", "application/json", "X-Forwarded-By", "test"),
+                RequestBody.ofStream(
+                    () -> new ByteArrayInputStream(body), body.length, "application/json"))) {
       return r.status();
     }
   }

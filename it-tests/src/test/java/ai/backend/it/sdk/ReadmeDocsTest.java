@@ -34,8 +34,10 @@ class ReadmeDocsTest {
         }
         Path src = ROOT.resolve("it-tests/src/test/java/ai/backend/it/readme/"
             + (name.equals("sync") ? "SyncExample" : "AsyncExample") + ".java");
-        assertEquals(between(Files.readString(src), "// example:" + name + "\n", "// /example:" + name),
-            codeBlock(text, name), doc + " differs from " + src);
+        assertEquals(
+            between(Files.readString(src), "// example:" + name + "\n", "// /example:" + name),
+            codeBlock(text, name),
+            doc + " differs from " + src);
         checked++;
       }
     }
@@ -43,7 +45,8 @@ class ReadmeDocsTest {
   }
 
   private static String codeBlock(String doc, String name) {
-    String section = between(doc, "<!-- example:" + name + " -->", "<!-- /example:" + name + " -->");
+    String section =
+        between(doc, "<!-- example:" + name + " -->", "<!-- /example:" + name + " -->");
     Matcher m = Pattern.compile("```java\\n(.*?)```", Pattern.DOTALL).matcher(section);
     assertTrue(m.find(), "no java code block for " + name);
     return m.group(1).strip();

@@ -26,7 +26,8 @@ class ReadmeExamplesTest extends SdkFixture {
 
   @Test
   void asyncExampleRuns() {
-    String out = capture(() -> AsyncExample.run(open("apache", Mode.ASYNC, V9).session().async()).join());
+    String out = capture(
+        () -> AsyncExample.run(open("apache", Mode.ASYNC, V9).session().async()).join());
     assertTrue(out.contains("line 2"), out);
     assertTrue(out.contains("exit code 0"), out);
   }
@@ -42,5 +43,4 @@ class ReadmeExamplesTest extends SdkFixture {
     }
     return buf.toString(StandardCharsets.UTF_8);
   }
-
 }

@@ -1,8 +1,5 @@
 package ai.backend.it.sdk;
 
-import ai.backend.it.support.LocalServerExtension;
-import ai.backend.local.LocalServer;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -21,15 +18,16 @@ import ai.backend.client.port.HttpTransport;
 import ai.backend.client.port.TransportConfig;
 import ai.backend.client.port.TransportProvider;
 import ai.backend.client.port.WebSocketConnector;
+import ai.backend.it.support.LocalServerExtension;
+import ai.backend.local.LocalServer;
 import java.time.Duration;
 import java.util.List;
 import java.util.ServiceLoader;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@link Session.Builder#addInterceptor}: over real HTTP against local-server, an embedder's link sees
@@ -37,13 +35,12 @@ import org.junit.jupiter.api.Test;
  * correctly, and retries show up once per attempt.
  */
 class RequestInterceptorTest {
-  @RegisterExtension static final LocalServerExtension LOCAL = new LocalServerExtension();
+  @RegisterExtension
+  static final LocalServerExtension LOCAL = new LocalServerExtension();
 
   private static LocalServer server() {
     return LOCAL.get();
   }
-
-
 
   /** Records what each callback got. */
   static final class Recorder implements RequestInterceptor {
@@ -53,7 +50,8 @@ class RequestInterceptorTest {
     @Override
     public HttpHeaders onRequest(Attempt attempt) {
       attempts.add(attempt);
-      events.add("request " + attempt.method() + " " + attempt.uri().getRawPath() + " #" + attempt.number());
+      events.add("request " + attempt.method() + " " + attempt.uri().getRawPath() + " #"
+          + attempt.number());
       return HttpHeaders.of("X-Request-Id", "trace-" + attempt.number());
     }
 
@@ -111,7 +109,10 @@ class RequestInterceptorTest {
   }
 
   private static Config.Builder config() {
-    return Config.builder().endpoint(server().uri()).accessKey(server().accessKey()).secretKey(server().secretKey());
+    return Config.builder()
+        .endpoint(server().uri())
+        .accessKey(server().accessKey())
+        .secretKey(server().secretKey());
   }
 
   @Test
@@ -120,46 +121,65 @@ class RequestInterceptorTest {
     Recorder second = new Recorder();
     TransportProvider p = provider();
     try (Wire wire = new Wire(p.createTransport(TransportConfig.builder().build()));
-        Session session = Session.builder().config(config().build()).transport(wire).hmac(p.hmac())
-            .addInterceptor(first).addInterceptor(second).build()) {
+        Session session = Session.builder()
+            .config(config().build())
+            .transport(wire)
+            .hmac(p.hmac())
+            .addInterceptor(first)
+            .addInterceptor(second)
+            .build()) {
       session.admin().keypair();
       session.async().admin().keypair().join();
 
       // the version probe, the blocking call and the async one: each seen once and answered
       assertEquals(3, first.attempts.size(), first.events.toString());
-      assertEquals(List.of("response 200", "response 200", "response 200"),
+      assertEquals(
+          List.of("response 200", "response 200", "response 200"),
           first.events.stream().filter(e -> !e.startsWith("request")).toList());
       for (RequestInterceptor.Attempt a : first.attempts) {
-        assertFalse(a.headers().contains("authorization"), "credentials shown to an interceptor: " + a);
+        assertFalse(
+            a.headers().contains("authorization"), "credentials shown to an interceptor: " + a);
         assertFalse(a.headers().contains("date"));
         assertFalse(a.headers().contains("x-backendai-date"));
       }
       // links run in the order added: the second sees the header the first set
-      assertTrue(second.attempts.stream().allMatch(a -> a.headers().firstValue("x-request-id").isPresent()),
+      assertTrue(
+          second.attempts.stream()
+              .allMatch(a -> a.headers().firstValue("x-request-id").isPresent()),
           second.attempts.toString());
       HttpHeaders last = wire.sent.get(wire.sent.size() - 1);
       assertEquals("trace-1", last.firstValue("x-request-id").orElseThrow());
-      assertTrue(last.firstValue("authorization").orElseThrow().startsWith("BackendAI signMethod=HMAC-"));
+      assertTrue(
+          last.firstValue("authorization").orElseThrow().startsWith("BackendAI signMethod=HMAC-"));
     }
   }
 
   @Test
   void aRetriedCallIsSeenOncePerAttempt() {
     Recorder r = new Recorder();
-    Config cfg = config().endpoint("http://127.0.0.1:1").negotiate(false)
-        .retryPolicy(new RetryPolicy(2, Duration.ofMillis(10), Duration.ofMillis(20), Duration.ofSeconds(1)))
+    Config cfg = config()
+        .endpoint("http://127.0.0.1:1")
+        .negotiate(false)
+        .retryPolicy(
+            new RetryPolicy(2, Duration.ofMillis(10), Duration.ofMillis(20), Duration.ofSeconds(1)))
         .build();
     try (Session session = Session.builder().config(cfg).addInterceptor(r).build()) {
       // a GET: idempotent, so retried
       assertThrows(BackendIoException.class, () -> session.admin().sessionInfo("nowhere"));
-      assertEquals(List.of(1, 2, 3), r.attempts.stream().map(RequestInterceptor.Attempt::number).toList());
-      assertTrue(r.events.stream().filter(e -> e.startsWith("failure")).count() == 3, r.events.toString());
+      assertEquals(
+          List.of(1, 2, 3),
+          r.attempts.stream().map(RequestInterceptor.Attempt::number).toList());
+      assertTrue(
+          r.events.stream().filter(e -> e.startsWith("failure")).count() == 3, r.events.toString());
 
       r.attempts.clear();
-      CompletionException e = assertThrows(CompletionException.class,
+      CompletionException e = assertThrows(
+          CompletionException.class,
           () -> session.async().admin().sessionInfo("nowhere").join());
       assertTrue(e.getCause() instanceof BackendIoException, e.toString());
-      assertEquals(List.of(1, 2, 3), r.attempts.stream().map(RequestInterceptor.Attempt::number).toList());
+      assertEquals(
+          List.of(1, 2, 3),
+          r.attempts.stream().map(RequestInterceptor.Attempt::number).toList());
     }
   }
 
@@ -169,16 +189,21 @@ class RequestInterceptorTest {
     RequestInterceptor failing = new RequestInterceptor() {
       @Override
       public HttpHeaders onRequest(Attempt attempt) {
-        if (attempt.number() == 1 && !attempt.uri().equals(server().uri()) && !attempt.uri().getRawPath().equals("/")) {
+        if (attempt.number() == 1
+            && !attempt.uri().equals(server().uri())
+            && !attempt.uri().getRawPath().equals("/")) {
           throw refused;
         }
         return HttpHeaders.empty();
       }
     };
-    try (Session session = Session.builder().config(config().build()).addInterceptor(failing).build()) {
-      assertSame(refused, assertThrows(IllegalStateException.class, () -> session.admin().keypair()));
-      CompletionException e = assertThrows(CompletionException.class,
-          () -> session.async().admin().keypair().join());
+    try (Session session =
+        Session.builder().config(config().build()).addInterceptor(failing).build()) {
+      assertSame(
+          refused,
+          assertThrows(IllegalStateException.class, () -> session.admin().keypair()));
+      CompletionException e = assertThrows(
+          CompletionException.class, () -> session.async().admin().keypair().join());
       assertSame(refused, e.getCause());
     }
   }

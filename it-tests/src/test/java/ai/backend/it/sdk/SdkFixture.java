@@ -9,9 +9,9 @@ import ai.backend.client.Session;
 import ai.backend.client.internal.TransportDiscovery;
 import ai.backend.client.port.TransportConfig;
 import ai.backend.client.port.TransportProvider;
-import ai.backend.transport.tck.TrackingTransport;
 import ai.backend.it.support.LocalServerExtension;
 import ai.backend.local.LocalServer;
+import ai.backend.transport.tck.TrackingTransport;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -27,10 +27,14 @@ import org.junit.jupiter.params.provider.Arguments;
  * transport. After each test: every response closed, and no client thread left once closed.
  */
 abstract class SdkFixture {
-  enum Mode { SYNC, ASYNC }
+  enum Mode {
+    SYNC,
+    ASYNC
+  }
 
   /** The two wire dialects: v4 (/kernel, pinned) and the newest (/session). */
   static final ApiVersion V4 = ApiVersion.V4_20181215;
+
   static final ApiVersion V9 = ApiVersion.V9_20250722;
 
   @RegisterExtension
@@ -39,7 +43,8 @@ abstract class SdkFixture {
   private final List<Opened> opened = new ArrayList<>();
   private Set<String> threadsBefore;
 
-  record Opened(Session session, TrackingTransport transport, Ops ops, ApiVersion version) implements AutoCloseable {
+  record Opened(Session session, TrackingTransport transport, Ops ops, ApiVersion version)
+      implements AutoCloseable {
     @Override
     public void close() {
       session.close();
@@ -61,8 +66,12 @@ abstract class SdkFixture {
 
   Config.Builder config(ApiVersion v) {
     LocalServer s = server.get();
-    return Config.builder().endpoint(s.uri()).accessKey(s.accessKey()).secretKey(s.secretKey())
-        .apiVersion(v).maxRetries(0);
+    return Config.builder()
+        .endpoint(s.uri())
+        .accessKey(s.accessKey())
+        .secretKey(s.secretKey())
+        .apiVersion(v)
+        .maxRetries(0);
   }
 
   Opened open(String adapter, Mode mode, ApiVersion v) {
@@ -74,8 +83,8 @@ abstract class SdkFixture {
       threadsBefore = threadNames();
     }
     TransportProvider p = TransportDiscovery.select(adapter);
-    TrackingTransport t = new TrackingTransport(p.createTransport(TransportConfig.builder()
-        .connectTimeout(Duration.ofSeconds(5)).build()));
+    TrackingTransport t = new TrackingTransport(p.createTransport(
+        TransportConfig.builder().connectTimeout(Duration.ofSeconds(5)).build()));
     Session s;
     try {
       s = Session.builder().config(config).transport(t).hmac(p.hmac()).build();
@@ -83,7 +92,8 @@ abstract class SdkFixture {
       t.close();
       throw e;
     }
-    Opened o = new Opened(s, t, mode == Mode.SYNC ? Ops.sync(s) : Ops.async(s.async()), s.apiVersion());
+    Opened o =
+        new Opened(s, t, mode == Mode.SYNC ? Ops.sync(s) : Ops.async(s.async()), s.apiVersion());
     opened.add(o);
     return o;
   }

@@ -8,19 +8,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.backend.client.ApiVersion;
 import ai.backend.client.AsyncKernel;
-import ai.backend.client.errors.AuthenticationException;
 import ai.backend.client.BatchOptions;
 import ai.backend.client.ExecutionStatus;
-import ai.backend.client.errors.InvalidArgumentException;
 import ai.backend.client.Kernel;
 import ai.backend.client.KernelOptions;
-import ai.backend.client.errors.NotFoundException;
 import ai.backend.client.RunOptions;
 import ai.backend.client.RunResult;
 import ai.backend.client.RunResult.Step;
 import ai.backend.client.Session;
 import ai.backend.client.Terminal;
 import ai.backend.client.TerminalListener;
+import ai.backend.client.errors.AuthenticationException;
+import ai.backend.client.errors.InvalidArgumentException;
+import ai.backend.client.errors.NotFoundException;
 import ai.backend.local.LocalServer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -55,7 +55,9 @@ class StreamingMatrixTest extends SdkFixture {
   }
 
   static KernelOptions named(String prefix) {
-    return KernelOptions.builder().name(prefix + "-" + KernelOptions.generateName().substring(0, 10)).build();
+    return KernelOptions.builder()
+        .name(prefix + "-" + KernelOptions.generateName().substring(0, 10))
+        .build();
   }
 
   /** Collects terminal output as text and lets a test wait for what it expects. */
@@ -127,7 +129,9 @@ class StreamingMatrixTest extends SdkFixture {
       t.write("echo mark=${MARK:-gone}\r");
       screen.await("a fresh shell", s -> screen.since(m2).contains("mark=gone"));
       t.ping().get(5, TimeUnit.SECONDS);
-      assertTrue(screen.threads.stream().allMatch(n -> n.startsWith("backendai-pty-")), screen.threads.toString());
+      assertTrue(
+          screen.threads.stream().allMatch(n -> n.startsWith("backendai-pty-")),
+          screen.threads.toString());
 
       k.destroy();
       assertEquals(1000, t.closed().get(10, TimeUnit.SECONDS));
@@ -140,7 +144,8 @@ class StreamingMatrixTest extends SdkFixture {
   @MethodSource("streams")
   void terminalOutputAsABackPressuredPublisher(String adapter, ApiVersion v) throws Exception {
     Session session = open(adapter, Mode.ASYNC, v).session();
-    AsyncKernel k = AsyncKernel.getOrCreate(session.async(), "python", named("pub")).get(20, TimeUnit.SECONDS);
+    AsyncKernel k =
+        AsyncKernel.getOrCreate(session.async(), "python", named("pub")).get(20, TimeUnit.SECONDS);
     try {
       Terminal t = k.streamPty().get(10, TimeUnit.SECONDS);
       StringBuffer seen = new StringBuffer();
@@ -188,13 +193,15 @@ class StreamingMatrixTest extends SdkFixture {
 
   @ParameterizedTest(name = "{0} {1}")
   @MethodSource("streams")
-  void streamRunDeliversOutputAsProducedAndAnswersInput(String adapter, ApiVersion v) throws Exception {
+  void streamRunDeliversOutputAsProducedAndAnswersInput(String adapter, ApiVersion v)
+      throws Exception {
     Kernel k = Kernel.getOrCreate(open(adapter, Mode.SYNC, v).session(), "python", named("srun"));
     try {
       assertTrue(k.supportsStreaming());
       List<Long> arrivals = new CopyOnWriteArrayList<>();
       long start = System.nanoTime();
-      RunResult r = k.streamRun("import time\nfor i in range(3):\n    print('tick', i, flush=True)\n    time.sleep(0.5)\n",
+      RunResult r = k.streamRun(
+          "import time\nfor i in range(3):\n    print('tick', i, flush=True)\n    time.sleep(0.5)\n",
           RunOptions.defaults().withListener(item -> arrivals.add(System.nanoTime() - start)));
       long end = System.nanoTime() - start;
       assertEquals(ExecutionStatus.FINISHED, r.status());
@@ -202,11 +209,14 @@ class StreamingMatrixTest extends SdkFixture {
       assertEquals("tick 0\ntick 1\ntick 2\n", r.stdout());
       assertNull(r.runId());
       assertTrue(arrivals.size() >= 3, arrivals.toString());
-      assertTrue(arrivals.get(0) < end - 700_000_000L, "first output only arrived at the end: " + arrivals + " / " + end);
+      assertTrue(
+          arrivals.get(0) < end - 700_000_000L,
+          "first output only arrived at the end: " + arrivals + " / " + end);
 
       List<String> asked = new ArrayList<>();
-      RunResult in = k.streamRun("name = input('your name? ')\nprint('hi ' + name)\n", RunOptions.defaults()
-          .withInput((prompt, password) -> {
+      RunResult in = k.streamRun(
+          "name = input('your name? ')\nprint('hi ' + name)\n",
+          RunOptions.defaults().withInput((prompt, password) -> {
             asked.add(prompt + "|" + password);
             return "Lablup";
           }));
@@ -214,7 +224,8 @@ class StreamingMatrixTest extends SdkFixture {
       assertTrue(in.stdout().contains("hi Lablup"), in.stdout());
 
       asked.clear();
-      RunResult pw = k.streamRun("import getpass\np = getpass.getpass('secret: ')\nprint(len(p))\n",
+      RunResult pw = k.streamRun(
+          "import getpass\np = getpass.getpass('secret: ')\nprint(len(p))\n",
           RunOptions.defaults().withInput((prompt, password) -> {
             asked.add(prompt + "|" + password);
             return "hunter2";
@@ -234,12 +245,15 @@ class StreamingMatrixTest extends SdkFixture {
   void streamBatchReportsStepsAndExitCodes(String adapter, ApiVersion v) throws Exception {
     Kernel k = Kernel.getOrCreate(open(adapter, Mode.SYNC, v).session(), "python", named("sbatch"));
     try {
-      RunResult r = k.streamRunBatch(new BatchOptions(null, "echo building", "sh -c 'echo ran; exit 3'", true),
+      RunResult r = k.streamRunBatch(
+          new BatchOptions(null, "echo building", "sh -c 'echo ran; exit 3'", true),
           RunOptions.defaults());
       assertEquals(ExecutionStatus.FINISHED, r.status());
       assertEquals(java.util.OptionalInt.of(3), r.exitCode());
       assertTrue(r.stdout().contains("building") && r.stdout().contains("ran"), r.stdout());
-      assertEquals(List.of(new Step(ExecutionStatus.BUILD_FINISHED, 0), new Step(ExecutionStatus.FINISHED, 3)),
+      assertEquals(
+          List.of(
+              new Step(ExecutionStatus.BUILD_FINISHED, 0), new Step(ExecutionStatus.FINISHED, 3)),
           r.steps());
     } finally {
       k.destroy();
@@ -250,10 +264,12 @@ class StreamingMatrixTest extends SdkFixture {
   @MethodSource("streams")
   void cancellingAStreamedRunInterruptsIt(String adapter, ApiVersion v) throws Exception {
     Session session = open(adapter, Mode.ASYNC, v).session();
-    AsyncKernel k = AsyncKernel.getOrCreate(session.async(), "python", named("cancel")).get(20, TimeUnit.SECONDS);
+    AsyncKernel k = AsyncKernel.getOrCreate(session.async(), "python", named("cancel"))
+        .get(20, TimeUnit.SECONDS);
     try {
       CompletableFuture<Void> started = new CompletableFuture<>();
-      CompletableFuture<RunResult> run = k.streamRun("import time\nprint('started', flush=True)\ntime.sleep(60)\n",
+      CompletableFuture<RunResult> run = k.streamRun(
+          "import time\nprint('started', flush=True)\ntime.sleep(60)\n",
           RunOptions.defaults().withListener(item -> started.complete(null)));
       started.get(20, TimeUnit.SECONDS);
       run.cancel(true);
@@ -261,7 +277,9 @@ class StreamingMatrixTest extends SdkFixture {
       long t0 = System.nanoTime();
       RunResult next = k.run("print('next')", RunOptions.defaults()).get(20, TimeUnit.SECONDS);
       assertEquals("next\n", next.stdout());
-      assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(15), "the cancelled run was not interrupted");
+      assertTrue(
+          System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(15),
+          "the cancelled run was not interrupted");
     } finally {
       k.destroy().get(20, TimeUnit.SECONDS);
     }
@@ -275,7 +293,8 @@ class StreamingMatrixTest extends SdkFixture {
     try {
       Screen screen = new Screen();
       Terminal t = k.streamPty(screen);
-      CompletableFuture<RunResult> run = k.async().streamRun("import time\ntime.sleep(60)", RunOptions.defaults());
+      CompletableFuture<RunResult> run =
+          k.async().streamRun("import time\ntime.sleep(60)", RunOptions.defaults());
       owner.close();
       assertEquals(1000, screen.closed.get(10, TimeUnit.SECONDS));
       assertFalse(t.isOpen());
@@ -291,28 +310,31 @@ class StreamingMatrixTest extends SdkFixture {
    */
   @ParameterizedTest(name = "{0} {1}")
   @MethodSource("streams")
-  void closingASessionThatOwnsItsTransportCompletesEveryStream(String adapter, ApiVersion v) throws Exception {
-    Session owner = Session.builder().config(config(v).build()).transportName(adapter).build();
+  void closingASessionThatOwnsItsTransportCompletesEveryStream(String adapter, ApiVersion v)
+      throws Exception {
+    Session owner =
+        Session.builder().config(config(v).build()).transportName(adapter).build();
     Kernel k = Kernel.getOrCreate(owner, "python", named("owns"));
     String name = k.name();
     try {
       Screen screen = new Screen();
       Terminal t = k.streamPty(screen);
       CompletableFuture<Integer> tunnelClosed = new CompletableFuture<>();
-      ai.backend.client.AppTunnel tunnel = k.connectApp("http", new ai.backend.client.AppTunnel.Listener() {
-        @Override
-        public void onData(byte[] data) {}
+      ai.backend.client.AppTunnel tunnel =
+          k.connectApp("http", new ai.backend.client.AppTunnel.Listener() {
+            @Override
+            public void onData(byte[] data) {}
 
-        @Override
-        public void onClosed(int code, String reason) {
-          tunnelClosed.complete(code);
-        }
+            @Override
+            public void onClosed(int code, String reason) {
+              tunnelClosed.complete(code);
+            }
 
-        @Override
-        public void onFailure(Throwable error) {
-          tunnelClosed.completeExceptionally(error);
-        }
-      });
+            @Override
+            public void onFailure(Throwable error) {
+              tunnelClosed.completeExceptionally(error);
+            }
+          });
       owner.close();
       assertEquals(1000, screen.closed.get(5, TimeUnit.SECONDS));
       assertEquals(1000, t.closed().get(5, TimeUnit.SECONDS));
@@ -322,8 +344,11 @@ class StreamingMatrixTest extends SdkFixture {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
       List<String> left = List.of();
       while (System.nanoTime() < deadline) {
-        left = Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
-            .filter(n -> n.startsWith("backendai-pty-") || n.startsWith("backendai-app-")).toList();
+        left = Thread.getAllStackTraces().keySet().stream()
+            .filter(Thread::isAlive)
+            .map(Thread::getName)
+            .filter(n -> n.startsWith("backendai-pty-") || n.startsWith("backendai-app-"))
+            .toList();
         if (left.isEmpty()) {
           break;
         }
@@ -340,13 +365,17 @@ class StreamingMatrixTest extends SdkFixture {
   void handshakeFailuresAreTyped(String adapter, ApiVersion v) throws Exception {
     Kernel missing = Kernel.of(open(adapter, Mode.SYNC, v).session(), "no-such-session");
     assertThrows(NotFoundException.class, () -> missing.streamPty(new Screen()));
-    assertThrows(NotFoundException.class, () -> missing.streamRun("print(1)", RunOptions.defaults()));
+    assertThrows(
+        NotFoundException.class, () -> missing.streamRun("print(1)", RunOptions.defaults()));
 
     Session good = open(adapter, Mode.SYNC, v).session();
     Kernel k = Kernel.getOrCreate(good, "python", named("auth"));
     try {
-      Session wrong = open(adapter, Mode.SYNC, config(v).secretKey("wrong-secret-key-000000000000".toCharArray())
-          .build()).session();
+      Session wrong = open(
+              adapter,
+              Mode.SYNC,
+              config(v).secretKey("wrong-secret-key-000000000000".toCharArray()).build())
+          .session();
       Kernel viaWrong = Kernel.of(wrong, k.name());
       assertThrows(AuthenticationException.class, () -> viaWrong.streamPty(new Screen()));
     } finally {
@@ -360,7 +389,8 @@ class StreamingMatrixTest extends SdkFixture {
     Kernel k = Kernel.of(open(adapter, Mode.SYNC, V4).session(), "whatever");
     assertFalse(k.supportsStreaming());
     assertThrows(InvalidArgumentException.class, () -> k.streamPty(new Screen()));
-    assertThrows(InvalidArgumentException.class, () -> k.streamRun("print(1)", RunOptions.defaults()));
+    assertThrows(
+        InvalidArgumentException.class, () -> k.streamRun("print(1)", RunOptions.defaults()));
   }
 
   static Stream<String> adapters() {
@@ -371,16 +401,27 @@ class StreamingMatrixTest extends SdkFixture {
   @ParameterizedTest(name = "{0}")
   @MethodSource("adapters")
   void binaryFramesServer(String adapter) throws Exception {
-    try (LocalServer binary = LocalServer.builder().port(0).binaryStreamFrames(true).start()) {
-      Session s = open(adapter, Mode.SYNC, ai.backend.client.Config.builder().endpoint(binary.uri())
-          .accessKey(binary.accessKey()).secretKey(binary.secretKey()).apiVersion(V9).maxRetries(0).build()).session();
+    try (LocalServer binary =
+        LocalServer.builder().port(0).binaryStreamFrames(true).start()) {
+      Session s = open(
+              adapter,
+              Mode.SYNC,
+              ai.backend.client.Config.builder()
+                  .endpoint(binary.uri())
+                  .accessKey(binary.accessKey())
+                  .secretKey(binary.secretKey())
+                  .apiVersion(V9)
+                  .maxRetries(0)
+                  .build())
+          .session();
       Kernel k = Kernel.getOrCreate(s, "python", named("bin"));
       Screen screen = new Screen();
       try (Terminal t = k.streamPty(screen)) {
         t.write("echo bin-$((40+2))\r");
         screen.await("output from binary frames", x -> x.contains("bin-42"));
       }
-      RunResult r = k.streamRun("print('streamed')", RunOptions.defaults().withTimeout(Duration.ofSeconds(30)));
+      RunResult r = k.streamRun(
+          "print('streamed')", RunOptions.defaults().withTimeout(Duration.ofSeconds(30)));
       assertEquals("streamed\n", r.stdout());
       k.destroy();
     }

@@ -18,8 +18,6 @@ import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.ServiceLoader;
@@ -38,8 +36,8 @@ class SigningVectorsPerAdapterTest {
 
   static List<JsonObject> vectors() throws IOException {
     List<JsonObject> out = new ArrayList<>();
-    for (JsonElement e : JsonParser.parseString(SigningVectors.json()).getAsJsonObject()
-        .getAsJsonArray("vectors")) {
+    for (JsonElement e :
+        JsonParser.parseString(SigningVectors.json()).getAsJsonObject().getAsJsonArray("vectors")) {
       out.add(e.getAsJsonObject());
     }
     return out;
@@ -63,8 +61,12 @@ class SigningVectorsPerAdapterTest {
     assertEquals(16, vectors.size());
     List<TransportProvider> providers = providers();
     assertFalse(providers.isEmpty(), "no TransportProvider on the class path");
-    return providers.stream().map(p -> DynamicContainer.dynamicContainer(p.name(),
-        vectors.stream().map(v -> DynamicTest.dynamicTest(v.get("id").getAsString(), () -> check(p.hmac(), v)))));
+    return providers.stream()
+        .map(p -> DynamicContainer.dynamicContainer(
+            p.name(),
+            vectors.stream()
+                .map(v ->
+                    DynamicTest.dynamicTest(v.get("id").getAsString(), () -> check(p.hmac(), v)))));
   }
 
   private static void check(Hmac hmac, JsonObject v) {
@@ -80,12 +82,22 @@ class SigningVectorsPerAdapterTest {
       query.add(new ApiRequest.QueryParam(pair.get(0).getAsString(), pair.get(1).getAsString()));
     }
     URI uri = UriBuilder.build(URI.create(s(in, "endpoint")), s(in, "api_path"), query);
-    String signedPath = Signer.signedPath(SigningProfile.fromId(s(in, "client_profile")), uri, s(in, "api_path"));
+    String signedPath =
+        Signer.signedPath(SigningProfile.fromId(s(in, "client_profile")), uri, s(in, "api_path"));
     byte[] body = s(in, "body").getBytes(StandardCharsets.UTF_8);
 
     // what the vector's client computes (authority as written)
-    Signer.Result r = signer.sign(new Signer.Input(s(in, "method"), signedPath, s(in, "date"), uri.getRawAuthority(),
-        s(in, "content_type"), s(in, "api_version"), body), s(in, "access_key"), s(in, "secret_key").toCharArray());
+    Signer.Result r = signer.sign(
+        new Signer.Input(
+            s(in, "method"),
+            signedPath,
+            s(in, "date"),
+            uri.getRawAuthority(),
+            s(in, "content_type"),
+            s(in, "api_version"),
+            body),
+        s(in, "access_key"),
+        s(in, "secret_key").toCharArray());
     assertEquals(s(mid, "signed_path"), r.signedPath());
     assertEquals(s(mid, "key_date"), r.keyDate());
     assertEquals(s(mid, "body_hash"), r.bodyHash());
@@ -94,15 +106,33 @@ class SigningVectorsPerAdapterTest {
     assertEquals(s(v, "expected_signature"), r.signature());
     assertEquals(s(v, "expected_authorization"), r.authorization());
 
-    // what the server recomputes, and what this client signs (Host as sent; no Content-Type -> octet-stream)
-    Signer.Result srv = signer.sign(new Signer.Input(s(in, "method"), s(server, "raw_path"), s(in, "date"),
-        s(server, "host"), s(server, "content_type"), s(in, "api_version"), body),
-        s(in, "access_key"), s(in, "secret_key").toCharArray());
+    // what the server recomputes, and what this client signs (Host as sent; no Content-Type ->
+    // octet-stream)
+    Signer.Result srv = signer.sign(
+        new Signer.Input(
+            s(in, "method"),
+            s(server, "raw_path"),
+            s(in, "date"),
+            s(server, "host"),
+            s(server, "content_type"),
+            s(in, "api_version"),
+            body),
+        s(in, "access_key"),
+        s(in, "secret_key").toCharArray());
     assertEquals(s(server, "recomputed_signature"), srv.signature());
-    boolean sendsContentType = v.getAsJsonObject("http_request").getAsJsonObject("headers").has("Content-Type");
-    Signer.Result ours = signer.sign(new Signer.Input(s(in, "method"), signedPath, s(in, "date"),
-        Signer.hostHeader(uri), sendsContentType ? s(in, "content_type") : null, s(in, "api_version"), body),
-        s(in, "access_key"), s(in, "secret_key").toCharArray());
+    boolean sendsContentType =
+        v.getAsJsonObject("http_request").getAsJsonObject("headers").has("Content-Type");
+    Signer.Result ours = signer.sign(
+        new Signer.Input(
+            s(in, "method"),
+            signedPath,
+            s(in, "date"),
+            Signer.hostHeader(uri),
+            sendsContentType ? s(in, "content_type") : null,
+            s(in, "api_version"),
+            body),
+        s(in, "access_key"),
+        s(in, "secret_key").toCharArray());
     assertEquals(s(server, "recomputed_signature"), ours.signature());
   }
 

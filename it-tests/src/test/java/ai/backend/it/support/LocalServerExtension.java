@@ -75,7 +75,8 @@ public final class LocalServerExtension implements BeforeAllCallback, ParameterR
   private Running current() {
     Running r = running;
     if (r == null || r.closed) {
-      throw new IllegalStateException("no local server: use this extension as a static @RegisterExtension field");
+      throw new IllegalStateException(
+          "no local server: use this extension as a static @RegisterExtension field");
     }
     return r;
   }
@@ -107,7 +108,8 @@ public final class LocalServerExtension implements BeforeAllCallback, ParameterR
       Set<Long> before = descendants();
       Path dir = Files.createTempDirectory("backendai-it-server");
       try {
-        LocalServer s = settings.apply(LocalServer.builder().port(0).stateDir(dir)).start();
+        LocalServer s =
+            settings.apply(LocalServer.builder().port(0).stateDir(dir)).start();
         return new Running(s, dir, before);
       } catch (RuntimeException e) {
         deleteTree(dir);
@@ -130,20 +132,27 @@ public final class LocalServerExtension implements BeforeAllCallback, ParameterR
         left = leftOver();
       }
       if (!left.isEmpty()) {
-        String described = left.stream().map(p -> p.pid() + " " + p.info().commandLine().orElse("?"))
+        String described = left.stream()
+            .map(p -> p.pid() + " " + p.info().commandLine().orElse("?"))
             .collect(Collectors.joining("; "));
         left.forEach(ProcessHandle::destroyForcibly);
-        throw new AssertionError("processes left running after the test class (killed now): " + described);
+        throw new AssertionError(
+            "processes left running after the test class (killed now): " + described);
       }
     }
 
     private List<ProcessHandle> leftOver() {
-      return ProcessHandle.current().descendants()
-          .filter(p -> p.isAlive() && !processesBefore.contains(p.pid())).toList();
+      return ProcessHandle.current()
+          .descendants()
+          .filter(p -> p.isAlive() && !processesBefore.contains(p.pid()))
+          .toList();
     }
 
     private static Set<Long> descendants() {
-      return ProcessHandle.current().descendants().map(ProcessHandle::pid).collect(Collectors.toSet());
+      return ProcessHandle.current()
+          .descendants()
+          .map(ProcessHandle::pid)
+          .collect(Collectors.toSet());
     }
 
     private static void sleep() {
@@ -162,7 +171,8 @@ public final class LocalServerExtension implements BeforeAllCallback, ParameterR
       try {
         Files.walkFileTree(dir, new SimpleFileVisitor<>() {
           @Override
-          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+              throws IOException {
             Files.deleteIfExists(file);
             return FileVisitResult.CONTINUE;
           }

@@ -7,7 +7,6 @@ import ai.backend.client.KeypairInfo;
 import ai.backend.client.Session;
 import ai.backend.local.LocalServer;
 import java.net.InetSocketAddress;
-import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -39,7 +38,9 @@ class SessionTransportOptionsTest {
         .secretKey(server.secretKey())
         .maxRetries(0)
         .build();
-    try (Session s = Session.builder().config(config).transportName(transport)
+    try (Session s = Session.builder()
+        .config(config)
+        .transportName(transport)
         .proxy(new InetSocketAddress("127.0.0.1", server.uri().getPort()))
         .maxConnections(2)
         .build()) {

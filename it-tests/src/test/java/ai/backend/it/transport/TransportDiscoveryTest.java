@@ -19,12 +19,18 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /** Discovery with both adapters on the class path: the name a transport reports is the name that selects it. */
 class TransportDiscoveryTest {
-  private static final Config OFFLINE = Config.builder().endpoint("http://127.0.0.1:1").accessKey("AK")
-      .secretKey("secret").apiVersion(ApiVersion.V4_20181215).negotiate(false).build();
+  private static final Config OFFLINE = Config.builder()
+      .endpoint("http://127.0.0.1:1")
+      .accessKey("AK")
+      .secretKey("secret")
+      .apiVersion(ApiVersion.V4_20181215)
+      .negotiate(false)
+      .build();
 
   @Test
   void bothFoundApacheFirst() {
-    assertEquals(List.of("apache-httpclient5", "jdk-http"),
+    assertEquals(
+        List.of("apache-httpclient5", "jdk-http"),
         TransportDiscovery.providers().stream().map(TransportProvider::name).toList());
     assertEquals("apache-httpclient5", TransportDiscovery.select(null).name());
   }
@@ -39,7 +45,12 @@ class TransportDiscoveryTest {
   }
 
   @ParameterizedTest
-  @CsvSource({"jdk-http, jdk-http", "jdk, jdk-http", "apache-httpclient5, apache-httpclient5", "APACHE, apache-httpclient5"})
+  @CsvSource({
+    "jdk-http, jdk-http",
+    "jdk, jdk-http",
+    "apache-httpclient5, apache-httpclient5",
+    "APACHE, apache-httpclient5"
+  })
   void theReportedNameAndTheAliasSelect(String asked, String reported) {
     try (Session s = Session.builder().config(OFFLINE).transportName(asked).build()) {
       assertEquals(reported, s.transportName());
@@ -48,11 +59,15 @@ class TransportDiscoveryTest {
 
   @Test
   void unknownNameIsAConfigurationErrorListingBoth() {
-    ConfigurationException e = assertThrows(ConfigurationException.class,
+    ConfigurationException e = assertThrows(
+        ConfigurationException.class,
         () -> Session.builder().config(OFFLINE).transportName("netty").build());
-    assertTrue(e.getMessage().contains("apache-httpclient5 (alias apache; ai.backend:adapter-apache, priority 200)"),
+    assertTrue(
+        e.getMessage()
+            .contains("apache-httpclient5 (alias apache; ai.backend:adapter-apache, priority 200)"),
         e.getMessage());
-    assertTrue(e.getMessage().contains("jdk-http (alias jdk; ai.backend:adapter-jdkhttp, priority 100)"),
+    assertTrue(
+        e.getMessage().contains("jdk-http (alias jdk; ai.backend:adapter-jdkhttp, priority 100)"),
         e.getMessage());
   }
 
@@ -64,7 +79,10 @@ class TransportDiscoveryTest {
       try (Session s = Session.builder().config(OFFLINE).build()) {
         assertEquals("jdk-http", s.transportName());
       }
-      assertEquals("apache-httpclient5", TransportDiscovery.select("apache").name(), "an explicit name wins");
+      assertEquals(
+          "apache-httpclient5",
+          TransportDiscovery.select("apache").name(),
+          "an explicit name wins");
     } finally {
       if (old == null) {
         System.clearProperty(Session.TRANSPORT_PROPERTY);

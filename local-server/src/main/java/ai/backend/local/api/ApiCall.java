@@ -123,7 +123,9 @@ public final class ApiCall {
     String text = new String(body, StandardCharsets.UTF_8).trim();
     boolean multipart = mediaType.startsWith("multipart/");
     if (!text.isEmpty() && !multipart) {
-      if (text.startsWith("{") || mediaType.equals("application/json") || mediaType.endsWith("+json")) {
+      if (text.startsWith("{")
+          || mediaType.equals("application/json")
+          || mediaType.endsWith("+json")) {
         try {
           JsonElement e = JsonParser.parseString(text);
           if (e.isJsonObject()) {

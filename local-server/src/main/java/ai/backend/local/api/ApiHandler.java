@@ -32,7 +32,8 @@ import org.eclipse.jetty.util.Callback;
 public final class ApiHandler extends Handler.Abstract {
   private static final int ANON_LIMIT = 1000;
   private static final System.Logger LOG = System.getLogger(ApiHandler.class.getName());
-  private final java.util.concurrent.atomic.AtomicLong errorIds = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong errorIds =
+      new java.util.concurrent.atomic.AtomicLong();
   private final long startNanos = System.nanoTime() & 0xffff_ffffL;
   /** How long the server keeps an idle HTTP connection open. */
   public static final java.time.Duration CONNECTION_IDLE_TIMEOUT = java.time.Duration.ofMinutes(10);
@@ -50,7 +51,9 @@ public final class ApiHandler extends Handler.Abstract {
   private final long maxBodyBytes;
   private final java.time.Duration bodyIdleTimeout;
   /** Default of the body idle timeout. */
-  public static final java.time.Duration DEFAULT_BODY_IDLE_TIMEOUT = java.time.Duration.ofSeconds(30);
+  public static final java.time.Duration DEFAULT_BODY_IDLE_TIMEOUT =
+      java.time.Duration.ofSeconds(30);
+
   private final KeyUsage usage;
 
   /** Called after each successful authentication (query counter, last-used time). */
@@ -62,8 +65,13 @@ public final class ApiHandler extends Handler.Abstract {
    * @param bodyIdleTimeout the longest silence while a request body arrives; a client that stops
    *     sending mid-body gets 408 and frees the worker thread
    */
-  public ApiHandler(Router router, HmacVerifier verifier, RateLimiter rateLimiter, long maxBodyBytes,
-      java.time.Duration bodyIdleTimeout, KeyUsage usage) {
+  public ApiHandler(
+      Router router,
+      HmacVerifier verifier,
+      RateLimiter rateLimiter,
+      long maxBodyBytes,
+      java.time.Duration bodyIdleTimeout,
+      KeyUsage usage) {
     super(InvocationType.BLOCKING);
     this.router = router;
     this.verifier = verifier;
@@ -95,30 +103,34 @@ public final class ApiHandler extends Handler.Abstract {
       reply = process(request, method, rawTarget, rawPath, version, dialect, rate);
     } catch (ApiException e) {
       // an unauthenticated client's body is not read: the connection closes after the answer
-      boolean unauthenticated = e.type().equals("auth-failed") || e.type().equals("invalid-auth-params");
+      boolean unauthenticated =
+          e.type().equals("auth-failed") || e.type().equals("invalid-auth-params");
       reply = unauthenticated
           ? problem(e, dialect).withHeader("Connection", "close")
           : finishBody(request, problem(e, dialect));
     } catch (OutOfMemoryError e) {
-      reply =
-          finishBody(
-              request,
-              problem(
-                  new ApiException(503, "service-unavailable", "Service unavailable.",
-                      "The server ran out of memory handling this request.", null),
-                  dialect));
+      reply = finishBody(
+          request,
+          problem(
+              new ApiException(
+                  503,
+                  "service-unavailable",
+                  "Service unavailable.",
+                  "The server ran out of memory handling this request.",
+                  null),
+              dialect));
     } catch (Exception e) {
       // a server bug, not the client's mistake: the details (messages may hold server paths) go to
       // the log, the client gets an id to quote
       String id = Long.toHexString(errorIds.incrementAndGet() ^ startNanos);
-      LOG.log(System.Logger.Level.WARNING, "internal error " + id + " on " + method + " " + rawPath, e);
-      reply =
-          finishBody(
-              request,
-              problem(
-                  Problems.internal("Unexpected server error " + id + " (" + e.getClass().getSimpleName()
-                      + "); the details are in the server's log."),
-                  dialect));
+      LOG.log(
+          System.Logger.Level.WARNING, "internal error " + id + " on " + method + " " + rawPath, e);
+      reply = finishBody(
+          request,
+          problem(
+              Problems.internal("Unexpected server error " + id + " ("
+                  + e.getClass().getSimpleName() + "); the details are in the server's log."),
+              dialect));
     }
     write(request, response, callback, reply, dialect, rate);
     return true;
@@ -136,7 +148,8 @@ public final class ApiHandler extends Handler.Abstract {
     if (method.equals("OPTIONS")) {
       String reqHeaders = request.getHeaders().get("Access-Control-Request-Headers");
       return HttpReply.noContent()
-          .withHeader("Access-Control-Allow-Methods", "GET, POST, PUT, PATCH, DELETE, OPTIONS, HEAD")
+          .withHeader(
+              "Access-Control-Allow-Methods", "GET, POST, PUT, PATCH, DELETE, OPTIONS, HEAD")
           .withHeader("Access-Control-Allow-Headers", reqHeaders == null ? "*" : reqHeaders)
           .withHeader("Access-Control-Max-Age", "86400");
     }
@@ -163,9 +176,8 @@ public final class ApiHandler extends Handler.Abstract {
     if (auth && kp == null) {
       kp = admit(request, method, rawTarget, body, rate);
     }
-    ApiCall call =
-        new ApiCall(
-            request, method, rawTarget, body, HmacVerifier.mediaType(contentType), dialect, version);
+    ApiCall call = new ApiCall(
+        request, method, rawTarget, body, HmacVerifier.mediaType(contentType), dialect, version);
     call.pathParams(match.params());
     if (kp != null) {
       call.authenticate(kp);
@@ -174,7 +186,8 @@ public final class ApiHandler extends Handler.Abstract {
   }
 
   /** Verifies the signature and takes one request from the keypair's rate limit. */
-  private Keypair admit(Request request, String method, String rawTarget, byte[] body, Map<String, String> rate)
+  private Keypair admit(
+      Request request, String method, String rawTarget, byte[] body, Map<String, String> rate)
       throws ApiException {
     Keypair kp = authenticate(request, method, rawTarget, body);
     int remaining = rateLimiter.hit(kp.accessKey(), kp.rateLimit());
@@ -194,7 +207,9 @@ public final class ApiHandler extends Handler.Abstract {
       headers.putIfAbsent(f.getName(), f.getValue());
     }
     try {
-      return verifier.verify(new SignedRequest(method, rawTarget, headers, body)).keypair();
+      return verifier
+          .verify(new SignedRequest(method, rawTarget, headers, body))
+          .keypair();
     } catch (AuthException e) {
       throw e.kind() == AuthException.Kind.INVALID_PARAMS
           ? Problems.invalidAuth(e.getMessage())
@@ -217,7 +232,8 @@ public final class ApiHandler extends Handler.Abstract {
     endPoint.setIdleTimeout(bodyIdleTimeout.toMillis());
     try (InputStream in = Content.Source.asInputStream(request)) {
       // grows with what arrives, not with what the client declared
-      ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(Math.max(declared, 0), 64 * 1024));
+      ByteArrayOutputStream out =
+          new ByteArrayOutputStream((int) Math.min(Math.max(declared, 0), 64 * 1024));
       byte[] buf = new byte[64 * 1024];
       long total = 0;
       int n;
@@ -232,8 +248,12 @@ public final class ApiHandler extends Handler.Abstract {
     } catch (IOException e) {
       for (Throwable c = e; c != null; c = c.getCause()) {
         if (c instanceof java.util.concurrent.TimeoutException) {
-          throw new ApiException(408, "generic-bad-request", "Request timeout.",
-              "The request body stopped arriving for " + bodyIdleTimeout.toSeconds() + " s.", null);
+          throw new ApiException(
+              408,
+              "generic-bad-request",
+              "Request timeout.",
+              "The request body stopped arriving for " + bodyIdleTimeout.toSeconds() + " s.",
+              null);
         }
       }
       throw e;

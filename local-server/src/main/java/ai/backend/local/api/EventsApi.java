@@ -45,12 +45,16 @@ public final class EventsApi implements AutoCloseable {
       return t;
     });
     long period = Math.max(50, keepAlive.toMillis() / 3);
-    ticker.scheduleAtFixedRate(() -> {
-      long now = System.nanoTime();
-      for (Subscriber sub : subscribers) {
-        sub.keepAlive(now);
-      }
-    }, period, period, TimeUnit.MILLISECONDS);
+    ticker.scheduleAtFixedRate(
+        () -> {
+          long now = System.nanoTime();
+          for (Subscriber sub : subscribers) {
+            sub.keepAlive(now);
+          }
+        },
+        period,
+        period,
+        TimeUnit.MILLISECONDS);
   }
 
   public void register(Router r) {
@@ -63,8 +67,12 @@ public final class EventsApi implements AutoCloseable {
     String owner = call.str("ownerAccessKey", "owner_access_key");
     String scope = call.str("scope");
     if (owner != null && !owner.equals(call.accessKey())) {
-      throw new ApiException(403, "generic-forbidden", "Forbidden operation.",
-          "Only your own sessions can be watched.", null);
+      throw new ApiException(
+          403,
+          "generic-forbidden",
+          "Forbidden operation.",
+          "Only your own sessions can be watched.",
+          null);
     }
     boolean sessionScope;
     boolean kernelScope;
@@ -75,7 +83,8 @@ public final class EventsApi implements AutoCloseable {
       List<String> parts = List.of(scope.replace(" ", "").split(","));
       for (String p : parts) {
         if (!p.equals("session") && !p.equals("kernel")) {
-          throw Problems.invalidParams("scope must be '*', 'session', 'kernel' or 'session,kernel'.");
+          throw Problems.invalidParams(
+              "scope must be '*', 'session', 'kernel' or 'session,kernel'.");
         }
       }
       sessionScope = parts.contains("session");
@@ -88,7 +97,8 @@ public final class EventsApi implements AutoCloseable {
         .withHeader("Cache-Control", "no-cache");
   }
 
-  private record Filter(String owner, String name, String sessionId, boolean session, boolean kernel) {
+  private record Filter(
+      String owner, String name, String sessionId, boolean session, boolean kernel) {
     boolean accepts(SessionEvent e) {
       if (!e.owner().equals(owner)) {
         return false;
@@ -196,13 +206,18 @@ public final class EventsApi implements AutoCloseable {
         finalChunk = last;
       }
       lastWrite = System.nanoTime();
-      response.write(finalChunk, ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)), Callback.from(() -> {
-        if (finalChunk) {
-          end(null);
-        } else {
-          drain();
-        }
-      }, this::end));
+      response.write(
+          finalChunk,
+          ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)),
+          Callback.from(
+              () -> {
+                if (finalChunk) {
+                  end(null);
+                } else {
+                  drain();
+                }
+              },
+              this::end));
     }
 
     /** Ends the stream: succeeded after server_close, failed when the client went away. */

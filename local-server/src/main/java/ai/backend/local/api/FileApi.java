@@ -36,6 +36,7 @@ public final class FileApi {
   static final int MAX_DOWNLOADS = 5;
   /** Longest file name component (Linux NAME_MAX) and whole client path accepted. */
   static final int MAX_NAME_BYTES = 255;
+
   static final int MAX_PATH_BYTES = 1024;
   /** The work directory's path inside a Backend.AI kernel, which names this session's work dir. */
   static final String WORK_DIR = "/home/work";
@@ -69,7 +70,8 @@ public final class FileApi {
     try {
       registry.use(s, k -> null);
     } catch (TimeoutException e) {
-      throw new ApiException(503, "kernel-not-ready", "The session is not running yet.", null, null);
+      throw new ApiException(
+          503, "kernel-not-ready", "The session is not running yet.", null, null);
     } catch (IllegalStateException e) {
       throw Problems.sessionNotFound(call.dialect());
     }
@@ -94,12 +96,15 @@ public final class FileApi {
       // by that name (the official client's `ls` does)
       String stripped = rel.replaceFirst("^/+", "/");
       if (stripped.equals(WORK_DIR) || stripped.startsWith(WORK_DIR + "/")) {
-        rel = stripped.length() == WORK_DIR.length() ? "." : stripped.substring(WORK_DIR.length() + 1);
+        rel = stripped.length() == WORK_DIR.length()
+            ? "."
+            : stripped.substring(WORK_DIR.length() + 1);
         if (rel.isEmpty()) {
           rel = ".";
         }
       } else {
-        throw Problems.invalidParams("The path is outside the work directory " + WORK_DIR + ": " + given);
+        throw Problems.invalidParams(
+            "The path is outside the work directory " + WORK_DIR + ": " + given);
       }
     }
     for (String seg : rel.split("/")) {
@@ -162,7 +167,8 @@ public final class FileApi {
       if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(target)) {
           if (ds.iterator().hasNext()) {
-            throw Problems.invalidParams("A directory that is not empty is in the way: " + p.filename());
+            throw Problems.invalidParams(
+                "A directory that is not empty is in the way: " + p.filename());
           }
         }
       }
@@ -186,8 +192,8 @@ public final class FileApi {
     }
     for (String seg : name.split("/")) {
       if (seg.getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
-        throw Problems.invalidParams(
-            "A path component is longer than " + MAX_NAME_BYTES + " bytes: " + seg.substring(0, 40) + "...");
+        throw Problems.invalidParams("A path component is longer than " + MAX_NAME_BYTES
+            + " bytes: " + seg.substring(0, 40) + "...");
       }
     }
   }
@@ -217,32 +223,32 @@ public final class FileApi {
     String boundary = HexFormat.of().formatHex(b);
     // streamed, one tar archive per part, through a 64 KiB buffer: the size of the files does not
     // decide the server's memory (chunked, as the archives are written while files may change)
-    return HttpReply.stream(
-        "multipart/mixed; boundary=" + boundary,
-        (req, resp, cb) -> {
-          try (OutputStream out = new BufferedOutputStream(Content.Sink.asOutputStream(resp), 64 * 1024)) {
-            for (Path p : paths) {
-              out.write(("--" + boundary + "\r\nContent-Type: application/x-tar\r\nContent-Encoding: identity\r\n\r\n")
-                  .getBytes(StandardCharsets.US_ASCII));
-              TarWriter w = new TarWriter(out);
-              w.add(p, p.getFileName().toString());
-              w.finish();
-              out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
-            }
-            out.write(("--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
-          } catch (IOException | RuntimeException e) {
-            cb.failed(e); // the response is committed: the client sees a cut body, not a complete one
-            return;
-          }
-          cb.succeeded();
-        });
+    return HttpReply.stream("multipart/mixed; boundary=" + boundary, (req, resp, cb) -> {
+      try (OutputStream out =
+          new BufferedOutputStream(Content.Sink.asOutputStream(resp), 64 * 1024)) {
+        for (Path p : paths) {
+          out.write(("--" + boundary
+                  + "\r\nContent-Type: application/x-tar\r\nContent-Encoding: identity\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
+          TarWriter w = new TarWriter(out);
+          w.add(p, p.getFileName().toString());
+          w.finish();
+          out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+        }
+        out.write(("--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
+      } catch (IOException | RuntimeException e) {
+        cb.failed(e); // the response is committed: the client sees a cut body, not a complete one
+        return;
+      }
+      cb.succeeded();
+    });
   }
 
   private void checkDownloadSize(long total) throws ApiException {
     if (total > maxDownloadBytes) {
       throw Problems.invalidParams(
-          "The download is " + total + " bytes, more than this server's limit of " + maxDownloadBytes
-              + " bytes (local-server --max-download-bytes).");
+          "The download is " + total + " bytes, more than this server's limit of "
+              + maxDownloadBytes + " bytes (local-server --max-download-bytes).");
     }
   }
 
@@ -258,18 +264,16 @@ public final class FileApi {
     }
     long size = Files.size(p);
     checkDownloadSize(size);
-    return HttpReply.stream(
-        "application/octet-stream",
-        (req, resp, cb) -> {
-          try (InputStream in = Files.newInputStream(p);
-              OutputStream out = Content.Sink.asOutputStream(resp)) {
-            in.transferTo(out);
-          } catch (IOException | RuntimeException e) {
-            cb.failed(e);
-            return;
-          }
-          cb.succeeded();
-        });
+    return HttpReply.stream("application/octet-stream", (req, resp, cb) -> {
+      try (InputStream in = Files.newInputStream(p);
+          OutputStream out = Content.Sink.asOutputStream(resp)) {
+        in.transferTo(out);
+      } catch (IOException | RuntimeException e) {
+        cb.failed(e);
+        return;
+      }
+      cb.succeeded();
+    });
   }
 
   HttpReply listFiles(ApiCall call) throws ApiException, IOException {
@@ -307,12 +311,15 @@ public final class FileApi {
   }
 
   private static JsonObject entry(Path p) throws IOException {
-    PosixFileAttributes a = Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    PosixFileAttributes a =
+        Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
     JsonObject o = new JsonObject();
     o.addProperty("mode", lsMode(a));
     o.addProperty("size", a.size());
     Object ctime = Files.getAttribute(p, "unix:ctime", LinkOption.NOFOLLOW_LINKS);
-    double ct = ctime instanceof java.nio.file.attribute.FileTime ft ? seconds(ft) : seconds(a.lastModifiedTime());
+    double ct = ctime instanceof java.nio.file.attribute.FileTime ft
+        ? seconds(ft)
+        : seconds(a.lastModifiedTime());
     o.addProperty("ctime", ct);
     o.addProperty("mtime", seconds(a.lastModifiedTime()));
     o.addProperty("atime", seconds(a.lastAccessTime()));
@@ -424,7 +431,8 @@ public final class FileApi {
             star = java.net.URLDecoder.decode(
                 (q >= 0 ? v.substring(q + 2) : v).replace("+", "%2B"), StandardCharsets.UTF_8);
           } catch (IllegalArgumentException e) { // a bad %-escape: the client's mistake, not a 500
-            throw Problems.invalidParams("Malformed " + name + "* parameter in a multipart header.");
+            throw Problems.invalidParams(
+                "Malformed " + name + "* parameter in a multipart header.");
           }
         }
       }

@@ -18,7 +18,8 @@ public record HttpReply(
     int status, String contentType, byte[] body, Map<String, String> headers, Streamer streamer) {
 
   /** Shared JSON settings: nulls kept (clients expect {@code "exitCode": null}), no HTML escaping. */
-  public static final Gson GSON = new GsonBuilder().serializeNulls().disableHtmlEscaping().create();
+  public static final Gson GSON =
+      new GsonBuilder().serializeNulls().disableHtmlEscaping().create();
 
   /** Writes a streaming body; must complete {@code callback} when done. */
   public interface Streamer {
@@ -27,8 +28,11 @@ public record HttpReply(
 
   public static HttpReply json(int status, JsonElement body) {
     return new HttpReply(
-        status, "application/json; charset=utf-8", GSON.toJson(body).getBytes(StandardCharsets.UTF_8),
-        Map.of(), null);
+        status,
+        "application/json; charset=utf-8",
+        GSON.toJson(body).getBytes(StandardCharsets.UTF_8),
+        Map.of(),
+        null);
   }
 
   public static HttpReply noContent() {

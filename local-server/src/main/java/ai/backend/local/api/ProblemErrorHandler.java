@@ -35,7 +35,8 @@ public final class ProblemErrorHandler extends ErrorHandler {
     return true;
   }
 
-  // Jetty 12.1 deprecates this hook for removal; while it exists it shapes the answer to requests Jetty
+  // Jetty 12.1 deprecates this hook for removal; while it exists it shapes the answer to requests
+  // Jetty
   // cannot parse, which would otherwise not be a problem document
   @SuppressWarnings("removal")
   @Override
@@ -46,9 +47,11 @@ public final class ProblemErrorHandler extends ErrorHandler {
 
   static byte[] body(int status) {
     JsonObject o = new JsonObject();
-    // 505: the client sent something that is not HTTP/1.x; its fault, whatever the status class says
+    // 505: the client sent something that is not HTTP/1.x; its fault, whatever the status class
+    // says
     boolean server = status >= 500 && status != HttpStatus.HTTP_VERSION_NOT_SUPPORTED_505;
-    o.addProperty("type", Problems.PREFIX + (server ? "internal-server-error" : "generic-bad-request"));
+    o.addProperty(
+        "type", Problems.PREFIX + (server ? "internal-server-error" : "generic-bad-request"));
     o.addProperty("title", HttpStatus.getMessage(status) + ".");
     return o.toString().getBytes(StandardCharsets.UTF_8);
   }

@@ -9,7 +9,8 @@ public final class Problems {
   private Problems() {}
 
   public static ApiException invalidParams(String msg) {
-    return new ApiException(400, "invalid-api-params", "Missing or invalid API parameters.", msg, null);
+    return new ApiException(
+        400, "invalid-api-params", "Missing or invalid API parameters.", msg, null);
   }
 
   public static ApiException invalidAuth(String msg) {
@@ -42,11 +43,13 @@ public final class Problems {
   public static ApiException sessionNotFound(Dialect d) {
     return d == Dialect.V4
         ? new ApiException(404, "kernel-not-found", "No such kernel.", null, null)
-        : new ApiException(404, "session-not-found", "No such session.", null, null, "session_read_not-found");
+        : new ApiException(
+            404, "session-not-found", "No such session.", null, null, "session_read_not-found");
   }
 
   public static ApiException quotaExceeded() {
-    return new ApiException(412, "quota-exceeded", "You have reached your resource limit.", null, null);
+    return new ApiException(
+        412, "quota-exceeded", "You have reached your resource limit.", null, null);
   }
 
   /**
@@ -61,7 +64,8 @@ public final class Problems {
     String list = served.isEmpty()
         ? "no runtime is installed on this machine"
         : "available images: " + String.join(", ", served) + " (any tag, e.g. python:3.9)";
-    return new ApiException(404, "image-not-found", "No such environment image.", msg + "; " + list, data);
+    return new ApiException(
+        404, "image-not-found", "No such environment image.", msg + "; " + list, data);
   }
 
   public static ApiException rateLimited() {
@@ -70,7 +74,8 @@ public final class Problems {
 
   public static ApiException graphql(Dialect d, String first, JsonElement errors) {
     return d == Dialect.V4
-        ? new ApiException(400, "invalid-api-params", "Missing or invalid API parameters.", first, null)
+        ? new ApiException(
+            400, "invalid-api-params", "Missing or invalid API parameters.", first, null)
         : new ApiException(400, "graphql-error", "GraphQL-generated error.", first, errors);
   }
 

@@ -22,8 +22,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeFormatter;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -66,8 +66,9 @@ public final class SessionApi {
 
   /** The session named by the {@code id} path parameter, or 404 in the dialect's words. */
   Session session(ApiCall call) throws ApiException {
-    Session s =
-        registry.find(call.accessKey(), call.path("id")).orElseThrow(() -> Problems.sessionNotFound(call.dialect()));
+    Session s = registry
+        .find(call.accessKey(), call.path("id"))
+        .orElseThrow(() -> Problems.sessionNotFound(call.dialect()));
     registry.touch(s);
     return s;
   }
@@ -108,7 +109,8 @@ public final class SessionApi {
                 + " (it must be non-empty, without '=' or NUL).");
       }
       if (value.indexOf('\0') >= 0) {
-        throw Problems.invalidParams("config.environ: the value of " + key + " contains a NUL character.");
+        throw Problems.invalidParams(
+            "config.environ: the value of " + key + " contains a NUL character.");
       }
       env.put(key, value);
     }
@@ -161,10 +163,20 @@ public final class SessionApi {
     if (lang == null || lang.isBlank()) {
       throw Problems.invalidParams("lang is missing or empty!");
     }
-    String token = checkName(call.str("clientSessionToken", "name", "sessionName"), "clientSessionToken");
+    String token =
+        checkName(call.str("clientSessionToken", "name", "sessionName"), "clientSessionToken");
     JsonObject config = config(call);
     return new SessionSpec(
-        call.accessKey(), token, lang, "interactive", call.str("tag"), environ(config), null, 10, false, true);
+        call.accessKey(),
+        token,
+        lang,
+        "interactive",
+        call.str("tag"),
+        environ(config),
+        null,
+        10,
+        false,
+        true);
   }
 
   /** The current create request's body as a spec; parsing only (fuzzed by SessionApiFuzzTest). */
@@ -173,7 +185,8 @@ public final class SessionApi {
     if (image == null || image.isBlank()) {
       throw Problems.invalidParams("image is missing or empty!");
     }
-    String name = checkName(call.str("name", "clientSessionToken", "session_name", "sessionName"), "name");
+    String name =
+        checkName(call.str("name", "clientSessionToken", "session_name", "sessionName"), "name");
     if (name.equals("from-template")) {
       throw Problems.invalidParams("from-template is a reserved session name.");
     }
@@ -194,8 +207,16 @@ public final class SessionApi {
     boolean reuse = call.bool(true, "reuseIfExists", "reuse", "reuse_if_exists");
     call.integer(0, "maxWaitSeconds", "max_wait_seconds");
     return new SessionSpec(
-        call.accessKey(), name, image, type, call.str("tag"), environ(config(call)), startup,
-        priority, enqueueOnly, reuse);
+        call.accessKey(),
+        name,
+        image,
+        type,
+        call.str("tag"),
+        environ(config(call)),
+        startup,
+        priority,
+        enqueueOnly,
+        reuse);
   }
 
   HttpReply createV4(ApiCall call) throws ApiException {
@@ -332,7 +353,8 @@ public final class SessionApi {
     try {
       return registry.use(s, f);
     } catch (TimeoutException e) {
-      throw new ApiException(503, "kernel-not-ready", "The session is not running yet.", null, null);
+      throw new ApiException(
+          503, "kernel-not-ready", "The session is not running yet.", null, null);
     } catch (IllegalStateException e) {
       throw Problems.sessionNotFound(call.dialect());
     }
@@ -340,25 +362,19 @@ public final class SessionApi {
 
   HttpReply restart(ApiCall call) throws ApiException {
     Session s = session(call);
-    withKernel(
-        call,
-        s,
-        k -> {
-          k.restart();
-          return null;
-        });
+    withKernel(call, s, k -> {
+      k.restart();
+      return null;
+    });
     return HttpReply.noContent();
   }
 
   HttpReply interrupt(ApiCall call) throws ApiException {
     Session s = session(call);
-    withKernel(
-        call,
-        s,
-        k -> {
-          k.interrupt();
-          return null;
-        });
+    withKernel(call, s, k -> {
+      k.interrupt();
+      return null;
+    });
     return HttpReply.noContent();
   }
 
@@ -420,9 +436,8 @@ public final class SessionApi {
     JsonElement oe = p.get("options");
     if (oe != null && oe.isJsonObject()) {
       JsonObject oo = oe.getAsJsonObject();
-      opts =
-          new BatchOptions(
-              optStr(oo, "clean"), optStr(oo, "build"), optBool(oo, "buildLog"), optStr(oo, "exec"));
+      opts = new BatchOptions(
+          optStr(oo, "clean"), optStr(oo, "build"), optBool(oo, "buildLog"), optStr(oo, "exec"));
     } else if (oe != null && !oe.isJsonNull()) {
       throw Problems.invalidParams("options must be an object.");
     }
@@ -460,11 +475,13 @@ public final class SessionApi {
     private Identity() {}
 
     static String userId(String accessKey) {
-      return UUID.nameUUIDFromBytes(("user:" + accessKey).getBytes(StandardCharsets.UTF_8)).toString();
+      return UUID.nameUUIDFromBytes(("user:" + accessKey).getBytes(StandardCharsets.UTF_8))
+          .toString();
     }
 
     static String groupId() {
-      return UUID.nameUUIDFromBytes("group:default".getBytes(StandardCharsets.UTF_8)).toString();
+      return UUID.nameUUIDFromBytes("group:default".getBytes(StandardCharsets.UTF_8))
+          .toString();
     }
 
     static String architecture() {

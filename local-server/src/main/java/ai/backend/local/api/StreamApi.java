@@ -53,8 +53,11 @@ public final class StreamApi {
     requireUpgrade(call);
     if (!hub.ptyAvailable()) {
       throw new ApiException(
-          503, "service-unavailable", "Service unavailable.",
-          "Terminals need python3 and a shell on the server machine.", null);
+          503,
+          "service-unavailable",
+          "Service unavailable.",
+          "Terminals need python3 and a shell on the server machine.",
+          null);
     }
     return upgrade(s, x -> new PtyEndpoint(hub, x));
   }
@@ -71,14 +74,13 @@ public final class StreamApi {
     if (name == null || name.isEmpty()) {
       throw Problems.invalidParams("app is missing or empty!");
     }
-    AppServices.App app =
-        hub.app(name)
-            .orElseThrow(
-                () -> new ApiException(
-                    404, "app-not-found", "No such app service provider.", s.name() + ":" + name, null));
+    AppServices.App app = hub.app(name)
+        .orElseThrow(() -> new ApiException(
+            404, "app-not-found", "No such app service provider.", s.name() + ":" + name, null));
     String port = call.str("port");
     if (port != null && !port.isEmpty() && !port.equals(Integer.toString(app.port()))) {
-      throw Problems.invalidParams("Service " + name + " does not open the port number " + port + ".");
+      throw Problems.invalidParams(
+          "Service " + name + " does not open the port number " + port + ".");
     }
     requireUpgrade(call);
     int local;
@@ -94,8 +96,9 @@ public final class StreamApi {
 
   /** {@code [{"name", "protocol", "ports"}]}: the services {@code tcpproxy} can reach. */
   HttpReply apps(ApiCall call) throws ApiException {
-    Session s =
-        registry.find(call.accessKey(), call.path("id")).orElseThrow(() -> Problems.sessionNotFound(call.dialect()));
+    Session s = registry
+        .find(call.accessKey(), call.path("id"))
+        .orElseThrow(() -> Problems.sessionNotFound(call.dialect()));
     registry.touch(s);
     JsonArray out = new JsonArray();
     for (AppServices.App a : hub.apps()) {
@@ -112,13 +115,15 @@ public final class StreamApi {
 
   /** The caller's session named by {@code {id}} (name or UUID), waited for until it runs. */
   Session runningSession(ApiCall call) throws ApiException {
-    Session s =
-        registry.find(call.accessKey(), call.path("id")).orElseThrow(() -> Problems.sessionNotFound(call.dialect()));
+    Session s = registry
+        .find(call.accessKey(), call.path("id"))
+        .orElseThrow(() -> Problems.sessionNotFound(call.dialect()));
     registry.touch(s);
     try {
       s.awaitKernel(SessionRegistry.START_WAIT);
     } catch (TimeoutException e) {
-      throw new ApiException(503, "kernel-not-ready", "The session is not running yet.", null, null);
+      throw new ApiException(
+          503, "kernel-not-ready", "The session is not running yet.", null, null);
     } catch (IllegalStateException e) {
       throw Problems.sessionNotFound(call.dialect());
     }

@@ -21,13 +21,13 @@ import java.util.Set;
 final class TarWriter {
   private final OutputStream out;
 
-
   TarWriter(OutputStream out) {
     this.out = out;
   }
 
   void add(Path p, String name) throws IOException {
-    PosixFileAttributes a = Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    PosixFileAttributes a =
+        Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
     long mtime = a.lastModifiedTime().toMillis() / 1000;
     int mode = mode(a.permissions());
     if (a.isSymbolicLink()) {
@@ -79,7 +79,8 @@ final class TarWriter {
 
   /** The bytes {@link #add} writes for {@code path}: headers, contents and padding. */
   static long archivedSize(Path path, String name) throws IOException {
-    PosixFileAttributes a = Files.readAttributes(path, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    PosixFileAttributes a =
+        Files.readAttributes(path, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
     long n = headerSize(a.isDirectory() ? name + "/" : name)
         + (a.isSymbolicLink() ? longLinkSize(Files.readSymbolicLink(path).toString()) : 0);
     if (a.isDirectory()) {
@@ -108,7 +109,8 @@ final class TarWriter {
     out.flush();
   }
 
-  private void entry(String name, int mode, long size, long mtime, char type, String link) throws IOException {
+  private void entry(String name, int mode, long size, long mtime, char type, String link)
+      throws IOException {
     byte[] n = name.getBytes(StandardCharsets.UTF_8);
     byte[] l = link.getBytes(StandardCharsets.UTF_8);
     if (l.length > 100) {
@@ -123,7 +125,8 @@ final class TarWriter {
   private void longRecord(char type, byte[] value) throws IOException {
     byte[] v = new byte[value.length + 1];
     System.arraycopy(value, 0, v, 0, value.length);
-    header("././@LongLink".getBytes(StandardCharsets.US_ASCII), 0644, v.length, 0, type, new byte[0]);
+    header(
+        "././@LongLink".getBytes(StandardCharsets.US_ASCII), 0644, v.length, 0, type, new byte[0]);
     write(v);
     pad(v.length);
   }
@@ -174,7 +177,6 @@ final class TarWriter {
 
   private void write(byte[] b) throws IOException {
     out.write(b);
-
   }
 
   static int mode(Set<PosixFilePermission> perms) {

@@ -17,13 +17,11 @@ final class EngineThreads implements AutoCloseable {
   private final ScheduledExecutorService scheduler;
 
   EngineThreads() {
-    scheduler =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(null, r, "engine-scheduler", STACK);
-              t.setDaemon(true);
-              return t;
-            });
+    scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(null, r, "engine-scheduler", STACK);
+      t.setDaemon(true);
+      return t;
+    });
   }
 
   Thread start(String name, Runnable r) {

@@ -12,7 +12,11 @@ import java.util.List;
  * @param passwordInput for {@code waiting-input}: whether the prompt is a password prompt
  */
 public record ExecResult(
-    String runId, ExecStatus status, List<ConsoleItem> console, Integer exitCode, boolean passwordInput) {
+    String runId,
+    ExecStatus status,
+    List<ConsoleItem> console,
+    Integer exitCode,
+    boolean passwordInput) {
   public ExecResult {
     console = List.copyOf(console);
   }

@@ -28,7 +28,8 @@ public interface ExecutionEngine extends AutoCloseable {
     String runtime = resolveRuntime(image);
     return availableRuntimes().contains(runtime)
         ? Optional.empty()
-        : Optional.of("Runtime " + runtime + " (image " + image + ") is not installed on this machine");
+        : Optional.of(
+            "Runtime " + runtime + " (image " + image + ") is not installed on this machine");
   }
 
   /**

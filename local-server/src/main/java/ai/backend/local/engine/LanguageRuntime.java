@@ -64,8 +64,9 @@ enum LanguageRuntime {
     @Override
     String defaultBuild(Workspace w) {
       List<String> srcs = w.filesEnding(".cpp", ".cc", ".cxx");
-      String files =
-          srcs.isEmpty() ? "*.cpp" : String.join(" ", srcs.stream().map(Workspace::q).toList());
+      String files = srcs.isEmpty()
+          ? "*.cpp"
+          : String.join(" ", srcs.stream().map(Workspace::q).toList());
       return q(w.tools.of(this)) + " -o ./main " + files;
     }
 
@@ -84,10 +85,9 @@ enum LanguageRuntime {
       if (m.find()) {
         cls = m.group(1);
       } else {
-        src =
-            "public class Main { public static void main(String[] args) throws Exception {\n"
-                + code
-                + "\n} }\n";
+        src = "public class Main { public static void main(String[] args) throws Exception {\n"
+            + code
+            + "\n} }\n";
       }
       Path dir = Files.createDirectories(w.privateDir.resolve("j" + n));
       Path file = dir.resolve(cls + ".java");
@@ -128,8 +128,16 @@ enum LanguageRuntime {
     }
   },
 
-  LUA("lua5", "lua[0-9.]*", "lua5.4 (or lua5.3, lua)", "lua5.4",
-      "lua5.4", "lua5.3", "lua", "lua5.2", "lua5.1") {
+  LUA(
+      "lua5",
+      "lua[0-9.]*",
+      "lua5.4 (or lua5.3, lua)",
+      "lua5.4",
+      "lua5.4",
+      "lua5.3",
+      "lua",
+      "lua5.2",
+      "lua5.1") {
     @Override
     String queryCommand(Workspace w, int n, String code) throws IOException {
       return q(w.tools.of(this)) + " " + q(w.write("q" + n + ".lua", code));

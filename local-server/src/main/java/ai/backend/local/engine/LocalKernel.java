@@ -121,22 +121,20 @@ final class LocalKernel implements Kernel, PythonDriver.Owner {
         return newRun(request, flush);
       case "continue":
         return collect(currentRun(request.runId()), flush);
-      case "input":
-        {
-          Run r = currentRun(request.runId());
-          input(r, request.code());
-          return collect(r, flush);
-        }
-      case "complete":
-        {
-          String id = blank(request.runId()) ? newRunId() : request.runId();
-          return new ExecResult(
-              id,
-              ExecStatus.FINISHED,
-              List.of(new ConsoleItem("completion", complete(request.code()))),
-              0,
-              false);
-        }
+      case "input": {
+        Run r = currentRun(request.runId());
+        input(r, request.code());
+        return collect(r, flush);
+      }
+      case "complete": {
+        String id = blank(request.runId()) ? newRunId() : request.runId();
+        return new ExecResult(
+            id,
+            ExecStatus.FINISHED,
+            List.of(new ConsoleItem("completion", complete(request.code()))),
+            0,
+            false);
+      }
       default:
         throw new InvalidExecRequestException("Unknown execution mode: " + request.mode());
     }
@@ -154,7 +152,8 @@ final class LocalKernel implements Kernel, PythonDriver.Owner {
 
   private Run currentRun(String runId) {
     if (blank(runId)) {
-      throw new InvalidExecRequestException("continue/input requires the run ID of the current run");
+      throw new InvalidExecRequestException(
+          "continue/input requires the run ID of the current run");
     }
     Run r = current;
     if (r == null || !r.id.equals(runId) || r.isDelivered()) {
@@ -183,12 +182,11 @@ final class LocalKernel implements Kernel, PythonDriver.Owner {
     boolean batch = req.mode().equals("batch");
     String id = blank(req.runId()) ? newRunId() : req.runId();
     boolean interpreter = !batch && runtime.persistentInterpreter();
-    List<StepRunner.StepSpec> plan =
-        interpreter
-            ? null
-            : batch
-                ? StepRunner.batch(req.options(), runtime, workspace)
-                : StepRunner.query(runtime, workspace, req.code());
+    List<StepRunner.StepSpec> plan = interpreter
+        ? null
+        : batch
+            ? StepRunner.batch(req.options(), runtime, workspace)
+            : StepRunner.query(runtime, workspace, req.code());
     try {
       turn.acquire();
     } catch (InterruptedException e) {
@@ -263,16 +261,13 @@ final class LocalKernel implements Kernel, PythonDriver.Owner {
   /** Ends a run (idempotent) and passes the turn to the next run. */
   @Override
   public void finished(Run run, ExecStatus status, Integer exitCode) {
-    run.finish(
-        status,
-        exitCode,
-        () -> {
-          ScheduledFuture<?> t = timeoutTask;
-          if (t != null) {
-            t.cancel(false);
-          }
-          turn.release();
-        });
+    run.finish(status, exitCode, () -> {
+      ScheduledFuture<?> t = timeoutTask;
+      if (t != null) {
+        t.cancel(false);
+      }
+      turn.release();
+    });
   }
 
   private void input(Run r, String text) {
@@ -506,7 +501,10 @@ final class LocalKernel implements Kernel, PythonDriver.Owner {
     steps.killLingering();
     // what left the tree (setsid -f, double forks); at engine close one scan covers every kernel
     int escaped = snapshot == null ? guard.kill(guardKey) : 0;
-    log.event(escaped > 0 ? "kernel closed; killed " + escaped + " detached process(es)" : "kernel closed");
+    log.event(
+        escaped > 0
+            ? "kernel closed; killed " + escaped + " detached process(es)"
+            : "kernel closed");
     try (Stream<Path> files = Files.walk(privateDir)) {
       files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (IOException | RuntimeException e) {

@@ -25,7 +25,8 @@ final class ProcTree {
   private static final Set<Integer> READ_SYSCALLS = readSyscalls();
 
   /** Fields of /proc/pid/stat we need. */
-  record Stat(long pid, char state, long ppid, long session, long utime, long stime, long rssPages) {}
+  record Stat(
+      long pid, char state, long ppid, long session, long utime, long stime, long rssPages) {}
 
   private static Set<Integer> readSyscalls() {
     String arch = System.getProperty("os.arch", "");
@@ -212,11 +213,10 @@ final class ProcTree {
       return;
     }
     try {
-      Process p =
-          new ProcessBuilder(killTool, "-" + sig, "--", Long.toString(pid))
-              .redirectErrorStream(true)
-              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-              .start();
+      Process p = new ProcessBuilder(killTool, "-" + sig, "--", Long.toString(pid))
+          .redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+          .start();
       p.waitFor(5, TimeUnit.SECONDS);
     } catch (IOException e) {
       // best effort
@@ -248,7 +248,8 @@ final class ProcTree {
         for (Path t : tasks) {
           String sc;
           try {
-            sc = Files.readString(t.resolve("syscall"), StandardCharsets.ISO_8859_1).trim();
+            sc = Files.readString(t.resolve("syscall"), StandardCharsets.ISO_8859_1)
+                .trim();
           } catch (IOException e) {
             continue;
           }
@@ -291,13 +292,14 @@ final class ProcTree {
     long cpu = 0;
     long rss = 0;
     Set<Long> seen = new java.util.HashSet<>();
-    for (long root : roots) for (Stat s : members(root, leader)) {
-      if (!seen.add(s.pid())) {
-        continue;
+    for (long root : roots)
+      for (Stat s : members(root, leader)) {
+        if (!seen.add(s.pid())) {
+          continue;
+        }
+        cpu += (s.utime() + s.stime()) * 10; // USER_HZ is 100 on Linux
+        rss += s.rssPages() * 4096;
       }
-      cpu += (s.utime() + s.stime()) * 10; // USER_HZ is 100 on Linux
-      rss += s.rssPages() * 4096;
-    }
     return new long[] {cpu, rss};
   }
 }

@@ -103,14 +103,13 @@ public final class ProcessExecutionEngine implements ExecutionEngine {
     if (tools.of(runtime) != null) {
       return Optional.empty();
     }
-    return Optional.of(
-        "The image "
-            + image
-            + " needs "
-            + runtime.toolHint()
-            + ", which is not installed on the server's machine (install it with: apt-get install "
-            + runtime.debianPackage()
-            + ")");
+    return Optional.of("The image "
+        + image
+        + " needs "
+        + runtime.toolHint()
+        + ", which is not installed on the server's machine (install it with: apt-get install "
+        + runtime.debianPackage()
+        + ")");
   }
 
   @Override
@@ -126,18 +125,17 @@ public final class ProcessExecutionEngine implements ExecutionEngine {
     LocalKernel k;
     try {
       Files.createDirectories(workDir);
-      k =
-          new LocalKernel(
-              runtime,
-              tools,
-              workDir.toAbsolutePath(),
-              environ,
-              limits,
-              threads,
-              driverScript,
-              random,
-              guard,
-              kernels::remove);
+      k = new LocalKernel(
+          runtime,
+          tools,
+          workDir.toAbsolutePath(),
+          environ,
+          limits,
+          threads,
+          driverScript,
+          random,
+          guard,
+          kernels::remove);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -102,7 +102,11 @@ public final class ProcessGuard implements AutoCloseable {
     } catch (IOException e) {
       return List.of();
     }
-    return List.of(sh, "-c", "echo $$ > \"$0\" 2>/dev/null; exec \"$@\"", group.resolve("cgroup.procs").toString());
+    return List.of(
+        sh,
+        "-c",
+        "echo $$ > \"$0\" 2>/dev/null; exec \"$@\"",
+        group.resolve("cgroup.procs").toString());
   }
 
   /** Kills every process of {@code key}, also detached ones; returns how many were found. */
@@ -165,7 +169,8 @@ public final class ProcessGuard implements AutoCloseable {
           n += Cgroups.killAndRemove(cg.get());
         }
         deleteTree(home);
-        cleaned.add("removed " + home + " and killed " + n + " process(es) of a server that is gone");
+        cleaned.add(
+            "removed " + home + " and killed " + n + " process(es) of a server that is gone");
       }
     } catch (IOException | RuntimeException e) {
       LOG.log(Level.DEBUG, "leftover scan of {0} failed: {1}", tmpRoot, e.toString());
@@ -211,7 +216,11 @@ public final class ProcessGuard implements AutoCloseable {
       killed += found.size();
       sleep(round < 5 ? 5 : 20);
     }
-    LOG.log(Level.WARNING, "processes tagged {0} kept appearing after {1} kill rounds", tag, KILL_ROUNDS);
+    LOG.log(
+        Level.WARNING,
+        "processes tagged {0} kept appearing after {1} kill rounds",
+        tag,
+        KILL_ROUNDS);
     return killed;
   }
 
@@ -258,8 +267,10 @@ public final class ProcessGuard implements AutoCloseable {
       while (end < env.length && env[end] != 0) {
         end++;
       }
-      if (end - start >= key.length && java.util.Arrays.equals(env, start, start + key.length, key, 0, key.length)) {
-        return new String(env, start + key.length, end - start - key.length, StandardCharsets.UTF_8);
+      if (end - start >= key.length
+          && java.util.Arrays.equals(env, start, start + key.length, key, 0, key.length)) {
+        return new String(
+            env, start + key.length, end - start - key.length, StandardCharsets.UTF_8);
       }
       start = end + 1;
     }
@@ -345,8 +356,14 @@ public final class ProcessGuard implements AutoCloseable {
       Path probe = base.resolve("probe");
       try {
         Files.createDirectory(probe);
-        Process p = new ProcessBuilder("/bin/sh", "-c", "echo $$ > \"$0\"", probe.resolve("cgroup.procs").toString())
-            .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        Process p = new ProcessBuilder(
+                "/bin/sh",
+                "-c",
+                "echo $$ > \"$0\"",
+                probe.resolve("cgroup.procs").toString())
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
         boolean ok = p.waitFor() == 0;
         killAndRemove(probe);
         if (ok) {

@@ -54,17 +54,13 @@ final class PythonDriver implements AutoCloseable {
     pid = process.pid();
     stdin = process.getOutputStream();
     threads.start("py-proto-" + pid, this::readProtocol);
-    threads.start(
-        "py-err-" + pid,
-        new StreamPump(
-            process.getErrorStream(),
-            text -> {
-              Run r = run;
-              // raw fd 1/2 writes (os.system, subprocesses): most of it is program output
-              if (r == null || !r.append("stdout", text)) {
-                owner.log(text);
-              }
-            }));
+    threads.start("py-err-" + pid, new StreamPump(process.getErrorStream(), text -> {
+      Run r = run;
+      // raw fd 1/2 writes (os.system, subprocesses): most of it is program output
+      if (r == null || !r.append("stdout", text)) {
+        owner.log(text);
+      }
+    }));
   }
 
   /** Waits for the driver's ready frame. */

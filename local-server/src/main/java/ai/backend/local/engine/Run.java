@@ -25,6 +25,7 @@ final class Run {
   final String id;
   /** True when the persistent python interpreter runs it (else child processes). */
   final boolean interpreter;
+
   private final long maxOutputBytes;
   private final ArrayDeque<Object> queue = new ArrayDeque<>();
   private int markers;

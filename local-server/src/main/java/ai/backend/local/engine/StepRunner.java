@@ -83,8 +83,8 @@ final class StepRunner {
     if (o.clean() != null) {
       steps.add(new StepSpec(() -> cleanCommand(o.clean()), ExecStatus.CLEAN_FINISHED, true));
     }
-    steps.add(
-        new StepSpec(() -> buildCommand(o.build(), runtime, w), ExecStatus.BUILD_FINISHED, o.buildLog()));
+    steps.add(new StepSpec(
+        () -> buildCommand(o.build(), runtime, w), ExecStatus.BUILD_FINISHED, o.buildLog()));
     steps.add(new StepSpec(() -> execCommand(o.exec(), runtime, w), ExecStatus.FINISHED, true));
     return steps;
   }

@@ -85,11 +85,10 @@ final class Toolchain {
 
   private static boolean exitsZero(String... cmd) {
     try {
-      Process p =
-          new ProcessBuilder(cmd)
-              .redirectErrorStream(true)
-              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-              .start();
+      Process p = new ProcessBuilder(cmd)
+          .redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+          .start();
       p.getOutputStream().close();
       if (!p.waitFor(10, TimeUnit.SECONDS)) {
         p.destroyForcibly();
@@ -141,10 +140,9 @@ final class Toolchain {
       return found;
     }
     try {
-      Process p =
-          new ProcessBuilder(found, "-c", "import sys;print(sys.executable)")
-              .redirectErrorStream(true)
-              .start();
+      Process p = new ProcessBuilder(found, "-c", "import sys;print(sys.executable)")
+          .redirectErrorStream(true)
+          .start();
       p.getOutputStream().close();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
       if (p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0 && !out.isEmpty()) {

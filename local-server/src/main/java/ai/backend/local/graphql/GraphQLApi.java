@@ -41,7 +41,8 @@ public final class GraphQLApi {
     } else if (vars != null && !vars.isJsonNull()) {
       throw Problems.invalidParams("variables must be an object.");
     }
-    return service.execute(call.accessKey(), query, variables, call.str("operation_name", "operationName"));
+    return service.execute(
+        call.accessKey(), query, variables, call.str("operation_name", "operationName"));
   }
 
   /** Gson reads every JSON number as Double; GraphQL Int variables want integral values. */
@@ -56,7 +57,8 @@ public final class GraphQLApi {
   private static Object fix(Object v) {
     if (v instanceof Double d && d == Math.rint(d) && Math.abs(d) < 1e15) {
       return d.longValue() >= Integer.MIN_VALUE && d.longValue() <= Integer.MAX_VALUE
-          ? (Object) d.intValue() : (Object) d.longValue();
+          ? (Object) d.intValue()
+          : (Object) d.longValue();
     }
     if (v instanceof Map<?, ?> mm) {
       return numbersToInts((Map<String, Object>) mm);

@@ -15,7 +15,6 @@ import graphql.language.StringValue;
 import graphql.language.Value;
 import graphql.schema.Coercing;
 import graphql.schema.CoercingParseLiteralException;
-
 import graphql.schema.DataFetchingEnvironment;
 import graphql.schema.GraphQLScalarType;
 import graphql.schema.GraphQLSchema;
@@ -65,29 +64,27 @@ public final class GraphQLService {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    RuntimeWiring wiring =
-        RuntimeWiring.newRuntimeWiring()
-            .scalar(stringScalar("UUID", "A UUID in its canonical string form"))
-            .scalar(stringScalar("JSONString", "A JSON document encoded as a string"))
-            .type("Query", t -> t
-                .dataFetcher("compute_sessions", this::computeSessions)
-                .dataFetcher("compute_session", this::computeSession)
-                .dataFetcher("compute_session_list", this::computeSessionList)
-                .dataFetcher("keypair", this::keypair)
-                .dataFetcher("images", this::images))
-            .build();
+    RuntimeWiring wiring = RuntimeWiring.newRuntimeWiring()
+        .scalar(stringScalar("UUID", "A UUID in its canonical string form"))
+        .scalar(stringScalar("JSONString", "A JSON document encoded as a string"))
+        .type("Query", t -> t.dataFetcher("compute_sessions", this::computeSessions)
+            .dataFetcher("compute_session", this::computeSession)
+            .dataFetcher("compute_session_list", this::computeSessionList)
+            .dataFetcher("keypair", this::keypair)
+            .dataFetcher("images", this::images))
+        .build();
     GraphQLSchema schema =
         new SchemaGenerator().makeExecutableSchema(new SchemaParser().parse(sdl), wiring);
     this.graphql = GraphQL.newGraphQL(schema).build();
   }
 
   /** Runs a query as {@code accessKey}. */
-  public ExecutionResult execute(String accessKey, String query, Map<String, Object> variables, String operation) {
-    ExecutionInput.Builder in =
-        ExecutionInput.newExecutionInput()
-            .query(query)
-            .variables(variables == null ? Map.of() : variables)
-            .graphQLContext(Map.of(CALLER, accessKey));
+  public ExecutionResult execute(
+      String accessKey, String query, Map<String, Object> variables, String operation) {
+    ExecutionInput.Builder in = ExecutionInput.newExecutionInput()
+        .query(query)
+        .variables(variables == null ? Map.of() : variables)
+        .graphQLContext(Map.of(CALLER, accessKey));
     if (operation != null && !operation.isBlank()) {
       in.operationName(operation);
     }
@@ -98,26 +95,26 @@ public final class GraphQLService {
     return GraphQLScalarType.newScalar()
         .name(name)
         .description(description)
-        .coercing(
-            new Coercing<String, String>() {
-              @Override
-              public String serialize(Object v, GraphQLContext c, Locale l) {
-                return v.toString();
-              }
+        .coercing(new Coercing<String, String>() {
+          @Override
+          public String serialize(Object v, GraphQLContext c, Locale l) {
+            return v.toString();
+          }
 
-              @Override
-              public String parseValue(Object v, GraphQLContext c, Locale l) {
-                return v.toString();
-              }
+          @Override
+          public String parseValue(Object v, GraphQLContext c, Locale l) {
+            return v.toString();
+          }
 
-              @Override
-              public String parseLiteral(Value<?> v, CoercedVariables vars, GraphQLContext c, Locale l) {
-                if (v instanceof StringValue s) {
-                  return s.getValue();
-                }
-                throw new CoercingParseLiteralException(name + " literal must be a string");
-              }
-            })
+          @Override
+          public String parseLiteral(
+              Value<?> v, CoercedVariables vars, GraphQLContext c, Locale l) {
+            if (v instanceof StringValue s) {
+              return s.getValue();
+            }
+            throw new CoercingParseLiteralException(name + " literal must be a string");
+          }
+        })
         .build();
   }
 
@@ -139,8 +136,10 @@ public final class GraphQLService {
     if (status == null || status.isBlank() || status.equalsIgnoreCase("ALL")) {
       return null;
     }
-    return Arrays.stream(status.split(",")).map(s -> s.trim().toUpperCase(Locale.ROOT))
-        .filter(s -> !s.isEmpty()).collect(Collectors.toSet());
+    return Arrays.stream(status.split(","))
+        .map(s -> s.trim().toUpperCase(Locale.ROOT))
+        .filter(s -> !s.isEmpty())
+        .collect(Collectors.toSet());
   }
 
   private static boolean matches(Session s, Set<String> wanted) {
@@ -149,7 +148,11 @@ public final class GraphQLService {
 
   private Object computeSessions(DataFetchingEnvironment env) {
     Set<String> wanted = statuses(env.getArgument("status"));
-    return mine(env).stream().filter(s -> matches(s, wanted)).limit(100).map(this::toMap).toList();
+    return mine(env).stream()
+        .filter(s -> matches(s, wanted))
+        .limit(100)
+        .map(this::toMap)
+        .toList();
   }
 
   private Object computeSession(DataFetchingEnvironment env) {
@@ -247,8 +250,13 @@ public final class GraphQLService {
     m.put("cpu_used", (double) st.cpuUsedMillis());
     m.put("mem_max_bytes", (double) st.memMaxBytes());
     m.put("mem_cur_bytes", (double) st.memCurBytes());
-    for (String k : List.of("net_rx_bytes", "net_tx_bytes", "io_read_bytes", "io_write_bytes",
-        "io_max_scratch_size", "io_cur_scratch_size")) {
+    for (String k : List.of(
+        "net_rx_bytes",
+        "net_tx_bytes",
+        "io_read_bytes",
+        "io_write_bytes",
+        "io_max_scratch_size",
+        "io_cur_scratch_size")) {
       m.put(k, 0.0);
     }
     m.put("tag", s.spec().tag());
@@ -262,9 +270,14 @@ public final class GraphQLService {
     m.put("architecture", architecture());
     m.put("registry", "local");
     m.put("group_name", "default");
-    m.put("group_id", UUID.nameUUIDFromBytes("group:default".getBytes(StandardCharsets.UTF_8)).toString());
+    m.put(
+        "group_id",
+        UUID.nameUUIDFromBytes("group:default".getBytes(StandardCharsets.UTF_8)).toString());
     m.put("domain_name", "default");
-    m.put("user_id", UUID.nameUUIDFromBytes(("user:" + s.owner()).getBytes(StandardCharsets.UTF_8)).toString());
+    m.put(
+        "user_id",
+        UUID.nameUUIDFromBytes(("user:" + s.owner()).getBytes(StandardCharsets.UTF_8))
+            .toString());
     m.put("user_email", null);
     m.put("status_changed", iso(s.statusChangedAt()));
     m.put("status_data", "{}");
@@ -297,5 +310,4 @@ public final class GraphQLService {
     String a = System.getProperty("os.arch", "x86_64");
     return a.equals("amd64") ? "x86_64" : a.equals("arm64") ? "aarch64" : a;
   }
-
 }

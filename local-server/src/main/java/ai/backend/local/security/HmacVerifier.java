@@ -53,10 +53,9 @@ public final class HmacVerifier {
       throw AuthException.failed("Unauthorized access");
     }
     Credentials cred = parseAuthorization(authorization);
-    Keypair kp =
-        keys.apply(cred.accessKey())
-            .filter(Keypair::active)
-            .orElseThrow(() -> AuthException.failed("Access key not found"));
+    Keypair kp = keys.apply(cred.accessKey())
+        .filter(Keypair::active)
+        .orElseThrow(() -> AuthException.failed("Access key not found"));
     String versionHeader = "X-BackendAI-Version";
     String version = req.header(versionHeader);
     if (version == null) {
@@ -66,23 +65,21 @@ public final class HmacVerifier {
     if (version == null || version.isBlank()) {
       throw AuthException.invalid("API version missing in request headers");
     }
-    String expected =
-        signature(
-            cred.hash(),
-            kp.secretKey(),
-            req.method(),
-            req.rawTarget(),
-            rawDate,
-            date.keyDate(),
-            Optional.ofNullable(req.header("Host")).orElse(""),
-            mediaType(req.header("Content-Type")),
-            versionHeader.toLowerCase(Locale.ROOT),
-            version,
-            req.body());
-    boolean ok =
-        MessageDigest.isEqual(
-            expected.getBytes(StandardCharsets.US_ASCII),
-            cred.signature().toLowerCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII));
+    String expected = signature(
+        cred.hash(),
+        kp.secretKey(),
+        req.method(),
+        req.rawTarget(),
+        rawDate,
+        date.keyDate(),
+        Optional.ofNullable(req.header("Host")).orElse(""),
+        mediaType(req.header("Content-Type")),
+        versionHeader.toLowerCase(Locale.ROOT),
+        version,
+        req.body());
+    boolean ok = MessageDigest.isEqual(
+        expected.getBytes(StandardCharsets.US_ASCII),
+        cred.signature().toLowerCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII));
     if (!ok) {
       throw AuthException.failed("Signature mismatch");
     }
@@ -96,7 +93,8 @@ public final class HmacVerifier {
    */
   public static boolean signsBody(String version, String mediaType) {
     return version == null
-        || version.compareTo(BODY_HASH_CUTOFF) < 0 && !mediaType(mediaType).startsWith("multipart/");
+        || version.compareTo(BODY_HASH_CUTOFF) < 0
+            && !mediaType(mediaType).startsWith("multipart/");
   }
 
   /** {@code Date}, else {@code X-BackendAI-Date}, else {@code X-Sorna-Date}; null if none. */
@@ -153,10 +151,9 @@ public final class HmacVerifier {
     if (mh.length != 2 || !mh[0].equals("hmac")) {
       throw AuthException.invalid("Unsupported request signing method (" + method + ")");
     }
-    HashAlgorithm hash =
-        HashAlgorithm.of(mh[1])
-            .orElseThrow(
-                () -> AuthException.invalid("Unsupported request signing method (" + method + ")"));
+    HashAlgorithm hash = HashAlgorithm.of(mh[1])
+        .orElseThrow(
+            () -> AuthException.invalid("Unsupported request signing method (" + method + ")"));
     return new Credentials(hash, credential.substring(0, colon), credential.substring(colon + 1));
   }
 
@@ -183,18 +180,18 @@ public final class HmacVerifier {
       String versionHeaderLower,
       String version,
       byte[] body) {
-    boolean hashBody = version.compareTo(BODY_HASH_CUTOFF) < 0 && !mediaType.startsWith("multipart/");
+    boolean hashBody =
+        version.compareTo(BODY_HASH_CUTOFF) < 0 && !mediaType.startsWith("multipart/");
     String bodyHash = hash.hexDigest(hashBody ? body : new byte[0]);
-    String toSign =
-        String.join(
-            "\n",
-            method.toUpperCase(Locale.ROOT),
-            rawTarget,
-            rawDate,
-            "host:" + host,
-            "content-type:" + mediaType,
-            versionHeaderLower + ":" + version,
-            bodyHash);
+    String toSign = String.join(
+        "\n",
+        method.toUpperCase(Locale.ROOT),
+        rawTarget,
+        rawDate,
+        "host:" + host,
+        "content-type:" + mediaType,
+        versionHeaderLower + ":" + version,
+        bodyHash);
     byte[] k1 = hash.hmac(secretKey.getBytes(StandardCharsets.UTF_8), keyDate);
     byte[] k = hash.hmac(k1, host);
     return java.util.HexFormat.of().formatHex(hash.hmac(k, toSign));

@@ -18,7 +18,8 @@ public final class KeyRing {
   private final Clock clock;
 
   public KeyRing(List<Keypair> keypairs, Clock clock) {
-    this.keys = keypairs.stream().collect(Collectors.toUnmodifiableMap(Keypair::accessKey, Function.identity()));
+    this.keys = keypairs.stream()
+        .collect(Collectors.toUnmodifiableMap(Keypair::accessKey, Function.identity()));
     this.clock = clock;
   }
 

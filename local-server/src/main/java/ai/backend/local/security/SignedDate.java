@@ -16,10 +16,9 @@ import java.util.regex.Pattern;
 public record SignedDate(OffsetDateTime dateTime, String keyDate) {
 
   // ISO-8601 extended or basic form, optional seconds/fraction, offset Z/±hh[:mm] or none (= UTC)
-  private static final Pattern ISO =
-      Pattern.compile(
-          "(\\d{4})-?(\\d{2})-?(\\d{2})(?:[T ](\\d{2}):?(\\d{2})(?::?(\\d{2})(?:[.,](\\d{1,9})\\d*)?)?)?"
-              + "\\s*(Z|z|UTC|GMT|[+-]\\d{2}(?::?\\d{2})?)?");
+  private static final Pattern ISO = Pattern.compile(
+      "(\\d{4})-?(\\d{2})-?(\\d{2})(?:[T ](\\d{2}):?(\\d{2})(?::?(\\d{2})(?:[.,](\\d{1,9})\\d*)?)?)?"
+          + "\\s*(Z|z|UTC|GMT|[+-]\\d{2}(?::?\\d{2})?)?");
 
   /** Parses ISO-8601 (many variants) or RFC 1123; empty when unparsable. */
   public static Optional<SignedDate> parse(String raw) {
@@ -39,9 +38,10 @@ public record SignedDate(OffsetDateTime dateTime, String keyDate) {
           nanos = Integer.parseInt(f);
         }
         ZoneOffset offset = offset(m.group(8));
-        LocalDate day =
-            LocalDate.of(
-                Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)));
+        LocalDate day = LocalDate.of(
+            Integer.parseInt(m.group(1)),
+            Integer.parseInt(m.group(2)),
+            Integer.parseInt(m.group(3)));
         OffsetDateTime t = day.atTime(hour, minute, second, nanos).atOffset(offset);
         return Optional.of(new SignedDate(t, keyDate(t)));
       }
@@ -66,5 +66,4 @@ public record SignedDate(OffsetDateTime dateTime, String keyDate) {
   private static String keyDate(OffsetDateTime t) {
     return String.format("%04d%02d%02d", t.getYear(), t.getMonthValue(), t.getDayOfMonth());
   }
-
 }

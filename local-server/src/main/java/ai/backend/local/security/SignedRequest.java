@@ -11,7 +11,8 @@ import java.util.TreeMap;
  * @param headers header values (first value per name); looked up case-insensitively
  * @param body the raw body (only hashed for API versions before v4.20181215)
  */
-public record SignedRequest(String method, String rawTarget, Map<String, String> headers, byte[] body) {
+public record SignedRequest(
+    String method, String rawTarget, Map<String, String> headers, byte[] body) {
   public SignedRequest {
     TreeMap<String, String> h = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     h.putAll(headers);

@@ -35,7 +35,13 @@ public final class Session {
   private Kernel kernel;
   private KernelStats lastStats = new KernelStats(0, 0, 0, 0);
 
-  Session(UUID id, SessionSpec spec, String runtime, Path workDir, Instant createdAt, SessionStatus initial) {
+  Session(
+      UUID id,
+      SessionSpec spec,
+      String runtime,
+      Path workDir,
+      Instant createdAt,
+      SessionStatus initial) {
     this.id = id;
     this.spec = spec;
     this.runtime = runtime;
@@ -131,7 +137,8 @@ public final class Session {
     try {
       return ready.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
-      throw new IllegalStateException("session did not start: " + e.getCause().getMessage(), e.getCause());
+      throw new IllegalStateException(
+          "session did not start: " + e.getCause().getMessage(), e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted");

@@ -9,4 +9,9 @@ package ai.backend.local.sessions;
  * @param exitCode set for termination events of sessions whose kernel reported one, else null
  */
 public record SessionEvent(
-    String name, String sessionId, String sessionName, String owner, String reason, Integer exitCode) {}
+    String name,
+    String sessionId,
+    String sessionName,
+    String owner,
+    String reason,
+    Integer exitCode) {}

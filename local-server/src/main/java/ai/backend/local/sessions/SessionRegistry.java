@@ -73,20 +73,16 @@ public final class SessionRegistry implements AutoCloseable {
     this.idleTimeout = idleTimeout;
     this.maxPerKey = maxPerKey;
     this.historyLimit = historyLimit;
-    this.starters =
-        Executors.newCachedThreadPool(
-            r -> {
-              Thread t = new Thread(r, "session-start");
-              t.setDaemon(true);
-              return t;
-            });
-    this.sweeper =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "session-idle-sweeper");
-              t.setDaemon(true);
-              return t;
-            });
+    this.starters = Executors.newCachedThreadPool(r -> {
+      Thread t = new Thread(r, "session-start");
+      t.setDaemon(true);
+      return t;
+    });
+    this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "session-idle-sweeper");
+      t.setDaemon(true);
+      return t;
+    });
     if (idleTimeout != null && !idleTimeout.isZero() && !idleTimeout.isNegative()) {
       long period = Math.max(200, Math.min(idleTimeout.toMillis() / 4, 30_000));
       sweeper.scheduleWithFixedDelay(this::sweepQuietly, period, period, TimeUnit.MILLISECONDS);
@@ -132,12 +128,16 @@ public final class SessionRegistry implements AutoCloseable {
       Session existing = live.getOrDefault(spec.owner(), Map.of()).get(spec.name());
       if (existing != null) {
         if (!spec.reuseIfExists()) {
-          throw new SessionConflictException(existing, "Session " + spec.name()
-              + " already exists and reuse was not asked for: use another name, or terminate it first.");
+          throw new SessionConflictException(
+              existing,
+              "Session " + spec.name()
+                  + " already exists and reuse was not asked for: use another name, or terminate it first.");
         }
         if (!existing.image().equals(spec.image())) {
-          throw new SessionConflictException(existing, "Session " + spec.name() + " runs " + existing.image()
-              + ", not " + spec.image() + ": use another name, or terminate it first.");
+          throw new SessionConflictException(
+              existing,
+              "Session " + spec.name() + " runs " + existing.image() + ", not " + spec.image()
+                  + ": use another name, or terminate it first.");
         }
         session = existing;
         created = false;
@@ -151,14 +151,13 @@ public final class SessionRegistry implements AutoCloseable {
           throw new RuntimeUnavailableException(unavailable.get());
         }
         UUID id = UUID.randomUUID();
-        session =
-            new Session(
-                id,
-                spec,
-                runtime,
-                workRoot.resolve(id.toString()),
-                clock.instant(),
-                spec.enqueueOnly() ? SessionStatus.PENDING : SessionStatus.PREPARING);
+        session = new Session(
+            id,
+            spec,
+            runtime,
+            workRoot.resolve(id.toString()),
+            clock.instant(),
+            spec.enqueueOnly() ? SessionStatus.PENDING : SessionStatus.PREPARING);
         live.computeIfAbsent(spec.owner(), k -> new LinkedHashMap<>()).put(spec.name(), session);
         byId.put(id, session);
         created = true;
@@ -297,7 +296,8 @@ public final class SessionRegistry implements AutoCloseable {
    */
   public Hold hold(Session s) {
     s.begin(clock.millis());
-    java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.atomic.AtomicBoolean done =
+        new java.util.concurrent.atomic.AtomicBoolean();
     return () -> {
       if (done.compareAndSet(false, true)) {
         s.end(clock.millis());
@@ -388,8 +388,8 @@ public final class SessionRegistry implements AutoCloseable {
   }
 
   private void emit(Session s, String name, String reason, Integer exitCode) {
-    SessionEvent e =
-        new SessionEvent(name, s.id().toString(), s.name(), s.owner(), reason == null ? "" : reason, exitCode);
+    SessionEvent e = new SessionEvent(
+        name, s.id().toString(), s.name(), s.owner(), reason == null ? "" : reason, exitCode);
     for (Consumer<SessionEvent> l : listeners) {
       try {
         l.accept(e);
@@ -456,27 +456,25 @@ public final class SessionRegistry implements AutoCloseable {
       return;
     }
     try {
-      Files.walkFileTree(
-          root,
-          new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-              Files.deleteIfExists(file);
-              return FileVisitResult.CONTINUE;
-            }
+      Files.walkFileTree(root, new SimpleFileVisitor<>() {
+        @Override
+        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+          Files.deleteIfExists(file);
+          return FileVisitResult.CONTINUE;
+        }
 
-            @Override
-            public FileVisitResult visitFileFailed(Path file, IOException exc) {
-              return FileVisitResult.CONTINUE;
-            }
+        @Override
+        public FileVisitResult visitFileFailed(Path file, IOException exc) {
+          return FileVisitResult.CONTINUE;
+        }
 
-            @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
-              dir.toFile().setWritable(true);
-              Files.deleteIfExists(dir);
-              return FileVisitResult.CONTINUE;
-            }
-          });
+        @Override
+        public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
+          dir.toFile().setWritable(true);
+          Files.deleteIfExists(dir);
+          return FileVisitResult.CONTINUE;
+        }
+      });
     } catch (IOException e) {
       // best effort
     }

@@ -75,14 +75,19 @@ public final class AppServices implements AutoCloseable {
     String python = tools.python().orElseThrow(() -> new IOException("python3 is not installed"));
     // -I: a file named http.py in the work directory must not shadow the standard library
     List<String> cmd = new ArrayList<>(tools.defaultSignals());
-    cmd.addAll(
-        List.of(
-            python, "-I", "-u", "-m", "http.server", "0", "--bind", "127.0.0.1", "--directory",
-            workDir.toString()));
+    cmd.addAll(List.of(
+        python,
+        "-I",
+        "-u",
+        "-m",
+        "http.server",
+        "0",
+        "--bind",
+        "127.0.0.1",
+        "--directory",
+        workDir.toString()));
     ProcessBuilder pb =
-        new ProcessBuilder(cmd)
-            .directory(workDir.toFile())
-            .redirectErrorStream(true);
+        new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true);
     pb.environment().clear();
     pb.environment().put("PATH", tools.kernelPath());
     pb.environment().put("HOME", workDir.toString());
@@ -92,34 +97,34 @@ public final class AppServices implements AutoCloseable {
     p.getOutputStream().close();
     CompletableFuture<Integer> port = new CompletableFuture<>();
     StringBuilder early = new StringBuilder();
-    Thread t =
-        new Thread(
-            () -> {
-              // the port line comes once the socket listens; later lines (access log) are dropped
-              try (BufferedReader in =
-                  new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = in.readLine()) != null) {
-                  Matcher m = SERVING.matcher(line);
-                  if (!port.isDone() && m.find()) {
-                    port.complete(Integer.parseInt(m.group(1)));
-                  } else if (!port.isDone() && early.length() < 4096) {
-                    early.append(line).append('\n');
-                  }
-                }
-              } catch (IOException | RuntimeException e) {
-                // process gone
+    Thread t = new Thread(
+        () -> {
+          // the port line comes once the socket listens; later lines (access log) are dropped
+          try (BufferedReader in = new BufferedReader(
+              new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = in.readLine()) != null) {
+              Matcher m = SERVING.matcher(line);
+              if (!port.isDone() && m.find()) {
+                port.complete(Integer.parseInt(m.group(1)));
+              } else if (!port.isDone() && early.length() < 4096) {
+                early.append(line).append('\n');
               }
-              port.completeExceptionally(new IOException("exited"));
-            },
-            "app-http-" + p.pid());
+            }
+          } catch (IOException | RuntimeException e) {
+            // process gone
+          }
+          port.completeExceptionally(new IOException("exited"));
+        },
+        "app-http-" + p.pid());
     t.setDaemon(true);
     t.start();
     try {
       return new Running(p, port.get(START_TIMEOUT_MS, TimeUnit.MILLISECONDS));
     } catch (ExecutionException | TimeoutException e) {
       kill(p);
-      throw new IOException("the http service did not start: " + early.toString().trim());
+      throw new IOException(
+          "the http service did not start: " + early.toString().trim());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       kill(p);

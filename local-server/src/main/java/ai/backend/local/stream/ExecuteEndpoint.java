@@ -120,7 +120,8 @@ public final class ExecuteEndpoint extends StreamEndpoint {
     if (oe != null && oe.isJsonObject()) {
       JsonObject oo = oe.getAsJsonObject();
       // as REST execute does (SessionApi.execute)
-      opts = new BatchOptions(str(oo, "clean"), str(oo, "build"), bool(oo, "buildLog"), str(oo, "exec"));
+      opts = new BatchOptions(
+          str(oo, "clean"), str(oo, "build"), bool(oo, "buildLog"), str(oo, "exec"));
     } else if (oe != null && !oe.isJsonNull()) {
       throw new IllegalArgumentException("options must be an object.");
     }
@@ -130,7 +131,8 @@ public final class ExecuteEndpoint extends StreamEndpoint {
   private static String str(JsonObject o, String k) {
     JsonElement e = o.get(k);
     if (e != null && !e.isJsonNull() && !e.isJsonPrimitive()) {
-      // as REST execute answers; getAsString would throw UnsupportedOperationException out of the socket
+      // as REST execute answers; getAsString would throw UnsupportedOperationException out of the
+      // socket
       throw new IllegalArgumentException("options." + k + " must be a string.");
     }
     return e == null || e.isJsonNull() ? null : e.getAsString();
@@ -165,10 +167,9 @@ public final class ExecuteEndpoint extends StreamEndpoint {
           case WAITING_INPUT -> {
             // after the session ended no input comes that matters: poll until the kernel is closed
             String line = sessionEnded ? WAKE : inputs.take();
-            r =
-                line == WAKE
-                    ? execute(k, new ExecRequest("continue", r.runId(), "", null))
-                    : execute(k, new ExecRequest("input", r.runId(), line, null));
+            r = line == WAKE
+                ? execute(k, new ExecRequest("continue", r.runId(), "", null))
+                : execute(k, new ExecRequest("input", r.runId(), line, null));
           }
           default -> r = execute(k, new ExecRequest("continue", r.runId(), "", null));
         }
@@ -177,10 +178,9 @@ public final class ExecuteEndpoint extends StreamEndpoint {
       // InvalidExecRequestException, a closed kernel (IllegalStateException), an I/O failure, ...
       done = true;
       if (!clientGone) {
-        String why =
-            e instanceof TimeoutException
-                ? "the session is not running yet"
-                : e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+        String why = e instanceof TimeoutException
+            ? "the session is not running yet"
+            : e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
         sendError("BackendError: " + why);
         channel.close(StatusCode.NORMAL, null);
       }

@@ -66,18 +66,17 @@ public final class PtyEndpoint extends StreamEndpoint {
     launcher.addAll(hub.guard().launchPrefix(key, tools.sh().orElse(null)));
     int gen = ++generation;
     try {
-      pty =
-          PtyProcess.start(
-              launcher,
-              python,
-              hub.ptyHelper(),
-              List.of(shell, "-i"),
-              session.workDir(),
-              env,
-              rows,
-              cols,
-              data -> output(gen, data),
-              () -> exited(gen));
+      pty = PtyProcess.start(
+          launcher,
+          python,
+          hub.ptyHelper(),
+          List.of(shell, "-i"),
+          session.workDir(),
+          env,
+          rows,
+          cols,
+          data -> output(gen, data),
+          () -> exited(gen));
     } catch (IOException | RuntimeException e) {
       fail("Cannot start a terminal: " + e.getMessage());
       return;

@@ -81,7 +81,8 @@ final class PtyProcess implements AutoCloseable {
       synchronized (errors) {
         why = errors.toString().trim();
       }
-      throw new IOException("the terminal helper did not start" + (why.isEmpty() ? "" : ": " + why));
+      throw new IOException(
+          "the terminal helper did not start" + (why.isEmpty() ? "" : ": " + why));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       p.destroyForcibly();
@@ -98,8 +99,10 @@ final class PtyProcess implements AutoCloseable {
     t.start();
   }
 
-  private static void readErrors(InputStream err, CompletableFuture<Long> pid, StringBuilder errors) {
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(err, StandardCharsets.UTF_8))) {
+  private static void readErrors(
+      InputStream err, CompletableFuture<Long> pid, StringBuilder errors) {
+    try (BufferedReader r =
+        new BufferedReader(new InputStreamReader(err, StandardCharsets.UTF_8))) {
       String line;
       while ((line = r.readLine()) != null) {
         if (!pid.isDone() && line.startsWith("pid ")) {
@@ -150,7 +153,12 @@ final class PtyProcess implements AutoCloseable {
 
   /** Sets the window size; the terminal's foreground job gets SIGWINCH. */
   void resize(int rows, int cols) {
-    frame('r', ByteBuffer.allocate(4).putShort((short) clamp(rows)).putShort((short) clamp(cols)).array());
+    frame(
+        'r',
+        ByteBuffer.allocate(4)
+            .putShort((short) clamp(rows))
+            .putShort((short) clamp(cols))
+            .array());
   }
 
   private static int clamp(int v) {

@@ -64,7 +64,9 @@ public abstract class StreamEndpoint
   public void end(Reason reason) {
     WsChannel c = channel;
     if (c != null) {
-      c.close(StatusCode.NORMAL, reason == Reason.SERVER_STOPPING ? "server stopping" : "session terminated");
+      c.close(
+          StatusCode.NORMAL,
+          reason == Reason.SERVER_STOPPING ? "server stopping" : "session terminated");
     }
     finish();
   }

@@ -40,7 +40,8 @@ public final class StreamHub implements AutoCloseable {
    *     (manager 25.6+) instead of text frames
    * @param searchPath where to look for {@code python3} and shells ({@code PATH} syntax)
    */
-  public StreamHub(SessionRegistry registry, boolean binaryFrames, String searchPath, ProcessGuard guard) {
+  public StreamHub(
+      SessionRegistry registry, boolean binaryFrames, String searchPath, ProcessGuard guard) {
     this.registry = registry;
     this.guard = guard;
     this.binaryFrames = binaryFrames;
@@ -90,7 +91,8 @@ public final class StreamHub implements AutoCloseable {
 
   /** Whether terminals can be opened here (they need {@code python3} for the pty helper). */
   public boolean ptyAvailable() {
-    return tools().python().isPresent() && (tools().bash().isPresent() || tools().sh().isPresent());
+    return tools().python().isPresent()
+        && (tools().bash().isPresent() || tools().sh().isPresent());
   }
 
   /** The app services every session offers here ({@code GET …/apps}). */

@@ -31,7 +31,8 @@ public final class TcpProxyEndpoint extends StreamEndpoint {
   @Override
   protected void opened() {
     try {
-      socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), CONNECT_TIMEOUT_MS);
+      socket.connect(
+          new InetSocketAddress(InetAddress.getLoopbackAddress(), port), CONNECT_TIMEOUT_MS);
       socket.setTcpNoDelay(true);
     } catch (IOException e) {
       channel.close(StatusCode.INVALID_UPSTREAM_RESPONSE, "cannot connect to the app");

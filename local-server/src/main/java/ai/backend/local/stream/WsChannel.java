@@ -20,7 +20,8 @@ final class WsChannel {
   /** A client that does not take a frame within this time is treated as gone. */
   private static final long SEND_TIMEOUT_MS = 30_000;
 
-  private static final Gson GSON = new GsonBuilder().serializeNulls().disableHtmlEscaping().create();
+  private static final Gson GSON =
+      new GsonBuilder().serializeNulls().disableHtmlEscaping().create();
 
   private final Session session;
   private final boolean binaryJson;

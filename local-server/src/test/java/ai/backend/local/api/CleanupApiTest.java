@@ -24,12 +24,16 @@ class CleanupApiTest {
   static final String V4 = "v4.20181215";
   static final String V9 = "v9.20250722";
   static final long DEAD_WITHIN_MS = 10_000;
+
   @RegisterExtension
   static final LocalServerExtension local =
       new LocalServerExtension(b -> b.restFlushTimeout(Duration.ofMillis(300)));
 
   static boolean isSleep(long pid) {
-    return ProcessHandle.of(pid).flatMap(h -> h.info().command()).map(c -> c.endsWith("/sleep") || c.equals("sleep")).orElse(false);
+    return ProcessHandle.of(pid)
+        .flatMap(h -> h.info().command())
+        .map(c -> c.endsWith("/sleep") || c.equals("sleep"))
+        .orElse(false);
   }
 
   /** Waits (bounded) until the kernel's pid list satisfies {@code cond}; returns that list. */
@@ -46,12 +50,19 @@ class CleanupApiTest {
 
   @Test
   void destroyKillsPythonTreeWithChild() throws Exception {
-    assertEquals(201, local.client().call("POST", "/session", V9, "{\"image\": \"python\", \"name\": \"py-child\"}").status());
+    assertEquals(
+        201,
+        local
+            .client()
+            .call("POST", "/session", V9, "{\"image\": \"python\", \"name\": \"py-child\"}")
+            .status());
     ExecSteps s = new ExecSteps(local.client(), "/session/py-child", V9);
-    JsonObject r = s.query("import subprocess\nchild = subprocess.Popen(['sleep', '60'])\nprint(child.pid)");
+    JsonObject r =
+        s.query("import subprocess\nchild = subprocess.Popen(['sleep', '60'])\nprint(child.pid)");
     assertEquals("finished", status(r), r.toString());
     long child = Long.parseLong(ExecSteps.stdout(r).trim());
-    Session sess = local.server().sessions().find(local.server().accessKey(), "py-child").orElseThrow();
+    Session sess =
+        local.server().sessions().find(local.server().accessKey(), "py-child").orElseThrow();
     List<Long> pids = awaitPids(sess.kernel(), p -> p.contains(child));
     assertTrue(ExecSteps.alive(child));
     TestClient.Resp d = local.client().call("DELETE", "/session/py-child", V9, null);
@@ -62,7 +73,16 @@ class CleanupApiTest {
 
   @Test
   void destroyKillsRunningAndBackgroundedShellChildrenV4() throws Exception {
-    assertEquals(201, local.client().call("POST", "/kernel/create", V4, "{\"lang\": \"sh\", \"clientSessionToken\": \"sh-bg\"}").status());
+    assertEquals(
+        201,
+        local
+            .client()
+            .call(
+                "POST",
+                "/kernel/create",
+                V4,
+                "{\"lang\": \"sh\", \"clientSessionToken\": \"sh-bg\"}")
+            .status());
     ExecSteps s = new ExecSteps(local.client(), "/kernel/sh-bg", V4);
     // a finished run that leaves a background child behind ...
     JsonObject bg = s.query("sleep 61 >/dev/null 2>&1 &\necho $!");
@@ -71,8 +91,10 @@ class CleanupApiTest {
     // ... and a run still in progress
     JsonObject running = s.call(ExecSteps.body("query", null, "sleep 60"));
     assertEquals("continued", status(running));
-    Session sess = local.server().sessions().find(local.server().accessKey(), "sh-bg").orElseThrow();
-    List<Long> pids = awaitPids(sess.kernel(), p -> p.stream().anyMatch(pid -> pid != bgPid && isSleep(pid)));
+    Session sess =
+        local.server().sessions().find(local.server().accessKey(), "sh-bg").orElseThrow();
+    List<Long> pids =
+        awaitPids(sess.kernel(), p -> p.stream().anyMatch(pid -> pid != bgPid && isSleep(pid)));
     pids.add(bgPid);
     TestClient.Resp d = local.client().call("DELETE", "/kernel/sh-bg", V4, null);
     assertEquals(200, d.status(), d.text());
@@ -83,12 +105,29 @@ class CleanupApiTest {
   void closeKillsEverySession(@TempDir Path work) throws Exception {
     List<Long> pids = new ArrayList<>();
     List<Path> dirs = new ArrayList<>();
-    LocalServer s = LocalServer.builder().port(0).workRoot(work).restFlushTimeout(Duration.ofMillis(300)).start();
+    LocalServer s = LocalServer.builder()
+        .port(0)
+        .workRoot(work)
+        .restFlushTimeout(Duration.ofMillis(300))
+        .start();
     try {
       TestClient c = TestClient.of(s);
-      assertEquals(201, c.call("POST", "/session", V9, "{\"image\": \"python\", \"name\": \"close-py\"}").status());
-      assertEquals(201, c.call("POST", "/session", V9, "{\"image\": \"sh\", \"name\": \"close-sh\"}").status());
-      assertEquals(201, c.call("POST", "/kernel/create", V4, "{\"lang\": \"python\", \"clientSessionToken\": \"close-v4\"}").status());
+      assertEquals(
+          201,
+          c.call("POST", "/session", V9, "{\"image\": \"python\", \"name\": \"close-py\"}")
+              .status());
+      assertEquals(
+          201,
+          c.call("POST", "/session", V9, "{\"image\": \"sh\", \"name\": \"close-sh\"}")
+              .status());
+      assertEquals(
+          201,
+          c.call(
+                  "POST",
+                  "/kernel/create",
+                  V4,
+                  "{\"lang\": \"python\", \"clientSessionToken\": \"close-v4\"}")
+              .status());
       ExecSteps py = new ExecSteps(c, "/session/close-py", V9);
       assertEquals("finished", status(py.query("x = 1")));
       ExecSteps v4 = new ExecSteps(c, "/kernel/close-v4", V4);

@@ -19,31 +19,54 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class ClientMistakesTest {
   static final String V9 = "v9.20250722";
+
   @RegisterExtension
   static final LocalServerExtension local = new LocalServerExtension();
 
   @BeforeAll
   static void start() throws Exception {
-    assertEquals(201, local.client().call("POST", "/session", V9, "{\"image\": \"sh\", \"name\": \"mistakes\"}").status());
+    assertEquals(
+        201,
+        local
+            .client()
+            .call("POST", "/session", V9, "{\"image\": \"sh\", \"name\": \"mistakes\"}")
+            .status());
   }
 
   private static Path work() {
-    return local.server().sessions().find(local.server().accessKey(), "mistakes").orElseThrow().workDir();
+    return local
+        .server()
+        .sessions()
+        .find(local.server().accessKey(), "mistakes")
+        .orElseThrow()
+        .workDir();
   }
 
   private static void assertClientError(TestClient.Resp r, int status) {
     assertEquals(status, r.status(), r.text());
-    assertEquals("application/problem+json", r.headers().firstValue("Content-Type").orElse(""), r.text());
-    assertFalse(r.text().contains(work().toString()) || r.text().contains(System.getProperty("java.io.tmpdir")),
+    assertEquals(
+        "application/problem+json", r.headers().firstValue("Content-Type").orElse(""), r.text());
+    assertFalse(
+        r.text().contains(work().toString())
+            || r.text().contains(System.getProperty("java.io.tmpdir")),
         "a server path in " + r.text());
   }
 
   @Test
   void batchOptionsOfTheWrongTypes() throws Exception {
-    for (String options : new String[] {"{\"build\": [\"make\", \"all\"]}", "{\"exec\": {\"cmd\": 1}}",
-        "{\"buildLog\": [true]}", "{\"clean\": {}}"}) {
-      TestClient.Resp r = local.client().call("POST", "/session/mistakes", V9,
-          "{\"mode\": \"batch\", \"code\": \"\", \"options\": " + options + "}");
+    for (String options : new String[] {
+      "{\"build\": [\"make\", \"all\"]}",
+      "{\"exec\": {\"cmd\": 1}}",
+      "{\"buildLog\": [true]}",
+      "{\"clean\": {}}"
+    }) {
+      TestClient.Resp r = local
+          .client()
+          .call(
+              "POST",
+              "/session/mistakes",
+              V9,
+              "{\"mode\": \"batch\", \"code\": \"\", \"options\": " + options + "}");
       assertClientError(r, 400);
       assertEquals("invalid-api-params", r.type(), options);
     }
@@ -69,26 +92,42 @@ class ClientMistakesTest {
   void malformedRequestsGetProblemJsonFromJettyToo() throws Exception {
     String bigHeader = "X-Filler: " + "a".repeat(70 * 1024) + "\r\n";
     for (String raw : new String[] {
-        "NOT A REQUEST\r\n\r\n",
-        "GET / HTTP/1.1\r\nHost: x\r\nA header without a colon\r\n\r\n",
-        "GET / HTTP/1.1\r\nHost: x\r\n" + bigHeader + "\r\n"}) {
-      try (Socket s = new Socket(local.server().uri().getHost(), local.server().uri().getPort())) {
+      "NOT A REQUEST\r\n\r\n",
+      "GET / HTTP/1.1\r\nHost: x\r\nA header without a colon\r\n\r\n",
+      "GET / HTTP/1.1\r\nHost: x\r\n" + bigHeader + "\r\n"
+    }) {
+      try (Socket s =
+          new Socket(local.server().uri().getHost(), local.server().uri().getPort())) {
         s.setSoTimeout(10_000);
         OutputStream out = s.getOutputStream();
         out.write(raw.getBytes(StandardCharsets.US_ASCII));
         out.flush();
         KeepAliveTest.Reply reply = KeepAliveTest.Reply.read(s.getInputStream());
-        assertTrue(reply.status() == 400 || reply.status() == 431 || reply.status() == 505, reply.toString());
-        assertEquals("application/problem+json", reply.headers().get("content-type"), reply.toString());
-        assertTrue(reply.body().contains("\"type\":\"https://api.backend.ai/probs/generic-bad-request\""), reply.body());
+        assertTrue(
+            reply.status() == 400 || reply.status() == 431 || reply.status() == 505,
+            reply.toString());
+        assertEquals(
+            "application/problem+json", reply.headers().get("content-type"), reply.toString());
+        assertTrue(
+            reply.body().contains("\"type\":\"https://api.backend.ai/probs/generic-bad-request\""),
+            reply.body());
       }
     }
   }
 
   private static TestClient.Resp upload(String name, String content) throws Exception {
-    String body = "--b\r\nContent-Disposition: form-data; name=\"src\"; filename=\"" + name + "\"\r\n"
-        + "Content-Type: application/octet-stream\r\n\r\n" + content + "\r\n--b--\r\n";
-    return local.client().send("POST", "/session/mistakes/upload", V9, body.getBytes(StandardCharsets.UTF_8),
-        "multipart/form-data; boundary=b", true, local.server().secretKey(), null);
+    String body = "--b\r\nContent-Disposition: form-data; name=\"src\"; filename=\"" + name
+        + "\"\r\n" + "Content-Type: application/octet-stream\r\n\r\n" + content + "\r\n--b--\r\n";
+    return local
+        .client()
+        .send(
+            "POST",
+            "/session/mistakes/upload",
+            V9,
+            body.getBytes(StandardCharsets.UTF_8),
+            "multipart/form-data; boundary=b",
+            true,
+            local.server().secretKey(),
+            null);
   }
 }

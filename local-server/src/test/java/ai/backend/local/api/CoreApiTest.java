@@ -21,6 +21,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class CoreApiTest {
   static final String V4 = "v4.20181215";
   static final String V9 = "v9.20250722";
+
   @RegisterExtension
   static final LocalServerExtension local = new LocalServerExtension();
 
@@ -43,37 +44,48 @@ class CoreApiTest {
     assertEquals("yes", ok.json().get("authorized").getAsString());
     assertEquals("hi", ok.json().get("echo").getAsString());
     assertEquals("30000", ok.headers().firstValue("X-RateLimit-Limit").orElseThrow());
-    assertTrue(Integer.parseInt(ok.headers().firstValue("X-RateLimit-Remaining").orElseThrow()) < 30000);
+    assertTrue(
+        Integer.parseInt(ok.headers().firstValue("X-RateLimit-Remaining").orElseThrow()) < 30000);
 
-    TestClient.Resp bad = local.client().send("GET", "/auth", V9, null, null, true, "wrong-secret", null);
+    TestClient.Resp bad =
+        local.client().send("GET", "/auth", V9, null, null, true, "wrong-secret", null);
     assertEquals(401, bad.status());
     assertEquals("auth-failed", bad.type());
     assertEquals("Signature mismatch", bad.json().get("msg").getAsString());
-    assertEquals("application/problem+json", bad.headers().firstValue("Content-Type").orElseThrow());
+    assertEquals(
+        "application/problem+json", bad.headers().firstValue("Content-Type").orElseThrow());
 
     String old = OffsetDateTime.now(ZoneOffset.UTC).minusMinutes(20).toString();
-    TestClient.Resp skew = local.client().send("GET", "/auth", V9, null, null, true, local.server().secretKey(), old);
+    TestClient.Resp skew =
+        local.client().send("GET", "/auth", V9, null, null, true, local.server().secretKey(), old);
     assertEquals(400, skew.status());
     assertEquals("invalid-auth-params", skew.type());
     assertEquals("Date/time sync error", skew.json().get("msg").getAsString());
 
-    TestClient.Resp noVersion = local.client().send("GET", "/auth", null, null, null, true, local.server().secretKey(), null);
+    TestClient.Resp noVersion = local
+        .client()
+        .send("GET", "/auth", null, null, null, true, local.server().secretKey(), null);
     assertEquals(400, noVersion.status());
     assertEquals("invalid-auth-params", noVersion.type());
-    assertEquals("API version missing in request headers", noVersion.json().get("msg").getAsString());
+    assertEquals(
+        "API version missing in request headers", noVersion.json().get("msg").getAsString());
 
     TestClient.Resp unsupported = local.client().call("GET", "/auth", "v9.20990101", null);
     assertEquals(400, unsupported.status());
     assertEquals("generic-bad-request", unsupported.type());
     assertEquals("Unsupported API version.", unsupported.json().get("msg").getAsString());
 
-    TestClient.Resp unsigned = local.client().send("GET", "/auth", V9, null, null, false, null, null);
+    TestClient.Resp unsigned =
+        local.client().send("GET", "/auth", V9, null, null, false, null, null);
     assertEquals(401, unsigned.status());
     assertEquals("auth-failed", unsigned.type());
 
-    TestClient.Resp v4 = local.client().send("GET", "/kernel/nosuch", V4, null, null, true, "wrong", null);
+    TestClient.Resp v4 =
+        local.client().send("GET", "/kernel/nosuch", V4, null, null, true, "wrong", null);
     assertEquals(401, v4.status());
-    assertEquals("Credential/signature mismatch. (Signature mismatch)", v4.json().get("title").getAsString());
+    assertEquals(
+        "Credential/signature mismatch. (Signature mismatch)",
+        v4.json().get("title").getAsString());
     assertFalse(v4.json().has("msg"));
     assertEquals("BackendAI-API/v4.20181215", v4.headers().firstValue("Server").orElseThrow());
   }
@@ -81,7 +93,8 @@ class CoreApiTest {
   @Test
   void rawTargetIsSignedUndecoded() throws Exception {
     // %2F, %20 and + must reach the verifier exactly as sent; the session lookup then 404s
-    TestClient.Resp r = local.client().call("GET", "/session/no%20such%2Fsess+x?files=a+b&files=c%2Fd", V9, null);
+    TestClient.Resp r =
+        local.client().call("GET", "/session/no%20such%2Fsess+x?files=a+b&files=c%2Fd", V9, null);
     assertEquals(404, r.status(), r.text());
     assertEquals("session-not-found", r.type());
   }
@@ -103,15 +116,32 @@ class CoreApiTest {
 
   @Test
   void v4CreateExecuteDestroy() throws Exception {
-    TestClient.Resp c = local.client().call("POST", "/kernel/create", V4,
-        "{\"lang\": \"python:3.6\", \"clientSessionToken\": \"v4sess\", \"config\": {\"mounts\": [], \"environ\": null}}");
+    TestClient.Resp c = local
+        .client()
+        .call(
+            "POST",
+            "/kernel/create",
+            V4,
+            "{\"lang\": \"python:3.6\", \"clientSessionToken\": \"v4sess\", \"config\": {\"mounts\": [], \"environ\": null}}");
     assertEquals(201, c.status(), c.text());
     assertEquals("v4sess", c.json().get("kernelId").getAsString());
     assertTrue(c.json().get("created").getAsBoolean());
-    TestClient.Resp again = local.client().call("POST", "/kernel/create", V4, "{\"lang\": \"python:3.6\", \"clientSessionToken\": \"v4sess\"}");
+    TestClient.Resp again = local
+        .client()
+        .call(
+            "POST",
+            "/kernel/create",
+            V4,
+            "{\"lang\": \"python:3.6\", \"clientSessionToken\": \"v4sess\"}");
     assertEquals(201, again.status());
     assertFalse(again.json().get("created").getAsBoolean());
-    TestClient.Resp conflict = local.client().call("POST", "/kernel/create", V4, "{\"lang\": \"lua:5.3\", \"clientSessionToken\": \"v4sess\"}");
+    TestClient.Resp conflict = local
+        .client()
+        .call(
+            "POST",
+            "/kernel/create",
+            V4,
+            "{\"lang\": \"lua:5.3\", \"clientSessionToken\": \"v4sess\"}");
     assertEquals(400, conflict.status());
     assertEquals("kernel-already-exists", conflict.type());
 
@@ -134,28 +164,51 @@ class CoreApiTest {
     assertEquals("kernel-not-found", gone.type());
     assertEquals("No such kernel.", gone.json().get("title").getAsString());
 
-    TestClient.Resp badName = local.client().call("POST", "/kernel/create", V4, "{\"lang\": \"python\", \"clientSessionToken\": \"a b\"}");
+    TestClient.Resp badName = local
+        .client()
+        .call(
+            "POST",
+            "/kernel/create",
+            V4,
+            "{\"lang\": \"python\", \"clientSessionToken\": \"a b\"}");
     assertEquals(400, badName.status());
     assertEquals("invalid-api-params", badName.type());
   }
 
   @Test
   void currentCreateReuseConflictExecuteInfoDestroy() throws Exception {
-    TestClient.Resp c = local.client().call("POST", "/session", V9, "{\"image\": \"python:3.9\", \"name\": \"cur-sess\", \"config\": {\"environ\": {\"FOO\": \"bar\"}}}");
+    TestClient.Resp c = local
+        .client()
+        .call(
+            "POST",
+            "/session",
+            V9,
+            "{\"image\": \"python:3.9\", \"name\": \"cur-sess\", \"config\": {\"environ\": {\"FOO\": \"bar\"}}}");
     assertEquals(201, c.status(), c.text());
     String id = c.json().get("sessionId").getAsString();
     assertEquals("RUNNING", c.json().get("status").getAsString());
     assertTrue(c.json().get("created").getAsBoolean());
-    TestClient.Resp reuse = local.client().call("POST", "/session", V9, "{\"image\": \"python:3.9\", \"name\": \"cur-sess\"}");
+    TestClient.Resp reuse = local
+        .client()
+        .call("POST", "/session", V9, "{\"image\": \"python:3.9\", \"name\": \"cur-sess\"}");
     assertEquals(201, reuse.status());
     assertFalse(reuse.json().get("created").getAsBoolean());
     assertEquals(id, reuse.json().get("sessionId").getAsString());
     assertTrue(reuse.json().has("service_ports"));
-    TestClient.Resp conflict = local.client().call("POST", "/session", V9, "{\"image\": \"lua:5.3\", \"name\": \"cur-sess\"}");
+    TestClient.Resp conflict = local
+        .client()
+        .call("POST", "/session", V9, "{\"image\": \"lua:5.3\", \"name\": \"cur-sess\"}");
     assertEquals(400, conflict.status());
     assertEquals("session-already-exists", conflict.type());
-    assertEquals(id, conflict.json().getAsJsonObject("data").get("existingSessionId").getAsString());
-    TestClient.Resp noReuse = local.client().call("POST", "/session", V9, "{\"image\": \"python:3.9\", \"name\": \"cur-sess\", \"reuseIfExists\": false}");
+    assertEquals(
+        id, conflict.json().getAsJsonObject("data").get("existingSessionId").getAsString());
+    TestClient.Resp noReuse = local
+        .client()
+        .call(
+            "POST",
+            "/session",
+            V9,
+            "{\"image\": \"python:3.9\", \"name\": \"cur-sess\", \"reuseIfExists\": false}");
     assertEquals("session-already-exists", noReuse.type());
 
     JsonObject result = runToEnd("/session/cur-sess", V9, "import os\nprint(os.environ['FOO'])");
@@ -169,46 +222,93 @@ class CoreApiTest {
     assertEquals("python:3.9", info.json().get("image").getAsString());
     assertEquals("default", info.json().get("domainName").getAsString());
 
-    TestClient.Resp unknownImage = local.client().call("POST", "/session", V9, "{\"image\": \"nosuchimage:1\", \"name\": \"img-sess\"}");
+    TestClient.Resp unknownImage = local
+        .client()
+        .call("POST", "/session", V9, "{\"image\": \"nosuchimage:1\", \"name\": \"img-sess\"}");
     assertEquals(404, unknownImage.status());
     assertEquals("image-not-found", unknownImage.type());
     // the answer lists what this server runs, in the message and as data
     String msg = unknownImage.json().get("msg").getAsString();
     assertTrue(msg.startsWith("Unknown image: nosuchimage:1; available images: "), msg);
     assertTrue(msg.contains("python"), msg);
-    assertTrue(unknownImage.json().getAsJsonObject("data").getAsJsonArray("availableImages")
-        .contains(new com.google.gson.JsonPrimitive("python")), unknownImage.json().toString());
+    assertTrue(
+        unknownImage
+            .json()
+            .getAsJsonObject("data")
+            .getAsJsonArray("availableImages")
+            .contains(new com.google.gson.JsonPrimitive("python")),
+        unknownImage.json().toString());
 
     List<Long> pids = pidsOf("cur-sess");
     TestClient.Resp d = local.client().call("DELETE", "/session/cur-sess", V9, null);
     assertEquals(200, d.status());
     assertEquals("terminated", d.json().getAsJsonObject("stats").get("status").getAsString());
     assertAllDead(pids);
-    TestClient.Resp gone = local.client().call("POST", "/session/cur-sess", V9, "{\"mode\": \"query\", \"code\": \"1\", \"runId\": null}");
+    TestClient.Resp gone = local
+        .client()
+        .call(
+            "POST",
+            "/session/cur-sess",
+            V9,
+            "{\"mode\": \"query\", \"code\": \"1\", \"runId\": null}");
     assertEquals(404, gone.status());
     assertEquals("session-not-found", gone.type());
   }
 
   @Test
   void waitingInputAndInvalidMode() throws Exception {
-    assertEquals(201, local.client().call("POST", "/session", V9, "{\"image\": \"python\", \"name\": \"input-sess\"}").status());
-    TestClient.Resp r = local.client().call("POST", "/session/input-sess", V9,
-        "{\"mode\": \"query\", \"runId\": null, \"code\": \"name = input('Name: ')\\nprint('hi ' + name)\"}");
+    assertEquals(
+        201,
+        local
+            .client()
+            .call("POST", "/session", V9, "{\"image\": \"python\", \"name\": \"input-sess\"}")
+            .status());
+    TestClient.Resp r = local
+        .client()
+        .call(
+            "POST",
+            "/session/input-sess",
+            V9,
+            "{\"mode\": \"query\", \"runId\": null, \"code\": \"name = input('Name: ')\\nprint('hi ' + name)\"}");
     JsonObject res = r.json().getAsJsonObject("result");
     String runId = res.get("runId").getAsString();
     while (res.get("status").getAsString().equals("continued")) {
-      res = local.client().call("POST", "/session/input-sess", V9, "{\"mode\": \"continue\", \"runId\": \"" + runId + "\", \"code\": \"\"}").json().getAsJsonObject("result");
+      res = local
+          .client()
+          .call(
+              "POST",
+              "/session/input-sess",
+              V9,
+              "{\"mode\": \"continue\", \"runId\": \"" + runId + "\", \"code\": \"\"}")
+          .json()
+          .getAsJsonObject("result");
     }
     assertEquals("waiting-input", res.get("status").getAsString());
     assertFalse(res.getAsJsonObject("options").get("is_password").getAsBoolean());
-    TestClient.Resp in = local.client().call("POST", "/session/input-sess", V9, "{\"mode\": \"input\", \"run_id\": \"" + runId + "\", \"code\": \"Bob\"}");
+    TestClient.Resp in = local
+        .client()
+        .call(
+            "POST",
+            "/session/input-sess",
+            V9,
+            "{\"mode\": \"input\", \"run_id\": \"" + runId + "\", \"code\": \"Bob\"}");
     JsonObject fin = in.json().getAsJsonObject("result");
     while (fin.get("status").getAsString().equals("continued")) {
-      fin = local.client().call("POST", "/session/input-sess", V9, "{\"mode\": \"continue\", \"runId\": \"" + runId + "\", \"code\": \"\"}").json().getAsJsonObject("result");
+      fin = local
+          .client()
+          .call(
+              "POST",
+              "/session/input-sess",
+              V9,
+              "{\"mode\": \"continue\", \"runId\": \"" + runId + "\", \"code\": \"\"}")
+          .json()
+          .getAsJsonObject("result");
     }
     assertEquals("finished", fin.get("status").getAsString());
     assertTrue(stdout(fin).contains("hi Bob"), fin.toString());
-    TestClient.Resp bad = local.client().call("POST", "/session/input-sess", V9, "{\"mode\": \"continue\", \"code\": \"\"}");
+    TestClient.Resp bad = local
+        .client()
+        .call("POST", "/session/input-sess", V9, "{\"mode\": \"continue\", \"code\": \"\"}");
     assertEquals(400, bad.status());
     assertEquals("invalid-api-params", bad.type());
     local.client().call("DELETE", "/session/input-sess", V9, null);
@@ -218,18 +318,30 @@ class CoreApiTest {
   @Test
   void invalidEnvironmentIsRefusedAtCreateForEveryImage() throws Exception {
     for (String image : List.of("python", "sh")) {
-      for (String environ : List.of("{\"A=B\": \"x\"}", "{\"\": \"x\"}", "{\"K\\u0000\": \"x\"}",
-          "{\"K\": \"a\\u0000b\"}")) {
-        TestClient.Resp r = local.client().call("POST", "/session", V9, "{\"image\": \"" + image
-            + "\", \"name\": \"env-bad\", \"config\": {\"environ\": " + environ + "}}");
+      for (String environ : List.of(
+          "{\"A=B\": \"x\"}", "{\"\": \"x\"}", "{\"K\\u0000\": \"x\"}", "{\"K\": \"a\\u0000b\"}")) {
+        TestClient.Resp r = local
+            .client()
+            .call(
+                "POST",
+                "/session",
+                V9,
+                "{\"image\": \"" + image + "\", \"name\": \"env-bad\", \"config\": {\"environ\": "
+                    + environ + "}}");
         assertEquals(400, r.status(), image + " " + environ + ": " + r.text());
         assertEquals("invalid-api-params", r.type());
         assertTrue(r.json().get("msg").getAsString().startsWith("config.environ"), r.text());
       }
-      assertTrue(local.server().sessions().find(local.server().accessKey(), "env-bad").isEmpty());
+      assertTrue(
+          local.server().sessions().find(local.server().accessKey(), "env-bad").isEmpty());
     }
-    TestClient.Resp ok = local.client().call("POST", "/session", V9,
-        "{\"image\": \"sh\", \"name\": \"env-ok\", \"config\": {\"environ\": {\"GREETING\": \"a=b c\"}}}");
+    TestClient.Resp ok = local
+        .client()
+        .call(
+            "POST",
+            "/session",
+            V9,
+            "{\"image\": \"sh\", \"name\": \"env-ok\", \"config\": {\"environ\": {\"GREETING\": \"a=b c\"}}}");
     assertEquals(201, ok.status(), ok.text());
     JsonObject out = runToEnd("/session/env-ok", V9, "echo \"$GREETING\"");
     assertEquals("a=b c\n", stdout(out));
@@ -237,11 +349,15 @@ class CoreApiTest {
   }
 
   @Test
-  @SuppressWarnings("try") // closed inside the block on purpose: the test is about what close() does
+  @SuppressWarnings(
+      "try") // closed inside the block on purpose: the test is about what close() does
   void closeKillsEverything() throws Exception {
     try (LocalServer s = LocalServer.builder().start()) {
       TestClient c = TestClient.of(s);
-      assertEquals(201, c.call("POST", "/session", V9, "{\"image\": \"python\", \"name\": \"close-me\"}").status());
+      assertEquals(
+          201,
+          c.call("POST", "/session", V9, "{\"image\": \"python\", \"name\": \"close-me\"}")
+              .status());
       Session sess = s.sessions().find(s.accessKey(), "close-me").orElseThrow();
       List<Long> pids = new ArrayList<>(sess.kernel().pids());
       assertFalse(pids.isEmpty());
@@ -266,7 +382,11 @@ class CoreApiTest {
       cont.addProperty("mode", "continue");
       cont.addProperty("runId", res.get("runId").getAsString());
       cont.addProperty("code", "");
-      res = local.client().call("POST", path, version, cont.toString()).json().getAsJsonObject("result");
+      res = local
+          .client()
+          .call("POST", path, version, cont.toString())
+          .json()
+          .getAsJsonObject("result");
       console.addAll(res.getAsJsonArray("console"));
     }
     res.add("console", console);
@@ -301,7 +421,8 @@ class CoreApiTest {
           && System.currentTimeMillis() < deadline) {
         Thread.sleep(20);
       }
-      assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "pid " + pid + " alive");
+      assertFalse(
+          ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "pid " + pid + " alive");
     }
   }
 }

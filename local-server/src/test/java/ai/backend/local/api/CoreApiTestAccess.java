@@ -12,7 +12,8 @@ final class CoreApiTestAccess {
     body.addProperty("mode", "query");
     body.add("runId", com.google.gson.JsonNull.INSTANCE);
     body.addProperty("code", code);
-    JsonObject res = c.call("POST", path, version, body.toString()).json().getAsJsonObject("result");
+    JsonObject res =
+        c.call("POST", path, version, body.toString()).json().getAsJsonObject("result");
     JsonArray console = new JsonArray();
     console.addAll(res.getAsJsonArray("console"));
     while (res.get("status").getAsString().equals("continued")) {

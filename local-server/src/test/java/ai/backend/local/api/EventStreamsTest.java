@@ -30,15 +30,18 @@ class EventStreamsTest {
         for (int i = 0; i < STREAMS; i++) {
           Socket s = new Socket(server.uri().getHost(), server.uri().getPort());
           s.setSoTimeout(30_000);
-          StringBuilder req = new StringBuilder("GET /events/session?name=ev-sess HTTP/1.1\r\nHost: "
-              + server.uri().getAuthority() + "\r\n");
-          client.headers("GET", "/events/session?name=ev-sess", V9, null, server.secretKey(), null)
+          StringBuilder req =
+              new StringBuilder("GET /events/session?name=ev-sess HTTP/1.1\r\nHost: "
+                  + server.uri().getAuthority() + "\r\n");
+          client
+              .headers("GET", "/events/session?name=ev-sess", V9, null, server.secretKey(), null)
               .forEach((k, v) -> req.append(k).append(": ").append(v).append("\r\n"));
           req.append("\r\n");
           s.getOutputStream().write(req.toString().getBytes(StandardCharsets.US_ASCII));
           s.getOutputStream().flush();
           sockets.add(s);
-          readers.add(new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8)));
+          readers.add(new BufferedReader(
+              new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8)));
         }
         for (BufferedReader r : readers) {
           assertEquals("HTTP/1.1 200 OK", r.readLine());
@@ -46,10 +49,16 @@ class EventStreamsTest {
         long t0 = System.nanoTime();
         TestClient.Resp hello = client.send("GET", "/", null, null, null, false, null, null);
         assertEquals(200, hello.status());
-        assertTrue(System.nanoTime() - t0 < 10_000_000_000L, "GET / took too long with open streams");
+        assertTrue(
+            System.nanoTime() - t0 < 10_000_000_000L, "GET / took too long with open streams");
 
-        assertEquals(201, client.call("POST", "/session", V9, "{\"image\": \"sh\", \"name\": \"ev-sess\"}").status());
-        for (BufferedReader r : List.of(readers.get(0), readers.get(STREAMS / 2), readers.get(STREAMS - 1))) {
+        assertEquals(
+            201,
+            client
+                .call("POST", "/session", V9, "{\"image\": \"sh\", \"name\": \"ev-sess\"}")
+                .status());
+        for (BufferedReader r :
+            List.of(readers.get(0), readers.get(STREAMS / 2), readers.get(STREAMS - 1))) {
           String line;
           boolean seen = false;
           while (!seen && (line = r.readLine()) != null) {
@@ -63,7 +72,8 @@ class EventStreamsTest {
         }
       }
       // the server serves on after the clients went away
-      assertEquals(200, client.send("GET", "/", null, null, null, false, null, null).status());
+      assertEquals(
+          200, client.send("GET", "/", null, null, null, false, null, null).status());
     }
   }
 }

@@ -33,7 +33,8 @@ final class ExecSteps {
   /** Sends one execute call; returns its {@code result}. */
   JsonObject call(JsonObject body) throws Exception {
     String mode = body.get("mode").getAsString();
-    if ((mode.equals("query") || mode.equals("batch")) && (!body.has("runId") || body.get("runId").isJsonNull())) {
+    if ((mode.equals("query") || mode.equals("batch"))
+        && (!body.has("runId") || body.get("runId").isJsonNull())) {
       runId = null; // a new run
     }
     TestClient.Resp r = client.call("POST", path, version, body.toString());
@@ -126,8 +127,9 @@ final class ExecSteps {
   static byte[] multipart(String boundary, List<String> names, List<byte[]> contents) {
     java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
     for (int i = 0; i < names.size(); i++) {
-      String head = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"src\"; filename=\""
-          + names.get(i) + "\"\r\nContent-Type: application/octet-stream\r\n\r\n";
+      String head =
+          "--" + boundary + "\r\nContent-Disposition: form-data; name=\"src\"; filename=\""
+              + names.get(i) + "\"\r\nContent-Type: application/octet-stream\r\n\r\n";
       out.writeBytes(head.getBytes(java.nio.charset.StandardCharsets.UTF_8));
       out.writeBytes(contents.get(i));
       out.writeBytes("\r\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));

@@ -22,13 +22,15 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class ExecuteStatusApiTest {
   static final String V4 = "v4.20181215";
   static final String V9 = "v9.20250722";
+
   @RegisterExtension
   static final LocalServerExtension local =
       new LocalServerExtension(b -> b.restFlushTimeout(Duration.ofMillis(300)));
 
   static void create(String image, String name) throws Exception {
-    TestClient.Resp r = local.client().call("POST", "/session", V9,
-        "{\"image\": \"" + image + "\", \"name\": \"" + name + "\"}");
+    TestClient.Resp r = local
+        .client()
+        .call("POST", "/session", V9, "{\"image\": \"" + image + "\", \"name\": \"" + name + "\"}");
     assertEquals(201, r.status(), r.text());
   }
 
@@ -56,7 +58,13 @@ class ExecuteStatusApiTest {
 
   @Test
   void continuedUntilFinishedV4WithSnakeCaseRunId() throws Exception {
-    TestClient.Resp c = local.client().call("POST", "/kernel/create", V4, "{\"lang\": \"python:3.6\", \"clientSessionToken\": \"cont-v4\"}");
+    TestClient.Resp c = local
+        .client()
+        .call(
+            "POST",
+            "/kernel/create",
+            V4,
+            "{\"lang\": \"python:3.6\", \"clientSessionToken\": \"cont-v4\"}");
     assertEquals(201, c.status(), c.text());
     ExecSteps s = new ExecSteps(local.client(), "/kernel/cont-v4", V4);
     JsonObject res = s.call(ExecSteps.body("query", null, SLOW));
@@ -75,7 +83,9 @@ class ExecuteStatusApiTest {
     assertEquals("finished", status(res));
     assertEquals("start\nend\n", out.toString());
 
-    TestClient.Resp noId = local.client().call("POST", "/kernel/cont-v4", V4, "{\"mode\": \"continue\", \"code\": \"\"}");
+    TestClient.Resp noId = local
+        .client()
+        .call("POST", "/kernel/cont-v4", V4, "{\"mode\": \"continue\", \"code\": \"\"}");
     assertEquals(400, noId.status());
     assertEquals("invalid-api-params", noId.type());
     destroy("/kernel/cont-v4", V4);
@@ -84,10 +94,18 @@ class ExecuteStatusApiTest {
   @Test
   void continueWithoutRunIdIsInvalid() throws Exception {
     create("python", "noid");
-    TestClient.Resp r = local.client().call("POST", "/session/noid", V9, "{\"mode\": \"continue\", \"code\": \"\"}");
+    TestClient.Resp r = local
+        .client()
+        .call("POST", "/session/noid", V9, "{\"mode\": \"continue\", \"code\": \"\"}");
     assertEquals(400, r.status());
     assertEquals("invalid-api-params", r.type());
-    TestClient.Resp nullId = local.client().call("POST", "/session/noid", V9, "{\"mode\": \"continue\", \"runId\": null, \"code\": \"\"}");
+    TestClient.Resp nullId = local
+        .client()
+        .call(
+            "POST",
+            "/session/noid",
+            V9,
+            "{\"mode\": \"continue\", \"runId\": null, \"code\": \"\"}");
     assertEquals(400, nullId.status());
     assertEquals("invalid-api-params", nullId.type());
     destroy("/session/noid", V9);
@@ -106,7 +124,8 @@ class ExecuteStatusApiTest {
     assertEquals("finished", status(f));
     assertTrue(stdout(f).contains("hi Bob"), f.toString());
 
-    JsonObject p = s.query("import getpass\npw = getpass.getpass('Secret: ')\nprint('len', len(pw))");
+    JsonObject p =
+        s.query("import getpass\npw = getpass.getpass('Secret: ')\nprint('len', len(pw))");
     assertEquals("waiting-input", status(p), s.statuses.toString());
     assertTrue(p.getAsJsonObject("options").get("is_password").getAsBoolean(), p.toString());
     JsonObject pf = s.input("hunter2");
@@ -118,7 +137,16 @@ class ExecuteStatusApiTest {
 
   @Test
   void waitingInputV4() throws Exception {
-    assertEquals(201, local.client().call("POST", "/kernel/create", V4, "{\"lang\": \"python\", \"clientSessionToken\": \"inp-v4\"}").status());
+    assertEquals(
+        201,
+        local
+            .client()
+            .call(
+                "POST",
+                "/kernel/create",
+                V4,
+                "{\"lang\": \"python\", \"clientSessionToken\": \"inp-v4\"}")
+            .status());
     ExecSteps s = new ExecSteps(local.client(), "/kernel/inp-v4", V4);
     JsonObject w = s.query("x = input('X? ')\nprint(int(x) * 2)");
     assertEquals("waiting-input", status(w), s.statuses.toString());
@@ -157,7 +185,8 @@ class ExecuteStatusApiTest {
     destroy("/session/codes-sh", V9);
   }
 
-  static final String MAIN_C = String.join("\n",
+  static final String MAIN_C = String.join(
+      "\n",
       "#include <stdio.h>",
       "#include \"mylib.h\"",
       "int main(void) {",
@@ -168,15 +197,28 @@ class ExecuteStatusApiTest {
       "  if (scanf(\"%63s\", name) != 1) return 1;",
       "  printf(\"hello, %s!\\n\", name);",
       "  return 0;",
-      "}", "");
+      "}",
+      "");
   static final String MYLIB_C = "#include \"mylib.h\"\nint myvalue(void) { return 42; }\n";
   static final String MYLIB_H = "#ifndef MYLIB_H\n#define MYLIB_H\nint myvalue(void);\n#endif\n";
 
-  static void upload(String path, String version, List<String> names, List<String> contents) throws Exception {
-    byte[] body = ExecSteps.multipart("seedBoundary", names,
+  static void upload(String path, String version, List<String> names, List<String> contents)
+      throws Exception {
+    byte[] body = ExecSteps.multipart(
+        "seedBoundary",
+        names,
         contents.stream().map(c -> c.getBytes(StandardCharsets.UTF_8)).toList());
-    TestClient.Resp r = local.client().send("POST", path + "/upload", version, body,
-        "multipart/form-data; boundary=seedBoundary", true, local.server().secretKey(), null);
+    TestClient.Resp r = local
+        .client()
+        .send(
+            "POST",
+            path + "/upload",
+            version,
+            body,
+            "multipart/form-data; boundary=seedBoundary",
+            true,
+            local.server().secretKey(),
+            null);
     assertEquals(204, r.status(), r.text());
   }
 
@@ -192,7 +234,11 @@ class ExecuteStatusApiTest {
   @RequiresToolchain(Toolchain.GCC)
   void batchBuildWaitInputFinish() throws Exception {
     create("c", "batch-c");
-    upload("/session/batch-c", V9, List.of("main.c", "mylib.c", "mylib.h"), List.of(MAIN_C, MYLIB_C, MYLIB_H));
+    upload(
+        "/session/batch-c",
+        V9,
+        List.of("main.c", "mylib.c", "mylib.h"),
+        List.of(MAIN_C, MYLIB_C, MYLIB_H));
     ExecSteps s = new ExecSteps(local.client(), "/session/batch-c", V9);
     JsonObject built = s.batch(opts("build", "*", "exec", "*"));
     assertEquals("build-finished", status(built), s.statuses + " " + built);
@@ -212,8 +258,21 @@ class ExecuteStatusApiTest {
   @Test
   @RequiresToolchain(Toolchain.GCC)
   void batchV4() throws Exception {
-    assertEquals(201, local.client().call("POST", "/kernel/create", V4, "{\"lang\": \"gcc\", \"clientSessionToken\": \"batch-v4\"}").status());
-    upload("/kernel/batch-v4", V4, List.of("main.c", "mylib.c", "mylib.h"), List.of(MAIN_C, MYLIB_C, MYLIB_H));
+    assertEquals(
+        201,
+        local
+            .client()
+            .call(
+                "POST",
+                "/kernel/create",
+                V4,
+                "{\"lang\": \"gcc\", \"clientSessionToken\": \"batch-v4\"}")
+            .status());
+    upload(
+        "/kernel/batch-v4",
+        V4,
+        List.of("main.c", "mylib.c", "mylib.h"),
+        List.of(MAIN_C, MYLIB_C, MYLIB_H));
     ExecSteps s = new ExecSteps(local.client(), "/kernel/batch-v4", V4);
     JsonObject built = s.batch(opts("build", "*", "exec", "*"));
     assertEquals("build-finished", status(built), s.statuses.toString());
@@ -230,7 +289,8 @@ class ExecuteStatusApiTest {
     create("sh", "batch-sh");
     upload("/session/batch-sh", V9, List.of("junk.o"), List.of("x"));
     ExecSteps s = new ExecSteps(local.client(), "/session/batch-sh", V9);
-    JsonObject clean = s.batch(opts("clean", "rm -f junk.o", "build", "*", "exec", "test ! -e junk.o && echo clean-ok"));
+    JsonObject clean = s.batch(
+        opts("clean", "rm -f junk.o", "build", "*", "exec", "test ! -e junk.o && echo clean-ok"));
     assertEquals("clean-finished", status(clean), s.statuses.toString());
     assertEquals(0, exitCode(clean));
     JsonObject built = s.next();
@@ -253,7 +313,11 @@ class ExecuteStatusApiTest {
   @RequiresToolchain(Toolchain.GCC)
   void brokenBuildFinishesWith127() throws Exception {
     create("c", "batch-broken");
-    upload("/session/batch-broken", V9, List.of("main.c"), List.of("int main(void) { return 0 /* no semicolon */ }\n"));
+    upload(
+        "/session/batch-broken",
+        V9,
+        List.of("main.c"),
+        List.of("int main(void) { return 0 /* no semicolon */ }\n"));
     ExecSteps s = new ExecSteps(local.client(), "/session/batch-broken", V9);
     JsonObject res = s.batch(opts("build", "*", "exec", "*"));
     if (status(res).equals("build-finished")) {
@@ -268,10 +332,16 @@ class ExecuteStatusApiTest {
 
   @Test
   void execTimeout() throws Exception {
-    try (LocalServer s = LocalServer.builder().port(0).restFlushTimeout(Duration.ofMillis(300))
-        .limits(new KernelLimits(Duration.ofSeconds(1), 0, 8 << 20)).start()) {
+    try (LocalServer s = LocalServer.builder()
+        .port(0)
+        .restFlushTimeout(Duration.ofMillis(300))
+        .limits(new KernelLimits(Duration.ofSeconds(1), 0, 8 << 20))
+        .start()) {
       TestClient c = TestClient.of(s);
-      assertEquals(201, c.call("POST", "/session", V9, "{\"image\": \"python\", \"name\": \"slow\"}").status());
+      assertEquals(
+          201,
+          c.call("POST", "/session", V9, "{\"image\": \"python\", \"name\": \"slow\"}")
+              .status());
       ExecSteps steps = new ExecSteps(c, "/session/slow", V9);
       JsonObject r = steps.query("import time\ntime.sleep(30)\nprint('never')");
       assertEquals("exec-timeout", status(r), steps.statuses.toString());
@@ -281,7 +351,14 @@ class ExecuteStatusApiTest {
       assertEquals("finished", status(again), steps.statuses.toString());
       assertEquals("alive\n", stdout(again));
 
-      assertEquals(201, c.call("POST", "/kernel/create", V4, "{\"lang\": \"sh\", \"clientSessionToken\": \"slow-v4\"}").status());
+      assertEquals(
+          201,
+          c.call(
+                  "POST",
+                  "/kernel/create",
+                  V4,
+                  "{\"lang\": \"sh\", \"clientSessionToken\": \"slow-v4\"}")
+              .status());
       ExecSteps v4 = new ExecSteps(c, "/kernel/slow-v4", V4);
       assertEquals("exec-timeout", status(v4.query("sleep 30")), v4.statuses.toString());
     }

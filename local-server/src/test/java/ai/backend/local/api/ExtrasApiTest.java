@@ -27,15 +27,22 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class ExtrasApiTest {
   static final String V4 = "v4.20181215";
   static final String V9 = "v9.20250722";
+
   @RegisterExtension
   static final LocalServerExtension local = new LocalServerExtension();
 
   static byte[] multipart(String boundary, String[][] files) {
     StringBuilder sb = new StringBuilder();
     for (String[] f : files) {
-      sb.append("--").append(boundary).append("\r\n")
-          .append("Content-Disposition: form-data; name=\"src\"; filename=\"").append(f[0]).append("\"\r\n")
-          .append("Content-Type: application/octet-stream\r\n\r\n").append(f[1]).append("\r\n");
+      sb.append("--")
+          .append(boundary)
+          .append("\r\n")
+          .append("Content-Disposition: form-data; name=\"src\"; filename=\"")
+          .append(f[0])
+          .append("\"\r\n")
+          .append("Content-Type: application/octet-stream\r\n\r\n")
+          .append(f[1])
+          .append("\r\n");
     }
     sb.append("--").append(boundary).append("--\r\n");
     return sb.toString().getBytes(StandardCharsets.UTF_8);
@@ -43,40 +50,89 @@ class ExtrasApiTest {
 
   @Test
   void uploadListDownload() throws Exception {
-    assertEquals(201, local.client().call("POST", "/session", V9, "{\"image\": \"python\", \"name\": \"files-sess\"}").status());
-    byte[] body = multipart("XyZ", new String[][] {{"main.py", "print('from file')\n"}, {"sub/dir/data.txt", "hello\nworld"}});
-    TestClient.Resp up = local.client().send("POST", "/session/files-sess/upload", V9, body,
-        "multipart/form-data; boundary=XyZ", true, local.server().secretKey(), null);
+    assertEquals(
+        201,
+        local
+            .client()
+            .call("POST", "/session", V9, "{\"image\": \"python\", \"name\": \"files-sess\"}")
+            .status());
+    byte[] body = multipart(
+        "XyZ",
+        new String[][] {{"main.py", "print('from file')\n"}, {"sub/dir/data.txt", "hello\nworld"}});
+    TestClient.Resp up = local
+        .client()
+        .send(
+            "POST",
+            "/session/files-sess/upload",
+            V9,
+            body,
+            "multipart/form-data; boundary=XyZ",
+            true,
+            local.server().secretKey(),
+            null);
     assertEquals(204, up.status(), up.text());
-    TestClient.Resp escape = local.client().send("POST", "/session/files-sess/upload", V9,
-        multipart("b", new String[][] {{"../evil.txt", "x"}}), "multipart/form-data; boundary=b", true, local.server().secretKey(), null);
+    TestClient.Resp escape = local
+        .client()
+        .send(
+            "POST",
+            "/session/files-sess/upload",
+            V9,
+            multipart("b", new String[][] {{"../evil.txt", "x"}}),
+            "multipart/form-data; boundary=b",
+            true,
+            local.server().secretKey(),
+            null);
     assertEquals(400, escape.status());
     assertEquals("invalid-api-params", escape.type());
     String[][] many = new String[21][];
     for (int i = 0; i < 21; i++) {
       many[i] = new String[] {"f" + i, "x"};
     }
-    TestClient.Resp tooMany = local.client().send("POST", "/session/files-sess/upload", V9, multipart("b", many),
-        "multipart/form-data; boundary=b", true, local.server().secretKey(), null);
+    TestClient.Resp tooMany = local
+        .client()
+        .send(
+            "POST",
+            "/session/files-sess/upload",
+            V9,
+            multipart("b", many),
+            "multipart/form-data; boundary=b",
+            true,
+            local.server().secretKey(),
+            null);
     assertEquals(400, tooMany.status());
     assertTrue(tooMany.json().get("msg").getAsString().contains("Too many files"));
 
     TestClient.Resp ls = local.client().call("GET", "/session/files-sess/files?path=.", V9, null);
     assertEquals(200, ls.status(), ls.text());
-    JsonArray entries = JsonParser.parseString(ls.json().get("files").getAsString()).getAsJsonArray();
+    JsonArray entries =
+        JsonParser.parseString(ls.json().get("files").getAsString()).getAsJsonArray();
     List<String> names = new ArrayList<>();
     entries.forEach(e -> names.add(e.getAsJsonObject().get("filename").getAsString()));
     assertTrue(names.contains("main.py") && names.contains("sub"), names.toString());
     assertEquals(".", ls.json().get("abspath").getAsString());
-    TestClient.Resp lsOut = local.client().call("GET", "/session/files-sess/files?path=%2Fetc", V9, null);
+    TestClient.Resp lsOut =
+        local.client().call("GET", "/session/files-sess/files?path=%2Fetc", V9, null);
     assertEquals(400, lsOut.status());
 
     // a symlink pointing outside: listing through it is refused, downloading it stores the link
-    Path work = local.server().sessions().find(local.server().accessKey(), "files-sess").orElseThrow().workDir();
+    Path work = local
+        .server()
+        .sessions()
+        .find(local.server().accessKey(), "files-sess")
+        .orElseThrow()
+        .workDir();
     Files.createSymbolicLink(work.resolve("outside"), Path.of("/etc"));
-    assertEquals(400, local.client().call("GET", "/session/files-sess/files?path=outside%2Fpasswd", V9, null).status());
+    assertEquals(
+        400,
+        local
+            .client()
+            .call("GET", "/session/files-sess/files?path=outside%2Fpasswd", V9, null)
+            .status());
 
-    TestClient.Resp dl = local.client().call("POST", "/session/files-sess/download?files=sub&files=main.py&files=outside", V9, null);
+    TestClient.Resp dl = local
+        .client()
+        .call(
+            "POST", "/session/files-sess/download?files=sub&files=main.py&files=outside", V9, null);
     assertEquals(200, dl.status(), dl.text());
     String ct = dl.headers().firstValue("Content-Type").orElseThrow();
     assertTrue(ct.startsWith("multipart/mixed; boundary="), ct);
@@ -87,16 +143,25 @@ class ExtrasApiTest {
     assertFalse(text.contains("root:x:0:0"), "symlink target must not be archived");
     verifyTarWithSystemTar(dl.raw(), ct.substring(ct.indexOf('=') + 1));
 
-    TestClient.Resp missing = local.client().call("POST", "/session/files-sess/download?files=nope", V9, null);
+    TestClient.Resp missing =
+        local.client().call("POST", "/session/files-sess/download?files=nope", V9, null);
     assertEquals(400, missing.status());
     assertEquals("The file is not found.", missing.json().get("msg").getAsString());
 
-    TestClient.Resp single = local.client().call("POST", "/session/files-sess/download_single?file=sub%2Fdir%2Fdata.txt", V9, null);
+    TestClient.Resp single = local
+        .client()
+        .call("POST", "/session/files-sess/download_single?file=sub%2Fdir%2Fdata.txt", V9, null);
     assertEquals(200, single.status());
     assertEquals("hello\nworld", single.text());
-    assertEquals(400, local.client().call("POST", "/session/files-sess/download_single?file=outside%2Fpasswd", V9, null).status());
+    assertEquals(
+        400,
+        local
+            .client()
+            .call("POST", "/session/files-sess/download_single?file=outside%2Fpasswd", V9, null)
+            .status());
 
-    JsonObject batch = CoreApiTestAccess.run(local.client(), "/session/files-sess", V9, "exec(open('main.py').read())");
+    JsonObject batch = CoreApiTestAccess.run(
+        local.client(), "/session/files-sess", V9, "exec(open('main.py').read())");
     assertTrue(batch.toString().contains("from file"), batch.toString());
     local.client().call("DELETE", "/session/files-sess", V9, null);
   }
@@ -104,39 +169,75 @@ class ExtrasApiTest {
   /** The work directory by its kernel name, as the official clients send it ({@code ls} asks for /home/work). */
   @Test
   void homeWorkPathsMeanTheWorkDirectory() throws Exception {
-    assertEquals(201, local.client().call("POST", "/session", V9, "{\"image\": \"python\", \"name\": \"hw-sess\"}").status());
-    TestClient.Resp up = local.client().send("POST", "/session/hw-sess/upload", V9,
-        multipart("b", new String[][] {{"/home/work/abs/in.txt", "absolute"}, {"rel.txt", "relative"}}),
-        "multipart/form-data; boundary=b", true, local.server().secretKey(), null);
+    assertEquals(
+        201,
+        local
+            .client()
+            .call("POST", "/session", V9, "{\"image\": \"python\", \"name\": \"hw-sess\"}")
+            .status());
+    TestClient.Resp up = local
+        .client()
+        .send(
+            "POST",
+            "/session/hw-sess/upload",
+            V9,
+            multipart(
+                "b",
+                new String[][] {{"/home/work/abs/in.txt", "absolute"}, {"rel.txt", "relative"}}),
+            "multipart/form-data; boundary=b",
+            true,
+            local.server().secretKey(),
+            null);
     assertEquals(204, up.status(), up.text());
-    Path work = local.server().sessions().find(local.server().accessKey(), "hw-sess").orElseThrow().workDir();
+    Path work = local
+        .server()
+        .sessions()
+        .find(local.server().accessKey(), "hw-sess")
+        .orElseThrow()
+        .workDir();
     assertEquals("absolute", Files.readString(work.resolve("abs/in.txt")));
 
     for (String path : List.of("%2Fhome%2Fwork", "%2Fhome%2Fwork%2F", "%2F%2Fhome%2Fwork")) {
-      TestClient.Resp ls = local.client().call("GET", "/session/hw-sess/files?path=" + path, V9, null);
+      TestClient.Resp ls =
+          local.client().call("GET", "/session/hw-sess/files?path=" + path, V9, null);
       assertEquals(200, ls.status(), path + ": " + ls.text());
       String files = ls.json().get("files").getAsString();
       assertTrue(files.contains("\"abs\"") && files.contains("\"rel.txt\""), files);
     }
-    TestClient.Resp sub = local.client().call("GET", "/session/hw-sess/files?path=%2Fhome%2Fwork%2Fabs", V9, null);
+    TestClient.Resp sub =
+        local.client().call("GET", "/session/hw-sess/files?path=%2Fhome%2Fwork%2Fabs", V9, null);
     assertTrue(sub.json().get("files").getAsString().contains("in.txt"), sub.text());
 
-    TestClient.Resp single = local.client().call("POST", "/session/hw-sess/download_single?file=%2Fhome%2Fwork%2Frel.txt", V9, null);
+    TestClient.Resp single = local
+        .client()
+        .call("POST", "/session/hw-sess/download_single?file=%2Fhome%2Fwork%2Frel.txt", V9, null);
     assertEquals(200, single.status(), single.text());
     assertEquals("relative", single.text());
-    TestClient.Resp dl = local.client().call("POST", "/session/hw-sess/download?files=%2Fhome%2Fwork%2Fabs", V9, null);
+    TestClient.Resp dl = local
+        .client()
+        .call("POST", "/session/hw-sess/download?files=%2Fhome%2Fwork%2Fabs", V9, null);
     assertEquals(200, dl.status(), dl.text());
     assertTrue(new String(dl.raw(), StandardCharsets.ISO_8859_1).contains("absolute"));
 
     // what resolves outside the work directory is still refused
-    for (String outside : List.of("%2Fhome%2Fworkshop", "%2Fhome%2Fwork%2F..%2Fetc", "%2Fetc", "%2Fhome", "..%2Fx")) {
-      TestClient.Resp r = local.client().call("GET", "/session/hw-sess/files?path=" + outside, V9, null);
+    for (String outside :
+        List.of("%2Fhome%2Fworkshop", "%2Fhome%2Fwork%2F..%2Fetc", "%2Fetc", "%2Fhome", "..%2Fx")) {
+      TestClient.Resp r =
+          local.client().call("GET", "/session/hw-sess/files?path=" + outside, V9, null);
       assertEquals(400, r.status(), outside + ": " + r.text());
       assertEquals("invalid-api-params", r.type());
     }
-    TestClient.Resp escape = local.client().send("POST", "/session/hw-sess/upload", V9,
-        multipart("b", new String[][] {{"/home/work/../evil.txt", "x"}}), "multipart/form-data; boundary=b", true,
-        local.server().secretKey(), null);
+    TestClient.Resp escape = local
+        .client()
+        .send(
+            "POST",
+            "/session/hw-sess/upload",
+            V9,
+            multipart("b", new String[][] {{"/home/work/../evil.txt", "x"}}),
+            "multipart/form-data; boundary=b",
+            true,
+            local.server().secretKey(),
+            null);
     assertEquals(400, escape.status());
     assertFalse(Files.exists(work.getParent().resolve("evil.txt")));
     local.client().call("DELETE", "/session/hw-sess", V9, null);
@@ -144,14 +245,34 @@ class ExtrasApiTest {
 
   @Test
   void v4DownloadWithJsonBodyOnGet() throws Exception {
-    assertEquals(201, local.client().call("POST", "/kernel/create", V4, "{\"lang\": \"python\", \"clientSessionToken\": \"v4files\"}").status());
-    TestClient.Resp up = local.client().send("POST", "/kernel/v4files/upload", V4,
-        multipart("qq", new String[][] {{"a.txt", "AAA"}}), "multipart/form-data; boundary=qq", true, local.server().secretKey(), null);
+    assertEquals(
+        201,
+        local
+            .client()
+            .call(
+                "POST",
+                "/kernel/create",
+                V4,
+                "{\"lang\": \"python\", \"clientSessionToken\": \"v4files\"}")
+            .status());
+    TestClient.Resp up = local
+        .client()
+        .send(
+            "POST",
+            "/kernel/v4files/upload",
+            V4,
+            multipart("qq", new String[][] {{"a.txt", "AAA"}}),
+            "multipart/form-data; boundary=qq",
+            true,
+            local.server().secretKey(),
+            null);
     assertEquals(204, up.status());
-    TestClient.Resp dl = local.client().call("GET", "/kernel/v4files/download", V4, "{\"files\": [\"a.txt\"]}");
+    TestClient.Resp dl =
+        local.client().call("GET", "/kernel/v4files/download", V4, "{\"files\": [\"a.txt\"]}");
     assertEquals(200, dl.status(), dl.text());
     assertTrue(new String(dl.raw(), StandardCharsets.ISO_8859_1).contains("AAA"));
-    TestClient.Resp ls = local.client().call("GET", "/kernel/v4files/files", V4, "{\"path\": \".\"}");
+    TestClient.Resp ls =
+        local.client().call("GET", "/kernel/v4files/files", V4, "{\"path\": \".\"}");
     assertTrue(ls.json().get("files").getAsString().contains("a.txt"));
     local.client().call("DELETE", "/kernel/v4files", V4, null);
   }
@@ -164,7 +285,9 @@ class ExtrasApiTest {
     Path dir = Files.createTempDirectory("tar-check");
     Path f = dir.resolve("a.tar");
     Files.write(f, tar);
-    Process p = new ProcessBuilder("tar", "-tvf", f.toString()).redirectErrorStream(true).start();
+    Process p = new ProcessBuilder("tar", "-tvf", f.toString())
+        .redirectErrorStream(true)
+        .start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertEquals(0, p.waitFor(), out);
     assertTrue(out.contains("sub/dir/data.txt"), out);
@@ -172,9 +295,16 @@ class ExtrasApiTest {
 
   @Test
   void graphqlBothEndpoints() throws Exception {
-    assertEquals(201, local.client().call("POST", "/session", V9, "{\"image\": \"python\", \"name\": \"gql-sess\"}").status());
+    assertEquals(
+        201,
+        local
+            .client()
+            .call("POST", "/session", V9, "{\"image\": \"python\", \"name\": \"gql-sess\"}")
+            .status());
     JsonObject q = new JsonObject();
-    q.addProperty("query", "query($limit:Int!, $offset:Int!, $status:String) { compute_session_list(limit:$limit, offset:$offset, status:$status) { items { name id status image access_key } total_count } }");
+    q.addProperty(
+        "query",
+        "query($limit:Int!, $offset:Int!, $status:String) { compute_session_list(limit:$limit, offset:$offset, status:$status) { items { name id status image access_key } total_count } }");
     JsonObject vars = new JsonObject();
     vars.addProperty("limit", 10);
     vars.addProperty("offset", 0);
@@ -187,7 +317,9 @@ class ExtrasApiTest {
     assertFalse(r.json().has("errors"));
 
     JsonObject v4q = new JsonObject();
-    v4q.addProperty("query", "query($status:String) { compute_sessions(status:$status) { sess_id lang status } }");
+    v4q.addProperty(
+        "query",
+        "query($status:String) { compute_sessions(status:$status) { sess_id lang status } }");
     JsonObject v4vars = new JsonObject();
     v4vars.addProperty("status", "RUNNING");
     v4q.add("variables", v4vars);
@@ -198,7 +330,13 @@ class ExtrasApiTest {
     JsonObject kp = new JsonObject();
     kp.addProperty("query", "{ keypair { access_key is_active concurrency_used num_queries } }");
     TestClient.Resp k = local.client().call("POST", "/admin/gql", V9, kp.toString());
-    assertEquals(local.server().accessKey(), k.json().getAsJsonObject("data").getAsJsonObject("keypair").get("access_key").getAsString());
+    assertEquals(
+        local.server().accessKey(),
+        k.json()
+            .getAsJsonObject("data")
+            .getAsJsonObject("keypair")
+            .get("access_key")
+            .getAsString());
 
     JsonObject bad = new JsonObject();
     bad.addProperty("query", "{ nosuchfield }");
@@ -224,9 +362,16 @@ class ExtrasApiTest {
         signer.http.sendAsync(req, HttpResponse.BodyHandlers.ofInputStream());
     HttpResponse<java.io.InputStream> resp = f.get(10, TimeUnit.SECONDS);
     assertEquals(200, resp.statusCode());
-    assertTrue(resp.headers().firstValue("Content-Type").orElseThrow().startsWith("text/event-stream"));
-    BufferedReader reader = new BufferedReader(new InputStreamReader(resp.body(), StandardCharsets.UTF_8));
-    assertEquals(201, local.client().call("POST", "/session", V9, "{\"image\": \"python\", \"name\": \"sse-sess\"}").status());
+    assertTrue(
+        resp.headers().firstValue("Content-Type").orElseThrow().startsWith("text/event-stream"));
+    BufferedReader reader =
+        new BufferedReader(new InputStreamReader(resp.body(), StandardCharsets.UTF_8));
+    assertEquals(
+        201,
+        local
+            .client()
+            .call("POST", "/session", V9, "{\"image\": \"python\", \"name\": \"sse-sess\"}")
+            .status());
     local.client().call("DELETE", "/session/sse-sess", V9, null);
     List<String> events = new ArrayList<>();
     String line;
@@ -236,27 +381,50 @@ class ExtrasApiTest {
         if (line.equals("event: kernel_terminated")) {
           break;
         }
-      } else if (line.startsWith("data: ") && events.get(events.size() - 1).equals("session_started")) {
+      } else if (line.startsWith("data: ")
+          && events.get(events.size() - 1).equals("session_started")) {
         JsonObject d = JsonParser.parseString(line.substring(6)).getAsJsonObject();
         assertEquals("sse-sess", d.get("sessionName").getAsString());
         assertEquals(local.server().accessKey(), d.get("ownerAccessKey").getAsString());
       }
     }
-    assertTrue(events.containsAll(List.of("session_enqueued", "session_started", "kernel_started",
-        "session_terminating", "session_terminated", "kernel_terminated")), events.toString());
+    assertTrue(
+        events.containsAll(List.of(
+            "session_enqueued",
+            "session_started",
+            "kernel_started",
+            "session_terminating",
+            "session_terminated",
+            "kernel_terminated")),
+        events.toString());
     resp.body().close();
   }
 
   static HttpRequest signedGet(TestClient c, String target) throws Exception {
-    String date = java.time.format.DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC));
+    String date = java.time.format.DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(
+        java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC));
     String host = c.base.getHost() + ":" + c.base.getPort();
-    String sts = String.join("\n", "GET", target, date, "host:" + host, "content-type:application/octet-stream",
-        "x-backendai-version:" + V9, TestClient.sha256Hex(new byte[0]));
-    byte[] k1 = TestClient.hmac(c.secretKey.getBytes(StandardCharsets.UTF_8), date.substring(0, 10).replace("-", ""));
-    String sig = java.util.HexFormat.of().formatHex(TestClient.hmac(TestClient.hmac(k1, host), sts));
-    return HttpRequest.newBuilder(URI.create(c.base + target)).timeout(Duration.ofSeconds(30))
-        .header("X-BackendAI-Version", V9).header("X-BackendAI-Date", date)
-        .header("Authorization", "BackendAI signMethod=HMAC-SHA256, credential=" + c.accessKey + ":" + sig)
-        .GET().build();
+    String sts = String.join(
+        "\n",
+        "GET",
+        target,
+        date,
+        "host:" + host,
+        "content-type:application/octet-stream",
+        "x-backendai-version:" + V9,
+        TestClient.sha256Hex(new byte[0]));
+    byte[] k1 = TestClient.hmac(
+        c.secretKey.getBytes(StandardCharsets.UTF_8), date.substring(0, 10).replace("-", ""));
+    String sig =
+        java.util.HexFormat.of().formatHex(TestClient.hmac(TestClient.hmac(k1, host), sts));
+    return HttpRequest.newBuilder(URI.create(c.base + target))
+        .timeout(Duration.ofSeconds(30))
+        .header("X-BackendAI-Version", V9)
+        .header("X-BackendAI-Date", date)
+        .header(
+            "Authorization",
+            "BackendAI signMethod=HMAC-SHA256, credential=" + c.accessKey + ":" + sig)
+        .GET()
+        .build();
   }
 }

@@ -39,9 +39,13 @@ class KeepAliveTest {
       out.flush();
       Reply first = Reply.read(in);
       assertEquals(405, first.status());
-      assertFalse("close".equalsIgnoreCase(first.headers().get("connection")), first.headers().toString());
+      assertFalse(
+          "close".equalsIgnoreCase(first.headers().get("connection")),
+          first.headers().toString());
       // the idle timeout is announced, a little under the server's own
-      assertEquals("timeout=" + (ApiHandler.CONNECTION_IDLE_TIMEOUT.toSeconds() - 10), first.headers().get("keep-alive"));
+      assertEquals(
+          "timeout=" + (ApiHandler.CONNECTION_IDLE_TIMEOUT.toSeconds() - 10),
+          first.headers().get("keep-alive"));
 
       out.write(head("GET", "/", 0).getBytes(StandardCharsets.US_ASCII));
       out.flush();
@@ -71,15 +75,18 @@ class KeepAliveTest {
   @Test
   void anUnauthenticatedRequestIsAnsweredBeforeItsBody() throws Exception {
     TestClient signer = TestClient.of(local.server());
-    StringBuilder head = new StringBuilder("POST /session HTTP/1.1\r\nHost: " + local.server().uri().getAuthority() + "\r\n");
-    signer.headers("POST", "/session", "v9.20250722", "application/json", "not-the-secret", null)
+    StringBuilder head = new StringBuilder(
+        "POST /session HTTP/1.1\r\nHost: " + local.server().uri().getAuthority() + "\r\n");
+    signer
+        .headers("POST", "/session", "v9.20250722", "application/json", "not-the-secret", null)
         .forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
     head.append("Content-Type: application/json\r\nContent-Length: 30000000\r\n\r\n");
     try (Socket s = connect()) {
       s.getOutputStream().write(head.toString().getBytes(StandardCharsets.US_ASCII));
       s.getOutputStream().flush();
       long t0 = System.nanoTime();
-      Reply r = Reply.read(s.getInputStream()); // 10 s socket timeout: a server waiting for the body fails this
+      Reply r = Reply.read(
+          s.getInputStream()); // 10 s socket timeout: a server waiting for the body fails this
       assertEquals(401, r.status(), r.toString());
       assertEquals("close", r.headers().get("connection"));
       assertTrue(System.nanoTime() - t0 < 5_000_000_000L);
@@ -93,11 +100,14 @@ class KeepAliveTest {
    */
   @Test
   void aTooLargeBodyStillSentIsAnswered413NotReset() throws Exception {
-    try (LocalServer small = LocalServer.builder().port(0).maxBodyBytes(64 * 1024).start()) {
+    try (LocalServer small =
+        LocalServer.builder().port(0).maxBodyBytes(64 * 1024).start()) {
       TestClient signer = TestClient.of(small);
       int length = 2 * 1024 * 1024;
-      StringBuilder head = new StringBuilder("POST /auth/test HTTP/1.1\r\nHost: " + small.uri().getAuthority() + "\r\n");
-      signer.headers("POST", "/auth/test", "v9.20250722", "application/json", small.secretKey(), null)
+      StringBuilder head = new StringBuilder(
+          "POST /auth/test HTTP/1.1\r\nHost: " + small.uri().getAuthority() + "\r\n");
+      signer
+          .headers("POST", "/auth/test", "v9.20250722", "application/json", small.secretKey(), null)
           .forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
       head.append("Content-Type: application/json\r\nContent-Length: " + length + "\r\n\r\n");
       try (Socket s = new Socket(small.uri().getHost(), small.uri().getPort())) {
@@ -117,10 +127,15 @@ class KeepAliveTest {
   /** A signed client that stops sending mid-body is answered 408 after the body idle timeout. */
   @Test
   void aBodyThatStopsArrivingEndsTheRequest() throws Exception {
-    try (LocalServer slow = LocalServer.builder().port(0).bodyIdleTimeout(java.time.Duration.ofSeconds(1)).start()) {
+    try (LocalServer slow = LocalServer.builder()
+        .port(0)
+        .bodyIdleTimeout(java.time.Duration.ofSeconds(1))
+        .start()) {
       TestClient signer = TestClient.of(slow);
-      StringBuilder head = new StringBuilder("POST /auth/test HTTP/1.1\r\nHost: " + slow.uri().getAuthority() + "\r\n");
-      signer.headers("POST", "/auth/test", "v9.20250722", "application/json", slow.secretKey(), null)
+      StringBuilder head = new StringBuilder(
+          "POST /auth/test HTTP/1.1\r\nHost: " + slow.uri().getAuthority() + "\r\n");
+      signer
+          .headers("POST", "/auth/test", "v9.20250722", "application/json", slow.secretKey(), null)
           .forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
       head.append("Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"echo\": ");
       try (Socket s = new Socket(slow.uri().getHost(), slow.uri().getPort())) {
@@ -141,7 +156,8 @@ class KeepAliveTest {
         assertTrue(ms >= 500 && ms < 8000, "ended after " + ms + " ms");
       }
       TestClient c = TestClient.of(slow);
-      assertEquals(200, c.call("POST", "/auth/test", "v9.20250722", "{\"echo\": \"x\"}").status());
+      assertEquals(
+          200, c.call("POST", "/auth/test", "v9.20250722", "{\"echo\": \"x\"}").status());
     }
   }
 
@@ -169,11 +185,16 @@ class KeepAliveTest {
       String l;
       while ((l = line(in)) != null && !l.isEmpty()) {
         int c = l.indexOf(':');
-        headers.put(l.substring(0, c).trim().toLowerCase(Locale.ROOT), l.substring(c + 1).trim());
+        headers.put(
+            l.substring(0, c).trim().toLowerCase(Locale.ROOT),
+            l.substring(c + 1).trim());
       }
       int length = Integer.parseInt(headers.getOrDefault("content-length", "0"));
       byte[] body = in.readNBytes(length);
-      return new Reply(Integer.parseInt(status.split(" ")[1]), headers, new String(body, StandardCharsets.UTF_8));
+      return new Reply(
+          Integer.parseInt(status.split(" ")[1]),
+          headers,
+          new String(body, StandardCharsets.UTF_8));
     }
 
     private static String line(InputStream in) throws IOException {

@@ -65,29 +65,39 @@ class MainProcessTest {
     }
 
     /** {@code env}: variables added to the server's environment. */
-    Server(List<String> prefix, List<String> jvmOptions, java.util.Map<String, String> env, String... args)
+    Server(
+        List<String> prefix,
+        List<String> jvmOptions,
+        java.util.Map<String, String> env,
+        String... args)
         throws Exception {
-      String java = ProcessHandle.current().info().command()
+      String java = ProcessHandle.current()
+          .info()
+          .command()
           .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       List<String> cmd = new ArrayList<>(prefix);
       cmd.add(java);
       cmd.addAll(jvmOptions);
-      cmd.addAll(List.of("-Xshare:auto", "-cp", System.getProperty("java.class.path"), "ai.backend.local.Main"));
+      cmd.addAll(List.of(
+          "-Xshare:auto", "-cp", System.getProperty("java.class.path"), "ai.backend.local.Main"));
       cmd.addAll(List.of(args));
       ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.PIPE);
       pb.environment().putAll(env);
       process = pb.start();
       started.add(process);
-      Thread t = new Thread(() -> {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-          String line;
-          while ((line = r.readLine()) != null) {
-            lines.add(line);
-          }
-        } catch (Exception e) {
-          // process gone
-        }
-      }, "main-test-stdout");
+      Thread t = new Thread(
+          () -> {
+            try (BufferedReader r = new BufferedReader(
+                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+              String line;
+              while ((line = r.readLine()) != null) {
+                lines.add(line);
+              }
+            } catch (Exception e) {
+              // process gone
+            }
+          },
+          "main-test-stdout");
       t.setDaemon(true);
       t.start();
     }
@@ -106,8 +116,11 @@ class MainProcessTest {
           break;
         }
       }
-      String err = process.isAlive() ? "" : new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-      throw new AssertionError("no line starting with '" + prefix + "'; stdout so far " + seen + "; stderr " + err);
+      String err = process.isAlive()
+          ? ""
+          : new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+      throw new AssertionError(
+          "no line starting with '" + prefix + "'; stdout so far " + seen + "; stderr " + err);
     }
 
     URI awaitListening() throws Exception {
@@ -120,7 +133,8 @@ class MainProcessTest {
     void stopAndAwait() throws Exception {
       List<ProcessHandle> kids = process.descendants().toList();
       process.destroy(); // SIGTERM: the shutdown hook closes the server
-      assertTrue(process.waitFor(10, TimeUnit.SECONDS), "server did not exit within 10 s of SIGTERM");
+      assertTrue(
+          process.waitFor(10, TimeUnit.SECONDS), "server did not exit within 10 s of SIGTERM");
       for (ProcessHandle k : kids) {
         try {
           k.onExit().get(10, TimeUnit.SECONDS);
@@ -133,7 +147,15 @@ class MainProcessTest {
 
   @Test
   void startsServesAndStopsOnSigterm(@TempDir Path state) throws Exception {
-    Server s = new Server("--port", "0", "--access-key", "AKTESTMAIN", "--secret-key", "SKTESTMAIN", "--state-dir", state.toString());
+    Server s = new Server(
+        "--port",
+        "0",
+        "--access-key",
+        "AKTESTMAIN",
+        "--secret-key",
+        "SKTESTMAIN",
+        "--state-dir",
+        state.toString());
     URI uri = s.awaitListening();
     assertEquals("export BACKEND_ENDPOINT=" + uri, s.awaitLine("export BACKEND_ENDPOINT="));
     assertEquals("export BACKEND_ACCESS_KEY=AKTESTMAIN", s.awaitLine("export BACKEND_ACCESS_KEY="));
@@ -146,20 +168,39 @@ class MainProcessTest {
     TestClient.Resp auth = c.call("GET", "/auth", V9, null);
     assertEquals(200, auth.status(), auth.text());
     // a live session whose process tree must go away with the server
-    assertEquals(201, c.call("POST", "/session", V9, "{\"image\": \"python\", \"name\": \"main-sess\"}").status());
-    assertEquals(200, c.call("POST", "/session/main-sess", V9, "{\"mode\": \"query\", \"runId\": null, \"code\": \"print(1)\"}").status());
-    assertTrue(s.process.descendants().findAny().isPresent(), "the session's interpreter should be a child");
+    assertEquals(
+        201,
+        c.call("POST", "/session", V9, "{\"image\": \"python\", \"name\": \"main-sess\"}")
+            .status());
+    assertEquals(
+        200,
+        c.call(
+                "POST",
+                "/session/main-sess",
+                V9,
+                "{\"mode\": \"query\", \"runId\": null, \"code\": \"print(1)\"}")
+            .status());
+    assertTrue(
+        s.process.descendants().findAny().isPresent(),
+        "the session's interpreter should be a child");
     s.stopAndAwait();
   }
 
   /** Starts an sh session in {@code s} whose code detaches a sleep; returns the sleep's pid. */
   private static long detachedSleep(Server s, Path dir, String name) throws Exception {
     TestClient c = new TestClient(s.awaitListening(), "AKTESTMAIN", "SKTESTMAIN");
-    assertEquals(201, c.call("POST", "/session", V9, "{\"image\": \"sh\", \"name\": \"" + name + "\"}").status());
+    assertEquals(
+        201,
+        c.call("POST", "/session", V9, "{\"image\": \"sh\", \"name\": \"" + name + "\"}")
+            .status());
     Path pidFile = dir.resolve(name + ".pid");
     String code = "setsid -f sh -c 'echo $$ > " + pidFile + "; exec sleep 300'";
-    TestClient.Resp r = c.call("POST", "/session/" + name, V9,
-        "{\"mode\": \"query\", \"runId\": null, \"code\": " + new com.google.gson.Gson().toJson(code) + "}");
+    TestClient.Resp r = c.call(
+        "POST",
+        "/session/" + name,
+        V9,
+        "{\"mode\": \"query\", \"runId\": null, \"code\": "
+            + new com.google.gson.Gson().toJson(code) + "}");
     assertEquals(200, r.status(), r.text());
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
     while (System.nanoTime() < deadline) {
@@ -205,21 +246,42 @@ class MainProcessTest {
   @Test
   void secretKeyFromTheEnvironmentStaysOffTheCommandLine(@TempDir Path state) throws Exception {
     String secret = "SKFROMENVIRONMENT0123456789abcdefghijkl";
-    Server s = new Server(List.of(), List.of(), java.util.Map.of("BACKEND_LOCAL_SECRET_KEY", secret),
-        "--port", "0", "--access-key", "AKTESTENV", "--state-dir", state.toString());
+    Server s = new Server(
+        List.of(),
+        List.of(),
+        java.util.Map.of("BACKEND_LOCAL_SECRET_KEY", secret),
+        "--port",
+        "0",
+        "--access-key",
+        "AKTESTENV",
+        "--state-dir",
+        state.toString());
     URI uri = s.awaitListening();
     TestClient c = new TestClient(uri, "AKTESTENV", secret);
-    assertEquals(200, c.call("GET", "/auth", V9, null).status(), "requests signed with the secret key pass");
-    String cmdline = new String(Files.readAllBytes(Path.of("/proc/" + s.process.pid() + "/cmdline")), StandardCharsets.UTF_8);
+    assertEquals(
+        200, c.call("GET", "/auth", V9, null).status(), "requests signed with the secret key pass");
+    String cmdline = new String(
+        Files.readAllBytes(Path.of("/proc/" + s.process.pid() + "/cmdline")),
+        StandardCharsets.UTF_8);
     assertFalse(cmdline.contains(secret), "the secret key is on the command line");
     s.stopAndAwait();
   }
 
   /** SIGTERM: the shutdown hook kills also what left the session's process tree, and deletes its files. */
   @Test
-  void sigtermKillsDetachedSessionProcesses(@TempDir Path state, @TempDir Path tmp) throws Exception {
-    Server s = new Server(List.of(), List.of("-Djava.io.tmpdir=" + tmp), "--port", "0", "--access-key", "AKTESTMAIN",
-        "--secret-key", "SKTESTMAIN", "--state-dir", state.toString());
+  void sigtermKillsDetachedSessionProcesses(@TempDir Path state, @TempDir Path tmp)
+      throws Exception {
+    Server s = new Server(
+        List.of(),
+        List.of("-Djava.io.tmpdir=" + tmp),
+        "--port",
+        "0",
+        "--access-key",
+        "AKTESTMAIN",
+        "--secret-key",
+        "SKTESTMAIN",
+        "--state-dir",
+        state.toString());
     long pid = detachedSleep(s, tmp, "term-sess");
     assertEquals(1, homes(tmp).size(), "one home for the server's temporary files");
     s.stopAndAwait();
@@ -232,24 +294,45 @@ class MainProcessTest {
    * start (same temporary directory) kills and deletes them.
    */
   @Test
-  void theNextStartCleansWhatAKilledServerLeft(@TempDir Path state, @TempDir Path tmp) throws Exception {
+  void theNextStartCleansWhatAKilledServerLeft(@TempDir Path state, @TempDir Path tmp)
+      throws Exception {
     List<String> jvm = List.of("-Djava.io.tmpdir=" + tmp);
-    Server first = new Server(List.of(), jvm, "--port", "0", "--access-key", "AKTESTMAIN", "--secret-key",
-        "SKTESTMAIN", "--state-dir", state.toString());
+    Server first = new Server(
+        List.of(),
+        jvm,
+        "--port",
+        "0",
+        "--access-key",
+        "AKTESTMAIN",
+        "--secret-key",
+        "SKTESTMAIN",
+        "--state-dir",
+        state.toString());
     long pid = detachedSleep(first, tmp, "kill-sess");
     first.process.destroyForcibly();
     assertTrue(first.process.waitFor(10, TimeUnit.SECONDS));
     Thread.sleep(300);
-    assertTrue(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) && !zombie(pid),
+    assertTrue(
+        ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) && !zombie(pid),
         "the detached process outlived the killed server (as it would without a cleanup)");
     List<Path> left = homes(tmp);
     assertEquals(1, left.size(), "the killed server's files stay behind");
 
-    Server second = new Server(List.of(), jvm, "--port", "0", "--access-key", "AKTESTMAIN", "--secret-key",
-        "SKTESTMAIN", "--state-dir", state.toString());
+    Server second = new Server(
+        List.of(),
+        jvm,
+        "--port",
+        "0",
+        "--access-key",
+        "AKTESTMAIN",
+        "--secret-key",
+        "SKTESTMAIN",
+        "--state-dir",
+        state.toString());
     second.awaitListening();
     assertGone(pid, "the killed server's detached process after the next start");
-    assertFalse(Files.exists(left.get(0)), "the killed server's files are removed by the next start");
+    assertFalse(
+        Files.exists(left.get(0)), "the killed server's files are removed by the next start");
     second.stopAndAwait();
   }
 
@@ -258,19 +341,39 @@ class MainProcessTest {
    * SIGQUIT, and ignored signals survive exec: without resetting them, interrupt would do nothing.
    */
   @Test
-  void interruptWorksWhenTheServerWasStartedWithSigintIgnored(@TempDir Path state) throws Exception {
-    Server s = new Server(List.of("/bin/sh", "-c", "trap '' INT QUIT; exec \"$@\"", "sh"),
-        "--port", "0", "--access-key", "AKTESTSIG", "--secret-key", "SKTESTSIG", "--state-dir", state.toString());
+  void interruptWorksWhenTheServerWasStartedWithSigintIgnored(@TempDir Path state)
+      throws Exception {
+    Server s = new Server(
+        List.of("/bin/sh", "-c", "trap '' INT QUIT; exec \"$@\"", "sh"),
+        "--port",
+        "0",
+        "--access-key",
+        "AKTESTSIG",
+        "--secret-key",
+        "SKTESTSIG",
+        "--state-dir",
+        state.toString());
     URI uri = s.awaitListening();
-    // (the JVM installs its own SIGQUIT handler, thread dumps, whatever it inherited; SIGINT it leaves)
+    // (the JVM installs its own SIGQUIT handler, thread dumps, whatever it inherited; SIGINT it
+    // leaves)
     long ignored = signalMask(s.process.pid(), "SigIgn");
-    assertEquals(0b10, ignored & 0b10, "the server JVM should have SIGINT ignored: " + Long.toHexString(ignored));
+    assertEquals(
+        0b10,
+        ignored & 0b10,
+        "the server JVM should have SIGINT ignored: " + Long.toHexString(ignored));
     TestClient c = new TestClient(uri, "AKTESTSIG", "SKTESTSIG");
 
-    assertEquals(201, c.call("POST", "/session", V9, "{\"image\": \"sh\", \"name\": \"sig-sh\"}").status());
+    assertEquals(
+        201,
+        c.call("POST", "/session", V9, "{\"image\": \"sh\", \"name\": \"sig-sh\"}")
+            .status());
     assertInterrupted(c, "sig-sh", "echo started; sleep 30");
-    assertEquals(201, c.call("POST", "/session", V9, "{\"image\": \"python\", \"name\": \"sig-py\"}").status());
-    JsonObject after = assertInterrupted(c, "sig-py", "print('started', flush=True)\nwhile True:\n    pass");
+    assertEquals(
+        201,
+        c.call("POST", "/session", V9, "{\"image\": \"python\", \"name\": \"sig-py\"}")
+            .status());
+    JsonObject after =
+        assertInterrupted(c, "sig-py", "print('started', flush=True)\nwhile True:\n    pass");
     assertTrue(after.toString().contains("KeyboardInterrupt"), after.toString());
     // the interpreter survived the interrupt and still runs code
     JsonObject next = CoreApiTestAccess.run(c, "/session/sig-py", V9, "print(6 * 7)");
@@ -285,22 +388,43 @@ class MainProcessTest {
   @Test
   void largeDownloadsStreamThroughASmallHeap(@TempDir Path state) throws Exception {
     long size = 600L << 20;
-    Server s = new Server(List.of(), List.of("-Xmx256m"), "--port", "0", "--access-key", "AKTESTDL",
-        "--secret-key", "SKTESTDL", "--state-dir", state.toString(), "--max-download-bytes", Long.toString(1L << 30));
+    Server s = new Server(
+        List.of(),
+        List.of("-Xmx256m"),
+        "--port",
+        "0",
+        "--access-key",
+        "AKTESTDL",
+        "--secret-key",
+        "SKTESTDL",
+        "--state-dir",
+        state.toString(),
+        "--max-download-bytes",
+        Long.toString(1L << 30));
     URI uri = s.awaitListening();
     TestClient c = new TestClient(uri, "AKTESTDL", "SKTESTDL");
-    assertEquals(201, c.call("POST", "/session", V9, "{\"image\": \"sh\", \"name\": \"download\"}").status());
-    JsonObject made = CoreApiTestAccess.run(c, "/session/download", V9,
-        "truncate -s " + size + " big.bin && truncate -s " + (2L << 30) + " huge.bin && echo made"); // sparse
+    assertEquals(
+        201,
+        c.call("POST", "/session", V9, "{\"image\": \"sh\", \"name\": \"download\"}")
+            .status());
+    JsonObject made = CoreApiTestAccess.run(
+        c,
+        "/session/download",
+        V9,
+        "truncate -s " + size + " big.bin && truncate -s " + (2L << 30)
+            + " huge.bin && echo made"); // sparse
     assertTrue(made.toString().contains("made"), made.toString());
 
     java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
-    for (String target : List.of("/session/download/download?files=big.bin", "/session/download/download_single?file=big.bin")) {
-      java.net.http.HttpRequest.Builder b = java.net.http.HttpRequest.newBuilder(URI.create(uri + target))
+    for (String target : List.of(
+        "/session/download/download?files=big.bin",
+        "/session/download/download_single?file=big.bin")) {
+      java.net.http.HttpRequest.Builder b = java.net.http.HttpRequest.newBuilder(
+              URI.create(uri + target))
           .POST(java.net.http.HttpRequest.BodyPublishers.noBody());
       c.headers("POST", target, V9, null, "SKTESTDL", null).forEach(b::header);
-      java.net.http.HttpResponse<java.io.InputStream> r = http.send(b.build(),
-          java.net.http.HttpResponse.BodyHandlers.ofInputStream());
+      java.net.http.HttpResponse<java.io.InputStream> r =
+          http.send(b.build(), java.net.http.HttpResponse.BodyHandlers.ofInputStream());
       assertEquals(200, r.statusCode(), target);
       long n = 0;
       try (java.io.InputStream in = r.body()) {
@@ -310,36 +434,58 @@ class MainProcessTest {
         }
       }
       // multipart/mixed: the tar (header + data + padding + end blocks) and the part framing
-      assertTrue(target.contains("single") ? n == size : n > size + 1024 && n < size + 4096, target + ": " + n);
+      assertTrue(
+          target.contains("single") ? n == size : n > size + 1024 && n < size + 4096,
+          target + ": " + n);
     }
     TestClient.Resp tooBig = c.call("POST", "/session/download/download?files=huge.bin", V9, null);
     assertEquals(400, tooBig.status(), tooBig.text());
-    assertTrue(tooBig.json().get("msg").getAsString().contains("--max-download-bytes"), tooBig.text());
+    assertTrue(
+        tooBig.json().get("msg").getAsString().contains("--max-download-bytes"), tooBig.text());
     assertTrue(s.process.isAlive(), "the server died");
     assertEquals(200, c.call("GET", "/auth", V9, null).status());
     s.stopAndAwait();
   }
 
   /** Starts {@code code}, waits for its first output, interrupts it: it must end within 2 s with 130. */
-  private static JsonObject assertInterrupted(TestClient c, String session, String code) throws Exception {
+  private static JsonObject assertInterrupted(TestClient c, String session, String code)
+      throws Exception {
     String path = "/session/" + session;
-    JsonObject res = c.call("POST", path, V9, "{\"mode\": \"query\", \"runId\": null, \"code\": "
-        + new com.google.gson.JsonPrimitive(code) + "}").json().getAsJsonObject("result");
+    JsonObject res = c.call(
+            "POST",
+            path,
+            V9,
+            "{\"mode\": \"query\", \"runId\": null, \"code\": "
+                + new com.google.gson.JsonPrimitive(code) + "}")
+        .json()
+        .getAsJsonObject("result");
     String runId = res.get("runId").getAsString();
     StringBuilder console = new StringBuilder(res.getAsJsonArray("console").toString());
     while (!console.toString().contains("started")) {
       assertEquals("continued", res.get("status").getAsString(), res.toString());
-      res = c.call("POST", path, V9, "{\"mode\": \"continue\", \"runId\": \"" + runId + "\", \"code\": \"\"}")
-          .json().getAsJsonObject("result");
+      res = c.call(
+              "POST",
+              path,
+              V9,
+              "{\"mode\": \"continue\", \"runId\": \"" + runId + "\", \"code\": \"\"}")
+          .json()
+          .getAsJsonObject("result");
       console.append(res.getAsJsonArray("console"));
     }
     long t0 = System.nanoTime();
     assertEquals(204, c.call("POST", path + "/interrupt", V9, null).status());
     while (res.get("status").getAsString().equals("continued")) {
-      res = c.call("POST", path, V9, "{\"mode\": \"continue\", \"runId\": \"" + runId + "\", \"code\": \"\"}")
-          .json().getAsJsonObject("result");
+      res = c.call(
+              "POST",
+              path,
+              V9,
+              "{\"mode\": \"continue\", \"runId\": \"" + runId + "\", \"code\": \"\"}")
+          .json()
+          .getAsJsonObject("result");
       console.append(res.getAsJsonArray("console"));
-      assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(10), "still running 10 s after the interrupt");
+      assertTrue(
+          System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(10),
+          "still running 10 s after the interrupt");
     }
     long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
     assertEquals("finished", res.get("status").getAsString(), res.toString());
@@ -372,15 +518,23 @@ class MainProcessTest {
     Server noValue = new Server("--port");
     assertTrue(noValue.process.waitFor(60, TimeUnit.SECONDS));
     assertEquals(2, noValue.process.exitValue());
-    assertEquals(1, new String(noValue.process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).lines().count());
+    assertEquals(
+        1,
+        new String(noValue.process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8)
+            .lines()
+            .count());
   }
 
   @Test
   void generatedKeypairIsPrivateAndReused(@TempDir Path state) throws Exception {
     Server first = new Server("--port", "0", "--state-dir", state.toString());
     URI uri = first.awaitListening();
-    String ak = first.awaitLine("export BACKEND_ACCESS_KEY=").substring("export BACKEND_ACCESS_KEY=".length());
-    String sk = first.awaitLine("export BACKEND_SECRET_KEY=").substring("export BACKEND_SECRET_KEY=".length());
+    String ak = first
+        .awaitLine("export BACKEND_ACCESS_KEY=")
+        .substring("export BACKEND_ACCESS_KEY=".length());
+    String sk = first
+        .awaitLine("export BACKEND_SECRET_KEY=")
+        .substring("export BACKEND_SECRET_KEY=".length());
     Path kp = state.resolve("keypair.json");
     assertTrue(Files.isRegularFile(kp));
     assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(kp)));
@@ -394,7 +548,8 @@ class MainProcessTest {
     URI uri2 = second.awaitListening();
     assertEquals("export BACKEND_ACCESS_KEY=" + ak, second.awaitLine("export BACKEND_ACCESS_KEY="));
     assertEquals("export BACKEND_SECRET_KEY=" + sk, second.awaitLine("export BACKEND_SECRET_KEY="));
-    assertEquals(200, new TestClient(uri2, ak, sk).call("GET", "/auth", V9, null).status());
+    assertEquals(
+        200, new TestClient(uri2, ak, sk).call("GET", "/auth", V9, null).status());
     assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(kp)));
     second.stopAndAwait();
   }

@@ -61,7 +61,8 @@ class SessionApiFuzzTest {
     assertEquals(KEY.accessKey(), spec.owner());
     assertFalse(spec.image().isBlank());
     spec.environ().forEach((k, v) -> {
-      assertFalse(k.isEmpty() || k.indexOf('=') >= 0 || k.indexOf('\0') >= 0, "environment name " + k);
+      assertFalse(
+          k.isEmpty() || k.indexOf('=') >= 0 || k.indexOf('\0') >= 0, "environment name " + k);
       assertFalse(v.indexOf('\0') >= 0, "environment value with NUL");
     });
   }

@@ -25,7 +25,8 @@ public final class TestClient {
   final URI base;
   final String accessKey;
   final String secretKey;
-  final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   Clock clock = Clock.systemUTC();
 
   public TestClient(URI base, String accessKey, String secretKey) {
@@ -59,18 +60,39 @@ public final class TestClient {
   }
 
   public Resp call(String method, String target, String version, String json) throws Exception {
-    return send(method, target, version, json == null ? null : json.getBytes(StandardCharsets.UTF_8),
-        json == null ? null : "application/json", true, secretKey, null);
+    return send(
+        method,
+        target,
+        version,
+        json == null ? null : json.getBytes(StandardCharsets.UTF_8),
+        json == null ? null : "application/json",
+        true,
+        secretKey,
+        null);
   }
 
-  public Resp send(String method, String target, String version, byte[] body, String contentType,
-      boolean sign, String secret, String dateOverride) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + target)).timeout(Duration.ofSeconds(60));
-    b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+  public Resp send(
+      String method,
+      String target,
+      String version,
+      byte[] body,
+      String contentType,
+      boolean sign,
+      String secret,
+      String dateOverride)
+      throws Exception {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(base + target)).timeout(Duration.ofSeconds(60));
+    b.method(
+        method,
+        body == null
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofByteArray(body));
     if (contentType != null) {
       b.header("Content-Type", contentType);
     }
-    headers(method, target, version, contentType, sign ? secret : null, dateOverride).forEach(b::header);
+    headers(method, target, version, contentType, sign ? secret : null, dateOverride)
+        .forEach(b::header);
     HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
     return new Resp(r.statusCode(), r.headers(), r.body());
   }
@@ -80,10 +102,18 @@ public final class TestClient {
    * request; a request without {@code Content-Type} (e.g. a WebSocket upgrade) is signed as
    * {@code application/octet-stream}.
    */
-  public Map<String, String> headers(String method, String target, String version, String contentType,
-      String secret, String dateOverride) throws Exception {
-    String date = dateOverride != null ? dateOverride
-        : DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC));
+  public Map<String, String> headers(
+      String method,
+      String target,
+      String version,
+      String contentType,
+      String secret,
+      String dateOverride)
+      throws Exception {
+    String date = dateOverride != null
+        ? dateOverride
+        : DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(
+            OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC));
     Map<String, String> h = new LinkedHashMap<>();
     if (version != null) {
       h.put("X-BackendAI-Version", version);
@@ -91,14 +121,24 @@ public final class TestClient {
     h.put("X-BackendAI-Date", date);
     if (secret != null) {
       String host = base.getHost() + ":" + base.getPort();
-      String ct = contentType == null ? "application/octet-stream" : contentType.split(";")[0].trim().toLowerCase();
-      String sts = String.join("\n", method, target, date, "host:" + host, "content-type:" + ct,
-          "x-backendai-version:" + version, sha256Hex(new byte[0]));
+      String ct = contentType == null
+          ? "application/octet-stream"
+          : contentType.split(";")[0].trim().toLowerCase();
+      String sts = String.join(
+          "\n",
+          method,
+          target,
+          date,
+          "host:" + host,
+          "content-type:" + ct,
+          "x-backendai-version:" + version,
+          sha256Hex(new byte[0]));
       String keyDate = date.substring(0, 10).replace("-", "");
       byte[] k1 = hmac(secret.getBytes(StandardCharsets.UTF_8), keyDate);
       byte[] k = hmac(k1, host);
       String sig = HexFormat.of().formatHex(hmac(k, sts));
-      h.put("Authorization", "BackendAI signMethod=HMAC-SHA256, credential=" + accessKey + ":" + sig);
+      h.put(
+          "Authorization", "BackendAI signMethod=HMAC-SHA256, credential=" + accessKey + ":" + sig);
     }
     return h;
   }
@@ -110,6 +150,7 @@ public final class TestClient {
   }
 
   static String sha256Hex(byte[] b) throws Exception {
-    return HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(b));
+    return HexFormat.of()
+        .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(b));
   }
 }

@@ -35,7 +35,8 @@ public final class EngineBench {
         k.close();
       }
       Arrays.sort(starts);
-      System.out.printf("python kernel start: median %.1f ms (min %.1f, max %.1f)%n",
+      System.out.printf(
+          "python kernel start: median %.1f ms (min %.1f, max %.1f)%n",
           starts[2] / 1e6, starts[0] / 1e6, starts[4] / 1e6);
       try (Kernel k = engine.start("python", dir.resolve("q"), Map.of(), KernelLimits.defaults())) {
         Duration flush = Duration.ofSeconds(2);
@@ -53,7 +54,8 @@ public final class EngineBench {
           }
         }
         Arrays.sort(lat);
-        System.out.printf("%d trivial queries: p50 %.3f ms, p90 %.3f ms, p99 %.3f ms, max %.3f ms%n",
+        System.out.printf(
+            "%d trivial queries: p50 %.3f ms, p90 %.3f ms, p99 %.3f ms, max %.3f ms%n",
             n, lat[n / 2] / 1e6, lat[n * 9 / 10] / 1e6, lat[n * 99 / 100] / 1e6, lat[n - 1] / 1e6);
       }
       if (kernels > 0) {
@@ -65,14 +67,17 @@ public final class EngineBench {
         long started = System.nanoTime() - t0;
         int ok = 0;
         for (int i = 0; i < kernels; i++) {
-          ExecResult r = ks.get(i).execute(
-              new ExecRequest("query", null, "print(" + i + ")", null), Duration.ofSeconds(10));
+          ExecResult r = ks.get(i)
+              .execute(
+                  new ExecRequest("query", null, "print(" + i + ")", null), Duration.ofSeconds(10));
           if (r.status() == ExecStatus.FINISHED && r.console().get(0).value().equals(i + "\n")) {
             ok++;
           }
         }
-        System.out.printf("%d live python kernels started in %.1f s; %d/%d answered correctly; "
-            + "threads: %d%n", kernels, started / 1e9, ok, kernels, Thread.activeCount());
+        System.out.printf(
+            "%d live python kernels started in %.1f s; %d/%d answered correctly; "
+                + "threads: %d%n",
+            kernels, started / 1e9, ok, kernels, Thread.activeCount());
         long c0 = System.nanoTime();
         engine.close();
         System.out.printf("engine close: %.2f s%n", (System.nanoTime() - c0) / 1e9);

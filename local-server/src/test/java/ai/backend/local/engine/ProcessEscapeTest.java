@@ -24,8 +24,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ProcessEscapeTest {
-  @TempDir Path tmp;
-  @TempDir Path work;
+  @TempDir
+  Path tmp;
+
+  @TempDir
+  Path work;
+
   private ProcessGuard guard;
   private ProcessExecutionEngine engine;
 
@@ -75,7 +79,9 @@ class ProcessEscapeTest {
   void setsidDashFDiesWithItsKernel() throws Exception {
     Kernel k = engine.start("sh", work, Map.of(), KernelLimits.defaults());
     long pid = escape(k, "setsid -f sh -c 'echo $$ > esc.pid; exec sleep 300'", "esc.pid");
-    assertFalse(k.pids().contains(pid), "setsid -f left the kernel's process tree: the tree kill alone misses it");
+    assertFalse(
+        k.pids().contains(pid),
+        "setsid -f left the kernel's process tree: the tree kill alone misses it");
     k.close();
     assertDies(pid, "setsid -f");
   }
@@ -83,7 +89,8 @@ class ProcessEscapeTest {
   @Test
   void aPythonDoubleForkWithSetsidDiesWithItsKernel() throws Exception {
     Kernel k = engine.start("python", work, Map.of(), KernelLimits.defaults());
-    String code = String.join("\n",
+    String code = String.join(
+        "\n",
         "import os, time",
         "if os.fork() == 0:",
         "    os.setsid()",
@@ -99,10 +106,14 @@ class ProcessEscapeTest {
 
   @Test
   void aProcessThatAlsoClearsItsEnvironmentDiesWhereCgroupsTrackIt() throws Exception {
-    Assumptions.assumeTrue(guard.cgroups(), "this machine lets the server create no cgroup (not root)");
+    Assumptions.assumeTrue(
+        guard.cgroups(), "this machine lets the server create no cgroup (not root)");
     Kernel k = engine.start("sh", work, Map.of(), KernelLimits.defaults());
-    long pid = escape(k, "env -i /usr/bin/setsid -f /bin/sh -c 'echo $$ > envi.pid; exec sleep 300'", "envi.pid");
-    assertFalse(new String(Files.readAllBytes(Path.of("/proc/" + pid + "/environ"))).contains(ProcessGuard.ENV),
+    long pid = escape(
+        k, "env -i /usr/bin/setsid -f /bin/sh -c 'echo $$ > envi.pid; exec sleep 300'", "envi.pid");
+    assertFalse(
+        new String(Files.readAllBytes(Path.of("/proc/" + pid + "/environ")))
+            .contains(ProcessGuard.ENV),
         "the environment really was cleared");
     k.close();
     assertDies(pid, "env -i setsid -f");
@@ -139,7 +150,8 @@ class ProcessEscapeTest {
     long deadStart = ProcessGuard.startTime(deadPid);
     assertTrue(gone.waitFor(10, TimeUnit.SECONDS));
     String instance = deadPid + "-" + deadStart + "-00aa11bb22cc";
-    Path deadHome = Files.createDirectories(tmp.resolve("bai-server-" + instance).resolve("bai-kernel-1"));
+    Path deadHome =
+        Files.createDirectories(tmp.resolve("bai-server-" + instance).resolve("bai-kernel-1"));
     Files.writeString(deadHome.resolve("q1.c"), "int main(){}");
     ProcessBuilder pb = new ProcessBuilder("setsid", "sleep", "300");
     pb.environment().put(ProcessGuard.ENV, instance + "/some-session");
@@ -155,15 +167,18 @@ class ProcessEscapeTest {
 
     List<String> cleaned = ProcessGuard.cleanLeftovers(tmp);
     assertEquals(1, cleaned.size(), cleaned.toString());
-    assertTrue(orphan.waitFor(10, TimeUnit.SECONDS), "the dead server's session process was killed");
+    assertTrue(
+        orphan.waitFor(10, TimeUnit.SECONDS), "the dead server's session process was killed");
     assertFalse(Files.exists(deadHome.getParent()), "the dead server's home is gone");
     assertTrue(Files.isDirectory(guard.home()), "the live server's home is left alone");
   }
 
   @Test
   void aSessionCannotPickItsOwnTag() throws Exception {
-    Kernel k = engine.start("sh", work, Map.of(ProcessGuard.ENV, "spoofed"), KernelLimits.defaults());
-    ProcessExecutionEngineTest.Outcome o = ProcessExecutionEngineTest.query(k, "echo $" + ProcessGuard.ENV);
+    Kernel k =
+        engine.start("sh", work, Map.of(ProcessGuard.ENV, "spoofed"), KernelLimits.defaults());
+    ProcessExecutionEngineTest.Outcome o =
+        ProcessExecutionEngineTest.query(k, "echo $" + ProcessGuard.ENV);
     assertTrue(o.stdout().trim().endsWith("/" + work.getFileName()), o.stdout());
     k.close();
   }

@@ -2,7 +2,6 @@ package ai.backend.local.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,11 +10,11 @@ import ai.backend.testsupport.Toolchains;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
-import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -29,7 +28,8 @@ class ProcessExecutionEngineTest {
   private static final Duration FLUSH = Duration.ofSeconds(2);
   private static ProcessExecutionEngine engine;
 
-  @TempDir Path work;
+  @TempDir
+  Path work;
 
   @BeforeAll
   static void setUp() {
@@ -42,7 +42,11 @@ class ProcessExecutionEngineTest {
   }
 
   /** Everything one run produced, following the client loop of spec §5.7. */
-  record Outcome(List<String> statuses, String stdout, String stderr, Integer exitCode,
+  record Outcome(
+      List<String> statuses,
+      String stdout,
+      String stderr,
+      Integer exitCode,
       List<ExecResult> results) {}
 
   static Outcome run(Kernel k, ExecRequest first, Duration flush, Deque<String> inputs) {
@@ -103,7 +107,8 @@ class ProcessExecutionEngineTest {
 
   static void assertAllDead(List<Long> pids) {
     for (long pid : pids) {
-      assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) && ProcTree.alive(pid),
+      assertFalse(
+          ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) && ProcTree.alive(pid),
           "pid " + pid + " still alive");
     }
   }
@@ -136,13 +141,21 @@ class ProcessExecutionEngineTest {
     for (String image : LanguageRuntime.imageNames()) {
       assertEquals(image, engine.resolveRuntime(image));
     }
-    assertEquals(List.of("python", "c", "cpp", "java", "nodejs", "lua5", "sh"), LanguageRuntime.imageNames());
+    assertEquals(
+        List.of("python", "c", "cpp", "java", "nodejs", "lua5", "sh"),
+        LanguageRuntime.imageNames());
   }
 
   @Test
   void statusesKeepTheirWireNames() {
     assertEquals(
-        List.of("continued", "waiting-input", "clean-finished", "build-finished", "finished", "exec-timeout"),
+        List.of(
+            "continued",
+            "waiting-input",
+            "clean-finished",
+            "build-finished",
+            "finished",
+            "exec-timeout"),
         java.util.Arrays.stream(ExecStatus.values()).map(ExecStatus::wire).toList());
   }
 
@@ -150,9 +163,9 @@ class ProcessExecutionEngineTest {
   void unavailableRuntimeNamesTheTool() {
     try (ProcessExecutionEngine bare = ProcessExecutionEngine.create("/nonexistent")) {
       assertTrue(bare.availableRuntimes().isEmpty() || !bare.availableRuntimes().contains("c"));
-      RuntimeUnavailableException e =
-          assertThrows(RuntimeUnavailableException.class,
-              () -> bare.start("c", work, Map.of(), KernelLimits.defaults()));
+      RuntimeUnavailableException e = assertThrows(
+          RuntimeUnavailableException.class,
+          () -> bare.start("c", work, Map.of(), KernelLimits.defaults()));
       assertTrue(e.getMessage().contains("apt-get install gcc"), e.getMessage());
       assertTrue(bare.unavailable("lua:5.3").orElseThrow().contains("apt-get install lua5.4"));
       assertTrue(bare.unavailable("python").orElseThrow().contains("apt-get install python3"));
@@ -181,8 +194,12 @@ class ProcessExecutionEngineTest {
       assertEquals("hi " + work.toRealPath() + "\n", o.stdout());
       o = query(k, "import sys\nprint('a')\nprint('b', file=sys.stderr)\nprint('c')");
       List<ConsoleItem> items = o.results().get(0).console();
-      assertEquals(List.of(new ConsoleItem("stdout", "a\n"), new ConsoleItem("stderr", "b\n"),
-          new ConsoleItem("stdout", "c\n")), items);
+      assertEquals(
+          List.of(
+              new ConsoleItem("stdout", "a\n"),
+              new ConsoleItem("stderr", "b\n"),
+              new ConsoleItem("stdout", "c\n")),
+          items);
       assertEquals(1, query(k, "def f(:\n  pass").exitCode());
     }
   }
@@ -191,8 +208,12 @@ class ProcessExecutionEngineTest {
   void pythonContinuedThenFinished() {
     try (Kernel k = start("python")) {
       long t0 = System.nanoTime();
-      ExecResult r = k.execute(new ExecRequest("query", null,
-          "import time\nfor i in range(3):\n  print('tick', i)\n  time.sleep(1)", null),
+      ExecResult r = k.execute(
+          new ExecRequest(
+              "query",
+              null,
+              "import time\nfor i in range(3):\n  print('tick', i)\n  time.sleep(1)",
+              null),
           Duration.ofMillis(500));
       long ms = (System.nanoTime() - t0) / 1_000_000;
       assertEquals(ExecStatus.CONTINUED, r.status());
@@ -200,15 +221,21 @@ class ProcessExecutionEngineTest {
       assertTrue(r.runId().matches("[0-9a-f]{32}"));
       assertTrue(ms >= 400 && ms < 2500, "returned after " + ms + " ms");
       assertEquals(List.of(new ConsoleItem("stdout", "tick 0\n")), r.console());
-      Outcome o = run(k, new ExecRequest("continue", r.runId(), "", null), Duration.ofMillis(500),
+      Outcome o = run(
+          k,
+          new ExecRequest("continue", r.runId(), "", null),
+          Duration.ofMillis(500),
           new ArrayDeque<>());
       assertEquals("finished", o.statuses().get(o.statuses().size() - 1));
       assertEquals("tick 1\ntick 2\n", o.stdout());
-      assertThrows(InvalidExecRequestException.class,
+      assertThrows(
+          InvalidExecRequestException.class,
           () -> k.execute(new ExecRequest("continue", "nope", "", null), FLUSH));
-      assertThrows(InvalidExecRequestException.class,
+      assertThrows(
+          InvalidExecRequestException.class,
           () -> k.execute(new ExecRequest("continue", null, "", null), FLUSH));
-      assertThrows(InvalidExecRequestException.class,
+      assertThrows(
+          InvalidExecRequestException.class,
           () -> k.execute(new ExecRequest("frobnicate", null, "", null), FLUSH));
     }
   }
@@ -216,9 +243,14 @@ class ProcessExecutionEngineTest {
   @Test
   void pythonInputAndGetpass() {
     try (Kernel k = start("python")) {
-      ExecResult r = k.execute(new ExecRequest("query", "myrun",
-          "name = input('name? ')\nimport getpass\npw = getpass.getpass('pw: ')\n"
-              + "print('hi', name, len(pw))", null), FLUSH);
+      ExecResult r = k.execute(
+          new ExecRequest(
+              "query",
+              "myrun",
+              "name = input('name? ')\nimport getpass\npw = getpass.getpass('pw: ')\n"
+                  + "print('hi', name, len(pw))",
+              null),
+          FLUSH);
       assertEquals("myrun", r.runId());
       assertEquals(ExecStatus.WAITING_INPUT, r.status());
       assertFalse(r.passwordInput());
@@ -236,8 +268,8 @@ class ProcessExecutionEngineTest {
 
   @Test
   void pythonTimeoutRestartsInterpreterButKernelStaysUsable() {
-    try (Kernel k = engine.start("python", work, Map.of(),
-        new KernelLimits(Duration.ofMillis(700), 0, 1 << 20))) {
+    try (Kernel k = engine.start(
+        "python", work, Map.of(), new KernelLimits(Duration.ofMillis(700), 0, 1 << 20))) {
       query(k, "x = 1");
       Outcome o = query(k, "import time\nprint('start')\ntime.sleep(30)");
       assertEquals("exec-timeout", o.statuses().get(o.statuses().size() - 1));
@@ -255,8 +287,8 @@ class ProcessExecutionEngineTest {
 
   @Test
   void outputLimitTruncatesWithOneNotice() {
-    try (Kernel k = engine.start("python", work, Map.of(),
-        new KernelLimits(Duration.ofMinutes(1), 0, 1000))) {
+    try (Kernel k =
+        engine.start("python", work, Map.of(), new KernelLimits(Duration.ofMinutes(1), 0, 1000))) {
       Outcome o = query(k, "for i in range(1000):\n  print('0123456789')");
       assertEquals(0, o.exitCode());
       assertEquals(1000, o.stdout().length());
@@ -268,17 +300,23 @@ class ProcessExecutionEngineTest {
   void fifoSecondRunWaitsForFirst() throws Exception {
     try (Kernel k = start("python")) {
       query(k, "import threading, time\nev = open('/dev/null')");
-      ExecResult first = k.execute(new ExecRequest("query", null,
-          "import sys\nline = sys.stdin\nimport time\nwhile not __import__('os').path.exists('go'): time.sleep(0.01)\nprint('first done')",
-          null), Duration.ZERO);
+      ExecResult first = k.execute(
+          new ExecRequest(
+              "query",
+              null,
+              "import sys\nline = sys.stdin\nimport time\nwhile not __import__('os').path.exists('go'): time.sleep(0.01)\nprint('first done')",
+              null),
+          Duration.ZERO);
       assertEquals(ExecStatus.CONTINUED, first.status());
-      CompletableFuture<Outcome> second = CompletableFuture.supplyAsync(() -> query(k, "print('second')"));
+      CompletableFuture<Outcome> second =
+          CompletableFuture.supplyAsync(() -> query(k, "print('second')"));
       // the second run cannot complete while the first is still going
-      assertThrows(java.util.concurrent.TimeoutException.class,
+      assertThrows(
+          java.util.concurrent.TimeoutException.class,
           () -> second.get(300, TimeUnit.MILLISECONDS));
       Files.writeString(work.resolve("go"), "");
-      Outcome o1 = run(k, new ExecRequest("continue", first.runId(), "", null), FLUSH,
-          new ArrayDeque<>());
+      Outcome o1 =
+          run(k, new ExecRequest("continue", first.runId(), "", null), FLUSH, new ArrayDeque<>());
       assertEquals("first done\n", o1.stdout());
       assertEquals("second\n", second.get(20, TimeUnit.SECONDS).stdout());
     }
@@ -288,15 +326,17 @@ class ProcessExecutionEngineTest {
   void interruptRaisesKeyboardInterruptAndInterpreterSurvives() {
     try (Kernel k = start("python")) {
       query(k, "y = 5");
-      ExecResult r = k.execute(new ExecRequest("query", null,
-          "import time\nprint('go', flush=True)\ntime.sleep(30)", null), Duration.ofMillis(200));
+      ExecResult r = k.execute(
+          new ExecRequest(
+              "query", null, "import time\nprint('go', flush=True)\ntime.sleep(30)", null),
+          Duration.ofMillis(200));
       // "go" is printed before sleeping; wait for it so that SIGINT hits the sleep
       while (r.status() == ExecStatus.CONTINUED && r.console().isEmpty()) {
         r = k.execute(new ExecRequest("continue", r.runId(), "", null), Duration.ofMillis(200));
       }
       k.interrupt();
-      Outcome o = run(k, new ExecRequest("continue", r.runId(), "", null), FLUSH,
-          new ArrayDeque<>());
+      Outcome o =
+          run(k, new ExecRequest("continue", r.runId(), "", null), FLUSH, new ArrayDeque<>());
       assertEquals(130, o.exitCode());
       assertTrue(o.stderr().contains("KeyboardInterrupt"), o.stderr());
       assertEquals("5\n", query(k, "print(y)").stdout());
@@ -366,8 +406,10 @@ class ProcessExecutionEngineTest {
 
   private void writeCExample() throws Exception {
     Files.writeString(work.resolve("mylib.h"), "int myvalue(void);\n");
-    Files.writeString(work.resolve("mylib.c"), "#include \"mylib.h\"\nint myvalue(void) { return 42; }\n");
-    Files.writeString(work.resolve("main.c"),
+    Files.writeString(
+        work.resolve("mylib.c"), "#include \"mylib.h\"\nint myvalue(void) { return 42; }\n");
+    Files.writeString(
+        work.resolve("main.c"),
         "#include <stdio.h>\n#include \"mylib.h\"\n"
             + "int main() {\n  char name[64];\n  printf(\"myvalue is %d\\n\", myvalue());\n"
             + "  printf(\"your name? \");\n  if (scanf(\"%63s\", name) != 1) return 2;\n"
@@ -400,7 +442,8 @@ class ProcessExecutionEngineTest {
       assertEquals(List.of("clean-finished", "build-finished", "finished"), s);
       assertEquals(4, o.exitCode());
       assertEquals("from-main\n", o.stdout());
-      assertEquals("USER=work HOME=" + work + "\n",
+      assertEquals(
+          "USER=work HOME=" + work + "\n",
           query(k, "echo USER=$USER HOME=$HOME").stdout());
     }
   }
@@ -440,15 +483,24 @@ class ProcessExecutionEngineTest {
 
   @Test
   void shQueryWithInputAndTimeout() {
-    try (Kernel k = engine.start("bash", work, Map.of(),
-        new KernelLimits(Duration.ofSeconds(2), 0, 1 << 20))) {
-      Outcome o = run(k, new ExecRequest("query", null, "read -p 'who? ' x; echo \"got $x\"", null),
-          FLUSH, new ArrayDeque<>(List.of("me")));
+    try (Kernel k =
+        engine.start("bash", work, Map.of(), new KernelLimits(Duration.ofSeconds(2), 0, 1 << 20))) {
+      Outcome o = run(
+          k,
+          new ExecRequest("query", null, "read -p 'who? ' x; echo \"got $x\"", null),
+          FLUSH,
+          new ArrayDeque<>(List.of("me")));
       assertTrue(o.statuses().contains("waiting-input"), o.statuses().toString());
       assertEquals("got me\n", o.stdout()); // read -p prompts only on a terminal
-      o = run(k, new ExecRequest("query", null, "read -p 'a? ' a; read -p 'b? ' b; echo \"$a$b\"", null),
-          FLUSH, new ArrayDeque<>(List.of("1", "2")));
-      assertEquals(2, o.statuses().stream().filter("waiting-input"::equals).count(), o.statuses().toString());
+      o = run(
+          k,
+          new ExecRequest("query", null, "read -p 'a? ' a; read -p 'b? ' b; echo \"$a$b\"", null),
+          FLUSH,
+          new ArrayDeque<>(List.of("1", "2")));
+      assertEquals(
+          2,
+          o.statuses().stream().filter("waiting-input"::equals).count(),
+          o.statuses().toString());
       assertEquals("12\n", o.stdout().replace("a? ", "").replace("b? ", ""));
       o = query(k, "echo before; sleep 30 & sleep 30");
       assertEquals("exec-timeout", o.statuses().get(o.statuses().size() - 1));
@@ -472,8 +524,11 @@ class ProcessExecutionEngineTest {
   void luaQueryWithInput() {
     try (Kernel k = start("lua:5.3")) {
       // io.write/io.read are C stdio: stdbuf makes the prompt arrive, /proc detects the read
-      Outcome o = run(k, new ExecRequest("query", null,
-          "io.write('name? ')\nlocal n = io.read()\nprint('hi ' .. n)", null), FLUSH,
+      Outcome o = run(
+          k,
+          new ExecRequest(
+              "query", null, "io.write('name? ')\nlocal n = io.read()\nprint('hi ' .. n)", null),
+          FLUSH,
           new ArrayDeque<>(List.of("Lu")));
       assertTrue(o.statuses().contains("waiting-input"), o.statuses().toString());
       assertEquals("name? hi Lu\n", o.stdout());
@@ -491,10 +546,12 @@ class ProcessExecutionEngineTest {
   @Test
   void interruptBatchProcess() {
     try (Kernel k = start("sh")) {
-      ExecResult r = k.execute(new ExecRequest("query", null, "sleep 30", null), Duration.ofMillis(200));
+      ExecResult r =
+          k.execute(new ExecRequest("query", null, "sleep 30", null), Duration.ofMillis(200));
       assertEquals(ExecStatus.CONTINUED, r.status());
       k.interrupt();
-      Outcome o = run(k, new ExecRequest("continue", r.runId(), "", null), FLUSH, new ArrayDeque<>());
+      Outcome o =
+          run(k, new ExecRequest("continue", r.runId(), "", null), FLUSH, new ArrayDeque<>());
       assertEquals(130, o.exitCode());
     }
   }

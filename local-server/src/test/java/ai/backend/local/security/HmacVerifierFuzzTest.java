@@ -29,7 +29,8 @@ class HmacVerifierFuzzTest {
       new Keypair("AKIAFUZZKEY", "fuzz-secret", false, true, 1000, 10, Instant.EPOCH);
   private static final HmacVerifier VERIFIER = new HmacVerifier(
       ak -> ak.equals(KEY.accessKey()) ? Optional.of(KEY) : Optional.empty(),
-      Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofMinutes(15));
+      Clock.fixed(NOW, ZoneOffset.UTC),
+      Duration.ofMinutes(15));
 
   /** The same text as an Authorization header and as a date header. */
   @FuzzTest(maxDuration = "2m")
@@ -40,7 +41,8 @@ class HmacVerifierFuzzTest {
 
   private static void parseAuthorization(byte[] input) {
     try {
-      HmacVerifier.Credentials c = HmacVerifier.parseAuthorization(new String(input, StandardCharsets.UTF_8));
+      HmacVerifier.Credentials c =
+          HmacVerifier.parseAuthorization(new String(input, StandardCharsets.UTF_8));
       assertNotNull(c.hash());
       assertNotNull(c.accessKey());
       assertNotNull(c.signature());
@@ -54,10 +56,14 @@ class HmacVerifierFuzzTest {
     d.ifPresent(x -> {
       // RFC 1123 years may have up to 9 digits; such a date never passes the skew check
       int year = x.dateTime().getYear();
-      assertTrue(year < 0 || year > 9999 || x.keyDate().matches("\\d{8}"), "key date " + x.keyDate());
+      assertTrue(
+          year < 0 || year > 9999 || x.keyDate().matches("\\d{8}"), "key date " + x.keyDate());
       // the key date is the date in the offset the client wrote, not in UTC
-      assertEquals(String.format("%04d%02d%02d", x.dateTime().getYear(), x.dateTime().getMonthValue(),
-          x.dateTime().getDayOfMonth()), x.keyDate());
+      assertEquals(
+          String.format(
+              "%04d%02d%02d",
+              x.dateTime().getYear(), x.dateTime().getMonthValue(), x.dateTime().getDayOfMonth()),
+          x.keyDate());
     });
   }
 
@@ -84,26 +90,41 @@ class HmacVerifierFuzzTest {
     h.putAll(fuzzed.headers());
     String rawDate = HmacVerifier.dateHeader(fuzzed);
     Optional<SignedDate> date = SignedDate.parse(rawDate);
-    if (date.isEmpty() || Duration.between(NOW, date.get().dateTime().toInstant()).abs().toMinutes() >= 15) {
+    if (date.isEmpty()
+        || Duration.between(NOW, date.get().dateTime().toInstant()).abs().toMinutes() >= 15) {
       rawDate = "2026-03-04T05:06:07+00:00";
       h.put("Date", rawDate); // Date comes first, so it is the one verified
       date = SignedDate.parse(rawDate);
     }
-    String versionHeader = h.containsKey("X-BackendAI-Version") ? "X-BackendAI-Version" : "X-Sorna-Version";
+    String versionHeader =
+        h.containsKey("X-BackendAI-Version") ? "X-BackendAI-Version" : "X-Sorna-Version";
     String version = h.get(versionHeader);
     if (version == null || version.isBlank()) {
       versionHeader = "X-BackendAI-Version";
       version = "v9.20250722";
       h.put(versionHeader, version);
     }
-    HashAlgorithm hash = HashAlgorithm.values()[Math.floorMod(Arrays.hashCode(input), HashAlgorithm.values().length)];
+    HashAlgorithm hash = HashAlgorithm.values()[
+        Math.floorMod(Arrays.hashCode(input), HashAlgorithm.values().length)];
     String host = h.getOrDefault("Host", "");
-    String sig = HmacVerifier.signature(hash, KEY.secretKey(), fuzzed.method(), fuzzed.rawTarget(), rawDate,
-        date.get().keyDate(), host, HmacVerifier.mediaType(h.get("Content-Type")),
-        versionHeader.toLowerCase(java.util.Locale.ROOT), version, fuzzed.body());
-    h.put("Authorization", "BackendAI signMethod=HMAC-" + hash.pythonName().toUpperCase(java.util.Locale.ROOT)
-        + ", credential=" + KEY.accessKey() + ":" + sig);
-    HmacVerifier.Verified v = VERIFIER.verify(new SignedRequest(fuzzed.method(), fuzzed.rawTarget(), h, fuzzed.body()));
+    String sig = HmacVerifier.signature(
+        hash,
+        KEY.secretKey(),
+        fuzzed.method(),
+        fuzzed.rawTarget(),
+        rawDate,
+        date.get().keyDate(),
+        host,
+        HmacVerifier.mediaType(h.get("Content-Type")),
+        versionHeader.toLowerCase(java.util.Locale.ROOT),
+        version,
+        fuzzed.body());
+    h.put(
+        "Authorization",
+        "BackendAI signMethod=HMAC-" + hash.pythonName().toUpperCase(java.util.Locale.ROOT)
+            + ", credential=" + KEY.accessKey() + ":" + sig);
+    HmacVerifier.Verified v =
+        VERIFIER.verify(new SignedRequest(fuzzed.method(), fuzzed.rawTarget(), h, fuzzed.body()));
     assertEquals(KEY, v.keypair());
     assertEquals(hash, v.hash());
   }
@@ -113,8 +134,8 @@ class HmacVerifierFuzzTest {
     String text = new String(input, StandardCharsets.UTF_8);
     int headEnd = text.indexOf("\n\n");
     String head = headEnd < 0 ? text : text.substring(0, headEnd);
-    byte[] body = headEnd < 0 ? new byte[0]
-        : text.substring(headEnd + 2).getBytes(StandardCharsets.UTF_8);
+    byte[] body =
+        headEnd < 0 ? new byte[0] : text.substring(headEnd + 2).getBytes(StandardCharsets.UTF_8);
     String[] lines = head.split("\n", -1);
     int sp = lines[0].indexOf(' ');
     String method = sp < 0 ? lines[0] : lines[0].substring(0, sp);
@@ -123,7 +144,8 @@ class HmacVerifierFuzzTest {
     for (int i = 1; i < lines.length; i++) {
       int colon = lines[i].indexOf(':');
       if (colon > 0) {
-        headers.put(lines[i].substring(0, colon).trim(), lines[i].substring(colon + 1).trim());
+        headers.put(
+            lines[i].substring(0, colon).trim(), lines[i].substring(colon + 1).trim());
       }
     }
     return new SignedRequest(method, target, headers, body);

@@ -43,10 +43,11 @@ class IdleSweepTest {
     ManualClock clock = new ManualClock();
     Path root = Files.createTempDirectory("idle-test");
     try (ProcessExecutionEngine engine = ProcessExecutionEngine.create();
-        SessionRegistry reg = new SessionRegistry(engine, root, KernelLimits.defaults(), clock,
-            Duration.ofMinutes(10), 5, 10)) {
-      Session s = reg.getOrCreate(new SessionSpec("AK", "idle-one", "python", null, null, Map.of(), null, 10,
-          false, true)).session();
+        SessionRegistry reg = new SessionRegistry(
+            engine, root, KernelLimits.defaults(), clock, Duration.ofMinutes(10), 5, 10)) {
+      Session s = reg.getOrCreate(new SessionSpec(
+              "AK", "idle-one", "python", null, null, Map.of(), null, 10, false, true))
+          .session();
       List<Long> pids = s.kernel().pids();
       assertEquals(0, reg.sweepIdle());
       clock.millis.addAndGet(Duration.ofMinutes(11).toMillis());

@@ -10,14 +10,16 @@ class ExecuteEndpointParseTest {
 
   @Test
   void objectValuedBatchOptionIsInvalid() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+    IllegalArgumentException e = assertThrows(
+        IllegalArgumentException.class,
         () -> ExecuteEndpoint.parse("{\"mode\":\"batch\",\"options\":{\"clean\":{}}}"));
     assertEquals("options.clean must be a string.", e.getMessage());
   }
 
   @Test
   void stringBatchOptionsAreKept() {
-    var r = ExecuteEndpoint.parse("{\"mode\":\"batch\",\"options\":{\"build\":\"*\",\"exec\":\"run\",\"clean\":null}}");
+    var r = ExecuteEndpoint.parse(
+        "{\"mode\":\"batch\",\"options\":{\"build\":\"*\",\"exec\":\"run\",\"clean\":null}}");
     assertEquals("*", r.options().build());
     assertEquals("run", r.options().exec());
     assertEquals(null, r.options().clean());

@@ -21,17 +21,21 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class ExecuteStreamTest {
   static final String V4 = "v4.20181215";
   static final String V9 = "v9.20250722";
+
   @RegisterExtension
   static final LocalServerExtension local =
       new LocalServerExtension(b -> b.restFlushTimeout(Duration.ofMillis(300)));
 
   @BeforeAll
   static void start() throws Exception {
-    TestClient.Resp r = local.client().call("POST", "/session", V9, "{\"image\": \"python\", \"name\": \"exec-py\"}");
+    TestClient.Resp r = local
+        .client()
+        .call("POST", "/session", V9, "{\"image\": \"python\", \"name\": \"exec-py\"}");
     assertEquals(201, r.status(), r.text());
   }
 
-  static WsTestClient open(LocalServer s, TestClient c, String target, String version) throws Exception {
+  static WsTestClient open(LocalServer s, TestClient c, String target, String version)
+      throws Exception {
     return WsTestClient.open(c, s.uri(), target, version, s.secretKey());
   }
 
@@ -44,7 +48,8 @@ class ExecuteStreamTest {
   }
 
   /** Frames read until (and including) the first with one of {@code until}. */
-  static List<JsonObject> frames(WsTestClient ws, boolean binary, String... until) throws Exception {
+  static List<JsonObject> frames(WsTestClient ws, boolean binary, String... until)
+      throws Exception {
     List<JsonObject> out = new ArrayList<>();
     while (true) {
       WsTestClient.Msg m = ws.next();
@@ -79,11 +84,15 @@ class ExecuteStreamTest {
 
   @Test
   void queryOutputIsStreamedInSeveralFrames() throws Exception {
-    try (WsTestClient ws = open(local.server(), local.client(), "/stream/session/exec-py/execute", V9)) {
-      ws.send(run("query", "import time\nfor i in range(3):\n    print(i, flush=True)\n    time.sleep(0.3)"));
+    try (WsTestClient ws =
+        open(local.server(), local.client(), "/stream/session/exec-py/execute", V9)) {
+      ws.send(run(
+          "query",
+          "import time\nfor i in range(3):\n    print(i, flush=True)\n    time.sleep(0.3)"));
       List<JsonObject> fs = frames(ws, false, "finished");
       assertEquals("0\n1\n2\n", stdout(fs));
-      long withOutput = fs.stream().filter(f -> f.getAsJsonArray("console").size() > 0).count();
+      long withOutput =
+          fs.stream().filter(f -> f.getAsJsonArray("console").size() > 0).count();
       assertTrue(withOutput > 1, "output came in one frame: " + fs);
       JsonObject fin = last(fs);
       assertEquals(0, fin.get("exitCode").getAsInt());
@@ -100,7 +109,8 @@ class ExecuteStreamTest {
 
   @Test
   void waitingInputIsAnsweredWithARawTextFrame() throws Exception {
-    try (WsTestClient ws = open(local.server(), local.client(), "/stream/session/exec-py/execute", V9)) {
+    try (WsTestClient ws =
+        open(local.server(), local.client(), "/stream/session/exec-py/execute", V9)) {
       ws.send(run("query", "name = input('Name? ')\nprint('hi ' + name)"));
       List<JsonObject> fs = frames(ws, false, "waiting-input", "finished");
       JsonObject wait = last(fs);
@@ -116,7 +126,8 @@ class ExecuteStreamTest {
 
   @Test
   void batchBuildThenExec() throws Exception {
-    try (WsTestClient ws = open(local.server(), local.client(), "/stream/session/exec-py/execute", V9)) {
+    try (WsTestClient ws =
+        open(local.server(), local.client(), "/stream/session/exec-py/execute", V9)) {
       JsonObject b = run("batch", "");
       JsonObject opts = new JsonObject();
       opts.addProperty("build", "echo building; echo 'print(6*7)' > answer.py");
@@ -125,7 +136,10 @@ class ExecuteStreamTest {
       b.add("options", opts);
       ws.send(b);
       List<JsonObject> fs = frames(ws, false, "finished");
-      List<String> statuses = fs.stream().map(f -> f.get("status").getAsString()).filter(s -> !s.equals("continued")).toList();
+      List<String> statuses = fs.stream()
+          .map(f -> f.get("status").getAsString())
+          .filter(s -> !s.equals("continued"))
+          .toList();
       assertEquals(List.of("build-finished", "finished"), statuses);
       assertEquals("building\n42\n", stdout(fs));
       assertEquals(0, last(fs).get("exitCode").getAsInt());
@@ -135,8 +149,15 @@ class ExecuteStreamTest {
 
   @Test
   void sessionByUuid() throws Exception {
-    String id = local.server().sessions().find(local.server().accessKey(), "exec-py").orElseThrow().id().toString();
-    try (WsTestClient ws = open(local.server(), local.client(), "/stream/session/" + id + "/execute", V9)) {
+    String id = local
+        .server()
+        .sessions()
+        .find(local.server().accessKey(), "exec-py")
+        .orElseThrow()
+        .id()
+        .toString();
+    try (WsTestClient ws =
+        open(local.server(), local.client(), "/stream/session/" + id + "/execute", V9)) {
       ws.send(run("query", "print(40 + 2)"));
       assertEquals("42\n", stdout(frames(ws, false, "finished")));
     }
@@ -147,11 +168,15 @@ class ExecuteStreamTest {
     String[][] cases = {
       {"not json", "Invalid API parameters: "},
       {"{\"code\": \"print(1)\"}", "Invalid API parameters: mode is missing or empty!"},
-      {"{\"mode\": \"continue\", \"code\": \"\"}", "Invalid API parameters: mode has an invalid value."},
+      {
+        "{\"mode\": \"continue\", \"code\": \"\"}",
+        "Invalid API parameters: mode has an invalid value."
+      },
       {"[1, 2]", "Invalid API parameters: "},
     };
     for (String[] c : cases) {
-      try (WsTestClient ws = open(local.server(), local.client(), "/stream/session/exec-py/execute", V9)) {
+      try (WsTestClient ws =
+          open(local.server(), local.client(), "/stream/session/exec-py/execute", V9)) {
         ws.send(c[0]);
         JsonObject f = ws.next().json();
         assertEquals("error", f.get("status").getAsString(), c[0]);
@@ -163,9 +188,18 @@ class ExecuteStreamTest {
 
   @Test
   void clientDisconnectInterruptsTheRun() throws Exception {
-    assertEquals(201, local.client().call("POST", "/session", V9, "{\"image\": \"python\", \"name\": \"exec-abort\"}").status());
-    WsTestClient ws = open(local.server(), local.client(), "/stream/session/exec-abort/execute", V9);
-    ws.send(run("query", "import time\nmarker = 'kept'\nprint('sleeping', flush=True)\ntime.sleep(30)\nmarker = 'late'"));
+    assertEquals(
+        201,
+        local
+            .client()
+            .call("POST", "/session", V9, "{\"image\": \"python\", \"name\": \"exec-abort\"}")
+            .status());
+    WsTestClient ws =
+        open(local.server(), local.client(), "/stream/session/exec-abort/execute", V9);
+    ws.send(
+        run(
+            "query",
+            "import time\nmarker = 'kept'\nprint('sleeping', flush=True)\ntime.sleep(30)\nmarker = 'late'"));
     List<JsonObject> fs = frames(ws, false, "continued");
     while (!stdout(fs).contains("sleeping")) {
       fs.addAll(frames(ws, false, "continued"));
@@ -175,12 +209,20 @@ class ExecuteStreamTest {
     JsonObject body = new JsonObject();
     body.addProperty("mode", "query");
     body.addProperty("code", "print(marker)");
-    JsonObject res = local.client().call("POST", "/session/exec-abort", V9, body.toString()).json().getAsJsonObject("result");
+    JsonObject res = local
+        .client()
+        .call("POST", "/session/exec-abort", V9, body.toString())
+        .json()
+        .getAsJsonObject("result");
     while (res.get("status").getAsString().equals("continued")) {
       JsonObject cont = new JsonObject();
       cont.addProperty("mode", "continue");
       cont.addProperty("runId", res.get("runId").getAsString());
-      res = local.client().call("POST", "/session/exec-abort", V9, cont.toString()).json().getAsJsonObject("result");
+      res = local
+          .client()
+          .call("POST", "/session/exec-abort", V9, cont.toString())
+          .json()
+          .getAsJsonObject("result");
     }
     long ms = (System.nanoTime() - t0) / 1_000_000;
     assertEquals("finished", res.get("status").getAsString(), res.toString());
@@ -190,14 +232,21 @@ class ExecuteStreamTest {
 
   @Test
   void sessionDestroyMidRunSendsTheFinalFrameAndCloses() throws Exception {
-    assertEquals(201, local.client().call("POST", "/session", V9, "{\"image\": \"python\", \"name\": \"exec-destroy\"}").status());
-    try (WsTestClient ws = open(local.server(), local.client(), "/stream/session/exec-destroy/execute", V9)) {
+    assertEquals(
+        201,
+        local
+            .client()
+            .call("POST", "/session", V9, "{\"image\": \"python\", \"name\": \"exec-destroy\"}")
+            .status());
+    try (WsTestClient ws =
+        open(local.server(), local.client(), "/stream/session/exec-destroy/execute", V9)) {
       ws.send(run("query", "import time\nprint('up', flush=True)\ntime.sleep(30)"));
       List<JsonObject> fs = frames(ws, false, "continued");
       while (!stdout(fs).contains("up")) {
         fs.addAll(frames(ws, false, "continued"));
       }
-      assertEquals(200, local.client().call("DELETE", "/session/exec-destroy", V9, null).status());
+      assertEquals(
+          200, local.client().call("DELETE", "/session/exec-destroy", V9, null).status());
       List<JsonObject> rest = frames(ws, false, "finished");
       assertEquals(137, last(rest).get("exitCode").getAsInt());
       assertEquals(1000, ws.awaitClose());
@@ -206,9 +255,16 @@ class ExecuteStreamTest {
 
   @Test
   void shRuntimeAndV4Route() throws Exception {
-    TestClient.Resp r = local.client().call("POST", "/kernel/create", V4, "{\"lang\": \"sh\", \"clientSessionToken\": \"exec-v4\"}");
+    TestClient.Resp r = local
+        .client()
+        .call(
+            "POST",
+            "/kernel/create",
+            V4,
+            "{\"lang\": \"sh\", \"clientSessionToken\": \"exec-v4\"}");
     assertEquals(201, r.status(), r.text());
-    try (WsTestClient ws = open(local.server(), local.client(), "/stream/kernel/exec-v4/execute", V4)) {
+    try (WsTestClient ws =
+        open(local.server(), local.client(), "/stream/kernel/exec-v4/execute", V4)) {
       ws.send(run("query", "read x; echo got-$x; exit 3"));
       List<JsonObject> fs = frames(ws, false, "waiting-input", "finished");
       assertEquals("waiting-input", last(fs).get("status").getAsString(), fs.toString());
@@ -224,7 +280,10 @@ class ExecuteStreamTest {
     LocalServer s = LocalServer.builder().port(0).binaryStreamFrames(true).start();
     try {
       TestClient c = TestClient.of(s);
-      assertEquals(201, c.call("POST", "/session", V9, "{\"image\": \"python\", \"name\": \"exec-bin\"}").status());
+      assertEquals(
+          201,
+          c.call("POST", "/session", V9, "{\"image\": \"python\", \"name\": \"exec-bin\"}")
+              .status());
       try (WsTestClient ws = open(s, c, "/stream/session/exec-bin/execute", V9)) {
         ws.send(run("query", "print('bin')"));
         List<JsonObject> fs = frames(ws, true, "finished");

@@ -31,11 +31,13 @@ class PtyStreamTest {
   static final String V4 = "v4.20181215";
   static final String V9 = "v9.20250722";
   static final Pattern PID = Pattern.compile("pid-(\\d+)-end");
+
   @RegisterExtension
   static final LocalServerExtension local = new LocalServerExtension();
 
   static void create(TestClient c, String name) throws Exception {
-    TestClient.Resp r = c.call("POST", "/session", V9, "{\"image\": \"sh\", \"name\": \"" + name + "\"}");
+    TestClient.Resp r =
+        c.call("POST", "/session", V9, "{\"image\": \"sh\", \"name\": \"" + name + "\"}");
     assertEquals(201, r.status(), r.text());
   }
 
@@ -52,13 +54,16 @@ class PtyStreamTest {
     }
 
     static Term open(LocalServer s, TestClient c, String name, boolean binary) throws Exception {
-      return new Term(WsTestClient.open(c, s.uri(), "/stream/session/" + name + "/pty", V9, s.secretKey()), binary);
+      return new Term(
+          WsTestClient.open(c, s.uri(), "/stream/session/" + name + "/pty", V9, s.secretKey()),
+          binary);
     }
 
     void type(String keys) {
       JsonObject o = new JsonObject();
       o.addProperty("type", "stdin");
-      o.addProperty("chars", Base64.getEncoder().encodeToString(keys.getBytes(StandardCharsets.UTF_8)));
+      o.addProperty(
+          "chars", Base64.getEncoder().encodeToString(keys.getBytes(StandardCharsets.UTF_8)));
       ws.send(o);
     }
 
@@ -97,7 +102,8 @@ class PtyStreamTest {
         return;
       }
       assertEquals("out", o.get("type").getAsString(), o.toString());
-      out.append(new String(Base64.getDecoder().decode(o.get("data").getAsString()), StandardCharsets.UTF_8));
+      out.append(new String(
+          Base64.getDecoder().decode(o.get("data").getAsString()), StandardCharsets.UTF_8));
     }
 
     /** Reads frames until an error frame came; returns its message. */
@@ -141,7 +147,13 @@ class PtyStreamTest {
       t.type("stty size\r");
       t.await("33 101");
       t.type("echo $TERM:$(basename \"$PWD\")\r");
-      t.await("xterm-256color:" + local.server().sessions().find(local.server().accessKey(), "pty-basic").orElseThrow().id());
+      t.await("xterm-256color:"
+          + local
+              .server()
+              .sessions()
+              .find(local.server().accessKey(), "pty-basic")
+              .orElseThrow()
+              .id());
     }
   }
 
@@ -189,7 +201,8 @@ class PtyStreamTest {
       assertEquals(1000, t.ws.awaitClose());
       assertGone(shell);
     }
-    assertEquals(200, local.client().call("DELETE", "/session/pty-exit", V9, null).status());
+    assertEquals(
+        200, local.client().call("DELETE", "/session/pty-exit", V9, null).status());
   }
 
   @Test
@@ -200,7 +213,8 @@ class PtyStreamTest {
       assertTrue(t.awaitError().startsWith("Malformed message"));
       t.ws.send("{\"type\": \"launch\"}");
       assertEquals("Unknown message type: launch", t.awaitError());
-      t.ws.sendBinary("{\"type\":\"stdin\",\"chars\":\"ZWNobyBubwo=\"}".getBytes(StandardCharsets.UTF_8));
+      t.ws.sendBinary(
+          "{\"type\":\"stdin\",\"chars\":\"ZWNobyBubwo=\"}".getBytes(StandardCharsets.UTF_8));
       t.control("ping");
       t.type("echo still-$((40+2))\r");
       MatchResult got = t.await("still-42");
@@ -212,10 +226,12 @@ class PtyStreamTest {
   void v4RouteAndBinaryFrames() throws Exception {
     try (LocalServer s = LocalServer.builder().port(0).binaryStreamFrames(true).start()) {
       TestClient c = TestClient.of(s);
-      TestClient.Resp r = c.call("POST", "/kernel/create", V4, "{\"lang\": \"sh\", \"clientSessionToken\": \"pty-v4\"}");
+      TestClient.Resp r = c.call(
+          "POST", "/kernel/create", V4, "{\"lang\": \"sh\", \"clientSessionToken\": \"pty-v4\"}");
       assertEquals(201, r.status(), r.text());
       long shell;
-      try (Term t = new Term(WsTestClient.open(c, s.uri(), "/stream/kernel/pty-v4/pty", V4, s.secretKey()), true)) {
+      try (Term t = new Term(
+          WsTestClient.open(c, s.uri(), "/stream/kernel/pty-v4/pty", V4, s.secretKey()), true)) {
         t.type("echo hello-$((6*7))\r");
         t.await("hello-42");
         shell = t.shellPid();
@@ -249,7 +265,11 @@ class PtyStreamTest {
   @Test
   void openTerminalKeepsTheSessionFromIdlingOutAndPingTouchesIt() throws Exception {
     ManualClock clock = new ManualClock();
-    try (LocalServer s = LocalServer.builder().port(0).clock(clock).idleTimeout(Duration.ofMinutes(10)).start()) {
+    try (LocalServer s = LocalServer.builder()
+        .port(0)
+        .clock(clock)
+        .idleTimeout(Duration.ofMinutes(10))
+        .start()) {
       TestClient c = TestClient.of(s);
       create(c, "pty-idle");
       Session sess = s.sessions().find(s.accessKey(), "pty-idle").orElseThrow();

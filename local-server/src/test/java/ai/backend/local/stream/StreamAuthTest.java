@@ -14,17 +14,24 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class StreamAuthTest {
   static final String V4 = "v4.20181215";
   static final String V9 = "v9.20250722";
+
   @RegisterExtension
   static final LocalServerExtension local = new LocalServerExtension();
 
   @BeforeAll
   static void start() throws Exception {
-    assertEquals(201, local.client().call("POST", "/session", V9, "{\"image\": \"sh\", \"name\": \"auth-sh\"}").status());
+    assertEquals(
+        201,
+        local
+            .client()
+            .call("POST", "/session", V9, "{\"image\": \"sh\", \"name\": \"auth-sh\"}")
+            .status());
   }
 
   static WsTestClient.Refused refused(String target, String version, String secret) {
-    return assertThrows(
-        WsTestClient.Refused.class, () -> WsTestClient.open(local.client(), local.server().uri(), target, version, secret).close());
+    return assertThrows(WsTestClient.Refused.class, () -> WsTestClient.open(
+            local.client(), local.server().uri(), target, version, secret)
+        .close());
   }
 
   @Test
@@ -41,19 +48,25 @@ class StreamAuthTest {
 
   @Test
   void unknownSessionGets404() {
-    assertEquals(404, refused("/stream/session/no-such/pty", V9, local.server().secretKey()).status);
-    assertEquals(404, refused("/stream/session/no-such/execute", V9, local.server().secretKey()).status);
-    assertEquals(404, refused("/stream/kernel/no-such/execute", V4, local.server().secretKey()).status);
+    assertEquals(
+        404, refused("/stream/session/no-such/pty", V9, local.server().secretKey()).status);
+    assertEquals(
+        404, refused("/stream/session/no-such/execute", V9, local.server().secretKey()).status);
+    assertEquals(
+        404, refused("/stream/kernel/no-such/execute", V4, local.server().secretKey()).status);
     // the v4 route in the current dialect does not exist, like the REST routes
     assertEquals(404, refused("/stream/kernel/auth-sh/pty", V9, local.server().secretKey()).status);
   }
 
   @Test
   void problemBodiesAndPlainGets() throws Exception {
-    TestClient.Resp unsigned = local.client().send("GET", "/stream/session/auth-sh/pty", V9, null, null, false, null, null);
+    TestClient.Resp unsigned = local
+        .client()
+        .send("GET", "/stream/session/auth-sh/pty", V9, null, null, false, null, null);
     assertEquals(401, unsigned.status());
     assertEquals("auth-failed", unsigned.type());
-    TestClient.Resp missing = local.client().call("GET", "/stream/session/no-such/execute", V9, null);
+    TestClient.Resp missing =
+        local.client().call("GET", "/stream/session/no-such/execute", V9, null);
     assertEquals(404, missing.status());
     assertEquals("session-not-found", missing.type());
     TestClient.Resp v4 = local.client().call("GET", "/stream/kernel/no-such/pty", V4, null);
@@ -61,6 +74,10 @@ class StreamAuthTest {
     // signed and valid but not a WebSocket handshake
     TestClient.Resp plain = local.client().call("GET", "/stream/session/auth-sh/pty", V9, null);
     assertEquals(400, plain.status(), plain.text());
-    assertTrue(plain.headers().firstValue("Content-Type").orElseThrow().startsWith("application/problem+json"));
+    assertTrue(plain
+        .headers()
+        .firstValue("Content-Type")
+        .orElseThrow()
+        .startsWith("application/problem+json"));
   }
 }

@@ -22,19 +22,24 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class TcpProxyStreamTest {
   static final String V4 = "v4.20181215";
   static final String V9 = "v9.20250722";
+
   @RegisterExtension
   static final LocalServerExtension local = new LocalServerExtension();
 
   static Session create(String name) throws Exception {
-    TestClient.Resp r = local.client().call("POST", "/session", V9, "{\"image\": \"sh\", \"name\": \"" + name + "\"}");
+    TestClient.Resp r = local
+        .client()
+        .call("POST", "/session", V9, "{\"image\": \"sh\", \"name\": \"" + name + "\"}");
     assertEquals(201, r.status(), r.text());
     return local.server().sessions().find(local.server().accessKey(), name).orElseThrow();
   }
 
   /** One HTTP/1.0 exchange through a fresh relay socket; returns the raw response. */
   static String get(String target, String version, String path) throws Exception {
-    try (WsTestClient ws = WsTestClient.open(local.client(), local.server().uri(), target, version, local.server().secretKey())) {
-      ws.sendBinary(("GET " + path + " HTTP/1.0\r\nHost: localhost\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+    try (WsTestClient ws = WsTestClient.open(
+        local.client(), local.server().uri(), target, version, local.server().secretKey())) {
+      ws.sendBinary(("GET " + path + " HTTP/1.0\r\nHost: localhost\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
       ByteArrayOutputStream got = new ByteArrayOutputStream();
       long deadline = System.nanoTime() + WsTestClient.WAIT.toNanos();
       while (true) {
@@ -63,7 +68,9 @@ class TcpProxyStreamTest {
     assertEquals("http", http.get("name").getAsString());
     assertEquals("http", http.get("protocol").getAsString());
     assertEquals(8000, http.getAsJsonArray("ports").get(0).getAsInt());
-    assertEquals(404, local.client().call("GET", "/stream/session/no-such/apps", V9, null).status());
+    assertEquals(
+        404,
+        local.client().call("GET", "/stream/session/no-such/apps", V9, null).status());
   }
 
   @Test
@@ -81,7 +88,8 @@ class TcpProxyStreamTest {
     assertTrue(file.endsWith("through the relay\n"), file);
     assertEquals(pids, local.server().streams().services(s).pids());
     // the service stops with the session
-    assertEquals(200, local.client().call("DELETE", "/session/tcp-http", V9, null).status());
+    assertEquals(
+        200, local.client().call("DELETE", "/session/tcp-http", V9, null).status());
     for (long pid : pids) {
       assertFalse(ProcessTrees.alive(pid), "service pid " + pid + " alive after destroy");
     }
@@ -90,23 +98,35 @@ class TcpProxyStreamTest {
   @Test
   void openRelayClosesWhenTheSessionEnds() throws Exception {
     create("tcp-end");
-    WsTestClient ws = WsTestClient.open(local.client(), local.server().uri(), "/stream/session/tcp-end/tcpproxy?service=http", V9,
+    WsTestClient ws = WsTestClient.open(
+        local.client(),
+        local.server().uri(),
+        "/stream/session/tcp-end/tcpproxy?service=http",
+        V9,
         local.server().secretKey());
-    assertEquals(200, local.client().call("DELETE", "/session/tcp-end", V9, null).status());
+    assertEquals(
+        200, local.client().call("DELETE", "/session/tcp-end", V9, null).status());
     assertEquals(1000, ws.awaitClose());
   }
 
   @Test
   void unknownAppAndBadPortAreRefusedBeforeTheUpgrade() throws Exception {
     create("tcp-bad");
-    WsTestClient.Refused unknown = assertThrows(WsTestClient.Refused.class,
-        () -> WsTestClient.open(local.client(), local.server().uri(), "/stream/session/tcp-bad/tcpproxy?app=jupyter", V9,
+    WsTestClient.Refused unknown = assertThrows(
+        WsTestClient.Refused.class,
+        () -> WsTestClient.open(
+            local.client(),
+            local.server().uri(),
+            "/stream/session/tcp-bad/tcpproxy?app=jupyter",
+            V9,
             local.server().secretKey()));
     assertEquals(404, unknown.status);
-    TestClient.Resp plain = local.client().call("GET", "/stream/session/tcp-bad/tcpproxy?app=jupyter", V9, null);
+    TestClient.Resp plain =
+        local.client().call("GET", "/stream/session/tcp-bad/tcpproxy?app=jupyter", V9, null);
     assertEquals(404, plain.status());
     assertEquals("app-not-found", plain.type());
-    TestClient.Resp port = local.client().call("GET", "/stream/session/tcp-bad/tcpproxy?app=http&port=9999", V9, null);
+    TestClient.Resp port =
+        local.client().call("GET", "/stream/session/tcp-bad/tcpproxy?app=http&port=9999", V9, null);
     assertEquals(400, port.status());
     assertEquals("invalid-api-params", port.type());
     TestClient.Resp none = local.client().call("GET", "/stream/session/tcp-bad/tcpproxy", V9, null);
@@ -115,7 +135,10 @@ class TcpProxyStreamTest {
 
   @Test
   void v4Route() throws Exception {
-    TestClient.Resp r = local.client().call("POST", "/kernel/create", V4, "{\"lang\": \"sh\", \"clientSessionToken\": \"tcp-v4\"}");
+    TestClient.Resp r = local
+        .client()
+        .call(
+            "POST", "/kernel/create", V4, "{\"lang\": \"sh\", \"clientSessionToken\": \"tcp-v4\"}");
     assertEquals(201, r.status(), r.text());
     String listing = get("/stream/kernel/tcp-v4/tcpproxy?app=http", V4, "/");
     assertTrue(listing.contains("Directory listing"), listing);

@@ -51,6 +51,7 @@ final class WsTestClient implements WebSocket.Listener, AutoCloseable {
   final BlockingQueue<Msg> messages = new LinkedBlockingQueue<>();
   /** Close code sent by the server (or -1 when the connection broke). */
   final CompletableFuture<Integer> closed = new CompletableFuture<>();
+
   private final StringBuilder text = new StringBuilder();
   private final ByteArrayOutputStream binary = new ByteArrayOutputStream();
   WebSocket ws;
@@ -69,7 +70,9 @@ final class WsTestClient implements WebSocket.Listener, AutoCloseable {
     } catch (ExecutionException e) {
       if (e.getCause() instanceof WebSocketHandshakeException h) {
         Object body = h.getResponse().body();
-        String text = body instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8) : String.valueOf(body);
+        String text = body instanceof byte[] bytes
+            ? new String(bytes, StandardCharsets.UTF_8)
+            : String.valueOf(body);
         throw new Refused(h.getResponse().statusCode(), text);
       }
       throw e;
@@ -121,7 +124,8 @@ final class WsTestClient implements WebSocket.Listener, AutoCloseable {
   Msg next() throws InterruptedException {
     Msg m = messages.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
     if (m == null) {
-      throw new AssertionError("no message within " + WAIT + (closed.isDone() ? " (socket closed)" : ""));
+      throw new AssertionError(
+          "no message within " + WAIT + (closed.isDone() ? " (socket closed)" : ""));
     }
     return m;
   }

@@ -17,10 +17,10 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.http.HttpField;
@@ -59,6 +59,7 @@ final class TckServer implements AutoCloseable {
   final Set<String> connections = ConcurrentHashMap.newKeySet();
   /** Armed: the next /stale* request that arrives on a reused connection is dropped. */
   final AtomicBoolean dropNextReused = new AtomicBoolean();
+
   final AtomicInteger dropped = new AtomicInteger();
   /** /stale* requests received, by path. */
   final Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
@@ -80,7 +81,8 @@ final class TckServer implements AutoCloseable {
     });
     ws.setHandler(new Handler.Abstract() {
       @Override
-      public boolean handle(Request request, Response response, Callback callback) throws Exception {
+      public boolean handle(Request request, Response response, Callback callback)
+          throws Exception {
         boolean reused = !connections.add(request.getConnectionMetaData().getId());
         String path = request.getHttpURI().getPath();
         if (path.startsWith("/stale")) {
@@ -193,8 +195,11 @@ final class TckServer implements AutoCloseable {
     json(response, out);
   }
 
-  static List<Map<String, Object>> parseMultipart(String contentType, byte[] body) throws Exception {
-    String boundary = contentType.substring(contentType.indexOf("boundary=") + "boundary=".length()).trim();
+  static List<Map<String, Object>> parseMultipart(String contentType, byte[] body)
+      throws Exception {
+    String boundary = contentType
+        .substring(contentType.indexOf("boundary=") + "boundary=".length())
+        .trim();
     byte[] delimiter = ("--" + boundary).getBytes(StandardCharsets.ISO_8859_1);
     List<Map<String, Object>> parts = new ArrayList<>();
     int pos = indexOf(body, delimiter, 0);
@@ -212,7 +217,8 @@ final class TckServer implements AutoCloseable {
       pos += 2; // CRLF
       int headerEnd = indexOf(body, "\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1), pos);
       String headerText = new String(body, pos, headerEnd - pos, StandardCharsets.UTF_8);
-      int next = indexOf(body, ("\r\n--" + boundary).getBytes(StandardCharsets.ISO_8859_1), headerEnd + 4);
+      int next =
+          indexOf(body, ("\r\n--" + boundary).getBytes(StandardCharsets.ISO_8859_1), headerEnd + 4);
       byte[] content = java.util.Arrays.copyOfRange(body, headerEnd + 4, next);
       Map<String, Object> part = new LinkedHashMap<>();
       for (String line : headerText.split("\r\n")) {
@@ -224,7 +230,9 @@ final class TckServer implements AutoCloseable {
         }
       }
       part.put("size", content.length);
-      part.put("sha256", HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content)));
+      part.put(
+          "sha256",
+          HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content)));
       parts.add(part);
       pos = next + 2;
     }
@@ -294,7 +302,8 @@ final class TckServer implements AutoCloseable {
     }
 
     @Override
-    public void onWebSocketBinary(ByteBuffer payload, org.eclipse.jetty.websocket.api.Callback callback) {
+    public void onWebSocketBinary(
+        ByteBuffer payload, org.eclipse.jetty.websocket.api.Callback callback) {
       ByteBuffer copy = ByteBuffer.allocate(payload.remaining()).put(payload).flip();
       callback.succeed();
       session.sendBinary(copy, org.eclipse.jetty.websocket.api.Callback.NOOP);

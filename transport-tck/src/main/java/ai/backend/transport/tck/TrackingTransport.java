@@ -19,6 +19,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class TrackingTransport implements HttpTransport {
   /** {@code METHOD /raw/path} of every request sent, in order. */
   public final List<String> requests = new CopyOnWriteArrayList<>();
+
   private final HttpTransport delegate;
   private final Set<Tracked> open = ConcurrentHashMap.newKeySet();
 

@@ -75,10 +75,11 @@ public abstract class TransportTck {
   void start() throws Exception {
     threadsBefore = threadNames();
     server = new TckServer();
-    transport = new TrackingTransport(provider().createTransport(TransportConfig.builder()
-        .connectTimeout(Duration.ofSeconds(5))
-        .maxConnections(100)
-        .build()));
+    transport = new TrackingTransport(provider()
+        .createTransport(TransportConfig.builder()
+            .connectTimeout(Duration.ofSeconds(5))
+            .maxConnections(100)
+            .build()));
   }
 
   @AfterEach
@@ -88,7 +89,8 @@ public abstract class TransportTck {
     server.streamGate.countDown();
     server.holdGate = new CountDownLatch(1);
     server.streamGate = new CountDownLatch(1);
-    assertTrue(transport.openResponses().isEmpty(), "responses left open: " + transport.openResponses());
+    assertTrue(
+        transport.openResponses().isEmpty(), "responses left open: " + transport.openResponses());
   }
 
   @AfterAll
@@ -115,13 +117,17 @@ public abstract class TransportTck {
         .filter(Thread::isAlive)
         .filter(t -> !threadsBefore.contains(t.getName()))
         .filter(t -> !t.getName().startsWith(TckServer.THREAD_PREFIX))
-        .filter(t -> !t.isDaemon() || t.getName().startsWith("backendai-") || t.getName().startsWith("HttpClient-"))
+        .filter(t -> !t.isDaemon()
+            || t.getName().startsWith("backendai-")
+            || t.getName().startsWith("HttpClient-"))
         .map(Thread::getName)
         .collect(Collectors.toSet());
   }
 
   private static Set<String> threadNames() {
-    return Thread.getAllStackTraces().keySet().stream().map(Thread::getName).collect(Collectors.toSet());
+    return Thread.getAllStackTraces().keySet().stream()
+        .map(Thread::getName)
+        .collect(Collectors.toSet());
   }
 
   // ---- helpers ---------------------------------------------------------------------------------
@@ -187,13 +193,18 @@ public abstract class TransportTck {
   @ParameterizedTest(name = "async={0}")
   @ValueSource(booleans = {false, true})
   void theConfiguredProxyCarriesTheRequest(boolean async) {
-    // the TCK server plays the proxy: it gets the absolute-form request for a host nobody could resolve
-    try (HttpTransport proxied = provider().createTransport(TransportConfig.builder()
-        .connectTimeout(Duration.ofSeconds(5))
-        .proxy(new java.net.InetSocketAddress("127.0.0.1", server.port))
-        .build())) {
-      HttpRequest request = HttpRequest.of("GET", URI.create("http://backend.invalid/echo/proxied"));
-      HttpResponse r = async ? proxied.executeAsync(request).get(60, TimeUnit.SECONDS) : proxied.execute(request);
+    // the TCK server plays the proxy: it gets the absolute-form request for a host nobody could
+    // resolve
+    try (HttpTransport proxied = provider()
+        .createTransport(TransportConfig.builder()
+            .connectTimeout(Duration.ofSeconds(5))
+            .proxy(new java.net.InetSocketAddress("127.0.0.1", server.port))
+            .build())) {
+      HttpRequest request =
+          HttpRequest.of("GET", URI.create("http://backend.invalid/echo/proxied"));
+      HttpResponse r = async
+          ? proxied.executeAsync(request).get(60, TimeUnit.SECONDS)
+          : proxied.execute(request);
       try (r) {
         assertEquals(200, r.status());
         JsonObject echo = JsonParser.parseString(r.bodyString()).getAsJsonObject();
@@ -210,8 +221,10 @@ public abstract class TransportTck {
   void everyMethod(boolean async) {
     for (String method : List.of("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")) {
       HttpRequest request = HttpRequest.of(method, uri("/echo/m"))
-          .withBody(method.equals("GET") || method.equals("OPTIONS") || method.equals("DELETE") ? RequestBody.empty()
-              : RequestBody.ofString("x=" + method, "text/plain"));
+          .withBody(
+              method.equals("GET") || method.equals("OPTIONS") || method.equals("DELETE")
+                  ? RequestBody.empty()
+                  : RequestBody.ofString("x=" + method, "text/plain"));
       JsonObject echo = json(async, request);
       assertEquals(method, echo.get("method").getAsString());
       assertEquals("/echo/m", echo.get("target").getAsString());
@@ -228,8 +241,10 @@ public abstract class TransportTck {
   @ValueSource(booleans = {false, true})
   void getAndDeleteCarryABody(boolean async) {
     for (String method : List.of("GET", "DELETE")) {
-      JsonObject echo = json(async, HttpRequest.of(method, uri("/echo/b"))
-          .withBody(RequestBody.ofString("{\"k\":\"" + method + "\"}", "application/json")));
+      JsonObject echo = json(
+          async,
+          HttpRequest.of(method, uri("/echo/b"))
+              .withBody(RequestBody.ofString("{\"k\":\"" + method + "\"}", "application/json")));
       assertEquals(method, echo.get("method").getAsString());
       assertEquals("{\"k\":\"" + method + "\"}", new String(body(echo), StandardCharsets.UTF_8));
       assertEquals(List.of("application/json"), header(echo, "Content-Type"));
@@ -239,7 +254,8 @@ public abstract class TransportTck {
   @ParameterizedTest(name = "async={0}")
   @ValueSource(booleans = {false, true})
   void rawTargetArrivesByteIdentical(boolean async) {
-    URI u = uri("/echo/a%20b/c%2Fd/%ED%95%9C?q=a%20b&p=1+2&s=x%2Fy&u=%ED%95%9C%EA%B8%80&t=%7E~&e=&flag");
+    URI u = uri(
+        "/echo/a%20b/c%2Fd/%ED%95%9C?q=a%20b&p=1+2&s=x%2Fy&u=%ED%95%9C%EA%B8%80&t=%7E~&e=&flag");
     JsonObject echo = json(async, HttpRequest.of("GET", u));
     assertEquals(u.getRawPath() + "?" + u.getRawQuery(), echo.get("target").getAsString());
   }
@@ -256,16 +272,25 @@ public abstract class TransportTck {
         .add("X-Multi", "one")
         .add("X-Multi", "two")
         .build();
-    JsonObject echo = json(async, new HttpRequest("POST", uri("/echo/h"), headers,
-        RequestBody.ofString("{}", "text/plain"), null));
+    JsonObject echo = json(
+        async,
+        new HttpRequest(
+            "POST", uri("/echo/h"), headers, RequestBody.ofString("{}", "text/plain"), null));
     assertEquals(List.of("Thu, 01 Jan 2026 00:00:00 GMT"), header(echo, "Date"));
     assertEquals(List.of("2026-01-01T00:00:00+00:00"), header(echo, "X-BackendAI-Date"));
     assertEquals(List.of("v8.20240915"), header(echo, "X-BackendAI-Version"));
-    assertEquals(List.of("BackendAI signMethod=HMAC-SHA256, credential=AKIATEST:0123abcd"),
+    assertEquals(
+        List.of("BackendAI signMethod=HMAC-SHA256, credential=AKIATEST:0123abcd"),
         header(echo, "Authorization"));
-    assertEquals(List.of("application/vnd.test+json; Charset=UTF-8; X=Y"), header(echo, "Content-Type"), "header beats body type");
-    assertEquals(List.of("one", "two"), header(echo, "X-Multi").stream()
-        .flatMap(v -> java.util.Arrays.stream(v.split(",\\s*"))).toList());
+    assertEquals(
+        List.of("application/vnd.test+json; Charset=UTF-8; X=Y"),
+        header(echo, "Content-Type"),
+        "header beats body type");
+    assertEquals(
+        List.of("one", "two"),
+        header(echo, "X-Multi").stream()
+            .flatMap(v -> java.util.Arrays.stream(v.split(",\\s*")))
+            .toList());
     // an explicit non-default port is part of Host, exactly once
     assertEquals(List.of("127.0.0.1:" + server.port), header(echo, "Host"));
     assertEquals(List.of("2"), header(echo, "Content-Length"));
@@ -278,8 +303,10 @@ public abstract class TransportTck {
   void binaryBodyRoundTrip(boolean async) {
     byte[] data = new byte[300_000];
     new Random(42).nextBytes(data);
-    JsonObject echo = json(async, HttpRequest.of("PUT", uri("/echo/bin"))
-        .withBody(RequestBody.ofBytes(data, "application/octet-stream")));
+    JsonObject echo = json(
+        async,
+        HttpRequest.of("PUT", uri("/echo/bin"))
+            .withBody(RequestBody.ofBytes(data, "application/octet-stream")));
     assertArrayEquals(data, body(echo));
     assertEquals(List.of("application/octet-stream"), header(echo, "Content-Type"));
   }
@@ -290,8 +317,10 @@ public abstract class TransportTck {
     byte[] data = new byte[200_000];
     new Random(7).nextBytes(data);
     Path file = Files.write(dir.resolve("f.bin"), data);
-    JsonObject echo = json(async, HttpRequest.of("POST", uri("/echo/file"))
-        .withBody(RequestBody.ofFile(file, "application/x-test")));
+    JsonObject echo = json(
+        async,
+        HttpRequest.of("POST", uri("/echo/file"))
+            .withBody(RequestBody.ofFile(file, "application/x-test")));
     assertArrayEquals(data, body(echo));
     assertEquals(List.of("200000"), header(echo, "Content-Length"));
   }
@@ -302,7 +331,8 @@ public abstract class TransportTck {
     for (long length : new long[] {64 * MIB, -1}) {
       long size = 64 * MIB;
       HttpRequest request = HttpRequest.of("POST", uri("/count"))
-          .withBody(RequestBody.ofStream(() -> new Generated(size), length, "application/octet-stream"));
+          .withBody(
+              RequestBody.ofStream(() -> new Generated(size), length, "application/octet-stream"));
       try (HttpResponse r = send(async, request)) {
         assertEquals(200, r.status());
         assertEquals(Long.toString(size), r.bodyString(), "length " + length);
@@ -342,8 +372,10 @@ public abstract class TransportTck {
 
   @ParameterizedTest(name = "async={0}")
   @ValueSource(booleans = {false, true})
-  void aMultipartBodyStreamedByTheDomainArrivesIntact(boolean async, @TempDir Path dir) throws Exception {
-    // the domain encodes multipart (client-domain MultipartBody) and hands the transport a repeatable
+  void aMultipartBodyStreamedByTheDomainArrivesIntact(boolean async, @TempDir Path dir)
+      throws Exception {
+    // the domain encodes multipart (client-domain MultipartBody) and hands the transport a
+    // repeatable
     // stream whose Content-Type carries the boundary: the transport must send both unchanged
     byte[] big = new byte[(int) (3 * MIB) + 17];
     new Random(1).nextBytes(big);
@@ -357,37 +389,53 @@ public abstract class TransportTck {
       part(out, boundary, "name=\"meta\"", "application/json", meta);
       out.write(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
     }
-    RequestBody body = RequestBody.ofRepeatableStream(() -> {
-      try {
-        return Files.newInputStream(encoded);
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    }, Files.size(encoded), "multipart/form-data; boundary=" + boundary);
-    try (HttpResponse r = send(async, new HttpRequest("POST", uri("/multipart"), HttpHeaders.empty(), body, null))) {
+    RequestBody body = RequestBody.ofRepeatableStream(
+        () -> {
+          try {
+            return Files.newInputStream(encoded);
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        },
+        Files.size(encoded),
+        "multipart/form-data; boundary=" + boundary);
+    try (HttpResponse r =
+        send(async, new HttpRequest("POST", uri("/multipart"), HttpHeaders.empty(), body, null))) {
       assertEquals(200, r.status());
       JsonArray parts = JsonParser.parseString(r.bodyString()).getAsJsonArray();
       assertEquals(3, parts.size());
-      assertPart(parts.get(0), "form-data; name=\"src\"; filename=\"big.bin\"", "application/octet-stream", big);
-      assertPart(parts.get(1), "form-data; name=\"src\"; filename=\"데이터.txt\"", "text/plain; charset=utf-8", small);
+      assertPart(
+          parts.get(0),
+          "form-data; name=\"src\"; filename=\"big.bin\"",
+          "application/octet-stream",
+          big);
+      assertPart(
+          parts.get(1),
+          "form-data; name=\"src\"; filename=\"데이터.txt\"",
+          "text/plain; charset=utf-8",
+          small);
       assertPart(parts.get(2), "form-data; name=\"meta\"", "application/json", meta);
     }
   }
 
-  private static void part(java.io.OutputStream out, String boundary, String disposition, String type, byte[] content)
+  private static void part(
+      java.io.OutputStream out, String boundary, String disposition, String type, byte[] content)
       throws IOException {
-    out.write(("--" + boundary + "\r\nContent-Disposition: form-data; " + disposition + "\r\nContent-Type: " + type
-        + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+    out.write(("--" + boundary + "\r\nContent-Disposition: form-data; " + disposition
+            + "\r\nContent-Type: " + type + "\r\n\r\n")
+        .getBytes(StandardCharsets.UTF_8));
     out.write(content);
     out.write("\r\n".getBytes(StandardCharsets.UTF_8));
   }
 
-  private static void assertPart(JsonElement e, String disposition, String type, byte[] content) throws Exception {
+  private static void assertPart(JsonElement e, String disposition, String type, byte[] content)
+      throws Exception {
     JsonObject p = e.getAsJsonObject();
     assertEquals(disposition, p.get("disposition").getAsString());
     assertEquals(type, p.get("contentType").getAsString());
     assertEquals(content.length, p.get("size").getAsInt());
-    assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content)),
+    assertEquals(
+        HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content)),
         p.get("sha256").getAsString());
   }
 
@@ -424,7 +472,8 @@ public abstract class TransportTck {
   void anIdempotentRequestOnAClosedPooledConnectionIsSentAgain(boolean async) {
     // PUT: java.net.http resends a GET by itself (not in every case), never a PUT
     String path = "/stale-put-" + async;
-    HttpRequest put = HttpRequest.of("PUT", uri(path)).withBody(RequestBody.ofString("same bytes", "text/plain"));
+    HttpRequest put =
+        HttpRequest.of("PUT", uri(path)).withBody(RequestBody.ofString("same bytes", "text/plain"));
     int rounds = 0;
     while (server.dropped.get() == 0 && rounds++ < POOL_ROUNDS) {
       json(async, HttpRequest.of("GET", uri("/warm-up")));
@@ -466,27 +515,35 @@ public abstract class TransportTck {
   @ParameterizedTest(name = "async={0}")
   @ValueSource(booleans = {false, true})
   void readTimeout(boolean async) {
-    HttpRequest slow = HttpRequest.of("GET", uri("/sleep?ms=2000")).withTimeout(Duration.ofMillis(300));
+    HttpRequest slow =
+        HttpRequest.of("GET", uri("/sleep?ms=2000")).withTimeout(Duration.ofMillis(300));
     long started = System.nanoTime();
     TransportException e = failure(async, a -> send(a, slow));
     assertEquals(TransportException.Kind.READ_TIMEOUT, e.kind(), e.toString());
-    assertTrue(System.nanoTime() - started < TimeUnit.MILLISECONDS.toNanos(1900), "timed out early");
+    assertTrue(
+        System.nanoTime() - started < TimeUnit.MILLISECONDS.toNanos(1900), "timed out early");
   }
 
   /** The read timeout is per read: a body that stalls after its headers fails the next read. */
   @ParameterizedTest(name = "async={0}")
   @ValueSource(booleans = {false, true})
   void aBodyThatStallsAfterItsHeadersTimesOutTheRead(boolean async) throws Exception {
-    HttpRequest stalling = HttpRequest.of("GET", uri("/stall?ms=4000")).withTimeout(Duration.ofMillis(400));
-    try (HttpResponse r = async ? transport.executeAsync(stalling).get(10, TimeUnit.SECONDS) : transport.execute(stalling)) {
+    HttpRequest stalling =
+        HttpRequest.of("GET", uri("/stall?ms=4000")).withTimeout(Duration.ofMillis(400));
+    try (HttpResponse r = async
+        ? transport.executeAsync(stalling).get(10, TimeUnit.SECONDS)
+        : transport.execute(stalling)) {
       assertEquals(200, r.status());
       InputStream body = r.body();
       assertEquals(10, body.readNBytes(10).length, "the bytes sent before the stall");
       long started = System.nanoTime();
       IOException e = assertThrows(IOException.class, body::read);
       long took = System.nanoTime() - started;
-      assertTrue(took < TimeUnit.MILLISECONDS.toNanos(3000), "the read waited for the stall to end: " + took / 1_000_000 + " ms");
-      assertTrue(causedBy(e, java.net.SocketTimeoutException.class), "not reported as a timeout: " + e);
+      assertTrue(
+          took < TimeUnit.MILLISECONDS.toNanos(3000),
+          "the read waited for the stall to end: " + took / 1_000_000 + " ms");
+      assertTrue(
+          causedBy(e, java.net.SocketTimeoutException.class), "not reported as a timeout: " + e);
     }
   }
 
@@ -494,18 +551,23 @@ public abstract class TransportTck {
   @ParameterizedTest(name = "async={0}")
   @ValueSource(booleans = {false, true})
   void interruptingABlockedBodyReadEndsItPromptly(boolean async) throws Exception {
-    HttpRequest stalling = HttpRequest.of("GET", uri("/stall?ms=6000")).withTimeout(Duration.ofSeconds(60));
+    HttpRequest stalling =
+        HttpRequest.of("GET", uri("/stall?ms=6000")).withTimeout(Duration.ofSeconds(60));
     CompletableFuture<Object> outcome = new CompletableFuture<>();
     CountDownLatch reading = new CountDownLatch(1);
-    Thread reader = new Thread(() -> {
-      try (HttpResponse r = async ? transport.executeAsync(stalling).get(10, TimeUnit.SECONDS) : transport.execute(stalling)) {
-        r.body().readNBytes(10);
-        reading.countDown();
-        outcome.complete(r.body().read());
-      } catch (Exception e) {
-        outcome.complete(List.of(e, Thread.currentThread().isInterrupted()));
-      }
-    }, "tck-body-reader");
+    Thread reader = new Thread(
+        () -> {
+          try (HttpResponse r = async
+              ? transport.executeAsync(stalling).get(10, TimeUnit.SECONDS)
+              : transport.execute(stalling)) {
+            r.body().readNBytes(10);
+            reading.countDown();
+            outcome.complete(r.body().read());
+          } catch (Exception e) {
+            outcome.complete(List.of(e, Thread.currentThread().isInterrupted()));
+          }
+        },
+        "tck-body-reader");
     reader.start();
     assertTrue(reading.await(10, TimeUnit.SECONDS), "the body started");
     Thread.sleep(200); // let the reader block in read()
@@ -531,11 +593,12 @@ public abstract class TransportTck {
   @Test
   void cancellingAnAsyncCallAbortsTheExchange() throws Exception {
     try (TckServer.Silent silent = new TckServer.Silent()) {
-      CompletableFuture<HttpResponse> f =
-          transport.executeAsync(HttpRequest.of("GET", URI.create("http://127.0.0.1:" + silent.port() + "/never")));
+      CompletableFuture<HttpResponse> f = transport.executeAsync(
+          HttpRequest.of("GET", URI.create("http://127.0.0.1:" + silent.port() + "/never")));
       assertTrue(silent.requestRead.await(10, TimeUnit.SECONDS), "request reached the server");
       assertTrue(f.cancel(true));
-      assertTrue(silent.clientClosed.await(5, TimeUnit.SECONDS), "the client dropped the connection");
+      assertTrue(
+          silent.clientClosed.await(5, TimeUnit.SECONDS), "the client dropped the connection");
       assertTrue(f.isCancelled());
     }
   }
@@ -548,14 +611,16 @@ public abstract class TransportTck {
   void interruptingABlockedSyncCallEndsItPromptly() throws Exception {
     try (TckServer.Silent silent = new TckServer.Silent()) {
       CompletableFuture<Object> outcome = new CompletableFuture<>();
-      Thread caller = new Thread(() -> {
-        try (HttpResponse r = transport.execute(
-            HttpRequest.of("GET", URI.create("http://127.0.0.1:" + silent.port() + "/never")))) {
-          outcome.complete(r.status());
-        } catch (RuntimeException e) {
-          outcome.complete(List.of(e, Thread.currentThread().isInterrupted()));
-        }
-      }, "tck-sync-caller");
+      Thread caller = new Thread(
+          () -> {
+            try (HttpResponse r = transport.execute(HttpRequest.of(
+                "GET", URI.create("http://127.0.0.1:" + silent.port() + "/never")))) {
+              outcome.complete(r.status());
+            } catch (RuntimeException e) {
+              outcome.complete(List.of(e, Thread.currentThread().isInterrupted()));
+            }
+          },
+          "tck-sync-caller");
       caller.start();
       assertTrue(silent.requestRead.await(10, TimeUnit.SECONDS), "request reached the server");
       long t0 = System.nanoTime();
@@ -566,7 +631,8 @@ public abstract class TransportTck {
       TransportException e = assertInstanceOf(TransportException.class, failed.get(0));
       assertEquals(TransportException.Kind.CANCELLED, e.kind(), e.toString());
       assertEquals(Boolean.TRUE, failed.get(1), "the interrupt status was lost");
-      assertTrue(silent.clientClosed.await(5, TimeUnit.SECONDS), "the client dropped the connection");
+      assertTrue(
+          silent.clientClosed.await(5, TimeUnit.SECONDS), "the client dropped the connection");
       caller.join(5000);
     }
   }
@@ -649,7 +715,8 @@ public abstract class TransportTck {
   @Test
   void webSocketEchoAndServerClose() throws Exception {
     Recorder rec = new Recorder();
-    WebSocketChannel ch = transport.webSockets()
+    WebSocketChannel ch = transport
+        .webSockets()
         .connect(ws("/ws"), HttpHeaders.of("X-BackendAI-Date", "2026-01-01T00:00:00+00:00"), rec)
         .get(10, TimeUnit.SECONDS);
     assertTrue(ch.isOpen());
@@ -669,7 +736,10 @@ public abstract class TransportTck {
   @Test
   void webSocketClientClose() throws Exception {
     Recorder rec = new Recorder();
-    WebSocketChannel ch = transport.webSockets().connect(ws("/ws"), HttpHeaders.empty(), rec).get(10, TimeUnit.SECONDS);
+    WebSocketChannel ch = transport
+        .webSockets()
+        .connect(ws("/ws"), HttpHeaders.empty(), rec)
+        .get(10, TimeUnit.SECONDS);
     ch.sendText("ping");
     assertEquals("ping", rec.next());
     ch.close(1000, "done").get(10, TimeUnit.SECONDS);
@@ -680,8 +750,10 @@ public abstract class TransportTck {
 
   @Test
   void webSocketHandshakeRefused() {
-    ExecutionException e = assertThrows(ExecutionException.class, () -> transport.webSockets()
-        .connect(ws("/not-a-socket"), HttpHeaders.empty(), new Recorder()).get(10, TimeUnit.SECONDS));
+    ExecutionException e = assertThrows(ExecutionException.class, () -> transport
+        .webSockets()
+        .connect(ws("/not-a-socket"), HttpHeaders.empty(), new Recorder())
+        .get(10, TimeUnit.SECONDS));
     TransportException te = assertInstanceOf(TransportException.class, e.getCause());
     assertEquals(TransportException.Kind.WEBSOCKET_HANDSHAKE, te.kind());
     assertEquals(200, te.status());

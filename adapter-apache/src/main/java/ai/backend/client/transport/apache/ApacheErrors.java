@@ -17,13 +17,15 @@ final class ApacheErrors {
   private ApacheErrors() {}
 
   static TransportException map(Throwable t, String what) {
-    while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+    while ((t instanceof CompletionException || t instanceof ExecutionException)
+        && t.getCause() != null) {
       t = t.getCause();
     }
     if (t instanceof TransportException te) {
       return te;
     }
-    if (t instanceof CancellationException || t instanceof InterruptedException
+    if (t instanceof CancellationException
+        || t instanceof InterruptedException
         || t.getClass().getName().endsWith("RequestFailedException")) {
       return new TransportException(Kind.CANCELLED, what + " cancelled", t);
     }

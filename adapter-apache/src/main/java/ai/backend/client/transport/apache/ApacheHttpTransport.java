@@ -1,6 +1,5 @@
 package ai.backend.client.transport.apache;
 
-import ai.backend.client.port.tls.TrustAll;
 import ai.backend.client.port.HttpRequest;
 import ai.backend.client.port.HttpResponse;
 import ai.backend.client.port.HttpTransport;
@@ -8,18 +7,17 @@ import ai.backend.client.port.RequestBody;
 import ai.backend.client.port.TransportConfig;
 import ai.backend.client.port.TransportException;
 import ai.backend.client.port.WebSocketConnector;
+import ai.backend.client.port.tls.TrustAll;
 import ai.backend.client.port.websocket.JdkWebSocketConnector;
 import java.io.IOException;
 import java.net.ProxySelector;
+import java.net.SocketAddress;
 import java.net.URI;
 import java.time.Duration;
-import java.net.SocketAddress;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import org.apache.hc.core5.http.EndpointDetails;
-import org.apache.hc.core5.reactor.IOSession;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -45,6 +43,7 @@ import org.apache.hc.client5.http.ssl.NoopHostnameVerifier;
 import org.apache.hc.core5.concurrent.DefaultThreadFactory;
 import org.apache.hc.core5.concurrent.FutureCallback;
 import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.EndpointDetails;
 import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.http.message.BasicHttpRequest;
 import org.apache.hc.core5.http.nio.support.BasicRequestProducer;
@@ -52,6 +51,7 @@ import org.apache.hc.core5.http2.HttpVersionPolicy;
 import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.net.URIAuthority;
 import org.apache.hc.core5.reactor.IOReactorConfig;
+import org.apache.hc.core5.reactor.IOSession;
 import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 
@@ -68,8 +68,14 @@ import org.apache.hc.core5.util.Timeout;
 final class ApacheHttpTransport implements HttpTransport {
   static final String THREAD_PREFIX = "backendai-apache-";
   // computed by the client itself; sending them as well would duplicate or contradict them
-  private static final Set<String> RESTRICTED =
-      Set.of("connection", "content-length", "expect", "host", "upgrade", "transfer-encoding", "content-type");
+  private static final Set<String> RESTRICTED = Set.of(
+      "connection",
+      "content-length",
+      "expect",
+      "host",
+      "upgrade",
+      "transfer-encoding",
+      "content-type");
   private static final AtomicInteger INSTANCES = new AtomicInteger();
 
   private final TransportConfig config;
@@ -87,9 +93,11 @@ final class ApacheHttpTransport implements HttpTransport {
   private final WebSocketConnector webSockets;
   // open connections by local address, so that cancel() can close the one an exchange is using
   private final Map<SocketAddress, IOSession> sessions = new ConcurrentHashMap<>();
-  // callers blocked in execute(), and the thread that aborts their exchange when they are interrupted
+  // callers blocked in execute(), and the thread that aborts their exchange when they are
+  // interrupted
   private final Map<Thread, HttpUriRequestBase> blocked = new ConcurrentHashMap<>();
-  private volatile java.util.concurrent.ScheduledExecutorService interruptWatcher; // set under blocked
+  private volatile java.util.concurrent.ScheduledExecutorService
+      interruptWatcher; // set under blocked
   // body reads of classic responses register like blocked calls
   private final ClassicResponse.ReadWatch readWatch = new ClassicResponse.ReadWatch() {
     @Override
@@ -127,7 +135,8 @@ final class ApacheHttpTransport implements HttpTransport {
         .setValidateAfterInactivity(TimeValue.ofSeconds(1))
         .build();
     RequestConfig defaults = requestConfig(null);
-    this.proxy = config.proxy() == null ? null
+    this.proxy = config.proxy() == null
+        ? null
         : new HttpHost("http", config.proxy().getHostString(), config.proxy().getPort());
 
     var classicBuilder = HttpClients.custom()
@@ -154,7 +163,8 @@ final class ApacheHttpTransport implements HttpTransport {
       if (closed.get()) {
         return CompletableFuture.failedFuture(closedException());
       }
-      return new JdkWebSocketConnector(wsClient(), config.connectTimeout()).connect(uri, headers, listener);
+      return new JdkWebSocketConnector(wsClient(), config.connectTimeout())
+          .connect(uri, headers, listener);
     };
   }
 
@@ -166,7 +176,8 @@ final class ApacheHttpTransport implements HttpTransport {
     }
     synchronized (asyncLock) {
       if (closed.get()) {
-        throw closedException(); // close() has run or is running: it would not see a client built now
+        throw closedException(); // close() has run or is running: it would not see a client built
+        // now
       }
       if (async == null) {
         CloseableHttpAsyncClient built = buildAsync();
@@ -184,7 +195,9 @@ final class ApacheHttpTransport implements HttpTransport {
             .setMaxConnTotal(config.maxConnections())
             .setMaxConnPerRoute(config.maxConnections())
             .setDefaultConnectionConfig(connection)
-            .setDefaultTlsConfig(TlsConfig.custom().setVersionPolicy(HttpVersionPolicy.FORCE_HTTP_1).build())
+            .setDefaultTlsConfig(TlsConfig.custom()
+                .setVersionPolicy(HttpVersionPolicy.FORCE_HTTP_1)
+                .build())
             .build())
         .setIOReactorConfig(IOReactorConfig.custom()
             .setIoThreadCount(Math.min(2, Runtime.getRuntime().availableProcessors()))
@@ -206,12 +219,14 @@ final class ApacheHttpTransport implements HttpTransport {
 
   private static ExecutorService newExecutor(String prefix) {
     AtomicInteger n = new AtomicInteger();
-    // cached pool for completions and WebSocket callbacks; threads are reused, never held per request
-    return new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
-      Thread t = new Thread(r, prefix + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
+    // cached pool for completions and WebSocket callbacks; threads are reused, never held per
+    // request
+    return new ThreadPoolExecutor(
+        0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+          Thread t = new Thread(r, prefix + n.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
   }
 
   private RequestConfig requestConfig(Duration perRequest) {
@@ -222,7 +237,8 @@ final class ApacheHttpTransport implements HttpTransport {
         .setContentCompressionEnabled(false)
         .setExpectContinueEnabled(false)
         .setProtocolUpgradeEnabled(false)
-        .setHardCancellationEnabled(true) // cancel() closes the connection instead of waiting it out
+        .setHardCancellationEnabled(
+            true) // cancel() closes the connection instead of waiting it out
         .setResponseTimeout(d == null ? Timeout.DISABLED : Timeout.of(d));
     return b.build();
   }
@@ -253,8 +269,10 @@ final class ApacheHttpTransport implements HttpTransport {
     copyHeaders(request, req);
     RequestBody body = request.body();
     String contentType = request.effectiveContentType();
-    if (!(body instanceof RequestBody.Empty) || request.method().equals("POST")
-        || request.method().equals("PUT") || request.method().equals("PATCH")) {
+    if (!(body instanceof RequestBody.Empty)
+        || request.method().equals("POST")
+        || request.method().equals("PUT")
+        || request.method().equals("PATCH")) {
       req.setEntity(ClassicBodies.entity(body));
     }
     if (contentType != null) {
@@ -263,7 +281,8 @@ final class ApacheHttpTransport implements HttpTransport {
     req.setConfig(requestConfig(request.timeout()));
     Thread caller = Thread.currentThread();
     if (caller.isInterrupted()) {
-      throw new TransportException(TransportException.Kind.CANCELLED, describe(request) + " cancelled", null);
+      throw new TransportException(
+          TransportException.Kind.CANCELLED, describe(request) + " cancelled", null);
     }
     blocked.put(caller, req);
     watchInterrupts();
@@ -273,7 +292,8 @@ final class ApacheHttpTransport implements HttpTransport {
     } catch (IOException | RuntimeException e) {
       req.cancel();
       if (caller.isInterrupted()) {
-        throw new TransportException(TransportException.Kind.CANCELLED, describe(request) + " cancelled", e);
+        throw new TransportException(
+            TransportException.Kind.CANCELLED, describe(request) + " cancelled", e);
       }
       throw ApacheErrors.map(e, describe(request));
     } finally {
@@ -296,11 +316,15 @@ final class ApacheHttpTransport implements HttpTransport {
       }
       interruptWatcher = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
           new DefaultThreadFactory(THREAD_PREFIX + id + "-interrupts", true));
-      interruptWatcher.scheduleWithFixedDelay(() -> blocked.forEach((thread, r) -> {
-        if (thread.isInterrupted()) {
-          r.cancel();
-        }
-      }), INTERRUPT_POLL_MS, INTERRUPT_POLL_MS, TimeUnit.MILLISECONDS);
+      interruptWatcher.scheduleWithFixedDelay(
+          () -> blocked.forEach((thread, r) -> {
+            if (thread.isInterrupted()) {
+              r.cancel();
+            }
+          }),
+          INTERRUPT_POLL_MS,
+          INTERRUPT_POLL_MS,
+          TimeUnit.MILLISECONDS);
     }
   }
 
@@ -315,8 +339,10 @@ final class ApacheHttpTransport implements HttpTransport {
     RequestBody body = request.body();
     String contentType = request.effectiveContentType();
     StreamProducer entity = null;
-    if (!(body instanceof RequestBody.Empty) || request.method().equals("POST")
-        || request.method().equals("PUT") || request.method().equals("PATCH")) {
+    if (!(body instanceof RequestBody.Empty)
+        || request.method().equals("POST")
+        || request.method().equals("PUT")
+        || request.method().equals("PATCH")) {
       entity = new StreamProducer(body::openStream, body.contentLength(), body.repeatable());
     }
     if (contentType != null) {
@@ -332,10 +358,11 @@ final class ApacheHttpTransport implements HttpTransport {
       return CompletableFuture.failedFuture(e);
     }
     StreamingConsumer consumer = new StreamingConsumer(result, executor);
-    consumer.onResponse(() -> context.setAttribute(StaleConnectionRetry.RESPONSE_STARTED, Boolean.TRUE));
+    consumer.onResponse(
+        () -> context.setAttribute(StaleConnectionRetry.RESPONSE_STARTED, Boolean.TRUE));
     String what = describe(request);
-    Future<Void> exchange = client.execute(new BasicRequestProducer(req, entity), consumer, context,
-        new FutureCallback<>() {
+    Future<Void> exchange = client.execute(
+        new BasicRequestProducer(req, entity), consumer, context, new FutureCallback<>() {
           @Override
           public void completed(Void v) {}
 
@@ -346,14 +373,16 @@ final class ApacheHttpTransport implements HttpTransport {
 
           @Override
           public void cancelled() {
-            result.completeExceptionally(new TransportException(TransportException.Kind.CANCELLED, what + " cancelled", null));
+            result.completeExceptionally(new TransportException(
+                TransportException.Kind.CANCELLED, what + " cancelled", null));
           }
         });
     consumer.onAbort(() -> exchange.cancel(true));
     result.whenComplete((r, e) -> {
       if (result.isCancelled()) {
         exchange.cancel(true);
-        // HttpClient loses a cancel() that lands just after the request is written, before it links the
+        // HttpClient loses a cancel() that lands just after the request is written, before it links
+        // the
         // future to the exchange; closing the connection itself aborts the exchange in every case
         EndpointDetails endpoint = context.getEndpointDetails();
         IOSession session = endpoint == null ? null : sessions.get(endpoint.getLocalAddress());
@@ -375,7 +404,8 @@ final class ApacheHttpTransport implements HttpTransport {
     return new URIAuthority(uri.getRawUserInfo(), uri.getHost(), port);
   }
 
-  private static void copyHeaders(HttpRequest request, org.apache.hc.core5.http.HttpRequest target) {
+  private static void copyHeaders(
+      HttpRequest request, org.apache.hc.core5.http.HttpRequest target) {
     request.headers().map().forEach((name, values) -> {
       if (!RESTRICTED.contains(name)) {
         values.forEach(v -> target.addHeader(name, v));
@@ -385,8 +415,8 @@ final class ApacheHttpTransport implements HttpTransport {
 
   private static String describe(HttpRequest request) {
     // method and path only: query strings may carry tokens
-    return request.method() + " " + request.uri().getScheme() + "://" + request.uri().getRawAuthority()
-        + request.uri().getRawPath();
+    return request.method() + " " + request.uri().getScheme() + "://"
+        + request.uri().getRawAuthority() + request.uri().getRawPath();
   }
 
   private void checkOpen() {

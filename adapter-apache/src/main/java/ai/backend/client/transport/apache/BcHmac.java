@@ -65,8 +65,8 @@ final class BcHmac implements Hmac {
   private static Digest digest(String algorithm) {
     Supplier<Digest> s = algorithm == null ? null : DIGESTS.get(algorithm.toLowerCase(Locale.ROOT));
     if (s == null) {
-      throw new IllegalArgumentException("unsupported hash algorithm: " + algorithm + " (supported: "
-          + new TreeSet<>(DIGESTS.keySet()) + ")");
+      throw new IllegalArgumentException("unsupported hash algorithm: " + algorithm
+          + " (supported: " + new TreeSet<>(DIGESTS.keySet()) + ")");
     }
     return s.get();
   }

@@ -26,7 +26,9 @@ final class ClassicBodies {
       return new FileEntity(f.file().toFile(), (ContentType) null);
     }
     RequestBody.Stream s = (RequestBody.Stream) body;
-    return s.repeatable() ? repeatable(s) : new InputStreamEntity(s.stream().get(), s.contentLength(), null);
+    return s.repeatable()
+        ? repeatable(s)
+        : new InputStreamEntity(s.stream().get(), s.contentLength(), null);
   }
 
   /**

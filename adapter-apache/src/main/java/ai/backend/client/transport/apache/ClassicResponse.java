@@ -32,7 +32,8 @@ final class ClassicResponse implements HttpResponse {
     void exit(Thread reader, HttpUriRequestBase request);
   }
 
-  ClassicResponse(ClassicHttpResponse response, HttpUriRequestBase request, ReadWatch watch) throws IOException {
+  ClassicResponse(ClassicHttpResponse response, HttpUriRequestBase request, ReadWatch watch)
+      throws IOException {
     this.response = response;
     this.request = request;
     this.watch = watch;
@@ -41,7 +42,10 @@ final class ClassicResponse implements HttpResponse {
       h.add(header.getName(), header.getValue());
     }
     this.headers = h.build();
-    this.body = new Body(response.getEntity() == null ? InputStream.nullInputStream() : response.getEntity().getContent());
+    this.body = new Body(
+        response.getEntity() == null
+            ? InputStream.nullInputStream()
+            : response.getEntity().getContent());
   }
 
   @Override
@@ -105,7 +109,8 @@ final class ClassicResponse implements HttpResponse {
         return n;
       } catch (IOException | RuntimeException e) {
         if (reader.isInterrupted()) {
-          InterruptedIOException x = new InterruptedIOException("interrupted while reading the response body");
+          InterruptedIOException x =
+              new InterruptedIOException("interrupted while reading the response body");
           x.initCause(e);
           throw x;
         }

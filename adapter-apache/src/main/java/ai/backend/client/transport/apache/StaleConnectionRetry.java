@@ -25,14 +25,17 @@ final class StaleConnectionRetry implements HttpRequestRetryStrategy {
   private static final int RESENDS = 1;
 
   @Override
-  public boolean retryRequest(HttpRequest request, IOException exception, int execCount, HttpContext context) {
+  public boolean retryRequest(
+      HttpRequest request, IOException exception, int execCount, HttpContext context) {
     if (execCount > RESENDS || context.getAttribute(RESPONSE_STARTED) != null) {
       return false;
     }
     if (!ai.backend.client.port.HttpRequest.idempotentMethod(request.getMethod())) {
       return false;
     }
-    if (request instanceof ClassicHttpRequest c && c.getEntity() != null && !c.getEntity().isRepeatable()) {
+    if (request instanceof ClassicHttpRequest c
+        && c.getEntity() != null
+        && !c.getEntity().isRepeatable()) {
       return false;
     }
     return closedBeforeResponse(exception);
@@ -43,7 +46,8 @@ final class StaleConnectionRetry implements HttpRequestRetryStrategy {
       return true;
     }
     String m = String.valueOf(e.getMessage());
-    return e instanceof SocketException && (m.contains("Connection reset") || m.contains("Broken pipe"));
+    return e instanceof SocketException
+        && (m.contains("Connection reset") || m.contains("Broken pipe"));
   }
 
   @Override

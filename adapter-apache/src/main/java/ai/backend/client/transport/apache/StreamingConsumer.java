@@ -51,8 +51,11 @@ final class StreamingConsumer implements AsyncResponseConsumer<Void> {
   }
 
   @Override
-  public void consumeResponse(org.apache.hc.core5.http.HttpResponse response, EntityDetails entity,
-      HttpContext context, FutureCallback<Void> callback) {
+  public void consumeResponse(
+      org.apache.hc.core5.http.HttpResponse response,
+      EntityDetails entity,
+      HttpContext context,
+      FutureCallback<Void> callback) {
     Runnable s = started;
     if (s != null) {
       s.run();
@@ -78,7 +81,8 @@ final class StreamingConsumer implements AsyncResponseConsumer<Void> {
   }
 
   @Override
-  public void informationResponse(org.apache.hc.core5.http.HttpResponse response, HttpContext context) {}
+  public void informationResponse(
+      org.apache.hc.core5.http.HttpResponse response, HttpContext context) {}
 
   @Override
   public void updateCapacity(CapacityChannel channel) throws IOException {
@@ -158,7 +162,8 @@ final class StreamingConsumer implements AsyncResponseConsumer<Void> {
       try {
         n = buffer.read(b, off, len);
       } catch (java.io.InterruptedIOException e) {
-        // an abort wakes a blocked read with "Operation aborted": report why the body failed instead
+        // an abort wakes a blocked read with "Operation aborted": report why the body failed
+        // instead
         // (a read timeout, a reset), and call it an interrupt only when it was one
         if (failure != null && !Thread.currentThread().isInterrupted()) {
           throw new IOException("response body failed: " + failure, failure);

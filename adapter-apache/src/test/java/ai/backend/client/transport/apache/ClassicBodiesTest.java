@@ -19,10 +19,13 @@ class ClassicBodiesTest {
   @Test
   void aRepeatableStreamIsOpenedAfreshEachTimeItIsWritten() throws Exception {
     AtomicInteger opened = new AtomicInteger();
-    HttpEntity e = ClassicBodies.entity(RequestBody.ofRepeatableStream(() -> {
-      opened.incrementAndGet();
-      return new ByteArrayInputStream(BYTES);
-    }, BYTES.length, "multipart/form-data; boundary=B"));
+    HttpEntity e = ClassicBodies.entity(RequestBody.ofRepeatableStream(
+        () -> {
+          opened.incrementAndGet();
+          return new ByteArrayInputStream(BYTES);
+        },
+        BYTES.length,
+        "multipart/form-data; boundary=B"));
     assertTrue(e.isRepeatable(), "a stale pooled connection may be retried with it");
     assertEquals(BYTES.length, e.getContentLength());
     assertFalse(e.isChunked());
@@ -36,15 +39,19 @@ class ClassicBodiesTest {
 
   @Test
   void aOneShotStreamIsNotRepeatable() {
-    HttpEntity e = ClassicBodies.entity(RequestBody.ofStream(() -> new ByteArrayInputStream(BYTES), -1, null));
+    HttpEntity e =
+        ClassicBodies.entity(RequestBody.ofStream(() -> new ByteArrayInputStream(BYTES), -1, null));
     assertFalse(e.isRepeatable());
   }
 
   @Test
   void hostLeavesOutDefaultPorts() {
     assertEquals("h", ApacheHttpTransport.authority(URI.create("http://h:80/x")).toString());
-    assertEquals("h", ApacheHttpTransport.authority(URI.create("https://h:443/x")).toString());
-    assertEquals("h:8080", ApacheHttpTransport.authority(URI.create("http://h:8080/x")).toString());
-    assertEquals("h:443", ApacheHttpTransport.authority(URI.create("http://h:443/x")).toString());
+    assertEquals(
+        "h", ApacheHttpTransport.authority(URI.create("https://h:443/x")).toString());
+    assertEquals(
+        "h:8080", ApacheHttpTransport.authority(URI.create("http://h:8080/x")).toString());
+    assertEquals(
+        "h:443", ApacheHttpTransport.authority(URI.create("http://h:443/x")).toString());
   }
 }

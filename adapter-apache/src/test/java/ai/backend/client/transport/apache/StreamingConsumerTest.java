@@ -26,24 +26,30 @@ class StreamingConsumerTest {
   void aReaderWaitingWhenTheExchangeFailsGetsTheFailure() throws Exception {
     CompletableFuture<HttpResponse> result = new CompletableFuture<>();
     StreamingConsumer consumer = new StreamingConsumer(result, Runnable::run);
-    consumer.consumeResponse(new BasicHttpResponse(200),
-        new BasicAsyncEntityProducer("x".repeat(100), ContentType.APPLICATION_JSON), HttpCoreContext.create(), null);
+    consumer.consumeResponse(
+        new BasicHttpResponse(200),
+        new BasicAsyncEntityProducer("x".repeat(100), ContentType.APPLICATION_JSON),
+        HttpCoreContext.create(),
+        null);
     InputStream body = result.get(5, TimeUnit.SECONDS).body();
     SocketException reset = new SocketException("Connection reset");
 
     CompletableFuture<IOException> thrown = new CompletableFuture<>();
-    Thread reader = new Thread(() -> {
-      try {
-        body.read(new byte[10], 0, 10);
-        thrown.complete(null);
-      } catch (IOException e) {
-        thrown.complete(e);
-      }
-    }, "body-reader");
+    Thread reader = new Thread(
+        () -> {
+          try {
+            body.read(new byte[10], 0, 10);
+            thrown.complete(null);
+          } catch (IOException e) {
+            thrown.complete(e);
+          }
+        },
+        "body-reader");
     reader.start();
     // the failure must come while the reader waits for data
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (reader.getState() != Thread.State.WAITING && reader.getState() != Thread.State.TIMED_WAITING) {
+    while (reader.getState() != Thread.State.WAITING
+        && reader.getState() != Thread.State.TIMED_WAITING) {
       assertTrue(System.nanoTime() < deadline, "the reader never waited: " + reader.getState());
       Thread.onSpinWait();
     }
@@ -60,8 +66,11 @@ class StreamingConsumerTest {
   void aFailureBeforeTheReadIsReportedToo() throws Exception {
     CompletableFuture<HttpResponse> result = new CompletableFuture<>();
     StreamingConsumer consumer = new StreamingConsumer(result, Runnable::run);
-    consumer.consumeResponse(new BasicHttpResponse(200),
-        new BasicAsyncEntityProducer("x".repeat(100), ContentType.APPLICATION_JSON), HttpCoreContext.create(), null);
+    consumer.consumeResponse(
+        new BasicHttpResponse(200),
+        new BasicAsyncEntityProducer("x".repeat(100), ContentType.APPLICATION_JSON),
+        HttpCoreContext.create(),
+        null);
     InputStream body = result.get(5, TimeUnit.SECONDS).body();
     SocketException reset = new SocketException("Connection reset");
     consumer.failed(reset);

@@ -123,7 +123,8 @@ final class IdleTimeoutBody extends InputStream implements BodySubscriber<InputS
       }
       if (next == null) {
         close();
-        throw new SocketTimeoutException("no response bytes for " + Duration.ofNanos(idleNanos).toMillis() + " ms");
+        throw new SocketTimeoutException(
+            "no response bytes for " + Duration.ofNanos(idleNanos).toMillis() + " ms");
       }
       if (next == END) {
         eof = true;

@@ -18,7 +18,8 @@ final class JdkErrors {
   private JdkErrors() {}
 
   static TransportException map(Throwable t, String what) {
-    while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+    while ((t instanceof CompletionException || t instanceof ExecutionException)
+        && t.getCause() != null) {
       t = t.getCause();
     }
     if (t instanceof TransportException te) {
@@ -57,15 +58,21 @@ final class JdkErrors {
    * refused connection or a TLS failure is not that.
    */
   static boolean closedBeforeResponse(Throwable t) {
-    while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+    while ((t instanceof CompletionException || t instanceof ExecutionException)
+        && t.getCause() != null) {
       t = t.getCause();
     }
-    if (t instanceof TransportException || t instanceof CancellationException || t instanceof InterruptedException) {
+    if (t instanceof TransportException
+        || t instanceof CancellationException
+        || t instanceof InterruptedException) {
       return false;
     }
     for (Throwable c = t; c != null; c = c.getCause()) {
-      if (c instanceof HttpTimeoutException || c instanceof ConnectException || c instanceof SSLException
-          || c instanceof UnresolvedAddressException || c instanceof UnknownHostException) {
+      if (c instanceof HttpTimeoutException
+          || c instanceof ConnectException
+          || c instanceof SSLException
+          || c instanceof UnresolvedAddressException
+          || c instanceof UnknownHostException) {
         return false;
       }
     }

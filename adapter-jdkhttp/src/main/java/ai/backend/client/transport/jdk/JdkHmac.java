@@ -28,7 +28,8 @@ final class JdkHmac implements Hmac {
     String name = names(algorithm)[0];
     try {
       Mac mac = Mac.getInstance(name);
-      // SecretKeySpec rejects empty keys although HMAC allows them; an empty key equals a zero block
+      // SecretKeySpec rejects empty keys although HMAC allows them; an empty key equals a zero
+      // block
       mac.init(new SecretKeySpec(key.length == 0 ? new byte[1] : key, name));
       return mac.doFinal(data);
     } catch (GeneralSecurityException e) {
@@ -53,8 +54,8 @@ final class JdkHmac implements Hmac {
   private static String[] names(String algorithm) {
     String[] n = algorithm == null ? null : NAMES.get(algorithm.toLowerCase(Locale.ROOT));
     if (n == null) {
-      throw new IllegalArgumentException("unsupported hash algorithm: " + algorithm + " (supported: "
-          + new java.util.TreeSet<>(NAMES.keySet()) + ")");
+      throw new IllegalArgumentException("unsupported hash algorithm: " + algorithm
+          + " (supported: " + new java.util.TreeSet<>(NAMES.keySet()) + ")");
     }
     return n;
   }

@@ -1,13 +1,12 @@
 package ai.backend.client.transport.jdk;
 
-import ai.backend.client.port.tls.TrustAll;
 import ai.backend.client.port.HttpRequest;
 import ai.backend.client.port.HttpResponse;
 import ai.backend.client.port.HttpTransport;
-import ai.backend.client.port.RequestBody;
 import ai.backend.client.port.TransportConfig;
 import ai.backend.client.port.TransportException;
 import ai.backend.client.port.WebSocketConnector;
+import ai.backend.client.port.tls.TrustAll;
 import ai.backend.client.port.websocket.JdkWebSocketConnector;
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,13 +29,15 @@ final class JdkHttpTransport implements HttpTransport {
   /** Prefix of the names of threads this transport starts. */
   static final String THREAD_PREFIX = "backendai-jdk-http-";
   // java.net.http computes these itself and refuses them as user headers
-  private static final Set<String> RESTRICTED = Set.of("connection", "content-length", "expect", "host", "upgrade");
+  private static final Set<String> RESTRICTED =
+      Set.of("connection", "content-length", "expect", "host", "upgrade");
   private static final AtomicInteger POOLS = new AtomicInteger();
   /** How often a request is sent again after a stale pooled connection failed it. */
   private static final int STALE_RESENDS = 1;
 
   private final TransportConfig config;
-  private final ExecutorService ownExecutor; // null when the user supplied one (we must not shut that down)
+  private final ExecutorService
+      ownExecutor; // null when the user supplied one (we must not shut that down)
   private final HttpClient client;
   private final WebSocketConnector webSockets;
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -45,7 +46,9 @@ final class JdkHttpTransport implements HttpTransport {
     this.config = config;
     this.ownExecutor = config.executor() == null ? newExecutor() : null;
     HttpClient.Builder b = HttpClient.newBuilder()
-        .version(HttpClient.Version.HTTP_1_1) // Backend.AI managers speak HTTP/1.1; no h2c upgrade headers
+        .version(
+            HttpClient.Version
+                .HTTP_1_1) // Backend.AI managers speak HTTP/1.1; no h2c upgrade headers
         .followRedirects(HttpClient.Redirect.NEVER)
         .connectTimeout(config.connectTimeout())
         .executor(ownExecutor != null ? ownExecutor : config.executor());
@@ -65,11 +68,12 @@ final class JdkHttpTransport implements HttpTransport {
     int pool = POOLS.incrementAndGet();
     AtomicInteger n = new AtomicInteger();
     // a cached pool: threads serve short callbacks and are reused, so none is held per request
-    return new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
-      Thread t = new Thread(r, THREAD_PREFIX + pool + "-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
+    return new ThreadPoolExecutor(
+        0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+          Thread t = new Thread(r, THREAD_PREFIX + pool + "-" + n.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
   }
 
   @Override
@@ -102,7 +106,8 @@ final class JdkHttpTransport implements HttpTransport {
         && JdkErrors.closedBeforeResponse(failure)
         // java.net.http resends a GET or HEAD itself (on a new connection too): another resend here
         // would double every attempt of the retry policy, which covers what it misses
-        && !request.method().equals("GET") && !request.method().equals("HEAD");
+        && !request.method().equals("GET")
+        && !request.method().equals("HEAD");
   }
 
   @Override
@@ -184,8 +189,8 @@ final class JdkHttpTransport implements HttpTransport {
 
   private static String describe(HttpRequest request) {
     // method and path only: query strings may carry tokens
-    return request.method() + " " + request.uri().getScheme() + "://" + request.uri().getRawAuthority()
-        + request.uri().getRawPath();
+    return request.method() + " " + request.uri().getScheme() + "://"
+        + request.uri().getRawAuthority() + request.uri().getRawPath();
   }
 
   @Override
@@ -201,7 +206,8 @@ final class JdkHttpTransport implements HttpTransport {
   @Override
   public void close() {
     if (closed.compareAndSet(false, true) && ownExecutor != null) {
-      // Java 17's HttpClient cannot be closed; its selector thread ends once the client is unreachable
+      // Java 17's HttpClient cannot be closed; its selector thread ends once the client is
+      // unreachable
       ownExecutor.shutdownNow();
     }
   }

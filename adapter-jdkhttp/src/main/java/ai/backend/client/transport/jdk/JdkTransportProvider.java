@@ -10,6 +10,7 @@ import java.util.List;
 public final class JdkTransportProvider implements TransportProvider {
   /** The canonical name, which the transports report too. */
   static final String NAME = "jdk-http";
+
   private static final Hmac HMAC = new JdkHmac();
 
   @Override

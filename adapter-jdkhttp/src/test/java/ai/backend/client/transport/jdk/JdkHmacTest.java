@@ -22,6 +22,7 @@ class JdkHmacTest extends HmacTck {
     assertTrue(own.supports("SHA256"));
     assertFalse(own.supports("blake2b"));
     assertFalse(own.supports("blake2s"));
-    assertThrows(IllegalArgumentException.class, () -> own.mac("blake2b", new byte[1], new byte[1]));
+    assertThrows(
+        IllegalArgumentException.class, () -> own.mac("blake2b", new byte[1], new byte[1]));
   }
 }

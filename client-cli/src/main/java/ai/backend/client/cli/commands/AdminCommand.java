@@ -20,7 +20,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code admin}: administrative passthroughs. */
-@Command(name = "admin", mixinStandardHelpOptions = true,
+@Command(
+    name = "admin",
+    mixinStandardHelpOptions = true,
     description = AdminCommand.SUMMARY,
     subcommands = {AdminCommand.Query.class})
 public final class AdminCommand implements Callable<Integer> {
@@ -32,14 +34,19 @@ public final class AdminCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "a subcommand is required (query)");
+    throw new picocli.CommandLine.ParameterException(
+        spec.commandLine(), "a subcommand is required (query)");
   }
 
   /** {@code admin query}: GraphQL passthrough. */
-  @Command(name = "query", mixinStandardHelpOptions = true,
-      description = {"Send a GraphQL query to the API (/admin/gql or /admin/graphql, by server version)",
-          "and print the JSON data.",
-          "Example: backend.ai admin query 'query { keypair { access_key is_admin } }'"})
+  @Command(
+      name = "query",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Send a GraphQL query to the API (/admin/gql or /admin/graphql, by server version)",
+        "and print the JSON data.",
+        "Example: backend.ai admin query 'query { keypair { access_key is_admin } }'"
+      })
   public static final class Query implements Callable<Integer> {
     private final Cli cli;
 
@@ -47,14 +54,23 @@ public final class AdminCommand implements Callable<Integer> {
       this.cli = cli;
     }
 
-    @Parameters(index = "0", paramLabel = "QUERY", description = "The GraphQL document, or @FILE to read it from a file, or - for stdin.")
+    @Parameters(
+        index = "0",
+        paramLabel = "QUERY",
+        description = "The GraphQL document, or @FILE to read it from a file, or - for stdin.")
     String query;
 
-    @Option(names = "--var", paramLabel = "NAME=JSON",
-        description = "A variable; the value is parsed as JSON when it is valid JSON, else taken as a string. Repeatable.")
+    @Option(
+        names = "--var",
+        paramLabel = "NAME=JSON",
+        description =
+            "A variable; the value is parsed as JSON when it is valid JSON, else taken as a string. Repeatable.")
     Map<String, String> vars = new LinkedHashMap<>();
 
-    @Option(names = "--variables", paramLabel = "JSON", description = "All variables as one JSON object.")
+    @Option(
+        names = "--variables",
+        paramLabel = "JSON",
+        description = "All variables as one JSON object.")
     String variables;
 
     @Override
@@ -70,7 +86,8 @@ public final class AdminCommand implements Callable<Integer> {
         try {
           v = JsonParser.parseString(variables).getAsJsonObject();
         } catch (JsonSyntaxException | IllegalStateException e) {
-          throw new CliException(ExitCode.USAGE, "--variables must be a JSON object: " + e.getMessage());
+          throw new CliException(
+              ExitCode.USAGE, "--variables must be a JSON object: " + e.getMessage());
         }
       }
       for (Map.Entry<String, String> e : vars.entrySet()) {
@@ -80,7 +97,11 @@ public final class AdminCommand implements Callable<Integer> {
       if (cli.json()) {
         cli.printJson(data);
       } else {
-        cli.term.out.println(new GsonBuilder().setPrettyPrinting().serializeNulls().disableHtmlEscaping().create()
+        cli.term.out.println(new GsonBuilder()
+            .setPrettyPrinting()
+            .serializeNulls()
+            .disableHtmlEscaping()
+            .create()
             .toJson(data));
       }
       return 0;
@@ -98,7 +119,8 @@ public final class AdminCommand implements Callable<Integer> {
   /** Runs a GraphQL document through the SDK ({@code /admin/gql} or {@code /admin/graphql} by version). */
   public static JsonElement graphql(Cli cli, String query, JsonObject variables) {
     @SuppressWarnings("unchecked")
-    Map<String, Object> vars = variables == null ? Map.of() : cli.gson().fromJson(variables, Map.class);
+    Map<String, Object> vars =
+        variables == null ? Map.of() : cli.gson().fromJson(variables, Map.class);
     Map<String, Object> data = cli.backend.session().admin().graphql(query, vars);
     return cli.gson().toJsonTree(data);
   }

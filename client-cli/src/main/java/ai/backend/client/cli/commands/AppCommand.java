@@ -19,15 +19,20 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code app NAME SERVICE}: a local TCP port bridged to a service in the session (spec §8.3). */
-@Command(name = "app", mixinStandardHelpOptions = true,
-    description = {AppCommand.SUMMARY,
-        "The service is e.g. jupyter (local-server offers http); the port is a local TCP port. Each local "
-            + "connection is bridged to the session through its own WebSocket (the TCP proxy). Runs until Ctrl-C.",
-        "Example:",
-        "  backend.ai app mysess http -b 127.0.0.1:8080"})
+@Command(
+    name = "app",
+    mixinStandardHelpOptions = true,
+    description = {
+      AppCommand.SUMMARY,
+      "The service is e.g. jupyter (local-server offers http); the port is a local TCP port. Each local "
+          + "connection is bridged to the session through its own WebSocket (the TCP proxy). Runs until Ctrl-C.",
+      "Example:",
+      "  backend.ai app mysess http -b 127.0.0.1:8080"
+    })
 public final class AppCommand implements Callable<Integer> {
   /** The one-line summary: the first line of the help and the command's line in the root's listing. */
-  public static final String SUMMARY = "Make a service of a compute session reachable on a local port.";
+  public static final String SUMMARY =
+      "Make a service of a compute session reachable on a local port.";
 
   private final Cli cli;
 
@@ -41,8 +46,12 @@ public final class AppCommand implements Callable<Integer> {
   @Parameters(index = "1", paramLabel = "SERVICE", description = "The service (app) name.")
   String service;
 
-  @Option(names = {"-b", "--bind"}, paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:8080",
-      description = "Local address to listen on (default: ${DEFAULT-VALUE}; port 0 picks a free one).")
+  @Option(
+      names = {"-b", "--bind"},
+      paramLabel = "HOST:PORT",
+      defaultValue = "127.0.0.1:8080",
+      description =
+          "Local address to listen on (default: ${DEFAULT-VALUE}; port 0 picks a free one).")
   String bind;
 
   @Override
@@ -51,7 +60,7 @@ public final class AppCommand implements Callable<Integer> {
     Kernel kernel = Kernel.of(cli.backend.session(), name);
     ShellCommand.requireStreaming(kernel);
     // one probe connection first: an unknown service or session is reported before anything listens
-    try (AppTunnel probe = kernel.connectApp(service, data -> { })) {
+    try (AppTunnel probe = kernel.connectApp(service, data -> {})) {
       probe.close();
     }
     try (ServerSocket server = new ServerSocket()) {
@@ -59,13 +68,17 @@ public final class AppCommand implements Callable<Integer> {
       try {
         server.bind(address);
       } catch (IOException e) {
-        throw new CliException(ExitCode.UNAVAILABLE, "cannot listen on " + bind + ": " + e.getMessage(), e);
+        throw new CliException(
+            ExitCode.UNAVAILABLE, "cannot listen on " + bind + ": " + e.getMessage(), e);
       }
       String where = server.getInetAddress().getHostAddress() + ":" + server.getLocalPort();
-      String scheme = service.startsWith("http") || service.equals("jupyter") || service.equals("jupyterlab")
-          ? "http" : "tcp";
-      cli.term.info("A local proxy to the application \"" + service + "\" provided by the session \"" + name
-          + "\" is available at: " + scheme + "://" + where);
+      String scheme =
+          service.startsWith("http") || service.equals("jupyter") || service.equals("jupyterlab")
+              ? "http"
+              : "tcp";
+      cli.term.info(
+          "A local proxy to the application \"" + service + "\" provided by the session \"" + name
+              + "\" is available at: " + scheme + "://" + where);
       cli.term.info("Press Ctrl-C to stop.");
       while (true) {
         Socket client = server.accept();
@@ -84,7 +97,8 @@ public final class AppCommand implements Callable<Integer> {
         @Override
         public void onData(byte[] data) {
           try {
-            toClient.write(data); // blocks when the local client reads slowly: back-pressure to the session
+            toClient.write(
+                data); // blocks when the local client reads slowly: back-pressure to the session
             toClient.flush();
           } catch (IOException e) {
             closeQuietly(client);

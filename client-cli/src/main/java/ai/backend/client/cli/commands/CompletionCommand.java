@@ -9,10 +9,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code completion bash|zsh}: the shell completion script. */
-@Command(name = "completion", mixinStandardHelpOptions = true,
-    description = {CompletionCommand.SUMMARY,
-        "bash: source <(backend.ai completion bash)",
-        "zsh:  source <(backend.ai completion zsh)   (uses bashcompinit)"})
+@Command(
+    name = "completion",
+    mixinStandardHelpOptions = true,
+    description = {
+      CompletionCommand.SUMMARY,
+      "bash: source <(backend.ai completion bash)",
+      "zsh:  source <(backend.ai completion zsh)   (uses bashcompinit)"
+    })
 public final class CompletionCommand implements Callable<Integer> {
   /** The one-line summary: the first line of the help and the command's line in the root's listing. */
   public static final String SUMMARY = "Print a bash or zsh completion script.";
@@ -24,9 +28,16 @@ public final class CompletionCommand implements Callable<Integer> {
   }
 
   /** Supported shells. */
-  public enum Shell { bash, zsh }
+  public enum Shell {
+    bash,
+    zsh
+  }
 
-  @Parameters(index = "0", defaultValue = "bash", paramLabel = "SHELL", description = "${COMPLETION-CANDIDATES} (default: bash)")
+  @Parameters(
+      index = "0",
+      defaultValue = "bash",
+      paramLabel = "SHELL",
+      description = "${COMPLETION-CANDIDATES} (default: bash)")
   Shell shell;
 
   @Override

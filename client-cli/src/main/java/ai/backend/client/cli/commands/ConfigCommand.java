@@ -13,9 +13,13 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 
 /** {@code config}: the effective configuration, secret masked. Never starts anything. */
-@Command(name = "config", mixinStandardHelpOptions = true,
-    description = {ConfigCommand.SUMMARY,
-        "Without BACKEND_ENDPOINT this is the local server's, if one is running."})
+@Command(
+    name = "config",
+    mixinStandardHelpOptions = true,
+    description = {
+      ConfigCommand.SUMMARY,
+      "Without BACKEND_ENDPOINT this is the local server's, if one is running."
+    })
 public final class ConfigCommand implements Callable<Integer> {
   /** The one-line summary: the first line of the help and the command's line in the root's listing. */
   public static final String SUMMARY = "Show the effective configuration (secret masked).";
@@ -52,7 +56,11 @@ public final class ConfigCommand implements Callable<Integer> {
     m.put("access_key", c != null ? c.accessKey() : null);
     m.put("secret_key", c != null ? mask(c.secretKey()) : null);
     if (c != null) {
-      m.put("api_version", c.apiVersion().map(Object::toString).orElse("negotiated (max " + c.maxApiVersion() + ")"));
+      m.put(
+          "api_version",
+          c.apiVersion()
+              .map(Object::toString)
+              .orElse("negotiated (max " + c.maxApiVersion() + ")"));
       m.put("domain", c.domain());
       m.put("group", c.group());
       m.put("vfolder_mounts", c.vfolderMounts());

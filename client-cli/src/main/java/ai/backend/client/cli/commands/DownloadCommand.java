@@ -15,7 +15,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code download NAME FILES... [--dest DIR]}. */
-@Command(name = "download", mixinStandardHelpOptions = true,
+@Command(
+    name = "download",
+    mixinStandardHelpOptions = true,
     description = {DownloadCommand.SUMMARY, "Files or directories, relative to /home/work."})
 public final class DownloadCommand implements Callable<Integer> {
   /** The one-line summary: the first line of the help and the command's line in the root's listing. */
@@ -30,10 +32,18 @@ public final class DownloadCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "NAME", description = "Session name or ID.")
   String name;
 
-  @Parameters(index = "1..*", arity = "1..*", paramLabel = "FILES", description = "Paths inside the session.")
+  @Parameters(
+      index = "1..*",
+      arity = "1..*",
+      paramLabel = "FILES",
+      description = "Paths inside the session.")
   List<String> files = new ArrayList<>();
 
-  @Option(names = "--dest", paramLabel = "DIR", defaultValue = ".", description = "Destination directory (default: current directory).")
+  @Option(
+      names = "--dest",
+      paramLabel = "DIR",
+      defaultValue = ".",
+      description = "Destination directory (default: current directory).")
   Path dest;
 
   @Override
@@ -51,7 +61,8 @@ public final class DownloadCommand implements Callable<Integer> {
       o.put("files", got.stream().map(Path::toString).toList());
       cli.printJson(o);
     }
-    cli.term.done("Downloaded " + got.size() + " file(s) to " + dest.toAbsolutePath().normalize() + ".");
+    cli.term.done(
+        "Downloaded " + got.size() + " file(s) to " + dest.toAbsolutePath().normalize() + ".");
     return 0;
   }
 }

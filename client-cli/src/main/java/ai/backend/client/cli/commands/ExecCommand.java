@@ -24,16 +24,20 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code exec NAME -- CMD ARGS…}: one command in a running session, like {@code docker exec}. */
-@Command(name = "exec", mixinStandardHelpOptions = true,
-    description = {ExecCommand.SUMMARY,
-        "It runs in the session's work directory; its output is streamed and its exit code is the command's.",
-        "Without -t the command runs in batch mode over a streaming execute socket; lines it reads from "
-            + "its standard input are taken from yours. With -t it runs on a pseudo-terminal (add -i to type "
-            + "into it; Ctrl-] closes the connection).",
-        "Examples:",
-        "  backend.ai exec mysess -- ls -la",
-        "  backend.ai exec -w /home/work/src mysess -- make",
-        "  backend.ai exec -it mysess -- python3"})
+@Command(
+    name = "exec",
+    mixinStandardHelpOptions = true,
+    description = {
+      ExecCommand.SUMMARY,
+      "It runs in the session's work directory; its output is streamed and its exit code is the command's.",
+      "Without -t the command runs in batch mode over a streaming execute socket; lines it reads from "
+          + "its standard input are taken from yours. With -t it runs on a pseudo-terminal (add -i to type "
+          + "into it; Ctrl-] closes the connection).",
+      "Examples:",
+      "  backend.ai exec mysess -- ls -la",
+      "  backend.ai exec -w /home/work/src mysess -- make",
+      "  backend.ai exec -it mysess -- python3"
+    })
 public final class ExecCommand implements Callable<Integer> {
   /** The one-line summary: the first line of the help and the command's line in the root's listing. */
   public static final String SUMMARY = "Run one command in a running compute session.";
@@ -44,20 +48,30 @@ public final class ExecCommand implements Callable<Integer> {
     this.cli = cli;
   }
 
-  @Option(names = {"-i", "--interactive"}, description = "With -t: send your keystrokes to the command.")
+  @Option(
+      names = {"-i", "--interactive"},
+      description = "With -t: send your keystrokes to the command.")
   boolean interactive;
 
-  @Option(names = {"-t", "--tty"}, description = "Run the command on a pseudo-terminal.")
+  @Option(
+      names = {"-t", "--tty"},
+      description = "Run the command on a pseudo-terminal.")
   boolean tty;
 
-  @Option(names = {"-w", "--workdir"}, paramLabel = "DIR",
+  @Option(
+      names = {"-w", "--workdir"},
+      paramLabel = "DIR",
       description = "Working directory: /home/work/... or relative to /home/work (the default).")
   String workdir;
 
   @Parameters(index = "0", paramLabel = "NAME", description = "Session name or ID.")
   String name;
 
-  @Parameters(index = "1..*", arity = "1..*", paramLabel = "CMD", description = "The command and its arguments (after --).")
+  @Parameters(
+      index = "1..*",
+      arity = "1..*",
+      paramLabel = "CMD",
+      description = "The command and its arguments (after --).")
   List<String> command = new ArrayList<>();
 
   private List<String> given = List.of();
@@ -65,12 +79,15 @@ public final class ExecCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     if (interactive && !tty) {
-      throw new CliException(ExitCode.USAGE, "-i needs -t (without -t, input lines are always forwarded)");
+      throw new CliException(
+          ExitCode.USAGE, "-i needs -t (without -t, input lines are always forwarded)");
     }
     given = List.copyOf(command);
     if (workdir != null) {
-      // relative to the command's start directory, the work directory, on a kernel and on local-server
-      List<String> in = new ArrayList<>(List.of("sh", "-c", "cd -- \"$0\" && exec \"$@\"", WorkDir.relative(workdir)));
+      // relative to the command's start directory, the work directory, on a kernel and on
+      // local-server
+      List<String> in = new ArrayList<>(
+          List.of("sh", "-c", "cd -- \"$0\" && exec \"$@\"", WorkDir.relative(workdir)));
       in.addAll(command);
       command = in;
     }
@@ -84,7 +101,8 @@ public final class ExecCommand implements Callable<Integer> {
     boolean json = cli.json();
     List<ConsoleItem> collected = new ArrayList<>();
     ConsoleListener printer = json ? collected::add : new ConsolePrinter(cli.term);
-    RunOptions options = RunOptions.defaults().withListener(printer).withInput(new RunCommand.StdinInput(cli.term));
+    RunOptions options =
+        RunOptions.defaults().withListener(printer).withInput(new RunCommand.StdinInput(cli.term));
     RunResult result = kernel.streamRunBatch(new BatchOptions(null, null, line, false), options);
     int rc = RunCommand.exitCodeOf(result);
     if (json) {
@@ -103,17 +121,21 @@ public final class ExecCommand implements Callable<Integer> {
 
   private int onTerminal(Cli cli, Kernel kernel) {
     ExitMarker marker = new ExitMarker();
-    TerminalBridge.Mode mode = new TerminalBridge.Mode(interactive, ExitMarker.commandLine(command), marker);
+    TerminalBridge.Mode mode =
+        new TerminalBridge.Mode(interactive, ExitMarker.commandLine(command), marker);
     TerminalBridge.Outcome o = new TerminalBridge(cli.term).run(kernel, mode);
     if (o.end() == TerminalBridge.End.FAILED) {
-      throw new CliException(ExitCode.UNAVAILABLE, "the terminal connection failed: " + o.message());
+      throw new CliException(
+          ExitCode.UNAVAILABLE, "the terminal connection failed: " + o.message());
     }
     if (o.end() == TerminalBridge.End.DETACHED) {
-      cli.term.done("Connection to " + kernel.name() + " closed; the command may still be running.");
+      cli.term.done(
+          "Connection to " + kernel.name() + " closed; the command may still be running.");
       return ExitCode.INTERRUPTED.code;
     }
     if (o.exitCode() == null) {
-      throw new CliException(ExitCode.FAILURE, "the terminal closed before the command reported its exit code");
+      throw new CliException(
+          ExitCode.FAILURE, "the terminal closed before the command reported its exit code");
     }
     return o.exitCode() & 0xff;
   }

@@ -1,7 +1,7 @@
 package ai.backend.client.cli.commands;
 
-import ai.backend.client.Kernel;
 import ai.backend.client.ComputeSessionInfo;
+import ai.backend.client.Kernel;
 import ai.backend.client.cli.Cli;
 import java.util.ArrayList;
 import java.util.List;

@@ -7,11 +7,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code interrupt NAME}. */
-@Command(name = "interrupt", mixinStandardHelpOptions = true,
+@Command(
+    name = "interrupt",
+    mixinStandardHelpOptions = true,
     description = InterruptCommand.SUMMARY)
 public final class InterruptCommand implements Callable<Integer> {
   /** The one-line summary: the first line of the help and the command's line in the root's listing. */
-  public static final String SUMMARY = "Interrupt the code running in a compute session (like Ctrl-C in it).";
+  public static final String SUMMARY =
+      "Interrupt the code running in a compute session (like Ctrl-C in it).";
 
   private final Cli cli;
 

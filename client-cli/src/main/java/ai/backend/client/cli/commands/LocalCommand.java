@@ -10,14 +10,24 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code local start|stop|status|serve}: the embedded local server. */
-@Command(name = "local", mixinStandardHelpOptions = true,
-    description = {LocalCommand.SUMMARY, "It is used when BACKEND_ENDPOINT is not set.",
-        "State (pid, port, keypair, logs, session work dirs) lives in $BACKEND_LOCAL_STATE_DIR or ~/.backend.ai/local."},
-    subcommands = {LocalCommand.Start.class, LocalCommand.Stop.class, LocalCommand.Status.class,
-        LocalCommand.Serve.class})
+@Command(
+    name = "local",
+    mixinStandardHelpOptions = true,
+    description = {
+      LocalCommand.SUMMARY,
+      "It is used when BACKEND_ENDPOINT is not set.",
+      "State (pid, port, keypair, logs, session work dirs) lives in $BACKEND_LOCAL_STATE_DIR or ~/.backend.ai/local."
+    },
+    subcommands = {
+      LocalCommand.Start.class,
+      LocalCommand.Stop.class,
+      LocalCommand.Status.class,
+      LocalCommand.Serve.class
+    })
 public final class LocalCommand implements Callable<Integer> {
   /** The one-line summary: the first line of the help and the command's line in the root's listing. */
-  public static final String SUMMARY = "Manage the local Backend.AI server (start, stop, status, serve).";
+  public static final String SUMMARY =
+      "Manage the local Backend.AI server (start, stop, status, serve).";
 
   private final Cli cli;
 
@@ -30,7 +40,8 @@ public final class LocalCommand implements Callable<Integer> {
     return new Status(cli).call();
   }
 
-  static Map<String, Object> describe(LocalServerManager m, LocalServerManager.State st, boolean showSecret) {
+  static Map<String, Object> describe(
+      LocalServerManager m, LocalServerManager.State st, boolean showSecret) {
     Map<String, Object> o = new LinkedHashMap<>();
     o.put("running", st != null);
     o.put("state_dir", m.dir().toString());
@@ -38,7 +49,8 @@ public final class LocalCommand implements Callable<Integer> {
       o.put("pid", st.pid);
       o.put("endpoint", st.endpoint);
       o.put("access_key", st.accessKey);
-      o.put("secret_key", showSecret ? st.secretKey : ConfigCommand.mask(st.secretKey.toCharArray()));
+      o.put(
+          "secret_key", showSecret ? st.secretKey : ConfigCommand.mask(st.secretKey.toCharArray()));
       o.put("started_at", st.startedAt);
       o.put("log", st.log);
     }
@@ -46,7 +58,9 @@ public final class LocalCommand implements Callable<Integer> {
   }
 
   /** {@code local start}. */
-  @Command(name = "start", mixinStandardHelpOptions = true,
+  @Command(
+      name = "start",
+      mixinStandardHelpOptions = true,
       description = "Start the local server in the background (or report the running one).")
   public static final class Start implements Callable<Integer> {
     private final Cli cli;
@@ -55,7 +69,9 @@ public final class LocalCommand implements Callable<Integer> {
       this.cli = cli;
     }
 
-    @Option(names = "--env", description = "Print shell 'export' lines for BACKEND_ENDPOINT and the keypair.")
+    @Option(
+        names = "--env",
+        description = "Print shell 'export' lines for BACKEND_ENDPOINT and the keypair.")
     boolean env;
 
     @Override
@@ -80,7 +96,9 @@ public final class LocalCommand implements Callable<Integer> {
   }
 
   /** {@code local stop}. */
-  @Command(name = "stop", mixinStandardHelpOptions = true,
+  @Command(
+      name = "stop",
+      mixinStandardHelpOptions = true,
       description = "Stop the background local server (its sessions end with it).")
   public static final class Stop implements Callable<Integer> {
     private final Cli cli;
@@ -109,7 +127,9 @@ public final class LocalCommand implements Callable<Integer> {
   }
 
   /** {@code local status}. */
-  @Command(name = "status", mixinStandardHelpOptions = true,
+  @Command(
+      name = "status",
+      mixinStandardHelpOptions = true,
       description = "Show whether the local server runs, where, and its keypair (secret masked).")
   public static final class Status implements Callable<Integer> {
     private final Cli cli;
@@ -138,17 +158,29 @@ public final class LocalCommand implements Callable<Integer> {
   }
 
   /** {@code local serve}: the server in the foreground. */
-  @Command(name = "serve", mixinStandardHelpOptions = true,
-      description = {"Run a local server in the foreground until Ctrl-C.",
-          "Options after '--' go to the server as they are (see 'local serve -- --help')."})
+  @Command(
+      name = "serve",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Run a local server in the foreground until Ctrl-C.",
+        "Options after '--' go to the server as they are (see 'local serve -- --help')."
+      })
   public static final class Serve implements Callable<Integer> {
-    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--host",
+        defaultValue = "127.0.0.1",
+        description = "Address to bind (default: ${DEFAULT-VALUE}).")
     String host;
 
-    @Option(names = {"-p", "--port"}, defaultValue = "8081", description = "Port (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = {"-p", "--port"},
+        defaultValue = "8081",
+        description = "Port (default: ${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = "--access-key", description = "Access key to accept (default: the server's choice, printed).")
+    @Option(
+        names = "--access-key",
+        description = "Access key to accept (default: the server's choice, printed).")
     String accessKey;
 
     @Option(names = "--secret-key", description = "Secret key of that access key.")
@@ -162,8 +194,8 @@ public final class LocalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-      java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("--host", host, "--port",
-          Integer.toString(port)));
+      java.util.List<String> args = new java.util.ArrayList<>(
+          java.util.List.of("--host", host, "--port", Integer.toString(port)));
       if (accessKey != null) {
         args.addAll(java.util.List.of("--access-key", accessKey));
       }
@@ -193,19 +225,22 @@ public final class LocalCommand implements Callable<Integer> {
       ClassLoader own = Serve.class.getClassLoader();
       ClassLoader loader = own;
       if (own.getResource("ai/backend/local/Main.class") == null) {
-        java.net.URL[] urls = java.util.Arrays.stream(LocalServerManager.serverClassPath().split(java.io.File.pathSeparator))
+        java.net.URL[] urls = java.util.Arrays.stream(
+                LocalServerManager.serverClassPath().split(java.io.File.pathSeparator))
             .map(p -> {
               try {
                 return java.nio.file.Path.of(p).toUri().toURL();
               } catch (java.net.MalformedURLException e) {
                 throw new IllegalStateException(e);
               }
-            }).toArray(java.net.URL[]::new);
+            })
+            .toArray(java.net.URL[]::new);
         loader = new java.net.URLClassLoader(urls, own);
         Thread.currentThread().setContextClassLoader(loader);
       }
       try {
-        Class.forName("ai.backend.local.Main", true, loader).getMethod("main", String[].class)
+        Class.forName("ai.backend.local.Main", true, loader)
+            .getMethod("main", String[].class)
             .invoke(null, (Object) args);
       } catch (java.lang.reflect.InvocationTargetException e) {
         throw e.getCause() instanceof Exception ex ? ex : e;

@@ -12,7 +12,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "logs", mixinStandardHelpOptions = true, description = LogsCommand.SUMMARY)
 public final class LogsCommand implements Callable<Integer> {
   /** The one-line summary: the first line of the help and the command's line in the root's listing. */
-  public static final String SUMMARY = "Show the container logs (stdout/stderr) of a compute session.";
+  public static final String SUMMARY =
+      "Show the container logs (stdout/stderr) of a compute session.";
 
   private final Cli cli;
 

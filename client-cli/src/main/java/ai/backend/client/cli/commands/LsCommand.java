@@ -15,7 +15,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "ls", mixinStandardHelpOptions = true, description = LsCommand.SUMMARY)
 public final class LsCommand implements Callable<Integer> {
   /** The one-line summary: the first line of the help and the command's line in the root's listing. */
-  public static final String SUMMARY = "List files in a compute session's directory (default: /home/work).";
+  public static final String SUMMARY =
+      "List files in a compute session's directory (default: /home/work).";
 
   private final Cli cli;
 
@@ -26,7 +27,12 @@ public final class LsCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "NAME", description = "Session name or ID.")
   String name;
 
-  @Parameters(index = "1", arity = "0..1", paramLabel = "PATH", defaultValue = ".", description = "Directory relative to /home/work (default: .).")
+  @Parameters(
+      index = "1",
+      arity = "0..1",
+      paramLabel = "PATH",
+      defaultValue = ".",
+      description = "Directory relative to /home/work (default: .).")
   String path;
 
   @Override
@@ -47,7 +53,10 @@ public final class LsCommand implements Callable<Integer> {
     }
     List<List<String>> rows = new ArrayList<>();
     for (FileEntry e : entries) {
-      rows.add(List.of(e.name(), String.valueOf(e.size()), e.modified() == null ? "" : e.modified().toString(),
+      rows.add(List.of(
+          e.name(),
+          String.valueOf(e.size()),
+          e.modified() == null ? "" : e.modified().toString(),
           e.mode() == null ? "" : e.mode()));
     }
     cli.printTable(List.of("File name", "Size", "Modified", "Mode"), rows);

@@ -1,9 +1,9 @@
 package ai.backend.client.cli.commands;
 
-import ai.backend.client.Session;
 import ai.backend.client.ComputeSessionListQuery;
 import ai.backend.client.ComputeSessionPage;
 import ai.backend.client.ComputeSessionSummary;
+import ai.backend.client.Session;
 import ai.backend.client.cli.Cli;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,6 +22,7 @@ import picocli.CommandLine.Model.OptionSpec;
 public final class PsCommand implements Callable<Integer> {
   /** The one-line summary: the first line of the help and the command's line in the root's listing. */
   public static final String SUMMARY = "List compute sessions.";
+
   static final List<String> RUNNING = List.of("CREATING", "RUNNING", "RUNNING_DEGRADED");
   static final List<String> DEAD = List.of("CANCELLED", "TERMINATED");
 
@@ -46,31 +47,56 @@ public final class PsCommand implements Callable<Integer> {
     CommandSpec s = CommandSpec.wrapWithoutInspection(ps, cli.factory());
     ps.spec = s;
     s.name("ps");
-    s.usageMessage().sortOptions(false).description(SUMMARY,
-        "By default the active ones: pending, starting, running, terminating, error.",
-        "With --output json: {\"count\", \"total_count\", \"items\": [...]}.");
-    s.addOption(OptionSpec.builder("-s", "--status").type(List.class).auxiliaryTypes(String.class).splitRegex(",")
-        .paramLabel("STATUS").arity("1")
-        .description("Only sessions with these statuses (comma-separated or repeated), e.g. RUNNING,TERMINATED; "
-            + "ALL for every status.")
+    s.usageMessage()
+        .sortOptions(false)
+        .description(
+            SUMMARY,
+            "By default the active ones: pending, starting, running, terminating, error.",
+            "With --output json: {\"count\", \"total_count\", \"items\": [...]}.");
+    s.addOption(OptionSpec.builder("-s", "--status")
+        .type(List.class)
+        .auxiliaryTypes(String.class)
+        .splitRegex(",")
+        .paramLabel("STATUS")
+        .arity("1")
+        .description(
+            "Only sessions with these statuses (comma-separated or repeated), e.g. RUNNING,TERMINATED; "
+                + "ALL for every status.")
         .build());
     s.addOption(flag("-a", "--all", "Every status, including terminated and cancelled sessions."));
     s.addOption(flag("--running", null, "Only creating and running sessions."));
     s.addOption(flag("--dead", null, "Only terminated and cancelled sessions."));
     s.addOption(flag("--name-only", null, "Print only the session names, one per line."));
-    s.addOption(OptionSpec.builder("--limit").type(int.class).paramLabel("N").defaultValue("0")
-        .description("Show at most N sessions (default: all).").build());
-    s.addOption(OptionSpec.builder("--offset").type(int.class).paramLabel("N").defaultValue("0")
-        .description("Skip the first N sessions.").build());
-    s.addOption(OptionSpec.builder("-h", "--help").usageHelp(true).arity("0").type(boolean.class)
-        .description("Show this help message and exit.").build());
-    s.addOption(OptionSpec.builder("-V", "--version").versionHelp(true).arity("0").type(boolean.class)
-        .description("Print version information and exit.").build());
+    s.addOption(OptionSpec.builder("--limit")
+        .type(int.class)
+        .paramLabel("N")
+        .defaultValue("0")
+        .description("Show at most N sessions (default: all).")
+        .build());
+    s.addOption(OptionSpec.builder("--offset")
+        .type(int.class)
+        .paramLabel("N")
+        .defaultValue("0")
+        .description("Skip the first N sessions.")
+        .build());
+    s.addOption(OptionSpec.builder("-h", "--help")
+        .usageHelp(true)
+        .arity("0")
+        .type(boolean.class)
+        .description("Show this help message and exit.")
+        .build());
+    s.addOption(OptionSpec.builder("-V", "--version")
+        .versionHelp(true)
+        .arity("0")
+        .type(boolean.class)
+        .description("Print version information and exit.")
+        .build());
     return s;
   }
 
   private static OptionSpec flag(String name, String longName, String description) {
-    OptionSpec.Builder b = longName == null ? OptionSpec.builder(name) : OptionSpec.builder(name, longName);
+    OptionSpec.Builder b =
+        longName == null ? OptionSpec.builder(name) : OptionSpec.builder(name, longName);
     return b.type(boolean.class).arity("0").description(description).build();
   }
 
@@ -107,7 +133,8 @@ public final class PsCommand implements Callable<Integer> {
     int off = offset;
     while (true) {
       int want = limit > 0 ? Math.min(100, limit - items.size()) : 100;
-      ComputeSessionPage page = session.admin().listSessions(new ComputeSessionListQuery(wanted, want, off, null));
+      ComputeSessionPage page =
+          session.admin().listSessions(new ComputeSessionListQuery(wanted, want, off, null));
       total = page.totalCount();
       items.addAll(page.items());
       off += page.items().size();
@@ -147,10 +174,18 @@ public final class PsCommand implements Callable<Integer> {
     }
     List<List<String>> rows = new ArrayList<>();
     for (ComputeSessionSummary s : items) {
-      rows.add(List.of(nz(s.name()), nz(s.id()), nz(s.image()), nz(s.type()), nz(s.status()),
-          nz(s.raw().get("status_info")), nz(s.createdAt())));
+      rows.add(List.of(
+          nz(s.name()),
+          nz(s.id()),
+          nz(s.image()),
+          nz(s.type()),
+          nz(s.status()),
+          nz(s.raw().get("status_info")),
+          nz(s.createdAt())));
     }
-    cli.printTable(List.of("Name", "Session ID", "Image", "Type", "Status", "Status Info", "Created At"), rows);
+    cli.printTable(
+        List.of("Name", "Session ID", "Image", "Type", "Status", "Status Info", "Created At"),
+        rows);
     if (limit == 0 && total > items.size() + offset) {
       cli.term.info("Showing " + items.size() + " of " + total + " sessions.");
     }

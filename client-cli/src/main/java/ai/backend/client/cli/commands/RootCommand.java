@@ -28,11 +28,20 @@ public final class RootCommand implements Callable<Integer> {
     CommandSpec s = CommandSpec.wrapWithoutInspection(root, cli.factory());
     root.spec = s;
     s.name("backend.ai").versionProvider(new VersionProvider());
-    // -h/-V declared here rather than through mixinStandardHelpOptions, whose mixin is read from annotations
-    s.addOption(OptionSpec.builder("-h", "--help").usageHelp(true).arity("0").type(boolean.class)
-        .description("Show this help message and exit.").build());
-    s.addOption(OptionSpec.builder("-V", "--version").versionHelp(true).arity("0").type(boolean.class)
-        .description("Print version information and exit.").build());
+    // -h/-V declared here rather than through mixinStandardHelpOptions, whose mixin is read from
+    // annotations
+    s.addOption(OptionSpec.builder("-h", "--help")
+        .usageHelp(true)
+        .arity("0")
+        .type(boolean.class)
+        .description("Show this help message and exit.")
+        .build());
+    s.addOption(OptionSpec.builder("-V", "--version")
+        .versionHelp(true)
+        .arity("0")
+        .type(boolean.class)
+        .description("Print version information and exit.")
+        .build());
     s.usageMessage()
         .sortOptions(false)
         .autoWidth(true)
@@ -42,9 +51,11 @@ public final class RootCommand implements Callable<Integer> {
             "Without BACKEND_ENDPOINT it uses a local Backend.AI server started in the background on first use "
                 + "(state under ~/.backend.ai/local). Set BACKEND_ENDPOINT, BACKEND_ACCESS_KEY and "
                 + "BACKEND_SECRET_KEY to use a cluster.")
-        .footer("", "Exit codes: 0 ok (run: the program's exit code), 2 usage, 65 rejected, 66 not found, "
-            + "69 server error, 70 internal, 75 no answer, 77 authentication, 78 configuration, 124 run timed out, "
-            + "130 interrupted.",
+        .footer(
+            "",
+            "Exit codes: 0 ok (run: the program's exit code), 2 usage, 65 rejected, 66 not found, "
+                + "69 server error, 70 internal, 75 no answer, 77 authentication, 78 configuration, 124 run timed out, "
+                + "130 interrupted.",
             "Run 'backend.ai COMMAND --help' for the options of a command.");
     s.addOption(OptionSpec.builder("--output")
         .paramLabel("FORMAT")
@@ -52,7 +63,8 @@ public final class RootCommand implements Callable<Integer> {
         .completionCandidates(List.of("table", "json"))
         .scopeType(ScopeType.INHERIT)
         .order(100)
-        .description("Output format of data: table, json (default: table; json = NDJSON for streams).")
+        .description(
+            "Output format of data: table, json (default: table; json = NDJSON for streams).")
         .setter(new ISetter() {
           @Override
           public <T> T set(T value) {

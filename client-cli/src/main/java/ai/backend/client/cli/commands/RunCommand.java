@@ -34,20 +34,26 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code run}: run code or files in a (new or reused) compute session. */
-@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {RunCommand.SUMMARY,
-        "The code snippet (-c) or the given files run in a compute session of IMAGE; their output is streamed "
-            + "and the program's exit code is the command's.",
-        "Files are uploaded (relative to --basedir), then built and executed with the runtime's defaults "
-            + "unless --build/--exec say otherwise. The session (named with -t, else generated) is created or "
-            + "reused and kept for later commands unless --rm is given.",
-        "Examples:",
-        "  backend.ai run python -c \"print('hello world')\"",
-        "  backend.ai run c main.c mylib.c mylib.h",
-        "  backend.ai run -t mysess --rm python script.py"})
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      RunCommand.SUMMARY,
+      "The code snippet (-c) or the given files run in a compute session of IMAGE; their output is streamed "
+          + "and the program's exit code is the command's.",
+      "Files are uploaded (relative to --basedir), then built and executed with the runtime's defaults "
+          + "unless --build/--exec say otherwise. The session (named with -t, else generated) is created or "
+          + "reused and kept for later commands unless --rm is given.",
+      "Examples:",
+      "  backend.ai run python -c \"print('hello world')\"",
+      "  backend.ai run c main.c mylib.c mylib.h",
+      "  backend.ai run -t mysess --rm python script.py"
+    })
 public final class RunCommand implements Callable<Integer> {
   /** The one-line summary: the first line of the help and the command's line in the root's listing. */
-  public static final String SUMMARY = "Run code or files in a compute session (created or reused).";
+  public static final String SUMMARY =
+      "Run code or files in a compute session (created or reused).";
 
   private final Cli cli;
 
@@ -55,52 +61,91 @@ public final class RunCommand implements Callable<Integer> {
     this.cli = cli;
   }
 
-  @Parameters(index = "0", paramLabel = "IMAGE", description = "The image (runtime), e.g. python, c, cpp, java, nodejs.")
+  @Parameters(
+      index = "0",
+      paramLabel = "IMAGE",
+      description = "The image (runtime), e.g. python, c, cpp, java, nodejs.")
   String image;
 
-  @Parameters(index = "1..*", paramLabel = "FILES", description = "Files to upload and run (batch mode).")
+  @Parameters(
+      index = "1..*",
+      paramLabel = "FILES",
+      description = "Files to upload and run (batch mode).")
   List<Path> files = new ArrayList<>();
 
-  @Option(names = {"-c", "--code"}, paramLabel = "CODE", description = "The code snippet to run (query mode).")
+  @Option(
+      names = {"-c", "--code"},
+      paramLabel = "CODE",
+      description = "The code snippet to run (query mode).")
   String code;
 
-  @Option(names = {"-t", "--client-token", "--name"}, paramLabel = "NAME",
-      description = "Session name (client token): the session is created or reused and kept afterwards.")
+  @Option(
+      names = {"-t", "--client-token", "--name"},
+      paramLabel = "NAME",
+      description =
+          "Session name (client token): the session is created or reused and kept afterwards.")
   String name;
 
   @Option(names = "--rm", description = "Terminate the session when the run is over.")
   boolean rm;
 
-  @Option(names = {"-e", "--env"}, paramLabel = "KEY=VAL", description = "Environment variable for the session. Repeatable.")
+  @Option(
+      names = {"-e", "--env"},
+      paramLabel = "KEY=VAL",
+      description = "Environment variable for the session. Repeatable.")
   Map<String, String> env = new LinkedHashMap<>();
 
-  @Option(names = {"-m", "--mount"}, paramLabel = "VFOLDER", description = "Virtual folder to mount. Repeatable.")
+  @Option(
+      names = {"-m", "--mount"},
+      paramLabel = "VFOLDER",
+      description = "Virtual folder to mount. Repeatable.")
   List<String> mounts = new ArrayList<>();
 
-  @Option(names = {"-r", "--resources"}, paramLabel = "SLOT=AMOUNT", split = ",",
+  @Option(
+      names = {"-r", "--resources"},
+      paramLabel = "SLOT=AMOUNT",
+      split = ",",
       description = "Resource request, e.g. -r cpu=1,mem=256 (mem in MiB). Repeatable.")
   Map<String, String> resources = new LinkedHashMap<>();
 
-  @Option(names = "--build", paramLabel = "CMD", description = "Build command for batch mode (default: * = the runtime's heuristic).")
+  @Option(
+      names = "--build",
+      paramLabel = "CMD",
+      description = "Build command for batch mode (default: * = the runtime's heuristic).")
   String build;
 
-  @Option(names = "--exec", paramLabel = "CMD", description = "Execute command for batch mode (default: * = the runtime's heuristic).")
+  @Option(
+      names = "--exec",
+      paramLabel = "CMD",
+      description = "Execute command for batch mode (default: * = the runtime's heuristic).")
   String exec;
 
-  @Option(names = "--basedir", paramLabel = "DIR", description = "Base directory of FILES: upload names are relative to it (default: current directory).")
+  @Option(
+      names = "--basedir",
+      paramLabel = "DIR",
+      description =
+          "Base directory of FILES: upload names are relative to it (default: current directory).")
   Path basedir;
 
-  @Option(names = {"-q", "--quiet"}, description = "Print no status lines, only the program's output.")
+  @Option(
+      names = {"-q", "--quiet"},
+      description = "Print no status lines, only the program's output.")
   boolean quiet;
 
-  @Option(names = "--terminal", description = "Open an interactive terminal in the session instead of running code "
-      + "(Ctrl-] closes it).")
+  @Option(
+      names = "--terminal",
+      description = "Open an interactive terminal in the session instead of running code "
+          + "(Ctrl-] closes it).")
   boolean terminal;
 
-  @Option(names = "--no-stream", description = "Use the REST execute loop even when the server offers streaming execute.")
+  @Option(
+      names = "--no-stream",
+      description = "Use the REST execute loop even when the server offers streaming execute.")
   boolean noStream;
 
-  @Option(names = {"-s", "--stats"}, description = "Print the session's statistics when it is terminated (with --rm).")
+  @Option(
+      names = {"-s", "--stats"},
+      description = "Print the session's statistics when it is terminated (with --rm).")
   boolean stats;
 
   @Override
@@ -108,7 +153,8 @@ public final class RunCommand implements Callable<Integer> {
     Term term = cli.term;
     term.quiet(quiet);
     if (terminal && (code != null || !files.isEmpty())) {
-      throw new CliException(ExitCode.USAGE, "--terminal opens a terminal: give no -c CODE or FILES with it");
+      throw new CliException(
+          ExitCode.USAGE, "--terminal opens a terminal: give no -c CODE or FILES with it");
     }
     if (!terminal && code == null && files.isEmpty()) {
       throw new CliException(ExitCode.USAGE, "provide the code with -c CODE or the FILES to run");
@@ -124,7 +170,9 @@ public final class RunCommand implements Callable<Integer> {
         throw new CliException(ExitCode.NOT_FOUND, "file not found: " + f);
       }
       if (!p.startsWith(base)) {
-        throw new CliException(ExitCode.USAGE, "file " + f + " is outside the base directory " + base + " (see --basedir)");
+        throw new CliException(
+            ExitCode.USAGE,
+            "file " + f + " is outside the base directory " + base + " (see --basedir)");
       }
       resolved.add(p);
     }
@@ -183,7 +231,9 @@ public final class RunCommand implements Callable<Integer> {
     boolean json = cli.json();
     List<ConsoleItem> collected = new ArrayList<>();
     ConsoleListener printer = json ? collected::add : new ConsolePrinter(term);
-    RunOptions options = RunOptions.defaults().withListener(printer).withInput(new StdinInput(term))
+    RunOptions options = RunOptions.defaults()
+        .withListener(printer)
+        .withInput(new StdinInput(term))
         .withStepListener((status, exitCode) -> {
           if (status == ExecutionStatus.BUILD_FINISHED) {
             term.done("Build finished. (exit code = " + exitCode + ")");
@@ -191,7 +241,8 @@ public final class RunCommand implements Callable<Integer> {
             term.done("Clean finished. (exit code = " + exitCode + ")");
           }
         });
-    // streaming execute (spec §8.2) shows output as it is produced; the REST loop polls in 2 s windows
+    // streaming execute (spec §8.2) shows output as it is produced; the REST loop polls in 2 s
+    // windows
     boolean streaming = !noStream && kernel.supportsStreaming();
     try {
       if (code != null) {
@@ -202,8 +253,10 @@ public final class RunCommand implements Callable<Integer> {
           kernel.upload(resolved, base, bar.listener());
         }
         term.done("Uploading done.");
-        BatchOptions batch = new BatchOptions(null, build != null ? build : "*", exec != null ? exec : "*", false);
-        result = streaming ? kernel.streamRunBatch(batch, options) : kernel.runBatch(batch, options);
+        BatchOptions batch =
+            new BatchOptions(null, build != null ? build : "*", exec != null ? exec : "*", false);
+        result =
+            streaming ? kernel.streamRunBatch(batch, options) : kernel.runBatch(batch, options);
       }
     } finally {
       finished.set(true);
@@ -213,7 +266,8 @@ public final class RunCommand implements Callable<Integer> {
     if (result.status() == ExecutionStatus.EXEC_TIMEOUT) {
       term.fail("Execution timed out on the server.");
     } else if (!interrupted.get()) {
-      term.done("Finished. (exit code = " + (result.exitCode().isPresent() ? result.exitCode().getAsInt() : "unknown") + ")");
+      term.done("Finished. (exit code = "
+          + (result.exitCode().isPresent() ? result.exitCode().getAsInt() : "unknown") + ")");
     }
     Map<String, Object> statsMap = null;
     if (destroyAfter) {
@@ -335,14 +389,19 @@ public final class RunCommand implements Callable<Integer> {
         String line = reader.readLine();
         return line == null ? "" : line;
       } catch (IOException e) {
-        throw new CliException(ExitCode.FAILURE, "cannot read the input from stdin: " + e.getMessage(), e);
+        throw new CliException(
+            ExitCode.FAILURE, "cannot read the input from stdin: " + e.getMessage(), e);
       }
     }
   }
 
   /** Ctrl-C: interrupt the session's run once; a second Ctrl-C exits at once. */
-  private static Object installInterruptHandler(Term term, Kernel kernel, AtomicBoolean interrupted,
-      AtomicBoolean finished, boolean destroyAfter) {
+  private static Object installInterruptHandler(
+      Term term,
+      Kernel kernel,
+      AtomicBoolean interrupted,
+      AtomicBoolean finished,
+      boolean destroyAfter) {
     try {
       return sun.misc.Signal.handle(new sun.misc.Signal("INT"), sig -> {
         if (!interrupted.compareAndSet(false, true)) {
@@ -352,37 +411,40 @@ public final class RunCommand implements Callable<Integer> {
         term.clearWait();
         term.err.println();
         term.info("Interrupting the run... (press Ctrl-C again to exit at once)");
-        Thread t = new Thread(() -> {
-          try {
-            kernel.interrupt();
-          } catch (RuntimeException e) {
-            term.fail("Could not interrupt the session: " + e.getMessage());
-            Runtime.getRuntime().halt(ExitCode.INTERRUPTED.code);
-          }
-          // give the run a moment to report its end; if it does not stop, leave it to the server
-          for (int i = 0; i < 30 && !finished.get(); i++) {
-            try {
-              Thread.sleep(100);
-            } catch (InterruptedException e) {
-              return;
-            }
-          }
-          if (!finished.get()) {
-            if (destroyAfter) {
+        Thread t = new Thread(
+            () -> {
               try {
-                kernel.destroy();
-                term.done("Session " + kernel.name() + " terminated.");
-              } catch (RuntimeException ignored) {
-                // exiting anyway
+                kernel.interrupt();
+              } catch (RuntimeException e) {
+                term.fail("Could not interrupt the session: " + e.getMessage());
+                Runtime.getRuntime().halt(ExitCode.INTERRUPTED.code);
               }
-            } else {
-              term.warn("The run is still going in session " + kernel.name() + ".");
-            }
-            term.err.flush();
-            term.out.flush();
-            Runtime.getRuntime().halt(ExitCode.INTERRUPTED.code);
-          }
-        }, "interrupt");
+              // give the run a moment to report its end; if it does not stop, leave it to the
+              // server
+              for (int i = 0; i < 30 && !finished.get(); i++) {
+                try {
+                  Thread.sleep(100);
+                } catch (InterruptedException e) {
+                  return;
+                }
+              }
+              if (!finished.get()) {
+                if (destroyAfter) {
+                  try {
+                    kernel.destroy();
+                    term.done("Session " + kernel.name() + " terminated.");
+                  } catch (RuntimeException ignored) {
+                    // exiting anyway
+                  }
+                } else {
+                  term.warn("The run is still going in session " + kernel.name() + ".");
+                }
+                term.err.flush();
+                term.out.flush();
+                Runtime.getRuntime().halt(ExitCode.INTERRUPTED.code);
+              }
+            },
+            "interrupt");
         t.setDaemon(true);
         t.start();
       });

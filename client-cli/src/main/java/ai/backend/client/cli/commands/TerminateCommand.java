@@ -1,10 +1,10 @@
 package ai.backend.client.cli.commands;
 
-import ai.backend.client.errors.BackendException;
 import ai.backend.client.Kernel;
 import ai.backend.client.Session;
 import ai.backend.client.cli.Cli;
 import ai.backend.client.cli.ExitCode;
+import ai.backend.client.errors.BackendException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,7 +15,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code terminate} (aliases {@code rm}, {@code kill}). */
-@Command(name = "terminate", aliases = {"rm", "kill"}, mixinStandardHelpOptions = true,
+@Command(
+    name = "terminate",
+    aliases = {"rm", "kill"},
+    mixinStandardHelpOptions = true,
     description = TerminateCommand.SUMMARY)
 public final class TerminateCommand implements Callable<Integer> {
   /** The one-line summary: the first line of the help and the command's line in the root's listing. */
@@ -30,7 +33,9 @@ public final class TerminateCommand implements Callable<Integer> {
   @Parameters(arity = "1..*", paramLabel = "NAME", description = "Session names or IDs.")
   List<String> names = new ArrayList<>();
 
-  @Option(names = {"-s", "--stats"}, description = "Print the statistics the server returns for each session.")
+  @Option(
+      names = {"-s", "--stats"},
+      description = "Print the statistics the server returns for each session.")
   boolean stats;
 
   @Override

@@ -17,9 +17,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code upload NAME FILES...}. */
-@Command(name = "upload", mixinStandardHelpOptions = true,
-    description = {UploadCommand.SUMMARY,
-        "They go to the session's work directory (/home/work), keeping their paths relative to --basedir."})
+@Command(
+    name = "upload",
+    mixinStandardHelpOptions = true,
+    description = {
+      UploadCommand.SUMMARY,
+      "They go to the session's work directory (/home/work), keeping their paths relative to --basedir."
+    })
 public final class UploadCommand implements Callable<Integer> {
   /** The one-line summary: the first line of the help and the command's line in the root's listing. */
   public static final String SUMMARY = "Upload files to a compute session.";
@@ -33,10 +37,17 @@ public final class UploadCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "NAME", description = "Session name or ID.")
   String name;
 
-  @Parameters(index = "1..*", arity = "1..*", paramLabel = "FILES", description = "Files to upload.")
+  @Parameters(
+      index = "1..*",
+      arity = "1..*",
+      paramLabel = "FILES",
+      description = "Files to upload.")
   List<Path> files = new ArrayList<>();
 
-  @Option(names = "--basedir", paramLabel = "DIR", description = "Base directory: upload names are relative to it (default: current directory).")
+  @Option(
+      names = "--basedir",
+      paramLabel = "DIR",
+      description = "Base directory: upload names are relative to it (default: current directory).")
   Path basedir;
 
   @Override
@@ -58,7 +69,8 @@ public final class UploadCommand implements Callable<Integer> {
     if (cli.json()) {
       Map<String, Object> o = new LinkedHashMap<>();
       o.put("name", name);
-      o.put("uploaded", resolved.stream().map(p -> base.relativize(p).toString()).toList());
+      o.put(
+          "uploaded", resolved.stream().map(p -> base.relativize(p).toString()).toList());
       cli.printJson(o);
     }
     cli.term.done("Uploaded " + resolved.size() + " file(s).");

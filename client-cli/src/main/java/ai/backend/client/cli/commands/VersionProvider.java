@@ -7,7 +7,9 @@ import picocli.CommandLine.IVersionProvider;
 public final class VersionProvider implements IVersionProvider {
   @Override
   public String[] getVersion() {
-    return new String[] {"backend.ai (Java client) " + Config.CLIENT_VERSION,
-        "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")"};
+    return new String[] {
+      "backend.ai (Java client) " + Config.CLIENT_VERSION,
+      "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")"
+    };
   }
 }

@@ -20,7 +20,8 @@ import java.util.function.Supplier;
  */
 public final class MultipartForm {
   private static final SecureRandom RANDOM = new SecureRandom();
-  private static final char[] ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ".toCharArray();
+  private static final char[] ALPHABET =
+      "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ".toCharArray();
 
   /**
    * One part.
@@ -58,7 +59,9 @@ public final class MultipartForm {
     }
     Supplier<InputStream> open = () -> open(copy, heads, tail);
     String type = "multipart/form-data; boundary=" + boundary;
-    return repeatable ? RequestBody.ofRepeatableStream(open, length, type) : RequestBody.ofStream(open, length, type);
+    return repeatable
+        ? RequestBody.ofRepeatableStream(open, length, type)
+        : RequestBody.ofStream(open, length, type);
   }
 
   /** A fresh random boundary; 32 alphanumerics make a collision with content practically impossible. */
@@ -72,8 +75,12 @@ public final class MultipartForm {
 
   /** The delimiter and headers that precede a part's content. */
   static String partHeader(Part part, String boundary) {
-    StringBuilder sb = new StringBuilder("--").append(boundary).append("\r\n")
-        .append("Content-Disposition: form-data; name=\"").append(escape(part.name())).append('"');
+    StringBuilder sb = new StringBuilder("--")
+        .append(boundary)
+        .append("\r\n")
+        .append("Content-Disposition: form-data; name=\"")
+        .append(escape(part.name()))
+        .append('"');
     if (part.filename() != null) {
       sb.append("; filename=\"").append(escape(part.filename())).append('"');
     }

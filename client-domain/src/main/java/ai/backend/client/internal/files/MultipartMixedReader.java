@@ -122,7 +122,8 @@ public final class MultipartMixedReader implements Closeable {
       i = j + 1;
     }
     if (boundary == null || boundary.isEmpty()) {
-      throw new MalformedMultipartException("no boundary parameter in Content-Type: " + contentType);
+      throw new MalformedMultipartException(
+          "no boundary parameter in Content-Type: " + contentType);
     }
     if (boundary.length() > 70 || boundary.endsWith(" ") || !isAscii(boundary)) {
       throw new MalformedMultipartException("invalid multipart boundary: \"" + boundary + "\"");

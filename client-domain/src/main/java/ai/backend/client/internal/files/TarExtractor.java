@@ -74,7 +74,8 @@ public final class TarExtractor {
    * @param extracted every path written or confirmed (directories that existed included)
    * @param created the paths that did not exist before, in creation order ({@link #remove} undoes them)
    */
-  public record Summary(List<Path> extracted, List<Path> created, List<Skipped> skipped, long bytes) {
+  public record Summary(
+      List<Path> extracted, List<Path> created, List<Skipped> skipped, long bytes) {
     public Summary {
       extracted = List.copyOf(extracted);
       created = List.copyOf(created);
@@ -182,8 +183,7 @@ public final class TarExtractor {
         case HARD_LINK -> makeHardLink(e);
         case CHAR_DEVICE, BLOCK_DEVICE -> skip(e, "device files are not extracted");
         case FIFO -> skip(e, "fifos are not extracted");
-        case OTHER ->
-            skip(e, "unsupported tar member type '" + printable(e.typeFlag()) + "'");
+        case OTHER -> skip(e, "unsupported tar member type '" + printable(e.typeFlag()) + "'");
       }
     }
   }
@@ -366,7 +366,8 @@ public final class TarExtractor {
     checkParents(name, target);
     Path parent = target.getParent();
     List<Path> missing = new ArrayList<>();
-    for (Path p = parent; p != null && !p.equals(dest) && !Files.exists(p, LinkOption.NOFOLLOW_LINKS);
+    for (Path p = parent;
+        p != null && !p.equals(dest) && !Files.exists(p, LinkOption.NOFOLLOW_LINKS);
         p = p.getParent()) {
       missing.add(0, p);
     }
@@ -419,7 +420,9 @@ public final class TarExtractor {
           // "a/.." leaves from wherever a will lead; a does not exist yet, and a later member may
           // make it a link (to "." for one), so where this ends cannot be known now
           throw new UnsafeArchiveException(
-              name, "symbolic link target " + link + " goes up ('..') from a path that does not exist yet");
+              name,
+              "symbolic link target " + link
+                  + " goes up ('..') from a path that does not exist yet");
         }
         cur = cur.getParent() == null ? cur : cur.getParent();
         continue;
@@ -505,7 +508,8 @@ public final class TarExtractor {
     List<Map.Entry<Path, Instant>> dirs = new ArrayList<>(dirTimes.entrySet());
     for (int i = dirs.size() - 1; i >= 0; i--) {
       try {
-        Files.setLastModifiedTime(dirs.get(i).getKey(), FileTime.from(dirs.get(i).getValue()));
+        Files.setLastModifiedTime(
+            dirs.get(i).getKey(), FileTime.from(dirs.get(i).getValue()));
       } catch (IOException ignored) {
         // A cosmetic failure; the content is extracted.
       }

@@ -52,6 +52,7 @@ public final class TarReader {
   static final int BLOCK = 512;
   /** Bound on pax/GNU metadata records, which are read into memory. */
   private static final int MAX_META_SIZE = 1 << 20;
+
   private static final Pattern PAX_TIME = Pattern.compile("(-?)(\\d+)(?:\\.(\\d*))?");
 
   private final InputStream in;
@@ -159,13 +160,12 @@ public final class TarReader {
   private String ustarName() {
     String name = field(0, 100);
     // Only POSIX ustar ("ustar\0") has a prefix field; GNU's "ustar  " keeps times at offset 345.
-    boolean posix =
-        header[257] == 'u'
-            && header[258] == 's'
-            && header[259] == 't'
-            && header[260] == 'a'
-            && header[261] == 'r'
-            && header[262] == 0;
+    boolean posix = header[257] == 'u'
+        && header[258] == 's'
+        && header[259] == 't'
+        && header[260] == 'a'
+        && header[261] == 'r'
+        && header[262] == 0;
     if (posix) {
       String prefix = field(345, 155);
       if (!prefix.isEmpty()) {
@@ -400,8 +400,8 @@ public final class TarReader {
       }
       int r = in.read(b, off, (int) Math.min(len, remaining));
       if (r < 0) {
-        throw new MalformedTarException(
-            "truncated tar archive: input ended inside member data (" + remaining + " bytes missing)");
+        throw new MalformedTarException("truncated tar archive: input ended inside member data ("
+            + remaining + " bytes missing)");
       }
       remaining -= r;
       return r;

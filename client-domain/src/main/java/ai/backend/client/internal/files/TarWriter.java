@@ -162,7 +162,8 @@ public final class TarWriter implements Closeable {
     out.write(block(name, type, mode, Math.min(size, MAX_OCTAL_SIZE), secs, link));
   }
 
-  private static byte[] block(String name, char type, int mode, long size, long mtime, String link) {
+  private static byte[] block(
+      String name, char type, int mode, long size, long mtime, String link) {
     byte[] h = new byte[BLOCK];
     put(h, 0, 100, ascii(name));
     octal(h, 100, 8, mode & 07777);

@@ -1,7 +1,7 @@
 package ai.backend.client.internal.signing;
 
-import ai.backend.client.errors.InvalidArgumentException;
 import ai.backend.client.SigningProfile;
+import ai.backend.client.errors.InvalidArgumentException;
 import ai.backend.client.port.Hmac;
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -24,7 +24,8 @@ public final class Signer {
   /** The first API version whose signature no longer covers the body (plain string comparison). */
   static final String BODY_UNSIGNED_SINCE = "v4.20181215";
 
-  private static final DateTimeFormatter KEY_DATE = DateTimeFormatter.ofPattern("yyyyMMdd", Locale.ROOT);
+  private static final DateTimeFormatter KEY_DATE =
+      DateTimeFormatter.ofPattern("yyyyMMdd", Locale.ROOT);
 
   private final Hmac hmac;
   private final String hashType;
@@ -37,7 +38,8 @@ public final class Signer {
     this.hmac = Objects.requireNonNull(hmac, "hmac");
     this.hashType = Objects.requireNonNull(hashType, "hashType").toLowerCase(Locale.ROOT);
     if (!hmac.supports(this.hashType)) {
-      throw new InvalidArgumentException("signing hash type not supported by the transport: " + hashType);
+      throw new InvalidArgumentException(
+          "signing hash type not supported by the transport: " + hashType);
     }
   }
 
@@ -57,7 +59,13 @@ public final class Signer {
    * @param body the raw body, only consulted for pre-v4.20181215 versions; null for none
    */
   public record Input(
-      String method, String signedPath, String date, String host, String contentType, String apiVersion, byte[] body) {
+      String method,
+      String signedPath,
+      String date,
+      String host,
+      String contentType,
+      String apiVersion,
+      byte[] body) {
     public Input {
       Objects.requireNonNull(method, "method");
       Objects.requireNonNull(signedPath, "signedPath");
@@ -97,9 +105,11 @@ public final class Signer {
     Objects.requireNonNull(secretKey, "secretKey");
     String contentType = bareContentType(in.contentType());
     String keyDate = keyDate(in.date());
-    byte[] body = hashesBody(in.apiVersion(), contentType) && in.body() != null ? in.body() : new byte[0];
+    byte[] body =
+        hashesBody(in.apiVersion(), contentType) && in.body() != null ? in.body() : new byte[0];
     String bodyHash = hex(hmac.digest(hashType, body));
-    String stringToSign = String.join("\n",
+    String stringToSign = String.join(
+        "\n",
         in.method().toUpperCase(Locale.ROOT),
         in.signedPath(),
         in.date(),
@@ -118,7 +128,15 @@ public final class Signer {
     String signature = hex(hmac.mac(hashType, key, stringToSign.getBytes(StandardCharsets.UTF_8)));
     String authorization = "BackendAI signMethod=HMAC-" + hashType.toUpperCase(Locale.ROOT)
         + ", credential=" + accessKey + ":" + signature;
-    return new Result(in.signedPath(), in.host(), keyDate, bodyHash, stringToSign, hex(key), signature, authorization);
+    return new Result(
+        in.signedPath(),
+        in.host(),
+        keyDate,
+        bodyHash,
+        stringToSign,
+        hex(key),
+        signature,
+        authorization);
   }
 
   /**
@@ -126,7 +144,8 @@ public final class Signer {
    * strings exactly like the server does, and never for multipart bodies.
    */
   public static boolean hashesBody(String apiVersion, String contentType) {
-    return apiVersion.compareTo(BODY_UNSIGNED_SINCE) < 0 && !bareContentType(contentType).startsWith("multipart/");
+    return apiVersion.compareTo(BODY_UNSIGNED_SINCE) < 0
+        && !bareContentType(contentType).startsWith("multipart/");
   }
 
   /**
@@ -199,7 +218,8 @@ public final class Signer {
       // fall through
     }
     try {
-      return java.time.LocalDateTime.parse(date, DateTimeFormatter.ISO_LOCAL_DATE_TIME).format(KEY_DATE);
+      return java.time.LocalDateTime.parse(date, DateTimeFormatter.ISO_LOCAL_DATE_TIME)
+          .format(KEY_DATE);
     } catch (DateTimeParseException e) {
       throw new InvalidArgumentException("cannot derive the signing key date from: " + date, e);
     }
@@ -211,7 +231,8 @@ public final class Signer {
       return "application/octet-stream";
     }
     int semi = contentType.indexOf(';');
-    String bare = (semi >= 0 ? contentType.substring(0, semi) : contentType).trim().toLowerCase(Locale.ROOT);
+    String bare =
+        (semi >= 0 ? contentType.substring(0, semi) : contentType).trim().toLowerCase(Locale.ROOT);
     return bare.isEmpty() ? "application/octet-stream" : bare;
   }
 

@@ -156,7 +156,8 @@ public final class SseParser implements Closeable {
       return null;
     }
     String d = data.substring(0, data.length() - 1); // drop the final '\n'
-    SseEvent e = new SseEvent(eventType.isEmpty() ? "message" : eventType, d, lastEventId, retryMillis);
+    SseEvent e =
+        new SseEvent(eventType.isEmpty() ? "message" : eventType, d, lastEventId, retryMillis);
     data.setLength(0);
     hasData = false;
     eventType = "";

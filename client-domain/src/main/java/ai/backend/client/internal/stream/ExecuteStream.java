@@ -1,18 +1,18 @@
 package ai.backend.client.internal.stream;
 
-import ai.backend.client.errors.BackendApiException;
-import ai.backend.client.errors.BackendIoException;
-import ai.backend.client.errors.BadRequestException;
 import ai.backend.client.ExecRequest;
 import ai.backend.client.ExecutionResult;
 import ai.backend.client.ExecutionStatus;
 import ai.backend.client.RunOptions;
 import ai.backend.client.RunResult;
+import ai.backend.client.errors.BackendApiException;
+import ai.backend.client.errors.BackendIoException;
+import ai.backend.client.errors.BadRequestException;
 import ai.backend.client.errors.ServerException;
 import ai.backend.client.internal.ApiCore;
+import ai.backend.client.internal.ComputeSessionWire;
 import ai.backend.client.internal.Json;
 import ai.backend.client.internal.RunLoop;
-import ai.backend.client.internal.ComputeSessionWire;
 import ai.backend.client.port.HttpHeaders;
 import ai.backend.client.port.WebSocketChannel;
 import ai.backend.client.port.WebSocketListener;
@@ -45,7 +45,8 @@ public final class ExecuteStream {
   }
 
   /** Starts {@code request} (query or batch) in session {@code name}; the future completes with the run. */
-  public static CompletableFuture<RunResult> run(ApiCore core, String name, ExecRequest request, RunOptions options) {
+  public static CompletableFuture<RunResult> run(
+      ApiCore core, String name, ExecRequest request, RunOptions options) {
     String path = StreamSockets.path(core.dialect(), name, "execute");
     ExecuteStream s = new ExecuteStream(options, path, name);
     String first = Json.write(firstFrame(request));
@@ -65,7 +66,8 @@ public final class ExecuteStream {
         }
       });
     });
-    // a caller that gives up (cancel, timeout) closes the socket: the server then interrupts the run
+    // a caller that gives up (cancel, timeout) closes the socket: the server then interrupts the
+    // run
     s.result.whenComplete((r, e) -> {
       WebSocketChannel ch = s.channel;
       if (e != null && ch != null && ch.isOpen()) {
@@ -84,7 +86,11 @@ public final class ExecuteStream {
     Map<String, Object> f = new LinkedHashMap<>();
     f.put("mode", r.mode());
     f.put("code", r.code() == null ? "" : r.code());
-    f.put("options", r.batchOptions() == null ? new LinkedHashMap<>() : ComputeSessionWire.batchOptions(r.batchOptions()));
+    f.put(
+        "options",
+        r.batchOptions() == null
+            ? new LinkedHashMap<>()
+            : ComputeSessionWire.batchOptions(r.batchOptions()));
     return f;
   }
 
@@ -105,13 +111,15 @@ public final class ExecuteStream {
 
       @Override
       public void onClose(WebSocketChannel ch, int code, String reason) {
-        delivery.submit(() -> fail(new BackendIoException("the server closed the execute stream before the run "
-            + "finished (code " + code + (reason == null || reason.isBlank() ? "" : ", " + reason) + ")")));
+        delivery.submit(() -> fail(new BackendIoException(
+            "the server closed the execute stream before the run " + "finished (code " + code
+                + (reason == null || reason.isBlank() ? "" : ", " + reason) + ")")));
       }
 
       @Override
       public void onError(WebSocketChannel ch, Throwable error) {
-        delivery.submit(() -> fail(new BackendIoException("execute stream failed: " + error.getMessage(), error)));
+        delivery.submit(() ->
+            fail(new BackendIoException("execute stream failed: " + error.getMessage(), error)));
       }
     };
   }
@@ -159,10 +167,11 @@ public final class ExecuteStream {
       }
     } catch (RuntimeException ex) {
       // what ApiCore also reports as a malformed response
-      if (ex instanceof com.google.gson.JsonParseException || ex instanceof IllegalStateException
+      if (ex instanceof com.google.gson.JsonParseException
+          || ex instanceof IllegalStateException
           || ex instanceof ClassCastException) {
-        fail(new ai.backend.client.errors.MalformedResponseException("malformed execute stream frame: " + ex.getMessage(),
-            0, ex));
+        fail(new ai.backend.client.errors.MalformedResponseException(
+            "malformed execute stream frame: " + ex.getMessage(), 0, ex));
       } else {
         fail(ex);
       }
@@ -172,14 +181,25 @@ public final class ExecuteStream {
   private BackendApiException serverError(String status, String msg) {
     String m = msg == null ? status : msg;
     boolean badRequest = "error".equals(status) && m.startsWith("Invalid API parameters");
-    BackendApiException.Details d = new BackendApiException.Details(badRequest ? 400 : 503, null, status, m, null,
-        null, null, HttpHeaders.empty(), "GET", path);
+    BackendApiException.Details d = new BackendApiException.Details(
+        badRequest ? 400 : 503,
+        null,
+        status,
+        m,
+        null,
+        null,
+        null,
+        HttpHeaders.empty(),
+        "GET",
+        path);
     return badRequest ? new BadRequestException(m, d) : new ServerException(m, d);
   }
 
   private void fail(Throwable error) {
-    Throwable e = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
-        ? error.getCause() : error;
+    Throwable e =
+        error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+            ? error.getCause()
+            : error;
     result.completeExceptionally(e);
   }
 }

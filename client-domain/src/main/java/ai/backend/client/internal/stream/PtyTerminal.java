@@ -29,7 +29,8 @@ public final class PtyTerminal extends SocketStream implements Terminal {
       this.listener = listener;
       this.publisher = null;
     } else {
-      // submit() blocks when the subscriber is 16 chunks behind: back-pressure, not an unbounded buffer
+      // submit() blocks when the subscriber is 16 chunks behind: back-pressure, not an unbounded
+      // buffer
       this.publisher = new SubmissionPublisher<>(Runnable::run, 16);
       this.listener = new TerminalListener() {
         @Override
@@ -51,7 +52,8 @@ public final class PtyTerminal extends SocketStream implements Terminal {
   }
 
   /** Opens the terminal of session {@code name} (spec §8.1 path for the core's dialect). */
-  public static CompletableFuture<Terminal> open(ApiCore core, String name, TerminalListener listener) {
+  public static CompletableFuture<Terminal> open(
+      ApiCore core, String name, TerminalListener listener) {
     String path = StreamSockets.path(core.dialect(), name, "pty");
     return connect(core, path, List.of(), new PtyTerminal(listener, name)).thenApply(t -> t);
   }
@@ -119,7 +121,8 @@ public final class PtyTerminal extends SocketStream implements Terminal {
   @Override
   public CompletableFuture<Void> resize(int rows, int cols) {
     if (rows <= 0 || cols <= 0) {
-      return CompletableFuture.failedFuture(new IllegalArgumentException("rows and cols must be positive"));
+      return CompletableFuture.failedFuture(
+          new IllegalArgumentException("rows and cols must be positive"));
     }
     Map<String, Object> f = message("resize");
     f.put("rows", rows);
@@ -140,13 +143,11 @@ public final class PtyTerminal extends SocketStream implements Terminal {
   @Override
   public Flow.Publisher<byte[]> output() {
     if (publisher == null) {
-      throw new IllegalStateException("this terminal delivers its output to the listener it was opened with");
+      throw new IllegalStateException(
+          "this terminal delivers its output to the listener it was opened with");
     }
     return publisher;
   }
-
-
-
 
   @Override
   public String toString() {

@@ -1,7 +1,7 @@
 package ai.backend.client.internal.stream;
 
-import ai.backend.client.errors.SessionClosedException;
 import ai.backend.client.errors.BackendIoException;
+import ai.backend.client.errors.SessionClosedException;
 import ai.backend.client.internal.ApiCore;
 import ai.backend.client.internal.ApiRequest;
 import ai.backend.client.port.WebSocketChannel;
@@ -20,7 +20,8 @@ abstract class SocketStream {
   private final CompletableFuture<Integer> closed = new CompletableFuture<>();
   private final String what;
   private volatile WebSocketChannel channel;
-  private final java.util.concurrent.atomic.AtomicBoolean ending = new java.util.concurrent.atomic.AtomicBoolean();
+  private final java.util.concurrent.atomic.AtomicBoolean ending =
+      new java.util.concurrent.atomic.AtomicBoolean();
   private volatile boolean closing;
   private static final long CLOSE_HANDSHAKE_SECONDS = 5;
 
@@ -39,13 +40,14 @@ abstract class SocketStream {
   abstract void deliverFailure(Throwable error);
 
   /** Connects {@code stream} to {@code path}; the future completes with {@code stream} once open. */
-  static <S extends SocketStream> CompletableFuture<S> connect(ApiCore core, String path,
-      List<ApiRequest.QueryParam> query, S stream) {
+  static <S extends SocketStream> CompletableFuture<S> connect(
+      ApiCore core, String path, List<ApiRequest.QueryParam> query, S stream) {
     SocketStream base = stream;
-    CompletableFuture<S> result = StreamSockets.open(core, path, query, base.listener()).thenApply(ch -> {
-      base.channel = ch;
-      return stream;
-    });
+    CompletableFuture<S> result = StreamSockets.open(core, path, query, base.listener())
+        .thenApply(ch -> {
+          base.channel = ch;
+          return stream;
+        });
     result.whenComplete((v, e) -> {
       if (e != null && base.ending.compareAndSet(false, true)) {
         base.delivery.finish();
@@ -80,7 +82,8 @@ abstract class SocketStream {
           ended(1000, "closed by the client"); // the transport went away after our close: expected
           return;
         }
-        BackendIoException e = new BackendIoException(what + " connection failed: " + error.getMessage(), error);
+        BackendIoException e =
+            new BackendIoException(what + " connection failed: " + error.getMessage(), error);
         if (ending.compareAndSet(false, true)) {
           delivery.submit(() -> deliverFailure(e));
           delivery.finish();
@@ -93,7 +96,8 @@ abstract class SocketStream {
   final CompletableFuture<Void> sendText(String text) {
     WebSocketChannel ch = channel;
     if (ch == null || !ch.isOpen()) {
-      return CompletableFuture.failedFuture(new SessionClosedException("the " + what + " is closed"));
+      return CompletableFuture.failedFuture(
+          new SessionClosedException("the " + what + " is closed"));
     }
     return ch.sendText(text);
   }
@@ -101,7 +105,8 @@ abstract class SocketStream {
   final CompletableFuture<Void> sendBinary(byte[] data) {
     WebSocketChannel ch = channel;
     if (ch == null || !ch.isOpen()) {
-      return CompletableFuture.failedFuture(new SessionClosedException("the " + what + " is closed"));
+      return CompletableFuture.failedFuture(
+          new SessionClosedException("the " + what + " is closed"));
     }
     return ch.sendBinary(ByteBuffer.wrap(data.clone()));
   }

@@ -1,12 +1,12 @@
 package ai.backend.client.internal.stream;
 
 import ai.backend.client.errors.BackendIoException;
-import ai.backend.client.internal.Dialect;
 import ai.backend.client.internal.ApiCore;
 import ai.backend.client.internal.ApiRequest;
+import ai.backend.client.internal.ComputeSessionWire;
+import ai.backend.client.internal.Dialect;
 import ai.backend.client.internal.ErrorMapper;
 import ai.backend.client.internal.Json;
-import ai.backend.client.internal.ComputeSessionWire;
 import ai.backend.client.port.HttpHeaders;
 import ai.backend.client.port.TransportException;
 import ai.backend.client.port.WebSocketChannel;
@@ -32,8 +32,8 @@ public final class StreamSockets {
   }
 
   /** Connects; a refused upgrade fails with the exception a plain request with that status would get. */
-  public static CompletableFuture<WebSocketChannel> open(ApiCore core, String path, List<ApiRequest.QueryParam> query,
-      WebSocketListener listener) {
+  public static CompletableFuture<WebSocketChannel> open(
+      ApiCore core, String path, List<ApiRequest.QueryParam> query, WebSocketListener listener) {
     URI uri;
     HttpHeaders headers;
     try {
@@ -56,22 +56,28 @@ public final class StreamSockets {
   }
 
   static RuntimeException mapFailure(String path, URI uri, Throwable error) {
-    Throwable e = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    Throwable e =
+        error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     if (e instanceof TransportException te) {
       if (te.status() > 0) {
         // the JDK WebSocket client does not expose the refusal's body: describe the status instead
-        String title = switch (te.status()) {
-          case 401, 403 -> "the server refused the stream: authentication failed or access denied";
-          case 404 -> "not found: the session, or the service or stream route it was asked for";
-          case 429 -> "rate limit exceeded";
-          default -> "the server refused the WebSocket upgrade";
-        };
-        byte[] body = Json.write(java.util.Map.of("title", title)).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        return new ErrorMapper(Clock.systemUTC()).map("GET", path, te.status(), HttpHeaders.empty(), body);
+        String title =
+            switch (te.status()) {
+              case 401, 403 ->
+                "the server refused the stream: authentication failed or access denied";
+              case 404 -> "not found: the session, or the service or stream route it was asked for";
+              case 429 -> "rate limit exceeded";
+              default -> "the server refused the WebSocket upgrade";
+            };
+        byte[] body = Json.write(java.util.Map.of("title", title))
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return new ErrorMapper(Clock.systemUTC())
+            .map("GET", path, te.status(), HttpHeaders.empty(), body);
       }
       return ErrorMapper.noAnswer("GET", uri, te);
     }
-    if (e instanceof RuntimeException re && e instanceof ai.backend.client.errors.BackendException) {
+    if (e instanceof RuntimeException re
+        && e instanceof ai.backend.client.errors.BackendException) {
       return re;
     }
     return new BackendIoException("WebSocket to " + path + " failed: " + e, e);

@@ -16,9 +16,14 @@ public final class TcpTunnel extends SocketStream implements AppTunnel {
   }
 
   /** Connects to {@code service} in session {@code name}. */
-  public static CompletableFuture<AppTunnel> open(ApiCore core, String name, String service, AppTunnel.Listener listener) {
+  public static CompletableFuture<AppTunnel> open(
+      ApiCore core, String name, String service, AppTunnel.Listener listener) {
     String path = StreamSockets.path(core.dialect(), name, "tcpproxy");
-    return connect(core, path, List.of(new ApiRequest.QueryParam("app", service)), new TcpTunnel(listener, name))
+    return connect(
+            core,
+            path,
+            List.of(new ApiRequest.QueryParam("app", service)),
+            new TcpTunnel(listener, name))
         .thenApply(t -> t);
   }
 

@@ -51,7 +51,10 @@ class MultipartFormTest {
     RequestBody body = MultipartForm.encode(parts(dir), "BOUNDARY");
     assertEquals("multipart/form-data; boundary=BOUNDARY", body.contentType());
     assertEquals(EXPECTED, read(body));
-    assertEquals(EXPECTED.getBytes(StandardCharsets.UTF_8).length, body.contentLength(), "Content-Length, not chunked");
+    assertEquals(
+        EXPECTED.getBytes(StandardCharsets.UTF_8).length,
+        body.contentLength(),
+        "Content-Length, not chunked");
     assertTrue(body.repeatable());
     assertEquals(EXPECTED, read(body), "sent again, the same bytes");
   }
@@ -59,17 +62,26 @@ class MultipartFormTest {
   @Test
   void aOneShotPartMakesItOneShotAndOpensItOnlyWhenReached() throws Exception {
     AtomicInteger opened = new AtomicInteger();
-    RequestBody body = MultipartForm.encode(List.of(new MultipartForm.Part("src", "s.bin", RequestBody.ofStream(() -> {
-      opened.incrementAndGet();
-      return new ByteArrayInputStream(new byte[] {7});
-    }, -1, null))), "B");
+    RequestBody body = MultipartForm.encode(
+        List.of(new MultipartForm.Part(
+            "src",
+            "s.bin",
+            RequestBody.ofStream(
+                () -> {
+                  opened.incrementAndGet();
+                  return new ByteArrayInputStream(new byte[] {7});
+                },
+                -1,
+                null))),
+        "B");
     assertFalse(body.repeatable());
     assertEquals(-1, body.contentLength(), "unknown part length: sent chunked");
     assertEquals(0, opened.get());
     try (InputStream in = ((RequestBody.Stream) body).stream().get()) {
       in.readNBytes(10); // within the first part's header
       assertEquals(0, opened.get(), "not opened before the encoder reaches it");
-      assertTrue(new String(in.readAllBytes(), StandardCharsets.UTF_8).endsWith("\u0007\r\n--B--\r\n"));
+      assertTrue(
+          new String(in.readAllBytes(), StandardCharsets.UTF_8).endsWith("\u0007\r\n--B--\r\n"));
     }
     assertEquals(1, opened.get());
   }

@@ -24,14 +24,19 @@ class MultipartMixedReaderFuzzTest {
   @FuzzTest(maxDuration = "2m")
   void read(byte[] input) {
     int nl = indexOf(input, (byte) '\n');
-    String contentType = new String(input, 0, nl < 0 ? input.length : nl, StandardCharsets.ISO_8859_1);
+    String contentType =
+        new String(input, 0, nl < 0 ? input.length : nl, StandardCharsets.ISO_8859_1);
     byte[] body = nl < 0 ? new byte[0] : Arrays.copyOfRange(input, nl + 1, input.length);
     Outcome whole = read(contentType, new ByteArrayInputStream(body), false);
-    Outcome trickled = read(contentType, new TrickleInputStream(body, Arrays.hashCode(body)), false);
+    Outcome trickled =
+        read(contentType, new TrickleInputStream(body, Arrays.hashCode(body)), false);
     assertEquals(whole, trickled, "parts must not depend on read boundaries");
     Outcome skipping = read(contentType, new ByteArrayInputStream(body), true);
     if (whole.error == null) {
-      assertEquals(whole.parts.size(), skipping.parts.size(), "skipping a part's body must not change the parts");
+      assertEquals(
+          whole.parts.size(),
+          skipping.parts.size(),
+          "skipping a part's body must not change the parts");
     }
   }
 

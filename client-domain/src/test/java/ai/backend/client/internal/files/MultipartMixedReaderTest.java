@@ -68,9 +68,8 @@ class MultipartMixedReaderTest {
   void binaryPartsSurviveWholeReads() throws IOException {
     List<byte[]> parts = List.of(nastyBinary(), new byte[0], ascii("hello"));
     byte[] body = body("", parts, "");
-    try (MultipartMixedReader r =
-        new MultipartMixedReader(
-            "multipart/mixed; boundary=" + B, new ByteArrayInputStream(body))) {
+    try (MultipartMixedReader r = new MultipartMixedReader(
+        "multipart/mixed; boundary=" + B, new ByteArrayInputStream(body))) {
       List<byte[]> got = readAll(r);
       assertEquals(3, got.size());
       for (int i = 0; i < parts.size(); i++) {
@@ -111,9 +110,8 @@ class MultipartMixedReaderTest {
   void unreadPartsAreSkipped() throws IOException {
     List<byte[]> parts = List.of(nastyBinary(), ascii("second"), ascii("third"));
     byte[] body = body("", parts, "");
-    try (MultipartMixedReader r =
-        new MultipartMixedReader(
-            "multipart/mixed; boundary=" + B, new TrickleInputStream(body, 7))) {
+    try (MultipartMixedReader r = new MultipartMixedReader(
+        "multipart/mixed; boundary=" + B, new TrickleInputStream(body, 7))) {
       MultipartMixedReader.Part first = r.next();
       assertEquals(5, first.body().readNBytes(5).length);
       MultipartMixedReader.Part second = r.next();
@@ -126,10 +124,8 @@ class MultipartMixedReaderTest {
 
   @Test
   void lfOnlyHeadersAndFoldedHeaderAreAccepted() throws IOException {
-    byte[] body =
-        ascii(
-            "--" + B + "\nContent-Disposition: attachment;\n filename=\"x\"\n\npayload\r\n--" + B
-                + "--\r\n");
+    byte[] body = ascii("--" + B
+        + "\nContent-Disposition: attachment;\n filename=\"x\"\n\npayload\r\n--" + B + "--\r\n");
     try (MultipartMixedReader r =
         new MultipartMixedReader("multipart/mixed;boundary=" + B, new ByteArrayInputStream(body))) {
       MultipartMixedReader.Part p = r.next();
@@ -146,20 +142,18 @@ class MultipartMixedReaderTest {
     int[] cuts = {0, 5, 20, 60, 500, full.length / 2, full.length - 12, full.length - 3};
     for (int cut : cuts) {
       byte[] truncated = Arrays.copyOf(full, cut);
-      MalformedMultipartException e =
-          assertThrows(
-              MalformedMultipartException.class,
-              () -> {
-                try (MultipartMixedReader r =
-                    new MultipartMixedReader(
-                        "multipart/mixed; boundary=" + B, new TrickleInputStream(truncated, cut))) {
-                  MultipartMixedReader.Part p;
-                  while ((p = r.next()) != null) {
-                    p.body().readAllBytes();
-                  }
-                }
-              },
-              "cut at " + cut);
+      MalformedMultipartException e = assertThrows(
+          MalformedMultipartException.class,
+          () -> {
+            try (MultipartMixedReader r = new MultipartMixedReader(
+                "multipart/mixed; boundary=" + B, new TrickleInputStream(truncated, cut))) {
+              MultipartMixedReader.Part p;
+              while ((p = r.next()) != null) {
+                p.body().readAllBytes();
+              }
+            }
+          },
+          "cut at " + cut);
       assertTrue(e.getMessage().contains("truncated"), e.getMessage());
     }
   }
@@ -174,7 +168,8 @@ class MultipartMixedReaderTest {
     assertThrows(
         MalformedMultipartException.class, () -> MultipartMixedReader.boundaryOf("text/plain"));
     assertThrows(
-        MalformedMultipartException.class, () -> MultipartMixedReader.boundaryOf("multipart/mixed"));
+        MalformedMultipartException.class,
+        () -> MultipartMixedReader.boundaryOf("multipart/mixed"));
     assertThrows(
         MalformedMultipartException.class,
         () -> MultipartMixedReader.boundaryOf("multipart/mixed; boundary=\"abc"));
@@ -184,8 +179,8 @@ class MultipartMixedReaderTest {
   @Test
   void noPartsAtAll() throws IOException {
     byte[] body = ascii("--" + B + "--\r\n");
-    try (MultipartMixedReader r =
-        new MultipartMixedReader("multipart/mixed; boundary=" + B, new ByteArrayInputStream(body))) {
+    try (MultipartMixedReader r = new MultipartMixedReader(
+        "multipart/mixed; boundary=" + B, new ByteArrayInputStream(body))) {
       assertNull(r.next());
     }
   }
@@ -193,13 +188,12 @@ class MultipartMixedReaderTest {
   @Test
   void closeClosesTheUnderlyingStream() throws IOException {
     boolean[] closed = {false};
-    InputStream in =
-        new ByteArrayInputStream(new byte[0]) {
-          @Override
-          public void close() {
-            closed[0] = true;
-          }
-        };
+    InputStream in = new ByteArrayInputStream(new byte[0]) {
+      @Override
+      public void close() {
+        closed[0] = true;
+      }
+    };
     new MultipartMixedReader("multipart/mixed; boundary=x", in).close();
     assertTrue(closed[0]);
   }

@@ -17,9 +17,8 @@ class ProgressInputStreamTest {
       data[i] = (byte) i;
     }
     List<long[]> calls = new ArrayList<>();
-    try (ProgressInputStream in =
-        new ProgressInputStream(
-            new TrickleInputStream(data, 1), 100, (t, total) -> calls.add(new long[] {t, total}))) {
+    try (ProgressInputStream in = new ProgressInputStream(
+        new TrickleInputStream(data, 1), 100, (t, total) -> calls.add(new long[] {t, total}))) {
       byte[] first = new byte[1];
       first[0] = (byte) in.read();
       in.skip(9);

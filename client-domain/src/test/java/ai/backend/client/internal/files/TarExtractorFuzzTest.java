@@ -36,7 +36,8 @@ class TarExtractorFuzzTest {
       Path outside = Files.createDirectory(base.resolve("outside"));
       Path secret = Files.writeString(outside.resolve("secret"), "secret");
       Files.createDirectory(dest);
-      // a link into the outside world that the destination already holds: never to be written through
+      // a link into the outside world that the destination already holds: never to be written
+      // through
       Files.createSymbolicLink(dest.resolve("out"), Path.of("../outside"));
       try {
         TarExtractor.extract(new ByteArrayInputStream(tar), dest);
@@ -61,7 +62,9 @@ class TarExtractorFuzzTest {
           } catch (IOException dangling) {
             continue; // a dangling link leads nowhere
           }
-          assertTrue(real.startsWith(destReal), "link " + dest.relativize(p) + " resolves outside: " + real);
+          assertTrue(
+              real.startsWith(destReal),
+              "link " + dest.relativize(p) + " resolves outside: " + real);
         }
       }
     } finally {

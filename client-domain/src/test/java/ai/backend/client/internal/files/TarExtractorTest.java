@@ -32,7 +32,8 @@ class TarExtractorTest {
       "a-rather-long-directory-name-that-goes-on-and-on/" + "x".repeat(60) + "/nested-again";
   private static final String LONG_NAME = LONG_DIR + "/file-with-a-long-name-" + "y".repeat(40);
 
-  @TempDir Path tmp;
+  @TempDir
+  Path tmp;
 
   interface Build {
     void run(TarWriter w) throws IOException;
@@ -62,34 +63,32 @@ class TarExtractorTest {
       return List.of();
     }
     try (Stream<Path> s = Files.walk(dir)) {
-      return s.filter(p -> !p.equals(dir)).map(p -> dir.relativize(p).toString()).sorted().toList();
+      return s.filter(p -> !p.equals(dir))
+          .map(p -> dir.relativize(p).toString())
+          .sorted()
+          .toList();
     }
   }
 
   @Test
   void extractsDirectoriesFilesExecBitMtimeAndLongNames() throws IOException {
     byte[] big = randomBytes(200_000, 1);
-    byte[] archive =
-        tar(
-            w -> {
-              w.addDirectory("proj", 0755, T2);
-              w.addFile("proj/run.sh", utf8("#!/bin/sh\necho hi\n"), 0755, T1);
-              w.addFile("proj/data.bin", big, 0644, T1);
-              w.addFile("proj/" + LONG_NAME, utf8("long"), 0600, T1);
-              w.addFile("proj/ünïcödé.txt", utf8("u"), 0644, T1);
-              w.addFile("proj/empty", new byte[0], 0644, T1);
-            });
+    byte[] archive = tar(w -> {
+      w.addDirectory("proj", 0755, T2);
+      w.addFile("proj/run.sh", utf8("#!/bin/sh\necho hi\n"), 0755, T1);
+      w.addFile("proj/data.bin", big, 0644, T1);
+      w.addFile("proj/" + LONG_NAME, utf8("long"), 0600, T1);
+      w.addFile("proj/ünïcödé.txt", utf8("u"), 0644, T1);
+      w.addFile("proj/empty", new byte[0], 0644, T1);
+    });
     Path dest = tmp.resolve("out");
     List<long[]> progress = new ArrayList<>();
     List<String> names = new ArrayList<>();
     TarExtractor.Summary s =
-        TarExtractor.extract(
-            new TrickleInputStream(archive, 3),
-            dest,
-            (bytes, name) -> {
-              progress.add(new long[] {bytes});
-              names.add(name);
-            });
+        TarExtractor.extract(new TrickleInputStream(archive, 3), dest, (bytes, name) -> {
+          progress.add(new long[] {bytes});
+          names.add(name);
+        });
 
     Path proj = dest.resolve("proj");
     assertArrayEquals(utf8("#!/bin/sh\necho hi\n"), Files.readAllBytes(proj.resolve("run.sh")));
@@ -98,9 +97,8 @@ class TarExtractorTest {
     assertArrayEquals(utf8("u"), Files.readAllBytes(proj.resolve("ünïcödé.txt")));
     assertEquals(0, Files.size(proj.resolve("empty")));
     assertTrue(Files.isExecutable(proj.resolve("run.sh")));
-    assertFalse(
-        Files.getPosixFilePermissions(proj.resolve("data.bin"))
-            .contains(PosixFilePermission.OWNER_EXECUTE));
+    assertFalse(Files.getPosixFilePermissions(proj.resolve("data.bin"))
+        .contains(PosixFilePermission.OWNER_EXECUTE));
     assertEquals(FileTime.from(T1), Files.getLastModifiedTime(proj.resolve("data.bin")));
     assertEquals(FileTime.from(T2), Files.getLastModifiedTime(proj));
     assertEquals(6, s.extracted().size());
@@ -131,18 +129,16 @@ class TarExtractorTest {
 
   @Test
   void linksInsideAreCreatedAndSpecialFilesSkipped() throws IOException {
-    byte[] archive =
-        tar(
-            w -> {
-              w.addFile("d/target.txt", utf8("T"), 0644, T1);
-              w.addSymlink("d/rel-link", "target.txt", T1);
-              w.addSymlink("up-link", "d/../d/target.txt", T1);
-              w.addHardLink("d/hard", "d/target.txt", T1);
-              w.addSpecial("d/fifo", '6', 0644, T1);
-              w.addSpecial("d/dev", '3', 0644, T1);
-              w.addSymlink("dirlink", "d", T1);
-              w.addFile("dirlink/through.txt", utf8("via link"), 0644, T1);
-            });
+    byte[] archive = tar(w -> {
+      w.addFile("d/target.txt", utf8("T"), 0644, T1);
+      w.addSymlink("d/rel-link", "target.txt", T1);
+      w.addSymlink("up-link", "d/../d/target.txt", T1);
+      w.addHardLink("d/hard", "d/target.txt", T1);
+      w.addSpecial("d/fifo", '6', 0644, T1);
+      w.addSpecial("d/dev", '3', 0644, T1);
+      w.addSymlink("dirlink", "d", T1);
+      w.addFile("dirlink/through.txt", utf8("via link"), 0644, T1);
+    });
     Path dest = tmp.resolve("out");
     TarExtractor.Summary s = TarExtractor.extract(new ByteArrayInputStream(archive), dest);
     assertEquals("T", Files.readString(dest.resolve("d/rel-link")));
@@ -152,7 +148,8 @@ class TarExtractorTest {
     assertFalse(Files.isSymbolicLink(dest.resolve("d/hard")));
     assertEquals("via link", Files.readString(dest.resolve("d/through.txt")));
     assertEquals(
-        List.of("d/fifo", "d/dev"), s.skipped().stream().map(TarExtractor.Skipped::name).toList());
+        List.of("d/fifo", "d/dev"),
+        s.skipped().stream().map(TarExtractor.Skipped::name).toList());
     assertFalse(Files.exists(dest.resolve("d/fifo")));
   }
 
@@ -169,7 +166,8 @@ class TarExtractorTest {
     assertEquals(List.of(), listing(outside));
     try (Stream<Path> s = Files.list(root)) {
       assertEquals(
-          List.of("dest", "outside"), s.map(p -> p.getFileName().toString()).sorted().toList());
+          List.of("dest", "outside"),
+          s.map(p -> p.getFileName().toString()).sorted().toList());
     }
     // and no partial file lingering inside either
     assertFalse(listing(dest).stream().anyMatch(n -> n.contains(".partial-")));
@@ -189,22 +187,19 @@ class TarExtractorTest {
 
   @Test
   void symlinkEscapesAreRefused() throws IOException {
-    assertRefused(
-        w -> {
-          w.addSymlink("link", "/tmp", T1);
-          w.addFile("link/file", utf8("x"), 0644, T1);
-        });
-    assertRefused(
-        w -> {
-          w.addSymlink("link", "../outside", T1);
-          w.addFile("link/file", utf8("x"), 0644, T1);
-        });
-    assertRefused(
-        w -> {
-          w.addDirectory("sub", 0755, T1);
-          w.addSymlink("sub/up", "..", T1); // fine so far: points at dest
-          w.addSymlink("sub/up2", "up/..", T1); // follows up, then leaves dest
-        });
+    assertRefused(w -> {
+      w.addSymlink("link", "/tmp", T1);
+      w.addFile("link/file", utf8("x"), 0644, T1);
+    });
+    assertRefused(w -> {
+      w.addSymlink("link", "../outside", T1);
+      w.addFile("link/file", utf8("x"), 0644, T1);
+    });
+    assertRefused(w -> {
+      w.addDirectory("sub", 0755, T1);
+      w.addSymlink("sub/up", "..", T1); // fine so far: points at dest
+      w.addSymlink("sub/up2", "up/..", T1); // follows up, then leaves dest
+    });
     assertRefused(w -> w.addHardLink("hard", "../outside/x", T1));
     assertRefused(w -> w.addHardLink("hard", "/etc/passwd", T1));
   }
@@ -219,31 +214,27 @@ class TarExtractorTest {
     Path root = Files.createTempDirectory(tmp, "chain");
     Path dest = Files.createDirectories(root.resolve("dest"));
     Files.writeString(dest.resolve("mine.txt"), "the user's");
-    byte[] archive =
-        tar(
-            w -> {
-              w.addFile("first.txt", utf8("from the archive"), 0644, T1);
-              w.addDirectory("sub", 0755, T1);
-              w.addFile("sub/deeper/f.txt", utf8("f"), 0644, T1);
-              w.addSymlink("x", "y/..", T1);
-              w.addSymlink("y", ".", T1);
-            });
-    UnsafeArchiveException e =
-        assertThrows(
-            UnsafeArchiveException.class,
-            () -> TarExtractor.extract(new ByteArrayInputStream(archive), dest));
+    byte[] archive = tar(w -> {
+      w.addFile("first.txt", utf8("from the archive"), 0644, T1);
+      w.addDirectory("sub", 0755, T1);
+      w.addFile("sub/deeper/f.txt", utf8("f"), 0644, T1);
+      w.addSymlink("x", "y/..", T1);
+      w.addSymlink("y", ".", T1);
+    });
+    UnsafeArchiveException e = assertThrows(
+        UnsafeArchiveException.class,
+        () -> TarExtractor.extract(new ByteArrayInputStream(archive), dest));
     assertEquals("x", e.entryName());
     assertEquals(List.of("mine.txt"), listing(dest));
     assertEquals("the user's", Files.readString(dest.resolve("mine.txt")));
 
-    // the same chain in the other order: y exists when x is made, so x is refused by where it points
-    byte[] reversed =
-        tar(
-            w -> {
-              w.addFile("first.txt", utf8("from the archive"), 0644, T1);
-              w.addSymlink("y", ".", T1);
-              w.addSymlink("x", "y/..", T1);
-            });
+    // the same chain in the other order: y exists when x is made, so x is refused by where it
+    // points
+    byte[] reversed = tar(w -> {
+      w.addFile("first.txt", utf8("from the archive"), 0644, T1);
+      w.addSymlink("y", ".", T1);
+      w.addSymlink("x", "y/..", T1);
+    });
     assertThrows(
         UnsafeArchiveException.class,
         () -> TarExtractor.extract(new ByteArrayInputStream(reversed), dest));
@@ -257,10 +248,9 @@ class TarExtractorTest {
     Path outside = Files.createDirectories(root.resolve("outside"));
     Files.createSymbolicLink(dest.resolve("link"), outside);
     byte[] archive = tar(w -> w.addFile("link/file", utf8("x"), 0644, T1));
-    UnsafeArchiveException e =
-        assertThrows(
-            UnsafeArchiveException.class,
-            () -> TarExtractor.extract(new ByteArrayInputStream(archive), dest));
+    UnsafeArchiveException e = assertThrows(
+        UnsafeArchiveException.class,
+        () -> TarExtractor.extract(new ByteArrayInputStream(archive), dest));
     assertEquals("link/file", e.entryName());
     assertEquals(List.of(), listing(outside));
 
@@ -277,21 +267,18 @@ class TarExtractorTest {
   @Test
   void truncatedArchiveLeavesNoCompleteLookingFile() throws IOException {
     byte[] content = randomBytes(50_000, 9);
-    byte[] archive =
-        tar(
-            w -> {
-              w.addFile("first.txt", utf8("complete"), 0644, T1);
-              w.addFile("big.bin", content, 0644, T1);
-            });
+    byte[] archive = tar(w -> {
+      w.addFile("first.txt", utf8("complete"), 0644, T1);
+      w.addFile("big.bin", content, 0644, T1);
+    });
     // cut in the middle of big.bin's data
     byte[] truncated = Arrays.copyOf(archive, 512 * 3 + 20_000);
     Path dest = tmp.resolve("out");
     Files.createDirectories(dest);
     Files.writeString(dest.resolve("big.bin"), "old version"); // must survive untouched
-    MalformedTarException e =
-        assertThrows(
-            MalformedTarException.class,
-            () -> TarExtractor.extract(new TrickleInputStream(truncated, 5), dest));
+    MalformedTarException e = assertThrows(
+        MalformedTarException.class,
+        () -> TarExtractor.extract(new TrickleInputStream(truncated, 5), dest));
     assertTrue(e.getMessage().contains("truncated"), e.getMessage());
     assertEquals("complete", Files.readString(dest.resolve("first.txt")));
     assertEquals("old version", Files.readString(dest.resolve("big.bin")));
@@ -312,19 +299,16 @@ class TarExtractorTest {
         () -> TarExtractor.extract(new ByteArrayInputStream(corrupt), tmp.resolve("o2")));
     assertThrows(
         MalformedTarException.class,
-        () ->
-            TarExtractor.extract(
-                new ByteArrayInputStream(utf8("not a tar at all".repeat(64))), tmp.resolve("o3")));
+        () -> TarExtractor.extract(
+            new ByteArrayInputStream(utf8("not a tar at all".repeat(64))), tmp.resolve("o3")));
   }
 
   @Test
   void laterMembersReplaceEarlierOnes() throws IOException {
-    byte[] archive =
-        tar(
-            w -> {
-              w.addFile("f", utf8("one"), 0644, T1);
-              w.addFile("./f", utf8("two"), 0644, T1);
-            });
+    byte[] archive = tar(w -> {
+      w.addFile("f", utf8("one"), 0644, T1);
+      w.addFile("./f", utf8("two"), 0644, T1);
+    });
     Path dest = tmp.resolve("out");
     TarExtractor.extract(new ByteArrayInputStream(archive), dest);
     assertEquals("two", Files.readString(dest.resolve("f")));
@@ -335,11 +319,10 @@ class TarExtractorTest {
 
   private byte[] systemTar(String format, Path dir, String member) throws Exception {
     Path out = tmp.resolve(format + ".tar");
-    Process p =
-        new ProcessBuilder(
-                "tar", "--format=" + format, "-cf", out.toString(), "-C", dir.toString(), member)
-            .redirectErrorStream(true)
-            .start();
+    Process p = new ProcessBuilder(
+            "tar", "--format=" + format, "-cf", out.toString(), "-C", dir.toString(), member)
+        .redirectErrorStream(true)
+        .start();
     String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(p.waitFor(60, TimeUnit.SECONDS), "tar timed out");
     assertEquals(0, p.exitValue(), log);
@@ -380,8 +363,7 @@ class TarExtractorTest {
     assertArrayEquals(randomBytes(70_000, 4), Files.readAllBytes(tree.resolve("hard-blob")));
     assertTrue(Files.isSymbolicLink(tree.resolve("link-to-blob")));
     assertEquals(
-        "deep",
-        Files.readString(tree.resolve(LONG_DIR).resolve("long-link-" + "q".repeat(90))));
+        "deep", Files.readString(tree.resolve(LONG_DIR).resolve("long-link-" + "q".repeat(90))));
   }
 
   @Test
@@ -411,10 +393,9 @@ class TarExtractorTest {
       w.addTree(src.resolve("tree"), "");
     }
     Path dest = Files.createDirectories(tmp.resolve("systar-out"));
-    Process p =
-        new ProcessBuilder("tar", "-xf", file.toString(), "-C", dest.toString())
-            .redirectErrorStream(true)
-            .start();
+    Process p = new ProcessBuilder("tar", "-xf", file.toString(), "-C", dest.toString())
+        .redirectErrorStream(true)
+        .start();
     String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(p.waitFor(60, TimeUnit.SECONDS));
     assertEquals(0, p.exitValue(), log);
@@ -427,6 +408,7 @@ class TarExtractorTest {
     try (var in = Files.newInputStream(file)) {
       TarExtractor.extract(in, dest2);
     }
-    assertEquals("deep", Files.readString(dest2.resolve("tree").resolve(LONG_DIR).resolve("deep.txt")));
+    assertEquals(
+        "deep", Files.readString(dest2.resolve("tree").resolve(LONG_DIR).resolve("deep.txt")));
   }
 }

@@ -29,7 +29,10 @@ class TarReaderFuzzTest {
     assertEquals(whole, trickled, "members must not depend on read boundaries");
     Outcome skipping = read(new ByteArrayInputStream(tar), true);
     if (whole.error == null) {
-      assertEquals(whole.entries.size(), skipping.entries.size(), "skipping data must not change the members");
+      assertEquals(
+          whole.entries.size(),
+          skipping.entries.size(),
+          "skipping data must not change the members");
     }
   }
 
@@ -49,7 +52,8 @@ class TarReaderFuzzTest {
           entries.add(e.toString());
           continue;
         }
-        byte[] data = r.data().readAllBytes(); // a size beyond the input ends in MalformedTarException
+        byte[] data =
+            r.data().readAllBytes(); // a size beyond the input ends in MalformedTarException
         assertEquals(e.size(), data.length, "a member's data is exactly its size");
         entries.add(e + "|" + Arrays.hashCode(data));
       }

@@ -36,9 +36,12 @@ class TarReaderTest {
   @Test
   void hugePaxMtimeIsMalformedAtOnce() {
     // BigDecimal would expand these into a billion digits before noticing
-    for (String v : new String[] {"1e999999999", "1e-999999999", "99999999999999999999", "1e3", "x"}) {
-      assertTimeoutPreemptively(Duration.ofSeconds(5),
-          () -> assertThrows(MalformedTarException.class, () -> paxMtime(v)), v);
+    for (String v :
+        new String[] {"1e999999999", "1e-999999999", "99999999999999999999", "1e3", "x"}) {
+      assertTimeoutPreemptively(
+          Duration.ofSeconds(5),
+          () -> assertThrows(MalformedTarException.class, () -> paxMtime(v)),
+          v);
     }
   }
 
@@ -49,7 +52,8 @@ class TarReaderTest {
       len++;
     }
     byte[] records = (len + rec).getBytes(StandardCharsets.UTF_8);
-    TarReader r = new TarReader(archive(header("pax", 'x', records.length), pad(records), header("f", '0', 0)));
+    TarReader r = new TarReader(
+        archive(header("pax", 'x', records.length), pad(records), header("f", '0', 0)));
     return r.next().mtime();
   }
 
@@ -72,7 +76,8 @@ class TarReaderTest {
   }
 
   private static byte[] pad(byte[] data) {
-    return Arrays.copyOf(data, (data.length + TarReader.BLOCK - 1) / TarReader.BLOCK * TarReader.BLOCK);
+    return Arrays.copyOf(
+        data, (data.length + TarReader.BLOCK - 1) / TarReader.BLOCK * TarReader.BLOCK);
   }
 
   /** The blocks, header checksums filled in, then the end-of-archive marker. */

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class UploadPlanTest {
-  @TempDir Path tmp;
+  @TempDir
+  Path tmp;
 
   private Path base() throws IOException {
     return Files.createDirectories(tmp.resolve("base"));
@@ -44,8 +45,7 @@ class UploadPlanTest {
     write(base.resolve("d/a.txt"), 1);
     write(base.resolve("d/e/f.txt"), 1);
     Files.createDirectories(base.resolve("d/empty"));
-    UploadPlan plan =
-        UploadPlan.of(base, List.of(base.resolve("d"), base.resolve("d/a.txt")));
+    UploadPlan plan = UploadPlan.of(base, List.of(base.resolve("d"), base.resolve("d/a.txt")));
     assertEquals(
         List.of("d/a.txt", "d/e/f.txt", "d/z.txt"),
         plan.entries().stream().map(UploadPlan.Entry::name).sorted().toList());
@@ -95,10 +95,9 @@ class UploadPlanTest {
   @Test
   void missingFileIsRefused() throws IOException {
     Path base = base();
-    UploadRejectedException e =
-        assertThrows(
-            UploadRejectedException.class,
-            () -> UploadPlan.of(base, List.of(base.resolve("nope.txt"))));
+    UploadRejectedException e = assertThrows(
+        UploadRejectedException.class,
+        () -> UploadPlan.of(base, List.of(base.resolve("nope.txt"))));
     assertTrue(e.getMessage().contains("no such file"), e.getMessage());
   }
 
@@ -121,8 +120,7 @@ class UploadPlanTest {
     Path dirLink = Files.createSymbolicLink(base.resolve("secretdir"), outside.getParent());
     assertThrows(UploadRejectedException.class, () -> UploadPlan.of(base, List.of(fileLink)));
     assertThrows(
-        UploadRejectedException.class,
-        () -> UploadPlan.of(base, List.of(dirLink.resolve("key"))));
+        UploadRejectedException.class, () -> UploadPlan.of(base, List.of(dirLink.resolve("key"))));
     // ...also when met while expanding a directory
     assertThrows(UploadRejectedException.class, () -> UploadPlan.of(base, List.of(base)));
   }
@@ -142,13 +140,13 @@ class UploadPlanTest {
     Path base = base();
     write(base.resolve("d/x"), 1);
     Files.createSymbolicLink(base.resolve("d/loop"), base.resolve("d"));
-    assertThrows(UploadRejectedException.class, () -> UploadPlan.of(base, List.of(base.resolve("d"))));
+    assertThrows(
+        UploadRejectedException.class, () -> UploadPlan.of(base, List.of(base.resolve("d"))));
   }
 
   @Test
   void baseMustExist() {
     assertThrows(
-        UploadRejectedException.class,
-        () -> UploadPlan.of(tmp.resolve("missing"), List.of()));
+        UploadRejectedException.class, () -> UploadPlan.of(tmp.resolve("missing"), List.of()));
   }
 }

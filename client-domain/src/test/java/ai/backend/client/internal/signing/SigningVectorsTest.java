@@ -17,8 +17,6 @@ import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -45,12 +43,14 @@ class SigningVectorsTest {
   void fileHasAllSixteenVectors() throws IOException {
     List<JsonObject> v = vectors();
     assertEquals(16, v.size());
-    assertEquals(2, v.stream().filter(x -> x.get("kind").getAsString().equals("pitfall")).count());
+    assertEquals(
+        2, v.stream().filter(x -> x.get("kind").getAsString().equals("pitfall")).count());
   }
 
   @TestFactory
   Stream<DynamicTest> everyVector() throws IOException {
-    return vectors().stream().map(v -> DynamicTest.dynamicTest(v.get("id").getAsString(), () -> check(v)));
+    return vectors().stream()
+        .map(v -> DynamicTest.dynamicTest(v.get("id").getAsString(), () -> check(v)));
   }
 
   private static void check(JsonObject v) {
@@ -75,7 +75,8 @@ class SigningVectorsTest {
     String signedPath = Signer.signedPath(profile, uri, s(in, "api_path"));
     assertEquals(s(mid, "signed_path"), signedPath, "signed_path");
 
-    // 3. the vector's client signs the authority as written; ours signs the Host header that is sent
+    // 3. the vector's client signs the authority as written; ours signs the Host header that is
+    // sent
     String hostAsWritten = uri.getRawAuthority();
     String ourHost = Signer.hostHeader(uri);
     assertEquals(s(mid, "signed_host"), hostAsWritten, "signed_host (authority as written)");
@@ -84,34 +85,65 @@ class SigningVectorsTest {
 
     // 4. the vector's own computation, intermediate by intermediate
     byte[] body = s(in, "body").getBytes(StandardCharsets.UTF_8);
-    Signer.Result r = signer.sign(new Signer.Input(s(in, "method"), signedPath, s(in, "date"), hostAsWritten,
-        s(in, "content_type"), s(in, "api_version"), body), s(in, "access_key"), s(in, "secret_key").toCharArray());
+    Signer.Result r = signer.sign(
+        new Signer.Input(
+            s(in, "method"),
+            signedPath,
+            s(in, "date"),
+            hostAsWritten,
+            s(in, "content_type"),
+            s(in, "api_version"),
+            body),
+        s(in, "access_key"),
+        s(in, "secret_key").toCharArray());
     assertEquals(s(mid, "key_date"), r.keyDate(), "key_date");
     assertEquals(s(mid, "body_hash"), r.bodyHash(), "body_hash");
     assertEquals(s(mid, "string_to_sign"), r.stringToSign(), "string_to_sign");
     assertEquals(s(mid, "signing_key_hex"), r.signingKeyHex(), "signing_key_hex");
     assertEquals(s(v, "expected_signature"), r.signature(), "signature");
     assertEquals(s(v, "expected_authorization"), r.authorization(), "authorization");
-    assertEquals(s(http.getAsJsonObject("headers"), "Authorization"), r.authorization(), "header sent");
+    assertEquals(
+        s(http.getAsJsonObject("headers"), "Authorization"), r.authorization(), "header sent");
     if (v.has("external_expected_signature")) {
       assertEquals(s(v, "external_expected_signature"), r.signature(), "external cross-check");
     }
 
     // 5. the server's recomputation from what it receives decides acceptance
-    Signer.Result serverSide = signer.sign(new Signer.Input(s(in, "method"), s(server, "raw_path"), s(in, "date"),
-        s(server, "host"), s(server, "content_type"), s(in, "api_version"), body),
-        s(in, "access_key"), s(in, "secret_key").toCharArray());
+    Signer.Result serverSide = signer.sign(
+        new Signer.Input(
+            s(in, "method"),
+            s(server, "raw_path"),
+            s(in, "date"),
+            s(server, "host"),
+            s(server, "content_type"),
+            s(in, "api_version"),
+            body),
+        s(in, "access_key"),
+        s(in, "secret_key").toCharArray());
     assertEquals(s(server, "recomputed_signature"), serverSide.signature(), "server recomputation");
     boolean accepted = server.get("accepted").getAsBoolean();
     assertEquals(accepted, serverSide.signature().equals(r.signature()), "accepted flag");
     assertEquals(!pitfall, accepted, "pitfall vectors are rejected by design");
 
-    // 6. what this client signs: the Host it sends, and the content type it sends (none -> octet-stream)
-    String sentContentType = http.getAsJsonObject("headers").has("Content-Type")
-        ? s(in, "content_type") : null;
-    Signer.Result ours = signer.sign(new Signer.Input(s(in, "method"), signedPath, s(in, "date"), ourHost,
-        sentContentType, s(in, "api_version"), body), s(in, "access_key"), s(in, "secret_key").toCharArray());
-    assertEquals(s(server, "recomputed_signature"), ours.signature(), "our signature verifies on the server");
+    // 6. what this client signs: the Host it sends, and the content type it sends (none ->
+    // octet-stream)
+    String sentContentType =
+        http.getAsJsonObject("headers").has("Content-Type") ? s(in, "content_type") : null;
+    Signer.Result ours = signer.sign(
+        new Signer.Input(
+            s(in, "method"),
+            signedPath,
+            s(in, "date"),
+            ourHost,
+            sentContentType,
+            s(in, "api_version"),
+            body),
+        s(in, "access_key"),
+        s(in, "secret_key").toCharArray());
+    assertEquals(
+        s(server, "recomputed_signature"),
+        ours.signature(),
+        "our signature verifies on the server");
     if (pitfall) {
       assertNotEquals(s(v, "expected_signature"), ours.signature(), "we avoid the pitfall");
     }

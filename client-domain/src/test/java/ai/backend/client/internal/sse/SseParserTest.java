@@ -36,19 +36,19 @@ class SseParserTest {
 
   @Test
   void backendAiSessionEvents() throws IOException {
-    String stream =
-        "event: session_enqueued\r\n"
-            + "data: {\"sessionName\": \"s1\", \"reason\": \"\"}\r\n"
-            + "\r\n"
-            + ": keep-alive\r\n"
-            + "\r\n"
-            + "event: session_started\r\n"
-            + "retry: 5\r\n"
-            + "data: {\"sessionName\": \"s1\"}\r\n"
-            + "\r\n";
+    String stream = "event: session_enqueued\r\n"
+        + "data: {\"sessionName\": \"s1\", \"reason\": \"\"}\r\n"
+        + "\r\n"
+        + ": keep-alive\r\n"
+        + "\r\n"
+        + "event: session_started\r\n"
+        + "retry: 5\r\n"
+        + "data: {\"sessionName\": \"s1\"}\r\n"
+        + "\r\n";
     assertEquals(
         List.of(
-            new SseEvent("session_enqueued", "{\"sessionName\": \"s1\", \"reason\": \"\"}", "", null),
+            new SseEvent(
+                "session_enqueued", "{\"sessionName\": \"s1\", \"reason\": \"\"}", "", null),
             new SseEvent("session_started", "{\"sessionName\": \"s1\"}", "", 5L)),
         parse(stream));
   }
@@ -87,14 +87,11 @@ class SseParserTest {
 
   @Test
   void idPersistsAndRetryNeedsDigits() throws IOException {
-    SseParser p =
-        new SseParser(
-            new ByteArrayInputStream(
-                ("id: 7\nretry: 1500\ndata: a\n\n"
-                        + "retry: soon\ndata: b\n\n"
-                        + "id\nretry: 3000\n\n" // no data: not dispatched, but state changes
-                        + "id: x\0y\ndata: c\n\n")
-                    .getBytes(StandardCharsets.UTF_8)));
+    SseParser p = new SseParser(new ByteArrayInputStream(("id: 7\nretry: 1500\ndata: a\n\n"
+            + "retry: soon\ndata: b\n\n"
+            + "id\nretry: 3000\n\n" // no data: not dispatched, but state changes
+            + "id: x\0y\ndata: c\n\n")
+        .getBytes(StandardCharsets.UTF_8)));
     assertEquals(new SseEvent("message", "a", "7", 1500L), p.next());
     assertEquals(new SseEvent("message", "b", "7", 1500L), p.next());
     assertEquals(new SseEvent("message", "c", "", 3000L), p.next());
@@ -122,9 +119,8 @@ class SseParserTest {
 
   @Test
   void oversizedEventIsAnError() {
-    SseParser p =
-        new SseParser(
-            new ByteArrayInputStream(("data: " + "x".repeat(100) + "\n\n").getBytes()), 50);
+    SseParser p = new SseParser(
+        new ByteArrayInputStream(("data: " + "x".repeat(100) + "\n\n").getBytes()), 50);
     assertThrows(IOException.class, p::next);
   }
 
@@ -173,15 +169,13 @@ class SseParserTest {
   void closeFromAnotherThreadEndsABlockedNext() throws Exception {
     SseParser p = new SseParser(new SocketLikeStream("data: one\n\ndata: partial"));
     assertEquals("one", p.next().data());
-    CompletableFuture<SseEvent> blocked =
-        CompletableFuture.supplyAsync(
-            () -> {
-              try {
-                return p.next();
-              } catch (IOException e) {
-                throw new RuntimeException(e);
-              }
-            });
+    CompletableFuture<SseEvent> blocked = CompletableFuture.supplyAsync(() -> {
+      try {
+        return p.next();
+      } catch (IOException e) {
+        throw new RuntimeException(e);
+      }
+    });
     Thread.sleep(100);
     assertTrue(!blocked.isDone());
     p.close();
@@ -192,13 +186,12 @@ class SseParserTest {
 
   @Test
   void readErrorWhileOpenIsReported() {
-    InputStream failing =
-        new InputStream() {
-          @Override
-          public int read() throws IOException {
-            throw new IOException("connection reset");
-          }
-        };
+    InputStream failing = new InputStream() {
+      @Override
+      public int read() throws IOException {
+        throw new IOException("connection reset");
+      }
+    };
     IOException e = assertThrows(IOException.class, () -> new SseParser(failing).next());
     assertEquals("connection reset", e.getMessage());
   }

@@ -2,10 +2,10 @@ package ai.backend.client.internal.stream;
 
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
-import ai.backend.client.errors.BackendException;
 import ai.backend.client.RunOptions;
 import ai.backend.client.RunResult;
 import ai.backend.client.TerminalListener;
+import ai.backend.client.errors.BackendException;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Field;
@@ -31,24 +31,28 @@ class StreamFramesFuzzTest {
 
   static {
     try {
-      EXECUTE = ExecuteStream.class.getDeclaredConstructor(RunOptions.class, String.class, String.class);
+      EXECUTE =
+          ExecuteStream.class.getDeclaredConstructor(RunOptions.class, String.class, String.class);
       EXECUTE.setAccessible(true);
       EXECUTE_RESULT = ExecuteStream.class.getDeclaredField("result");
       EXECUTE_RESULT.setAccessible(true);
       EXECUTE_DELIVERY = ExecuteStream.class.getDeclaredField("delivery");
       EXECUTE_DELIVERY.setAccessible(true);
-      Constructor<PtyTerminal> pty = PtyTerminal.class.getDeclaredConstructor(TerminalListener.class, String.class);
+      Constructor<PtyTerminal> pty =
+          PtyTerminal.class.getDeclaredConstructor(TerminalListener.class, String.class);
       pty.setAccessible(true);
-      PTY = pty.newInstance(new TerminalListener() {
-        @Override
-        public void onOutput(byte[] data) {}
+      PTY = pty.newInstance(
+          new TerminalListener() {
+            @Override
+            public void onOutput(byte[] data) {}
 
-        @Override
-        public void onClosed(int code, String reason) {}
+            @Override
+            public void onClosed(int code, String reason) {}
 
-        @Override
-        public void onFailure(Throwable error) {}
-      }, "fuzz");
+            @Override
+            public void onFailure(Throwable error) {}
+          },
+          "fuzz");
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -61,8 +65,10 @@ class StreamFramesFuzzTest {
   }
 
   private static void execute(byte[] input) throws Exception {
-    ExecuteStream s = EXECUTE.newInstance(RunOptions.defaults(), "/session/fuzz/stream/execute", "fuzz");
-    ((Delivery) EXECUTE_DELIVERY.get(s)).finish(); // frames are fed directly, the thread is not needed
+    ExecuteStream s =
+        EXECUTE.newInstance(RunOptions.defaults(), "/session/fuzz/stream/execute", "fuzz");
+    ((Delivery) EXECUTE_DELIVERY.get(s))
+        .finish(); // frames are fed directly, the thread is not needed
     @SuppressWarnings("unchecked")
     CompletableFuture<RunResult> result = (CompletableFuture<RunResult>) EXECUTE_RESULT.get(s);
     for (String frame : new String(input, StandardCharsets.UTF_8).split("\n")) {
@@ -75,7 +81,8 @@ class StreamFramesFuzzTest {
       try {
         result.get();
       } catch (ExecutionException e) {
-        assertInstanceOf(BackendException.class, e.getCause(), "a run fails with a typed exception");
+        assertInstanceOf(
+            BackendException.class, e.getCause(), "a run fails with a typed exception");
       }
     }
   }

@@ -1,7 +1,6 @@
 package ai.backend.client.port.websocket;
 
 import ai.backend.client.port.HttpHeaders;
-import ai.backend.client.port.TransportException;
 import ai.backend.client.port.WebSocketChannel;
 import ai.backend.client.port.WebSocketConnector;
 import ai.backend.client.port.WebSocketListener;
@@ -22,7 +21,8 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class JdkWebSocketConnector implements WebSocketConnector {
   // the JDK computes these itself and rejects them in Builder.header()
-  private static final Set<String> RESTRICTED = Set.of("connection", "content-length", "expect", "host", "upgrade");
+  private static final Set<String> RESTRICTED =
+      Set.of("connection", "content-length", "expect", "host", "upgrade");
 
   private final HttpClient client;
   private final Duration connectTimeout;
@@ -37,7 +37,8 @@ public final class JdkWebSocketConnector implements WebSocketConnector {
   }
 
   @Override
-  public CompletableFuture<WebSocketChannel> connect(URI uri, HttpHeaders headers, WebSocketListener listener) {
+  public CompletableFuture<WebSocketChannel> connect(
+      URI uri, HttpHeaders headers, WebSocketListener listener) {
     WebSocket.Builder builder = client.newWebSocketBuilder();
     if (connectTimeout != null) {
       builder.connectTimeout(connectTimeout);
@@ -52,12 +53,14 @@ public final class JdkWebSocketConnector implements WebSocketConnector {
             }
           }
         });
-      } else if (!RESTRICTED.contains(name) && !name.toLowerCase(Locale.ROOT).startsWith("sec-websocket-")) {
+      } else if (!RESTRICTED.contains(name)
+          && !name.toLowerCase(Locale.ROOT).startsWith("sec-websocket-")) {
         values.forEach(v -> builder.header(name, v));
       }
     });
     if (!protocols.isEmpty()) {
-      builder.subprotocols(protocols.get(0), protocols.subList(1, protocols.size()).toArray(String[]::new));
+      builder.subprotocols(
+          protocols.get(0), protocols.subList(1, protocols.size()).toArray(String[]::new));
     }
     Bridge bridge = new Bridge(listener);
     CompletableFuture<WebSocketChannel> result = new CompletableFuture<>();
@@ -137,7 +140,8 @@ public final class JdkWebSocketConnector implements WebSocketConnector {
         ws.request(1);
         return null;
       }
-      java.nio.ByteBuffer message = java.nio.ByteBuffer.wrap(java.util.Arrays.copyOf(binary, binaryLength));
+      java.nio.ByteBuffer message =
+          java.nio.ByteBuffer.wrap(java.util.Arrays.copyOf(binary, binaryLength));
       binary = new byte[0];
       binaryLength = 0;
       if (deliver(ws, () -> listener.onBinary(channel(ws), message))) {
@@ -212,7 +216,8 @@ public final class JdkWebSocketConnector implements WebSocketConnector {
       return !ws.isOutputClosed() && !ws.isInputClosed();
     }
 
-    private synchronized CompletableFuture<Void> enqueue(java.util.function.Supplier<CompletableFuture<WebSocket>> send) {
+    private synchronized CompletableFuture<Void> enqueue(
+        java.util.function.Supplier<CompletableFuture<WebSocket>> send) {
       CompletableFuture<Void> next = tail.handle((r, e) -> null)
           .thenCompose(x -> send.get())
           .handle((w, e) -> {
@@ -225,5 +230,4 @@ public final class JdkWebSocketConnector implements WebSocketConnector {
       return next;
     }
   }
-
 }

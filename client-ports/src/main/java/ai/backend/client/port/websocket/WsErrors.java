@@ -18,7 +18,8 @@ final class WsErrors {
   private WsErrors() {}
 
   static TransportException map(Throwable t) {
-    while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+    while ((t instanceof CompletionException || t instanceof ExecutionException)
+        && t.getCause() != null) {
       t = t.getCause();
     }
     if (t instanceof TransportException te) {
@@ -26,7 +27,8 @@ final class WsErrors {
     }
     if (t instanceof WebSocketHandshakeException h) {
       int status = h.getResponse() == null ? -1 : h.getResponse().statusCode();
-      return new TransportException(Kind.WEBSOCKET_HANDSHAKE, "WebSocket handshake refused (HTTP " + status + ")", h, status);
+      return new TransportException(
+          Kind.WEBSOCKET_HANDSHAKE, "WebSocket handshake refused (HTTP " + status + ")", h, status);
     }
     if (t instanceof CancellationException) {
       return new TransportException(Kind.CANCELLED, "WebSocket connect cancelled", t);
