@@ -56,11 +56,6 @@ public final class Session implements AutoCloseable {
   private final ApiCore core;
   private final Events events;
 
-  static {
-    // the CLI's proxy sends raw requests through a session's pipeline; no public accessor for that
-    ai.backend.client.internal.RawCalls.bind(session -> session.core);
-  }
-
   private Session(ApiCore core) {
     this.core = core;
     this.events = new Events(this);
@@ -109,7 +104,10 @@ public final class Session implements AutoCloseable {
     return core.lastRateLimit();
   }
 
-  /** The request engine, for the API classes of this package. */
+  /**
+   * The request engine, for the API classes of this package, and for {@code internal.RawCalls} (the
+   * CLI's proxy), which reaches it through a private lookup: keep the name and the signature.
+   */
   ApiCore core() {
     return core;
   }

@@ -145,7 +145,11 @@ final class CdsTraining {
       body = "{}";
     }
     byte[] b = body.getBytes(StandardCharsets.UTF_8);
-    ex.getResponseHeaders().set("Content-Type", "application/json");
+    // the headers local-server sends: HttpClient parses both into header elements, whose classes
+    // would
+    // otherwise be loaded from the jar on every command
+    ex.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+    ex.getResponseHeaders().set("Keep-Alive", "timeout=590");
     ex.sendResponseHeaders(200, b.length);
     try (OutputStream o = ex.getResponseBody()) {
       o.write(b);

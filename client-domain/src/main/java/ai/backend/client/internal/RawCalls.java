@@ -7,9 +7,11 @@ import ai.backend.client.errors.BackendIoException;
 import ai.backend.client.port.HttpHeaders;
 import ai.backend.client.port.HttpResponse;
 import ai.backend.client.port.RequestBody;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.net.URI;
 import java.util.Objects;
-import java.util.function.Function;
 
 /**
  * Requests the API classes do not model, sent through a session's pipeline (common headers, the
@@ -17,28 +19,38 @@ import java.util.function.Function;
  * way instead of signing by itself. Not for applications: the public API covers what they need.
  */
 public final class RawCalls {
-  private static volatile Function<Session, ApiCore> cores;
-
   private final ApiCore core;
 
   private RawCalls(ApiCore core) {
     this.core = core;
   }
 
-  /**
-   * How this package reaches the core of a session, whose accessor is package-private: set once, by
-   * {@link Session}'s class initializer (so before any session exists); later calls are ignored.
-   */
-  public static synchronized void bind(Function<Session, ApiCore> access) {
-    if (cores == null) {
-      cores = Objects.requireNonNull(access, "access");
-    }
-  }
-
   /** The raw calls of {@code session}; they share its pipeline and its life. */
   public static RawCalls of(Session session) {
     Objects.requireNonNull(session, "session");
-    return new RawCalls(cores.apply(session));
+    return new RawCalls(coreOf(session));
+  }
+
+  /**
+   * The session's core, through its package-private accessor: a private lookup is granted because
+   * this class is in the same module as {@link Session} (or both are on the class path), so neither a
+   * public accessor nor a static hook is needed. Only the proxy gets here, once per run.
+   */
+  private static ApiCore coreOf(Session session) {
+    MethodHandle core;
+    try {
+      core = MethodHandles.privateLookupIn(Session.class, MethodHandles.lookup())
+          .findVirtual(Session.class, "core", MethodType.methodType(ApiCore.class));
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("Session.core() is not reachable from RawCalls", e);
+    }
+    try {
+      return (ApiCore) core.invokeExact(session);
+    } catch (RuntimeException | Error e) {
+      throw e;
+    } catch (Throwable e) {
+      throw new IllegalStateException(e); // core() declares no checked exception
+    }
   }
 
   public Config config() {

@@ -26,10 +26,11 @@ import java.util.stream.Collectors;
  */
 public final class TransportDiscovery {
   static final String ARTIFACTS = "ai.backend:adapter-apache or ai.backend:adapter-jdkhttp";
-  private static final Comparator<TransportProvider> ORDER = Comparator.comparingInt(
-          TransportProvider::priority)
-      .reversed()
-      .thenComparing(TransportProvider::name);
+  // A plain class, not Comparator.comparingInt(..).reversed().thenComparing(..): those combinators
+  // spin
+  // three JDK lambda classes at run time that the CLI's class-data archive does not hold (~5 ms of
+  // `ps`).
+  private static final Comparator<TransportProvider> ORDER = new ByPriority();
 
   private TransportDiscovery() {}
 
@@ -90,27 +91,41 @@ public final class TransportDiscovery {
           + " (or pass a transport to Session.builder().transport(...))");
     }
     String wanted = firstNonBlank(name, preferredName(env, properties));
+    // loops rather than streams: this runs on every CLI command, interpreted
     if (wanted == null) {
-      return candidates.stream().min(ORDER).orElseThrow();
+      TransportProvider best = null;
+      for (TransportProvider p : candidates) {
+        if (best == null || ORDER.compare(p, best) < 0) {
+          best = p;
+        }
+      }
+      return best;
     }
     String key = wanted.trim().toLowerCase(Locale.ROOT);
-    return candidates.stream()
-        .filter(p -> matches(p, key))
-        .findFirst()
-        .orElseThrow(
-            () -> new ConfigurationException("transport '" + wanted + "' not found; available: "
-                + candidates.stream()
-                    .sorted(ORDER)
-                    .map(TransportDiscovery::describe)
-                    .collect(Collectors.joining(", "))
-                + " (set by Session.builder().transportName(...), -D" + Session.TRANSPORT_PROPERTY
-                + " or "
-                + Session.TRANSPORT_ENV + ")"));
+    for (TransportProvider p : candidates) {
+      if (matches(p, key)) {
+        return p;
+      }
+    }
+    throw new ConfigurationException("transport '" + wanted + "' not found; available: "
+        + candidates.stream()
+            .sorted(ORDER)
+            .map(TransportDiscovery::describe)
+            .collect(Collectors.joining(", "))
+        + " (set by Session.builder().transportName(...), -D" + Session.TRANSPORT_PROPERTY + " or "
+        + Session.TRANSPORT_ENV + ")");
   }
 
   private static boolean matches(TransportProvider p, String key) {
-    return p.name().toLowerCase(Locale.ROOT).equals(key)
-        || p.aliases().stream().anyMatch(a -> a.toLowerCase(Locale.ROOT).equals(key));
+    if (p.name().toLowerCase(Locale.ROOT).equals(key)) {
+      return true;
+    }
+    for (String a : p.aliases()) {
+      if (a.toLowerCase(Locale.ROOT).equals(key)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String describe(TransportProvider p) {
@@ -125,5 +140,14 @@ public final class TransportDiscovery {
       }
     }
     return null;
+  }
+
+  /** Descending priority, then name. */
+  private static final class ByPriority implements Comparator<TransportProvider> {
+    @Override
+    public int compare(TransportProvider a, TransportProvider b) {
+      int c = Integer.compare(b.priority(), a.priority());
+      return c != 0 ? c : a.name().compareTo(b.name());
+    }
   }
 }

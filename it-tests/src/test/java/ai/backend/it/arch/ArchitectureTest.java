@@ -1,6 +1,7 @@
 package ai.backend.it.arch;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.fields;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noCodeUnits;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
@@ -200,6 +201,26 @@ class ArchitectureTest {
         .should()
         .dependOnClassesThat()
         .resideInAPackage(TRANSPORT)
+        .check(classes);
+  }
+
+  /**
+   * The libraries keep no state in static fields: two sessions (or two embedders in one JVM) never see
+   * each other's settings, and nothing needs a reset between tests. One known exception, to be taken
+   * out: the CLI's process-wide switch that turns the per-request wire-logging check off.
+   */
+  @Test
+  void librariesHaveNoStaticMutableFields() {
+    fields()
+        .that()
+        .areStatic()
+        .and()
+        .areDeclaredInClassesThat()
+        .resideInAnyPackage("ai.backend.client", ERRORS, INTERNAL, PORT, TRANSPORT)
+        .and()
+        .doNotHaveFullName("ai.backend.client.internal.Loggers.wireLogging")
+        .should()
+        .beFinal()
         .check(classes);
   }
 }

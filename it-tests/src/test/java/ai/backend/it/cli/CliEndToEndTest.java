@@ -215,6 +215,20 @@ class CliEndToEndTest {
     assertOneLineError(r);
   }
 
+  /** The transport is discovered on a second thread: its choice and its error reach the command. */
+  @Test
+  void transportNamedByTheEnvironmentIsUsedOrRefused() throws Exception {
+    Launcher.Result jdk = server.launcher().env("BACKEND_TRANSPORT", "jdk").cli("ps");
+    assertEquals(0, jdk.exitCode(), jdk.toString());
+    Launcher.Result unknown =
+        server.launcher().env("BACKEND_TRANSPORT", "netty").cli("ps");
+    assertEquals(78, unknown.exitCode(), unknown.toString());
+    assertOneLineError(unknown);
+    assertTrue(
+        unknown.stderr().contains("transport 'netty' not found; available: apache-httpclient5"),
+        unknown.toString());
+  }
+
   @Test
   void configMasksTheSecret() throws Exception {
     Launcher.Result r = cli.cli("config");
