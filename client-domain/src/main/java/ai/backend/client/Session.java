@@ -172,6 +172,7 @@ public final class Session implements AutoCloseable {
     private SSLContext sslContext;
     private Integer maxConnections;
     private Executor executor;
+    private boolean wireLogging = true;
     private final java.util.List<RequestInterceptor> interceptors = new java.util.ArrayList<>();
 
     private Builder() {}
@@ -260,6 +261,16 @@ public final class Session implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Whether each HTTP attempt asks the logger {@code ai.backend.client.http} for DEBUG (default
+     * true). {@code false} skips that check: for a program whose logging configuration can never
+     * enable that level (a CLI), so that making requests never initialises a logging backend.
+     */
+    public Builder wireLogging(boolean enabled) {
+      this.wireLogging = enabled;
+      return this;
+    }
+
     /** {@link #build()} as an {@link AsyncSession} that owns (and closes) its session. */
     public AsyncSession buildAsync() {
       return new AsyncSession(build(), true);
@@ -288,8 +299,11 @@ public final class Session implements AutoCloseable {
       } else if (mac == null && !cfg.isAnonymous()) {
         mac = (provider != null ? provider : TransportDiscovery.select(transportName)).hmac();
       }
-      ApiCore.Builder b =
-          ApiCore.builder(cfg, t).ownsTransport(owns).hmac(mac).interceptors(interceptors);
+      ApiCore.Builder b = ApiCore.builder(cfg, t)
+          .ownsTransport(owns)
+          .hmac(mac)
+          .interceptors(interceptors)
+          .wireLogging(wireLogging);
       if (clock != null) {
         b.clock(clock);
       }

@@ -3,7 +3,6 @@ package ai.backend.client.cli;
 import ai.backend.client.ApiVersion;
 import ai.backend.client.Config;
 import ai.backend.client.Session;
-import ai.backend.client.internal.Loggers;
 import ai.backend.client.internal.RawCalls;
 import ai.backend.client.internal.TransportDiscovery;
 import ai.backend.client.port.HttpTransport;
@@ -70,18 +69,19 @@ public final class Backend implements AutoCloseable {
       discoverer.setDaemon(true);
       discoverer.start();
       Config cfg = withKnownVersion(config());
-      if (System.getProperty("java.util.logging.config.file") == null
-          && System.getProperty("java.util.logging.config.class") == null) {
-        // JUL's default configuration logs nothing at DEBUG: do not set up logging just to ask it
-        // per request
-        Loggers.disableWireLogging();
-      }
       TransportProvider p = await(discovery);
       ai.backend.client.port.Hmac mac = hmac(p, cfg.hashType());
       coreTransport = p.createTransport(transportConfig(cfg));
       try {
-        session =
-            Session.builder().config(cfg).transport(coreTransport).hmac(mac).build();
+        session = Session.builder()
+            .config(cfg)
+            .transport(coreTransport)
+            .hmac(mac)
+            // JUL's default configuration logs nothing at DEBUG: do not set up logging just to ask
+            // it per request
+            .wireLogging(System.getProperty("java.util.logging.config.file") != null
+                || System.getProperty("java.util.logging.config.class") != null)
+            .build();
       } catch (RuntimeException e) {
         coreTransport.close();
         coreTransport = null;

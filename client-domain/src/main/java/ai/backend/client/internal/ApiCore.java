@@ -600,6 +600,7 @@ public final class ApiCore implements AutoCloseable {
     private Sleeper sleeper = Sleeper.system();
     private DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
     private List<RequestInterceptor> interceptors = List.of();
+    private boolean wireLogging = true;
 
     private Builder(Config config, HttpTransport transport) {
       this.config = Objects.requireNonNull(config, "config");
@@ -640,6 +641,12 @@ public final class ApiCore implements AutoCloseable {
       return this;
     }
 
+    /** Whether the logging link checks for DEBUG on each attempt (default true). */
+    public Builder wireLogging(boolean enabled) {
+      this.wireLogging = enabled;
+      return this;
+    }
+
     /** Builds without contacting the server, using the configured (pinned or default) version. */
     public ApiCore build() {
       ApiVersion v = config.maxApiVersion();
@@ -673,7 +680,7 @@ public final class ApiCore implements AutoCloseable {
       List<Interceptor> before = new java.util.ArrayList<>();
       before.add(new Retrier(config.retryPolicy(), sleeper, random, errors));
       interceptors.forEach(i -> before.add(new UserLink(i)));
-      LoggingLink logging = new LoggingLink();
+      Interceptor logging = wireLogging ? new LoggingLink() : null;
       SigningLink signing = null;
       Pipeline signed = null;
       if (!config.isAnonymous()) {
@@ -718,7 +725,11 @@ public final class ApiCore implements AutoCloseable {
 
     private static List<Interceptor> links(List<Interceptor> first, Interceptor... then) {
       List<Interceptor> all = new java.util.ArrayList<>(first);
-      all.addAll(List.of(then));
+      for (Interceptor link : then) {
+        if (link != null) { // an absent optional link (no wire logging)
+          all.add(link);
+        }
+      }
       return all;
     }
   }

@@ -9,22 +9,7 @@ import java.lang.System.Logger;
  * e.g. a CLI command). A class that only might log should not pay that when it is loaded.
  */
 public final class Loggers {
-  private static volatile boolean wireLogging = true;
-
   private Loggers() {}
-
-  /**
-   * Stops the per-request check of {@code ai.backend.client.http} for DEBUG (see {@code LoggingLink}),
-   * for this process. For a program that knows no logging configuration could enable that level (the CLI
-   * without one), so that making requests never initialises a logging backend. Not undone.
-   */
-  public static void disableWireLogging() {
-    wireLogging = false;
-  }
-
-  static boolean wireLogging() {
-    return wireLogging;
-  }
 
   /** A named logger, obtained from {@link System#getLogger} on the first {@link #get()}. */
   static final class Lazy {

@@ -10,7 +10,7 @@ import java.util.concurrent.CompletableFuture;
  * Pipeline link logging each attempt at DEBUG on {@code ai.backend.client.http}: method, URI,
  * headers ({@code Authorization} and cookies redacted by {@code HttpHeaders.toString}), status and
  * time. Bodies are never logged: they may carry credentials (e.g. {@code /auth/authorize}). The level
- * is checked on each request, unless the program turned that off ({@link Loggers#disableWireLogging}).
+ * is checked on each request; a session built with {@code wireLogging(false)} has no such link.
  */
 final class LoggingLink implements Interceptor {
   private static final Loggers.Lazy LOG = new Loggers.Lazy("ai.backend.client.http");
@@ -18,7 +18,7 @@ final class LoggingLink implements Interceptor {
   @Override
   public HttpResponse intercept(Chain chain) {
     HttpRequest request = chain.request();
-    if (!Loggers.wireLogging() || !LOG.get().isLoggable(Level.DEBUG)) {
+    if (!LOG.get().isLoggable(Level.DEBUG)) {
       return chain.proceed(request);
     }
     long start = System.nanoTime();
@@ -36,7 +36,7 @@ final class LoggingLink implements Interceptor {
   @Override
   public CompletableFuture<HttpResponse> interceptAsync(Chain chain) {
     HttpRequest request = chain.request();
-    if (!Loggers.wireLogging() || !LOG.get().isLoggable(Level.DEBUG)) {
+    if (!LOG.get().isLoggable(Level.DEBUG)) {
       return chain.proceedAsync(request);
     }
     long start = System.nanoTime();

@@ -206,8 +206,7 @@ class ArchitectureTest {
 
   /**
    * The libraries keep no state in static fields: two sessions (or two embedders in one JVM) never see
-   * each other's settings, and nothing needs a reset between tests. One known exception, to be taken
-   * out: the CLI's process-wide switch that turns the per-request wire-logging check off.
+   * each other's settings, and nothing needs a reset between tests.
    */
   @Test
   void librariesHaveNoStaticMutableFields() {
@@ -217,8 +216,6 @@ class ArchitectureTest {
         .and()
         .areDeclaredInClassesThat()
         .resideInAnyPackage("ai.backend.client", ERRORS, INTERNAL, PORT, TRANSPORT)
-        .and()
-        .doNotHaveFullName("ai.backend.client.internal.Loggers.wireLogging")
         .should()
         .beFinal()
         .check(classes);
