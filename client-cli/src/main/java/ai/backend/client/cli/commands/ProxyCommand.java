@@ -1,7 +1,7 @@
 package ai.backend.client.cli.commands;
 
 import ai.backend.client.cli.Cli;
-import ai.backend.client.cli.ProxyServer;
+import ai.backend.client.cli.proxy.ProxyServer;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -52,7 +52,7 @@ public final class ProxyCommand implements Callable<Integer> {
     var backend = cli.backend;
     var raw = backend.rawCalls(); // resolve the endpoint and negotiate first: fail before binding
     ProxyServer server =
-        new ProxyServer(raw, bind, port, java.util.Set.copyOf(allowOrigins), cli.term);
+        ProxyServer.start(raw, bind, port, java.util.Set.copyOf(allowOrigins), cli.term);
     String host = bind.contains(":") ? "[" + bind + "]" : bind;
     cli.term.info("Starting an insecure API proxy at http://" + host + ":" + server.port()
         + " (forwarding to " + backend.config().endpoint() + ")");
