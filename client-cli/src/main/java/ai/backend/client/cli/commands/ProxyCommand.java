@@ -52,11 +52,10 @@ public final class ProxyCommand implements Callable<Integer> {
     var backend = cli.backend;
     var raw = backend.rawCalls(); // resolve the endpoint and negotiate first: fail before binding
     ProxyServer server =
-        ProxyServer.start(raw, bind, port, java.util.Set.copyOf(allowOrigins), cli.term);
+        new ProxyServer(raw, bind, port, java.util.Set.copyOf(allowOrigins), cli.term);
     String host = bind.contains(":") ? "[" + bind + "]" : bind;
     cli.term.info("Starting an insecure API proxy at http://" + host + ":" + server.port()
         + " (forwarding to " + backend.config().endpoint() + ")");
-    Thread main = Thread.currentThread();
     Runtime.getRuntime()
         .addShutdownHook(new Thread(
             () -> {

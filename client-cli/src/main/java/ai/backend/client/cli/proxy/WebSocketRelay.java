@@ -1,4 +1,4 @@
-package ai.backend.client.cli.proxy.jetty;
+package ai.backend.client.cli.proxy;
 
 import ai.backend.client.internal.RawCalls;
 import ai.backend.client.port.TransportException;
