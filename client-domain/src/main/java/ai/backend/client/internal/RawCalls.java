@@ -7,11 +7,15 @@ import ai.backend.client.errors.BackendIoException;
 import ai.backend.client.port.HttpHeaders;
 import ai.backend.client.port.HttpResponse;
 import ai.backend.client.port.RequestBody;
+import ai.backend.client.port.WebSocketChannel;
+import ai.backend.client.port.WebSocketListener;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.net.URI;
+import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Requests the API classes do not model, sent through a session's pipeline (common headers, the
@@ -76,12 +80,16 @@ public final class RawCalls {
   }
 
   /**
-   * The headers of a WebSocket handshake to {@code wsUri}: {@code Host} (it is signed), the common
-   * headers, date and signature. Compute them right before connecting.
+   * Opens a WebSocket to {@code wsUri} through the session's transport with the signed handshake
+   * (common headers, date, signature), offering {@code subprotocols} (none when empty); the channel
+   * reports the one the server chose. Fails with the transport's exception when the handshake fails.
    */
-  public HttpHeaders webSocketHandshake(URI wsUri) {
-    return core.signedWebSocketHeaders(wsUri).toBuilder()
-        .set("Host", ai.backend.client.internal.signing.Signer.hostHeader(wsUri))
-        .build();
+  public CompletableFuture<WebSocketChannel> openWebSocket(
+      URI wsUri, List<String> subprotocols, WebSocketListener listener) {
+    HttpHeaders.Builder h = core.signedWebSocketHeaders(wsUri).toBuilder();
+    if (!subprotocols.isEmpty()) {
+      h.set("Sec-WebSocket-Protocol", String.join(", ", subprotocols));
+    }
+    return core.webSockets().connect(wsUri, h.build(), listener);
   }
 }

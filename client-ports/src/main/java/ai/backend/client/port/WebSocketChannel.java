@@ -18,6 +18,14 @@ public interface WebSocketChannel extends AutoCloseable {
 
   boolean isOpen();
 
+  /**
+   * The subprotocol the server chose in its handshake answer ({@code Sec-WebSocket-Protocol}), or an
+   * empty string when it chose none.
+   */
+  default String subprotocol() {
+    return "";
+  }
+
   /** Closes normally (code 1000). */
   @Override
   default void close() {

@@ -1,7 +1,7 @@
 package ai.backend.client.cli.commands;
 
 import ai.backend.client.cli.Cli;
-import ai.backend.client.cli.ProxyServer;
+import ai.backend.client.cli.proxy.ProxyServer;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -56,7 +56,6 @@ public final class ProxyCommand implements Callable<Integer> {
     String host = bind.contains(":") ? "[" + bind + "]" : bind;
     cli.term.info("Starting an insecure API proxy at http://" + host + ":" + server.port()
         + " (forwarding to " + backend.config().endpoint() + ")");
-    Thread main = Thread.currentThread();
     Runtime.getRuntime()
         .addShutdownHook(new Thread(
             () -> {

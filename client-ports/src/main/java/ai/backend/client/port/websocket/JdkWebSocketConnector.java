@@ -216,6 +216,11 @@ public final class JdkWebSocketConnector implements WebSocketConnector {
       return !ws.isOutputClosed() && !ws.isInputClosed();
     }
 
+    @Override
+    public String subprotocol() {
+      return ws.getSubprotocol();
+    }
+
     private synchronized CompletableFuture<Void> enqueue(
         java.util.function.Supplier<CompletableFuture<WebSocket>> send) {
       CompletableFuture<Void> next = tail.handle((r, e) -> null)
