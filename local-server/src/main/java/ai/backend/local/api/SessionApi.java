@@ -1,6 +1,7 @@
 package ai.backend.local.api;
 
 import ai.backend.local.engine.BatchOptions;
+import ai.backend.local.engine.ExecMode;
 import ai.backend.local.engine.ExecRequest;
 import ai.backend.local.engine.ExecResult;
 import ai.backend.local.engine.InvalidExecRequestException;
@@ -426,10 +427,12 @@ public final class SessionApi {
   /** The execute request's body as a request; parsing only (fuzzed by SessionApiFuzzTest). */
   static ExecRequest execRequest(ApiCall call) throws ApiException {
     JsonObject p = call.params();
-    String mode = call.str("mode");
-    if (mode == null || mode.isBlank()) {
+    String wireMode = call.str("mode");
+    if (wireMode == null || wireMode.isBlank()) {
       throw Problems.invalidParams("mode is missing or empty!");
     }
+    ExecMode mode = ExecMode.parse(wireMode)
+        .orElseThrow(() -> Problems.invalidParams("Unknown execution mode: " + wireMode));
     String runId = call.str("runId", "run_id");
     String code = call.str("code");
     BatchOptions opts = null;
