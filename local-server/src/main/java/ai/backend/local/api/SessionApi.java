@@ -4,6 +4,7 @@ import ai.backend.local.engine.BatchOptions;
 import ai.backend.local.engine.ExecMode;
 import ai.backend.local.engine.ExecRequest;
 import ai.backend.local.engine.ExecResult;
+import ai.backend.local.engine.ExecStatus;
 import ai.backend.local.engine.InvalidExecRequestException;
 import ai.backend.local.engine.Kernel;
 import ai.backend.local.engine.KernelStats;
@@ -389,7 +390,7 @@ public final class SessionApi {
     if (call.dialect() == Dialect.V4) {
       o.add("result", arr);
     } else {
-      o.addProperty("status", "finished");
+      o.addProperty("status", ExecStatus.FINISHED.wire());
       o.add("error", JsonNull.INSTANCE);
       o.add("suggestions", arr);
     }
