@@ -12,8 +12,8 @@ import ai.backend.client.Session;
 import ai.backend.client.errors.AlreadyExistsException;
 import ai.backend.client.errors.AuthenticationException;
 import ai.backend.client.errors.NotFoundException;
-import ai.backend.it.support.LocalServerExtension;
 import ai.backend.local.LocalServer;
+import ai.backend.local.api.LocalServerExtension;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -29,7 +29,7 @@ class ErrorMessagesTest {
   static final LocalServerExtension LOCAL = new LocalServerExtension();
 
   private static LocalServer server() {
-    return LOCAL.get();
+    return LOCAL.server();
   }
 
   private static Session open(String accessKey, String secretKey) {
