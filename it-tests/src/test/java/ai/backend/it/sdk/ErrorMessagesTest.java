@@ -109,6 +109,32 @@ class ErrorMessagesTest {
   }
 
   @Test
+  void aNameTakenWithoutReuseSaysSoOnce() {
+    try (Session s = open(server().accessKey(), server().secretKey())) {
+      Kernel k = Kernel.getOrCreate(
+          s, "python:3.9", KernelOptions.builder().name("err-noreuse").build());
+      try {
+        AlreadyExistsException e = assertThrows(
+            AlreadyExistsException.class,
+            () -> Kernel.getOrCreate(
+                s,
+                "python:3.9",
+                KernelOptions.builder().name("err-noreuse").reuseIfExists(false).build()));
+        String m = e.getMessage();
+        assertTrue(
+            m.startsWith("The session already exists: Session err-noreuse is live and reuse was not"
+                + " asked for: use another name, or terminate it first. (HTTP 400"),
+            m);
+        assertFalse(m.contains("different image"), "the image is the same: " + m);
+        assertEquals(
+            m.indexOf("already exists"), m.lastIndexOf("already exists"), "said twice: " + m);
+      } finally {
+        k.destroy();
+      }
+    }
+  }
+
+  @Test
   void aMissingFileOnDownloadIsNotFound(@TempDir Path dir) {
     try (Session s = open(server().accessKey(), server().secretKey())) {
       Kernel k = Kernel.getOrCreate(

@@ -150,10 +150,13 @@ public final class SessionApi {
       }
       JsonObject data = new JsonObject();
       data.addProperty("existingSessionId", e.existing().id().toString());
+      // the manager's title names the image case; the other case gets a title that is true of it
       throw new ApiException(
           400,
           "session-already-exists",
-          "The session already exists but you requested different image.",
+          e.otherImage()
+              ? "The session already exists but you requested different image."
+              : "The session already exists.",
           e.getMessage(),
           data);
     }
