@@ -77,19 +77,57 @@ public final class AsyncKernel implements AutoCloseable {
     if (o.awaitRunning() == null) {
       return session.core().callAsync(create).thenApply(c -> of(session, c));
     }
+    return createAwaitingRunning(session, create, name, o.awaitRunning())
+        .thenApply(c -> of(session, c));
+  }
+
+  /**
+   * The one implementation of get-or-create's wait (the blocking {@link Kernel#getOrCreate} blocks on
+   * it): subscribes to the session's events, then creates; a session still being scheduled completes
+   * once its RUNNING event arrives, with that status. Cancelling the future closes the subscription.
+   */
+  static CompletableFuture<ComputeSessionWire.Created> createAwaitingRunning(
+      Session session, Endpoint<ComputeSessionWire.Created> create, String name, Duration timeout) {
+    CompletableFuture<ComputeSessionWire.Created> result = new CompletableFuture<>();
     // subscribe before creating, so the start event cannot slip by unseen
-    return async.events().waiter(name, Events.eventNamesOf("RUNNING")).thenCompose(w -> session
-        .core()
-        .callAsync(create)
-        .thenCompose(c -> {
-          if (!Kernel.isScheduling(c.status())) {
-            return CompletableFuture.completedFuture(of(session, c));
+    session
+        .async()
+        .events()
+        .waiter(name, Events.eventNamesOf("RUNNING"))
+        .whenComplete((w, subscribeFailed) -> {
+          if (subscribeFailed != null) {
+            result.completeExceptionally(unwrap(subscribeFailed));
+            return;
           }
-          return w.future(o.awaitRunning())
-              .thenApply(e -> new AsyncKernel(
-                  session, c.name(), c.id(), c.created(), "RUNNING", new AtomicBoolean()));
-        })
-        .whenComplete((k, x) -> w.close()));
+          result.whenComplete((c, x) -> w.close());
+          if (result.isDone()) {
+            return; // cancelled while subscribing
+          }
+          session
+              .core()
+              .callAsync(create)
+              .thenCompose(c -> Kernel.isScheduling(c.status())
+                  ? w.future(timeout).thenApply(e -> running(c))
+                  : CompletableFuture.completedFuture(c))
+              .whenComplete((c, x) -> {
+                if (x != null) {
+                  result.completeExceptionally(unwrap(x));
+                } else {
+                  result.complete(c);
+                }
+              });
+        });
+    return result;
+  }
+
+  private static ComputeSessionWire.Created running(ComputeSessionWire.Created c) {
+    return new ComputeSessionWire.Created(c.name(), c.id(), "RUNNING", c.created(), c.raw());
+  }
+
+  private static Throwable unwrap(Throwable x) {
+    return x instanceof java.util.concurrent.CompletionException && x.getCause() != null
+        ? x.getCause()
+        : x;
   }
 
   private static AsyncKernel of(Session session, ComputeSessionWire.Created c) {

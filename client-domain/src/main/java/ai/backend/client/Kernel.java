@@ -88,17 +88,11 @@ public final class Kernel implements AutoCloseable {
     if (o.awaitRunning() == null) {
       return of(session, session.core().call(create));
     }
-    // subscribe before creating, so the start event cannot slip by unseen
-    try (Events.Waiter w = session.events().waiter(name, Events.eventNamesOf("RUNNING"))) {
-      ComputeSessionWire.Created c = session.core().call(create);
-      // only a running (or failed) session is final; any scheduling status means "wait for the
-      // event"
-      if (!isScheduling(c.status())) {
-        return of(session, c);
-      }
-      w.await(o.awaitRunning());
-      return new Kernel(session, c.name(), c.id(), c.created(), "RUNNING");
-    }
+    return of(
+        session,
+        await(
+            AsyncKernel.createAwaitingRunning(session, create, name, o.awaitRunning()),
+            "the session to start"));
   }
 
   private static final java.util.Set<String> SCHEDULING =
@@ -282,12 +276,17 @@ public final class Kernel implements AutoCloseable {
   }
 
   private static <T> T await(java.util.concurrent.CompletableFuture<T> f) {
+    return await(f, "the stream");
+  }
+
+  /** Blocks for {@code f}; an interrupt cancels it (which releases what it holds). */
+  private static <T> T await(java.util.concurrent.CompletableFuture<T> f, String what) {
     try {
       return f.get();
     } catch (InterruptedException e) {
       f.cancel(true);
       Thread.currentThread().interrupt();
-      throw new BackendIoException("interrupted while waiting for the stream", e);
+      throw new BackendIoException("interrupted while waiting for " + what, e);
     } catch (java.util.concurrent.ExecutionException e) {
       Throwable c = e.getCause();
       if (c instanceof RuntimeException re) {

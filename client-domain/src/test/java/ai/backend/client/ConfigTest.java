@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.backend.client.errors.BackendException;
 import ai.backend.client.errors.ConfigurationException;
+import ai.backend.client.errors.InvalidArgumentException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -211,5 +213,18 @@ class ConfigTest {
         ConfigurationException.class,
         () -> Config.fromEnvironment(Map.of("BACKEND_READ_TIMEOUT", "soon"), props()));
     assertTrue(badTimeout.getMessage().contains("BACKEND_READ_TIMEOUT"));
+  }
+
+  @Test
+  void aBadSettingIsAConfigurationErrorNotABadArgument() {
+    ConfigurationException e =
+        assertThrows(ConfigurationException.class, () -> Config.builder().endpoint("ftp://h"));
+    assertTrue(e instanceof BackendException);
+    // Widened to Object: with the fixed hierarchy the direct test would not compile.
+    Object thrown = e;
+    assertFalse(thrown instanceof InvalidArgumentException, "a bad setting is not a bad argument");
+    InvalidArgumentException badArgument =
+        assertThrows(InvalidArgumentException.class, () -> ApiVersion.parse("not-a-version"));
+    assertFalse(((Object) badArgument) instanceof ConfigurationException);
   }
 }

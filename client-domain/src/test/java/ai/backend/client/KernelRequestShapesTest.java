@@ -13,7 +13,7 @@ import ai.backend.client.internal.Json;
 import ai.backend.client.port.HttpRequest;
 import ai.backend.client.port.RequestBody;
 import ai.backend.client.testsupport.FakeTransport;
-import ai.backend.client.testsupport.JcaHmac;
+import ai.backend.transport.tck.ReferenceHmac;
 import com.google.gson.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -41,7 +41,7 @@ class KernelRequestShapesTest {
         .negotiate(false)
         .vfolderMounts(List.of("shared"))
         .build();
-    return Session.builder().config(c).transport(t).hmac(new JcaHmac()).build();
+    return Session.builder().config(c).transport(t).hmac(new ReferenceHmac()).build();
   }
 
   static JsonObject body(HttpRequest r) {

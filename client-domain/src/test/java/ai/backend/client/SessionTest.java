@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.backend.client.errors.ConfigurationException;
 import ai.backend.client.testsupport.FakeTransport;
-import ai.backend.client.testsupport.JcaHmac;
+import ai.backend.transport.tck.ReferenceHmac;
 import org.junit.jupiter.api.Test;
 
 class SessionTest {
@@ -21,7 +21,7 @@ class SessionTest {
   void negotiatesAndLeavesAnInjectedTransportOpen() {
     FakeTransport t = new FakeTransport().json(200, "{\"version\": \"v4.20181215\"}");
     try (Session s =
-        Session.builder().config(config).transport(t).hmac(new JcaHmac()).build()) {
+        Session.builder().config(config).transport(t).hmac(new ReferenceHmac()).build()) {
       assertEquals(ApiVersion.V4_20181215, s.apiVersion());
       assertEquals("kernel", s.dialect().sessionPrefix());
       assertEquals(ApiVersion.V4_20181215, s.serverInfo().server().orElseThrow());

@@ -12,7 +12,7 @@ import ai.backend.client.port.HttpTransport;
 import ai.backend.client.port.TransportConfig;
 import ai.backend.client.port.TransportProvider;
 import ai.backend.client.testsupport.FakeTransport;
-import ai.backend.client.testsupport.JcaHmac;
+import ai.backend.transport.tck.ReferenceHmac;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.Executor;
@@ -126,7 +126,7 @@ class SessionTransportOptionsTest {
 
     @Override
     public Hmac hmac() {
-      return new JcaHmac();
+      return new ReferenceHmac();
     }
   }
 }

@@ -21,8 +21,8 @@ import ai.backend.client.port.HttpHeaders;
 import ai.backend.client.port.HttpRequest;
 import ai.backend.client.port.TransportException;
 import ai.backend.client.testsupport.FakeTransport;
-import ai.backend.client.testsupport.JcaHmac;
 import ai.backend.client.testsupport.MutableClock;
+import ai.backend.transport.tck.ReferenceHmac;
 import com.google.gson.JsonObject;
 import java.net.URI;
 import java.time.Duration;
@@ -61,7 +61,7 @@ class ApiCoreTest {
 
   private ApiCore core(Config c) {
     return ApiCore.builder(c, transport)
-        .hmac(new JcaHmac())
+        .hmac(new ReferenceHmac())
         .sleeper(recordingSleeper)
         .random(() -> 0.5)
         .clock(new MutableClock(Instant.parse("2025-08-01T12:34:56.789Z"), Duration.ofMillis(1500)))
@@ -75,7 +75,7 @@ class ApiCoreTest {
         .or(() -> r.headers().firstValue("x-backendai-date"))
         .orElseThrow();
     String contentType = r.headers().firstValue("content-type").orElse(r.body().contentType());
-    Signer.Result expected = new Signer(new JcaHmac(), "sha256")
+    Signer.Result expected = new Signer(new ReferenceHmac(), "sha256")
         .sign(
             new Signer.Input(
                 r.method(),
@@ -338,7 +338,7 @@ class ApiCoreTest {
     FakeTransport t2 =
         new FakeTransport().respond(429, "application/json", "{}", "Retry-After", "3600");
     try (ApiCore core = ApiCore.builder(config().build(), t2)
-        .hmac(new JcaHmac())
+        .hmac(new ReferenceHmac())
         .sleeper(recordingSleeper)
         .build()) {
       assertThrows(
@@ -448,7 +448,7 @@ class ApiCoreTest {
                 .secretKey(SECRET)
                 .build(),
             transport)
-        .hmac(new JcaHmac())
+        .hmac(new ReferenceHmac())
         .connect()) {
       assertEquals(ApiVersion.V8_20240915, core.apiVersion());
       assertEquals("24.09.3", core.serverInfo().managerVersion());
@@ -485,7 +485,7 @@ class ApiCoreTest {
         .build();
     BackendIoException e =
         assertThrows(BackendIoException.class, () -> ApiCore.builder(c, transport)
-            .hmac(new JcaHmac())
+            .hmac(new ReferenceHmac())
             .sleeper(recordingSleeper)
             .connect());
     assertTrue(
@@ -495,14 +495,14 @@ class ApiCoreTest {
     FakeTransport html = new FakeTransport().respond(200, "text/html", "<html>hello</html>");
     BackendException m = assertThrows(
         MalformedResponseException.class,
-        () -> ApiCore.builder(c, html).hmac(new JcaHmac()).connect());
+        () -> ApiCore.builder(c, html).hmac(new ReferenceHmac()).connect());
     assertTrue(
         m.getMessage().contains("answered GET / with an HTML page (status 200, text/html)"),
         m.getMessage());
     FakeTransport text = new FakeTransport().respond(200, "text/plain", "hello");
     BackendException t = assertThrows(
         MalformedResponseException.class,
-        () -> ApiCore.builder(c, text).hmac(new JcaHmac()).connect());
+        () -> ApiCore.builder(c, text).hmac(new ReferenceHmac()).connect());
     assertTrue(t.getMessage().contains("a Backend.AI manager endpoint?"), t.getMessage());
   }
 
@@ -513,7 +513,7 @@ class ApiCoreTest {
       HttpHeaders h = core.signedWebSocketHeaders(ws);
       assertFalse(h.contains("content-type"));
       String date = h.firstValue("date").orElseThrow();
-      Signer.Result expected = new Signer(new JcaHmac(), "sha256")
+      Signer.Result expected = new Signer(new ReferenceHmac(), "sha256")
           .sign(
               new Signer.Input(
                   "GET",
@@ -534,7 +534,7 @@ class ApiCoreTest {
     core(config().build()).close();
     assertFalse(transport.closed());
     ApiCore.builder(config().build(), transport)
-        .hmac(new JcaHmac())
+        .hmac(new ReferenceHmac())
         .ownsTransport(true)
         .build()
         .close();

@@ -14,7 +14,7 @@ import ai.backend.client.port.HttpResponse;
 import ai.backend.client.port.HttpTransport;
 import ai.backend.client.port.TransportException;
 import ai.backend.client.port.WebSocketConnector;
-import ai.backend.client.testsupport.JcaHmac;
+import ai.backend.transport.tck.ReferenceHmac;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
@@ -125,7 +125,7 @@ class CallTimeoutTest {
         .readTimeout(Duration.ofSeconds(30))
         .callTimeout(callTimeout)
         .build();
-    return ApiCore.builder(c, transport).hmac(new JcaHmac()).build();
+    return ApiCore.builder(c, transport).hmac(new ReferenceHmac()).build();
   }
 
   private static final ResponseHandler<byte[]> READ_ALL = r -> r.body().readAllBytes();

@@ -2,8 +2,8 @@ package ai.backend.it.cli;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.backend.it.support.LocalServerExtension;
 import ai.backend.local.LocalServer;
+import ai.backend.local.api.LocalServerExtension;
 import ai.backend.local.sessions.Session;
 import java.net.URI;
 import java.util.List;
@@ -25,7 +25,7 @@ final class CliServerExtension implements BeforeAllCallback, AfterEachCallback, 
   static final String SECRET_KEY = "cli-test-secret-key-0123456789abcdefghijk";
 
   private final LocalServerExtension server =
-      LocalServerExtension.with(b -> b.accessKey(ACCESS_KEY).secretKey(SECRET_KEY));
+      new LocalServerExtension(b -> b.accessKey(ACCESS_KEY).secretKey(SECRET_KEY));
 
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
@@ -33,7 +33,7 @@ final class CliServerExtension implements BeforeAllCallback, AfterEachCallback, 
   }
 
   URI uri() {
-    return server.get().uri();
+    return server.server().uri();
   }
 
   /**
@@ -55,7 +55,7 @@ final class CliServerExtension implements BeforeAllCallback, AfterEachCallback, 
    */
   @Override
   public void afterEach(ExtensionContext context) {
-    LocalServer s = server.get();
+    LocalServer s = server.server();
     try {
       List<String> left = ProcessHandle.current()
           .descendants()

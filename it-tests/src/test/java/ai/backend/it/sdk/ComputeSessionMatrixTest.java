@@ -277,12 +277,13 @@ class ComputeSessionMatrixTest extends SdkFixture {
           .noneMatch(s -> s.name().equals(a)));
 
       KeypairInfo kp = ops.keypair();
-      assertEquals(server.get().accessKey(), kp.accessKey());
+      assertEquals(server.server().accessKey(), kp.accessKey());
       assertTrue(kp.active());
-      assertFalse(kp.toString().contains(server.get().secretKey()));
+      assertFalse(kp.toString().contains(server.server().secretKey()));
 
       Map<String, Object> data = ops.graphql("query { keypair { access_key } }", Map.of());
-      assertEquals(server.get().accessKey(), ((Map<?, ?>) data.get("keypair")).get("access_key"));
+      assertEquals(
+          server.server().accessKey(), ((Map<?, ?>) data.get("keypair")).get("access_key"));
     } finally {
       ka.destroy();
       kb.destroy();

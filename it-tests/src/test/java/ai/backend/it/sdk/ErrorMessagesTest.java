@@ -12,8 +12,8 @@ import ai.backend.client.Session;
 import ai.backend.client.errors.AlreadyExistsException;
 import ai.backend.client.errors.AuthenticationException;
 import ai.backend.client.errors.NotFoundException;
-import ai.backend.it.support.LocalServerExtension;
 import ai.backend.local.LocalServer;
+import ai.backend.local.api.LocalServerExtension;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -29,7 +29,7 @@ class ErrorMessagesTest {
   static final LocalServerExtension LOCAL = new LocalServerExtension();
 
   private static LocalServer server() {
-    return LOCAL.get();
+    return LOCAL.server();
   }
 
   private static Session open(String accessKey, String secretKey) {
@@ -100,6 +100,32 @@ class ErrorMessagesTest {
                 "Session err-taken runs python:3.9, not lua:5.3: use another name, or terminate it "
                     + "first."),
             m);
+        assertEquals(
+            m.indexOf("already exists"), m.lastIndexOf("already exists"), "said twice: " + m);
+      } finally {
+        k.destroy();
+      }
+    }
+  }
+
+  @Test
+  void aNameTakenWithoutReuseSaysSoOnce() {
+    try (Session s = open(server().accessKey(), server().secretKey())) {
+      Kernel k = Kernel.getOrCreate(
+          s, "python:3.9", KernelOptions.builder().name("err-noreuse").build());
+      try {
+        AlreadyExistsException e = assertThrows(
+            AlreadyExistsException.class,
+            () -> Kernel.getOrCreate(
+                s,
+                "python:3.9",
+                KernelOptions.builder().name("err-noreuse").reuseIfExists(false).build()));
+        String m = e.getMessage();
+        assertTrue(
+            m.startsWith("The session already exists: Session err-noreuse is live and reuse was not"
+                + " asked for: use another name, or terminate it first. (HTTP 400"),
+            m);
+        assertFalse(m.contains("different image"), "the image is the same: " + m);
         assertEquals(
             m.indexOf("already exists"), m.lastIndexOf("already exists"), "said twice: " + m);
       } finally {

@@ -9,8 +9,8 @@ import ai.backend.client.internal.RawCalls;
 import ai.backend.client.port.HttpHeaders;
 import ai.backend.client.port.HttpResponse;
 import ai.backend.client.port.RequestBody;
-import ai.backend.it.support.LocalServerExtension;
 import ai.backend.local.LocalServer;
+import ai.backend.local.api.LocalServerExtension;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -28,7 +28,7 @@ class RawCallsTest {
   static final LocalServerExtension LOCAL = new LocalServerExtension();
 
   private static LocalServer server() {
-    return LOCAL.get();
+    return LOCAL.server();
   }
 
   private static int post(String version, String secret) {

@@ -18,8 +18,8 @@ import ai.backend.client.port.HttpTransport;
 import ai.backend.client.port.TransportConfig;
 import ai.backend.client.port.TransportProvider;
 import ai.backend.client.port.WebSocketConnector;
-import ai.backend.it.support.LocalServerExtension;
 import ai.backend.local.LocalServer;
+import ai.backend.local.api.LocalServerExtension;
 import java.time.Duration;
 import java.util.List;
 import java.util.ServiceLoader;
@@ -39,7 +39,7 @@ class RequestInterceptorTest {
   static final LocalServerExtension LOCAL = new LocalServerExtension();
 
   private static LocalServer server() {
-    return LOCAL.get();
+    return LOCAL.server();
   }
 
   /** Records what each callback got. */

@@ -9,8 +9,8 @@ import ai.backend.client.Session;
 import ai.backend.client.internal.TransportDiscovery;
 import ai.backend.client.port.TransportConfig;
 import ai.backend.client.port.TransportProvider;
-import ai.backend.it.support.LocalServerExtension;
 import ai.backend.local.LocalServer;
+import ai.backend.local.api.LocalServerExtension;
 import ai.backend.transport.tck.TrackingTransport;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -65,7 +65,7 @@ abstract class SdkFixture {
   }
 
   Config.Builder config(ApiVersion v) {
-    LocalServer s = server.get();
+    LocalServer s = server.server();
     return Config.builder()
         .endpoint(s.uri())
         .accessKey(s.accessKey())

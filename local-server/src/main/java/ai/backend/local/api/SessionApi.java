@@ -1,8 +1,10 @@
 package ai.backend.local.api;
 
 import ai.backend.local.engine.BatchOptions;
+import ai.backend.local.engine.ExecMode;
 import ai.backend.local.engine.ExecRequest;
 import ai.backend.local.engine.ExecResult;
+import ai.backend.local.engine.ExecStatus;
 import ai.backend.local.engine.InvalidExecRequestException;
 import ai.backend.local.engine.Kernel;
 import ai.backend.local.engine.KernelStats;
@@ -148,10 +150,13 @@ public final class SessionApi {
       }
       JsonObject data = new JsonObject();
       data.addProperty("existingSessionId", e.existing().id().toString());
+      // the manager's title names the image case; the other case gets a title that is true of it
       throw new ApiException(
           400,
           "session-already-exists",
-          "The session already exists but you requested different image.",
+          e.otherImage()
+              ? "The session already exists but you requested different image."
+              : "The session already exists.",
           e.getMessage(),
           data);
     }
@@ -388,7 +393,7 @@ public final class SessionApi {
     if (call.dialect() == Dialect.V4) {
       o.add("result", arr);
     } else {
-      o.addProperty("status", "finished");
+      o.addProperty("status", ExecStatus.FINISHED.wire());
       o.add("error", JsonNull.INSTANCE);
       o.add("suggestions", arr);
     }
@@ -426,10 +431,12 @@ public final class SessionApi {
   /** The execute request's body as a request; parsing only (fuzzed by SessionApiFuzzTest). */
   static ExecRequest execRequest(ApiCall call) throws ApiException {
     JsonObject p = call.params();
-    String mode = call.str("mode");
-    if (mode == null || mode.isBlank()) {
+    String wireMode = call.str("mode");
+    if (wireMode == null || wireMode.isBlank()) {
       throw Problems.invalidParams("mode is missing or empty!");
     }
+    ExecMode mode = ExecMode.parse(wireMode)
+        .orElseThrow(() -> Problems.invalidParams("Unknown execution mode: " + wireMode));
     String runId = call.str("runId", "run_id");
     String code = call.str("code");
     BatchOptions opts = null;

@@ -115,29 +115,24 @@ final class LocalKernel implements Kernel, PythonDriver.Owner {
       throw new InvalidExecRequestException("mode is required");
     }
     long flush = flushTimeout == null ? 0 : Math.max(0, flushTimeout.toNanos());
-    switch (request.mode()) {
-      case "query":
-      case "batch":
-        return newRun(request, flush);
-      case "continue":
-        return collect(currentRun(request.runId()), flush);
-      case "input": {
+    return switch (request.mode()) {
+      case QUERY, BATCH -> newRun(request, flush);
+      case CONTINUE -> collect(currentRun(request.runId()), flush);
+      case INPUT -> {
         Run r = currentRun(request.runId());
         input(r, request.code());
-        return collect(r, flush);
+        yield collect(r, flush);
       }
-      case "complete": {
+      case COMPLETE -> {
         String id = blank(request.runId()) ? newRunId() : request.runId();
-        return new ExecResult(
+        yield new ExecResult(
             id,
             ExecStatus.FINISHED,
             List.of(new ConsoleItem("completion", complete(request.code()))),
             0,
             false);
       }
-      default:
-        throw new InvalidExecRequestException("Unknown execution mode: " + request.mode());
-    }
+    };
   }
 
   private static boolean blank(String s) {
@@ -179,7 +174,7 @@ final class LocalKernel implements Kernel, PythonDriver.Owner {
 
   private ExecResult newRun(ExecRequest req, long flushNanos) {
     ensureOpen();
-    boolean batch = req.mode().equals("batch");
+    boolean batch = req.mode() == ExecMode.BATCH;
     String id = blank(req.runId()) ? newRunId() : req.runId();
     boolean interpreter = !batch && runtime.persistentInterpreter();
     List<StepRunner.StepSpec> plan = interpreter

@@ -128,14 +128,17 @@ public final class SessionRegistry implements AutoCloseable {
       Session existing = live.getOrDefault(spec.owner(), Map.of()).get(spec.name());
       if (existing != null) {
         if (!spec.reuseIfExists()) {
+          // the title says "already exists": the message must not say it again (ErrorMessagesTest)
           throw new SessionConflictException(
               existing,
+              false,
               "Session " + spec.name()
-                  + " already exists and reuse was not asked for: use another name, or terminate it first.");
+                  + " is live and reuse was not asked for: use another name, or terminate it first.");
         }
         if (!existing.image().equals(spec.image())) {
           throw new SessionConflictException(
               existing,
+              true,
               "Session " + spec.name() + " runs " + existing.image() + ", not " + spec.image()
                   + ": use another name, or terminate it first.");
         }

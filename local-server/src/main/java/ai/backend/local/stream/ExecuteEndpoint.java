@@ -2,6 +2,7 @@ package ai.backend.local.stream;
 
 import ai.backend.local.engine.BatchOptions;
 import ai.backend.local.engine.ConsoleItem;
+import ai.backend.local.engine.ExecMode;
 import ai.backend.local.engine.ExecRequest;
 import ai.backend.local.engine.ExecResult;
 import ai.backend.local.engine.ExecStatus;
@@ -107,9 +108,9 @@ public final class ExecuteEndpoint extends StreamEndpoint {
     if (mode == null || mode.isEmpty()) {
       throw new IllegalArgumentException("mode is missing or empty!");
     }
-    if (!mode.equals("query") && !mode.equals("batch")) {
-      throw new IllegalArgumentException("mode has an invalid value.");
-    }
+    ExecMode parsed = ExecMode.parse(mode)
+        .filter(ExecMode::startsRun)
+        .orElseThrow(() -> new IllegalArgumentException("mode has an invalid value."));
     JsonElement c = o.get("code");
     if (c != null && !c.isJsonNull() && !c.isJsonPrimitive()) {
       throw new IllegalArgumentException("code must be a string.");
@@ -125,7 +126,7 @@ public final class ExecuteEndpoint extends StreamEndpoint {
     } else if (oe != null && !oe.isJsonNull()) {
       throw new IllegalArgumentException("options must be an object.");
     }
-    return new ExecRequest(mode, null, code, mode.equals("batch") ? opts : null);
+    return new ExecRequest(parsed, null, code, parsed == ExecMode.BATCH ? opts : null);
   }
 
   private static String str(JsonObject o, String k) {
@@ -168,10 +169,10 @@ public final class ExecuteEndpoint extends StreamEndpoint {
             // after the session ended no input comes that matters: poll until the kernel is closed
             String line = sessionEnded ? WAKE : inputs.take();
             r = line == WAKE
-                ? execute(k, new ExecRequest("continue", r.runId(), "", null))
-                : execute(k, new ExecRequest("input", r.runId(), line, null));
+                ? execute(k, new ExecRequest(ExecMode.CONTINUE, r.runId(), "", null))
+                : execute(k, new ExecRequest(ExecMode.INPUT, r.runId(), line, null));
           }
-          default -> r = execute(k, new ExecRequest("continue", r.runId(), "", null));
+          default -> r = execute(k, new ExecRequest(ExecMode.CONTINUE, r.runId(), "", null));
         }
       }
     } catch (TimeoutException | RuntimeException e) {
@@ -212,7 +213,7 @@ public final class ExecuteEndpoint extends StreamEndpoint {
         k.interrupt();
         nextInterrupt = System.nanoTime() + 1_000_000_000L;
       }
-      r = execute(k, new ExecRequest("continue", r.runId(), "", null));
+      r = execute(k, new ExecRequest(ExecMode.CONTINUE, r.runId(), "", null));
     }
   }
 

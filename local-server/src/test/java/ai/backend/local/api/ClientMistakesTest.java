@@ -73,6 +73,27 @@ class ClientMistakesTest {
   }
 
   @Test
+  void unknownExecuteModesAreRejectedAtTheApiEdge() throws Exception {
+    for (String mode : new String[] {"frobnicate", "QUERY", "query "}) {
+      TestClient.Resp r = local
+          .client()
+          .call(
+              "POST",
+              "/session/mistakes",
+              V9,
+              "{\"mode\": \"" + mode + "\", \"code\": \"echo hi\"}");
+      assertClientError(r, 400);
+      assertEquals("invalid-api-params", r.type(), mode);
+      assertTrue(
+          r.json().get("msg").getAsString().contains("Unknown execution mode: " + mode), r.text());
+    }
+    TestClient.Resp ok = local
+        .client()
+        .call("POST", "/session/mistakes", V9, "{\"mode\": \"query\", \"code\": \"echo hi\"}");
+    assertEquals(200, ok.status(), ok.text());
+  }
+
+  @Test
   void fileNamesTheFileSystemCannotHold() throws Exception {
     TestClient.Resp longName = upload("d/" + "n".repeat(300) + ".txt", "x");
     assertClientError(longName, 400);

@@ -49,6 +49,28 @@ class ExtrasApiTest {
   }
 
   @Test
+  void completionAnswersInEachDialectsShape() throws Exception {
+    assertEquals(
+        201,
+        local
+            .client()
+            .call("POST", "/session", V9, "{\"image\": \"python\", \"name\": \"complete-sess\"}")
+            .status());
+    TestClient.Resp v9 =
+        local.client().call("POST", "/session/complete-sess/complete", V9, "{\"code\": \"pri\"}");
+    assertEquals(200, v9.status(), v9.text());
+    JsonObject o = v9.json();
+    assertEquals("finished", o.get("status").getAsString(), v9.text());
+    assertTrue(o.get("error").isJsonNull(), v9.text());
+    assertTrue(o.get("suggestions").isJsonArray(), v9.text());
+    TestClient.Resp v4 =
+        local.client().call("POST", "/kernel/complete-sess/complete", V4, "{\"code\": \"pri\"}");
+    assertEquals(200, v4.status(), v4.text());
+    assertTrue(v4.json().get("result").isJsonArray(), v4.text());
+    assertFalse(v4.json().has("status"), v4.text());
+  }
+
+  @Test
   void uploadListDownload() throws Exception {
     assertEquals(
         201,

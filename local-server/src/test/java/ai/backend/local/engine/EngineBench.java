@@ -41,13 +41,13 @@ public final class EngineBench {
       try (Kernel k = engine.start("python", dir.resolve("q"), Map.of(), KernelLimits.defaults())) {
         Duration flush = Duration.ofSeconds(2);
         for (int i = 0; i < 300; i++) {
-          k.execute(new ExecRequest("query", null, "x=1", null), flush);
+          k.execute(new ExecRequest(ExecMode.QUERY, null, "x=1", null), flush);
         }
         long[] lat = new long[n];
         for (int i = 0; i < n; i++) {
           String code = (i % 2 == 0) ? "1+1" : "x=1";
           long t0 = System.nanoTime();
-          ExecResult r = k.execute(new ExecRequest("query", null, code, null), flush);
+          ExecResult r = k.execute(new ExecRequest(ExecMode.QUERY, null, code, null), flush);
           lat[i] = System.nanoTime() - t0;
           if (r.status() != ExecStatus.FINISHED) {
             throw new IllegalStateException("unexpected " + r);
@@ -69,7 +69,8 @@ public final class EngineBench {
         for (int i = 0; i < kernels; i++) {
           ExecResult r = ks.get(i)
               .execute(
-                  new ExecRequest("query", null, "print(" + i + ")", null), Duration.ofSeconds(10));
+                  new ExecRequest(ExecMode.QUERY, null, "print(" + i + ")", null),
+                  Duration.ofSeconds(10));
           if (r.status() == ExecStatus.FINISHED && r.console().get(0).value().equals(i + "\n")) {
             ok++;
           }

@@ -66,21 +66,23 @@ class ProcessExecutionEngineTest {
         case EXEC_TIMEOUT:
           return new Outcome(statuses, out.toString(), err.toString(), r.exitCode(), results);
         case WAITING_INPUT:
-          r = k.execute(new ExecRequest("input", r.runId(), inputs.removeFirst(), null), flush);
+          r = k.execute(
+              new ExecRequest(ExecMode.INPUT, r.runId(), inputs.removeFirst(), null), flush);
           break;
         default:
-          r = k.execute(new ExecRequest("continue", r.runId(), "", null), flush);
+          r = k.execute(new ExecRequest(ExecMode.CONTINUE, r.runId(), "", null), flush);
       }
     }
     throw new AssertionError("run did not finish: " + statuses);
   }
 
   static Outcome query(Kernel k, String code) {
-    return run(k, new ExecRequest("query", null, code, null), FLUSH, new ArrayDeque<>());
+    return run(k, new ExecRequest(ExecMode.QUERY, null, code, null), FLUSH, new ArrayDeque<>());
   }
 
   static Outcome batch(Kernel k, BatchOptions o, String... inputs) {
-    return run(k, new ExecRequest("batch", null, "", o), FLUSH, new ArrayDeque<>(List.of(inputs)));
+    return run(
+        k, new ExecRequest(ExecMode.BATCH, null, "", o), FLUSH, new ArrayDeque<>(List.of(inputs)));
   }
 
   Kernel start(String image) {
@@ -210,7 +212,7 @@ class ProcessExecutionEngineTest {
       long t0 = System.nanoTime();
       ExecResult r = k.execute(
           new ExecRequest(
-              "query",
+              ExecMode.QUERY,
               null,
               "import time\nfor i in range(3):\n  print('tick', i)\n  time.sleep(1)",
               null),
@@ -223,20 +225,17 @@ class ProcessExecutionEngineTest {
       assertEquals(List.of(new ConsoleItem("stdout", "tick 0\n")), r.console());
       Outcome o = run(
           k,
-          new ExecRequest("continue", r.runId(), "", null),
+          new ExecRequest(ExecMode.CONTINUE, r.runId(), "", null),
           Duration.ofMillis(500),
           new ArrayDeque<>());
       assertEquals("finished", o.statuses().get(o.statuses().size() - 1));
       assertEquals("tick 1\ntick 2\n", o.stdout());
       assertThrows(
           InvalidExecRequestException.class,
-          () -> k.execute(new ExecRequest("continue", "nope", "", null), FLUSH));
+          () -> k.execute(new ExecRequest(ExecMode.CONTINUE, "nope", "", null), FLUSH));
       assertThrows(
           InvalidExecRequestException.class,
-          () -> k.execute(new ExecRequest("continue", null, "", null), FLUSH));
-      assertThrows(
-          InvalidExecRequestException.class,
-          () -> k.execute(new ExecRequest("frobnicate", null, "", null), FLUSH));
+          () -> k.execute(new ExecRequest(ExecMode.CONTINUE, null, "", null), FLUSH));
     }
   }
 
@@ -245,7 +244,7 @@ class ProcessExecutionEngineTest {
     try (Kernel k = start("python")) {
       ExecResult r = k.execute(
           new ExecRequest(
-              "query",
+              ExecMode.QUERY,
               "myrun",
               "name = input('name? ')\nimport getpass\npw = getpass.getpass('pw: ')\n"
                   + "print('hi', name, len(pw))",
@@ -255,11 +254,11 @@ class ProcessExecutionEngineTest {
       assertEquals(ExecStatus.WAITING_INPUT, r.status());
       assertFalse(r.passwordInput());
       assertEquals(List.of(new ConsoleItem("stdout", "name? ")), r.console());
-      r = k.execute(new ExecRequest("input", "myrun", "Bob", null), FLUSH);
+      r = k.execute(new ExecRequest(ExecMode.INPUT, "myrun", "Bob", null), FLUSH);
       assertEquals(ExecStatus.WAITING_INPUT, r.status());
       assertTrue(r.passwordInput());
       assertEquals(List.of(new ConsoleItem("stdout", "pw: ")), r.console());
-      r = k.execute(new ExecRequest("input", "myrun", "secret", null), FLUSH);
+      r = k.execute(new ExecRequest(ExecMode.INPUT, "myrun", "secret", null), FLUSH);
       assertEquals(ExecStatus.FINISHED, r.status());
       assertEquals(0, r.exitCode());
       assertEquals(List.of(new ConsoleItem("stdout", "hi Bob 6\n")), r.console());
@@ -302,7 +301,7 @@ class ProcessExecutionEngineTest {
       query(k, "import threading, time\nev = open('/dev/null')");
       ExecResult first = k.execute(
           new ExecRequest(
-              "query",
+              ExecMode.QUERY,
               null,
               "import sys\nline = sys.stdin\nimport time\nwhile not __import__('os').path.exists('go'): time.sleep(0.01)\nprint('first done')",
               null),
@@ -315,8 +314,11 @@ class ProcessExecutionEngineTest {
           java.util.concurrent.TimeoutException.class,
           () -> second.get(300, TimeUnit.MILLISECONDS));
       Files.writeString(work.resolve("go"), "");
-      Outcome o1 =
-          run(k, new ExecRequest("continue", first.runId(), "", null), FLUSH, new ArrayDeque<>());
+      Outcome o1 = run(
+          k,
+          new ExecRequest(ExecMode.CONTINUE, first.runId(), "", null),
+          FLUSH,
+          new ArrayDeque<>());
       assertEquals("first done\n", o1.stdout());
       assertEquals("second\n", second.get(20, TimeUnit.SECONDS).stdout());
     }
@@ -328,15 +330,16 @@ class ProcessExecutionEngineTest {
       query(k, "y = 5");
       ExecResult r = k.execute(
           new ExecRequest(
-              "query", null, "import time\nprint('go', flush=True)\ntime.sleep(30)", null),
+              ExecMode.QUERY, null, "import time\nprint('go', flush=True)\ntime.sleep(30)", null),
           Duration.ofMillis(200));
       // "go" is printed before sleeping; wait for it so that SIGINT hits the sleep
       while (r.status() == ExecStatus.CONTINUED && r.console().isEmpty()) {
-        r = k.execute(new ExecRequest("continue", r.runId(), "", null), Duration.ofMillis(200));
+        r = k.execute(
+            new ExecRequest(ExecMode.CONTINUE, r.runId(), "", null), Duration.ofMillis(200));
       }
       k.interrupt();
-      Outcome o =
-          run(k, new ExecRequest("continue", r.runId(), "", null), FLUSH, new ArrayDeque<>());
+      Outcome o = run(
+          k, new ExecRequest(ExecMode.CONTINUE, r.runId(), "", null), FLUSH, new ArrayDeque<>());
       assertEquals(130, o.exitCode());
       assertTrue(o.stderr().contains("KeyboardInterrupt"), o.stderr());
       assertEquals("5\n", query(k, "print(y)").stdout());
@@ -364,7 +367,7 @@ class ProcessExecutionEngineTest {
       List<String> c = k.complete("print(my_va");
       assertEquals(List.of("my_variable"), c);
       assertTrue(k.complete("pri").contains("print("));
-      ExecResult r = k.execute(new ExecRequest("complete", null, "my_v", null), FLUSH);
+      ExecResult r = k.execute(new ExecRequest(ExecMode.COMPLETE, null, "my_v", null), FLUSH);
       assertEquals(List.of(new ConsoleItem("completion", List.of("my_variable"))), r.console());
     }
   }
@@ -392,7 +395,8 @@ class ProcessExecutionEngineTest {
       pids.addAll(k.pids());
     }
     Kernel sh = e.start("sh", work.resolve("s"), Map.of(), KernelLimits.defaults());
-    ExecResult r = sh.execute(new ExecRequest("query", null, "sleep 100", null), Duration.ZERO);
+    ExecResult r =
+        sh.execute(new ExecRequest(ExecMode.QUERY, null, "sleep 100", null), Duration.ZERO);
     assertEquals(ExecStatus.CONTINUED, r.status());
     pids.addAll(sh.pids());
     e.close();
@@ -487,14 +491,15 @@ class ProcessExecutionEngineTest {
         engine.start("bash", work, Map.of(), new KernelLimits(Duration.ofSeconds(2), 0, 1 << 20))) {
       Outcome o = run(
           k,
-          new ExecRequest("query", null, "read -p 'who? ' x; echo \"got $x\"", null),
+          new ExecRequest(ExecMode.QUERY, null, "read -p 'who? ' x; echo \"got $x\"", null),
           FLUSH,
           new ArrayDeque<>(List.of("me")));
       assertTrue(o.statuses().contains("waiting-input"), o.statuses().toString());
       assertEquals("got me\n", o.stdout()); // read -p prompts only on a terminal
       o = run(
           k,
-          new ExecRequest("query", null, "read -p 'a? ' a; read -p 'b? ' b; echo \"$a$b\"", null),
+          new ExecRequest(
+              ExecMode.QUERY, null, "read -p 'a? ' a; read -p 'b? ' b; echo \"$a$b\"", null),
           FLUSH,
           new ArrayDeque<>(List.of("1", "2")));
       assertEquals(
@@ -527,7 +532,10 @@ class ProcessExecutionEngineTest {
       Outcome o = run(
           k,
           new ExecRequest(
-              "query", null, "io.write('name? ')\nlocal n = io.read()\nprint('hi ' .. n)", null),
+              ExecMode.QUERY,
+              null,
+              "io.write('name? ')\nlocal n = io.read()\nprint('hi ' .. n)",
+              null),
           FLUSH,
           new ArrayDeque<>(List.of("Lu")));
       assertTrue(o.statuses().contains("waiting-input"), o.statuses().toString());
@@ -546,12 +554,12 @@ class ProcessExecutionEngineTest {
   @Test
   void interruptBatchProcess() {
     try (Kernel k = start("sh")) {
-      ExecResult r =
-          k.execute(new ExecRequest("query", null, "sleep 30", null), Duration.ofMillis(200));
+      ExecResult r = k.execute(
+          new ExecRequest(ExecMode.QUERY, null, "sleep 30", null), Duration.ofMillis(200));
       assertEquals(ExecStatus.CONTINUED, r.status());
       k.interrupt();
-      Outcome o =
-          run(k, new ExecRequest("continue", r.runId(), "", null), FLUSH, new ArrayDeque<>());
+      Outcome o = run(
+          k, new ExecRequest(ExecMode.CONTINUE, r.runId(), "", null), FLUSH, new ArrayDeque<>());
       assertEquals(130, o.exitCode());
     }
   }

@@ -41,9 +41,11 @@ final class JdkHttpTransport implements HttpTransport {
   private final HttpClient client;
   private final WebSocketConnector webSockets;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final ExchangePermits permits;
 
   JdkHttpTransport(TransportConfig config) {
     this.config = config;
+    this.permits = new ExchangePermits(config.maxConnections());
     this.ownExecutor = config.executor() == null ? newExecutor() : null;
     HttpClient.Builder b = HttpClient.newBuilder()
         .version(
@@ -79,14 +81,22 @@ final class JdkHttpTransport implements HttpTransport {
   @Override
   public HttpResponse execute(HttpRequest request) {
     java.net.http.HttpRequest jr = toJdk(request);
+    try {
+      permits.acquire();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw JdkErrors.map(e, describe(request));
+    }
     for (int attempt = 0; ; attempt++) {
       try {
-        return new JdkResponse(client.send(jr, bodyHandler(request)));
+        return new JdkResponse(client.send(jr, bodyHandler(request)), permits::release);
       } catch (InterruptedException e) {
+        permits.release();
         Thread.currentThread().interrupt();
         throw JdkErrors.map(e, describe(request));
       } catch (IOException | RuntimeException e) {
         if (!resend(request, e, attempt)) {
+          permits.release();
           throw JdkErrors.map(e, describe(request));
         }
       }
@@ -120,7 +130,15 @@ final class JdkHttpTransport implements HttpTransport {
     }
     CompletableFuture<HttpResponse> result = new CompletableFuture<>();
     AtomicReference<CompletableFuture<?>> current = new AtomicReference<>();
-    sendAsync(request, jr, result, current, 0);
+    CompletableFuture<Void> permit = permits.acquireAsync();
+    current.set(permit);
+    permit.thenRun(() -> {
+      if (result.isDone()) {
+        permits.release(); // cancelled while waiting for the permit
+      } else {
+        sendAsync(request, jr, result, current, 0);
+      }
+    });
     // our own future, so that cancel(true) reaches the exchange (cancel on a dependent would not)
     result.whenComplete((r, e) -> {
       if (result.isCancelled()) {
@@ -147,10 +165,11 @@ final class JdkHttpTransport implements HttpTransport {
         if (!result.isDone() && resend(request, e, attempt)) {
           sendAsync(request, jr, result, current, attempt + 1);
         } else {
+          permits.release();
           result.completeExceptionally(JdkErrors.map(e, describe(request)));
         }
       } else {
-        JdkResponse response = new JdkResponse(r);
+        JdkResponse response = new JdkResponse(r, permits::release);
         if (!result.complete(response)) {
           response.close(); // the caller cancelled while the headers were arriving
         }

@@ -12,11 +12,14 @@ final class JdkResponse implements HttpResponse {
   private final HttpHeaders headers;
   private final InputStream body;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final Runnable onClose;
 
-  JdkResponse(java.net.http.HttpResponse<InputStream> response) {
+  /** {@code onClose} runs once, after the body is closed (it hands back the exchange's permit). */
+  JdkResponse(java.net.http.HttpResponse<InputStream> response, Runnable onClose) {
     this.status = response.statusCode();
     this.headers = HttpHeaders.of(response.headers().map());
     this.body = response.body();
+    this.onClose = onClose;
   }
 
   @Override
@@ -41,6 +44,8 @@ final class JdkResponse implements HttpResponse {
         body.close();
       } catch (IOException ignored) {
         // the connection is dropped either way
+      } finally {
+        onClose.run();
       }
     }
   }

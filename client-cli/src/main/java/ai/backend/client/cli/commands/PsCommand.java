@@ -79,18 +79,7 @@ public final class PsCommand implements Callable<Integer> {
         .defaultValue("0")
         .description("Skip the first N sessions.")
         .build());
-    s.addOption(OptionSpec.builder("-h", "--help")
-        .usageHelp(true)
-        .arity("0")
-        .type(boolean.class)
-        .description("Show this help message and exit.")
-        .build());
-    s.addOption(OptionSpec.builder("-V", "--version")
-        .versionHelp(true)
-        .arity("0")
-        .type(boolean.class)
-        .description("Print version information and exit.")
-        .build());
+    RootCommand.addHelpAndVersion(s);
     return s;
   }
 

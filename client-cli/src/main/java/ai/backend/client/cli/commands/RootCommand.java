@@ -30,18 +30,7 @@ public final class RootCommand implements Callable<Integer> {
     s.name("backend.ai").versionProvider(new VersionProvider());
     // -h/-V declared here rather than through mixinStandardHelpOptions, whose mixin is read from
     // annotations
-    s.addOption(OptionSpec.builder("-h", "--help")
-        .usageHelp(true)
-        .arity("0")
-        .type(boolean.class)
-        .description("Show this help message and exit.")
-        .build());
-    s.addOption(OptionSpec.builder("-V", "--version")
-        .versionHelp(true)
-        .arity("0")
-        .type(boolean.class)
-        .description("Print version information and exit.")
-        .build());
+    addHelpAndVersion(s);
     s.usageMessage()
         .sortOptions(false)
         .autoWidth(true)
@@ -93,6 +82,25 @@ public final class RootCommand implements Callable<Integer> {
   }
 
   /** No command given: the usage on stderr, exit code 2. */
+  /**
+   * {@code -h/--help} and {@code -V/--version}, as {@code mixinStandardHelpOptions} declares them, for
+   * the commands whose spec is built by hand.
+   */
+  static void addHelpAndVersion(CommandSpec s) {
+    s.addOption(OptionSpec.builder("-h", "--help")
+        .usageHelp(true)
+        .arity("0")
+        .type(boolean.class)
+        .description("Show this help message and exit.")
+        .build());
+    s.addOption(OptionSpec.builder("-V", "--version")
+        .versionHelp(true)
+        .arity("0")
+        .type(boolean.class)
+        .description("Print version information and exit.")
+        .build());
+  }
+
   @Override
   public Integer call() {
     spec.commandLine().usage(cli.term.err);

@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 import ai.backend.client.SigningProfile;
 import ai.backend.client.internal.ApiRequest;
 import ai.backend.client.internal.UriBuilder;
-import ai.backend.client.testsupport.JcaHmac;
 import ai.backend.testsupport.SigningVectors;
+import ai.backend.transport.tck.ReferenceHmac;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -59,7 +59,7 @@ class SigningVectorsTest {
     JsonObject http = v.getAsJsonObject("http_request");
     JsonObject server = v.getAsJsonObject("server_view");
     boolean pitfall = v.get("kind").getAsString().equals("pitfall");
-    Signer signer = new Signer(new JcaHmac(), s(in, "hash_type"));
+    Signer signer = new Signer(new ReferenceHmac(), s(in, "hash_type"));
 
     // 1. the request URI our builder produces is what the vector sends
     List<ApiRequest.QueryParam> query = new ArrayList<>();

@@ -1,4 +1,4 @@
-package ai.backend.client.testsupport;
+package ai.backend.transport.tck;
 
 import ai.backend.client.port.Hmac;
 import java.security.GeneralSecurityException;
@@ -8,8 +8,12 @@ import java.util.Map;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
-/** Test-only {@link Hmac} on javax.crypto, independent of the adapters. */
-public final class JcaHmac implements Hmac {
+/**
+ * The test suites' one {@link Hmac} on {@code javax.crypto}, so that the SDK's own tests sign
+ * requests without depending on an adapter. It is checked against {@link HmacTck} like an adapter's.
+ */
+public final class ReferenceHmac implements Hmac {
+  // Backend.AI (hashlib) name -> {Mac algorithm, MessageDigest algorithm}
   private static final Map<String, String[]> NAMES = Map.of(
       "md5", new String[] {"HmacMD5", "MD5"},
       "sha1", new String[] {"HmacSHA1", "SHA-1"},
@@ -17,7 +21,9 @@ public final class JcaHmac implements Hmac {
       "sha256", new String[] {"HmacSHA256", "SHA-256"},
       "sha384", new String[] {"HmacSHA384", "SHA-384"},
       "sha512", new String[] {"HmacSHA512", "SHA-512"},
+      "sha3_224", new String[] {"HmacSHA3-224", "SHA3-224"},
       "sha3_256", new String[] {"HmacSHA3-256", "SHA3-256"},
+      "sha3_384", new String[] {"HmacSHA3-384", "SHA3-384"},
       "sha3_512", new String[] {"HmacSHA3-512", "SHA3-512"});
 
   @Override
@@ -25,7 +31,8 @@ public final class JcaHmac implements Hmac {
     try {
       String name = names(algorithm)[0];
       Mac mac = Mac.getInstance(name);
-      mac.init(new SecretKeySpec(key, name));
+      // SecretKeySpec rejects an empty key; HMAC pads keys with zeros, so one zero byte is the same
+      mac.init(new SecretKeySpec(key.length == 0 ? new byte[1] : key, name));
       return mac.doFinal(data);
     } catch (GeneralSecurityException e) {
       throw new IllegalArgumentException(e);
@@ -43,11 +50,11 @@ public final class JcaHmac implements Hmac {
 
   @Override
   public boolean supports(String algorithm) {
-    return NAMES.containsKey(algorithm.toLowerCase(Locale.ROOT));
+    return algorithm != null && NAMES.containsKey(algorithm.toLowerCase(Locale.ROOT));
   }
 
   private static String[] names(String algorithm) {
-    String[] n = NAMES.get(algorithm.toLowerCase(Locale.ROOT));
+    String[] n = algorithm == null ? null : NAMES.get(algorithm.toLowerCase(Locale.ROOT));
     if (n == null) {
       throw new IllegalArgumentException("unsupported: " + algorithm);
     }
