@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.backend.client.ApiVersion;
 import ai.backend.client.Config;
 import ai.backend.client.testsupport.FakeTransport;
-import ai.backend.client.testsupport.JcaHmac;
+import ai.backend.transport.tck.ReferenceHmac;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Handler;
@@ -61,7 +61,7 @@ class LoggingLinkTest {
         .apiVersion(ApiVersion.V9_20250722)
         .build();
     try (ApiCore core = ApiCore.builder(c, transport)
-        .hmac(new JcaHmac())
+        .hmac(new ReferenceHmac())
         .wireLogging(wireLogging)
         .build()) {
       core.call(ApiRequest.builder("GET", "session/s1").build(), Handlers.discard());
