@@ -75,6 +75,7 @@ public final class LocalServer implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger("ai.backend.local");
   private final boolean ownsWorkRoot;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final FolderStore folders;
 
   private LocalServer(
       Server jetty,
@@ -87,7 +88,9 @@ public final class LocalServer implements AutoCloseable {
       int port,
       Path workRoot,
       boolean ownsWorkRoot,
-      ProcessGuard guard) {
+      ProcessGuard guard,
+      FolderStore folders) {
+    this.folders = folders;
     this.guard = guard;
     this.jetty = jetty;
     this.engine = engine;
@@ -125,6 +128,11 @@ public final class LocalServer implements AutoCloseable {
   /** The session registry (for tests and diagnostics). */
   public SessionRegistry sessions() {
     return registry;
+  }
+
+  /** The virtual folders (for tests and diagnostics). */
+  public FolderStore folders() {
+    return folders;
   }
 
   /** Open stream sockets and app services (for tests and diagnostics). */
@@ -437,7 +445,7 @@ public final class LocalServer implements AutoCloseable {
       String h = host.contains(":") ? "[" + host + "]" : host;
       URI uri = URI.create("http://" + h + ":" + actual);
       return new LocalServer(
-          jetty, eng, registry, events, streams, kp, uri, actual, root, ownsRoot, guard);
+          jetty, eng, registry, events, streams, kp, uri, actual, root, ownsRoot, guard, folders);
     }
   }
 
