@@ -136,7 +136,7 @@ public final class FolderApi {
   }
 
   /** 404 {@code vfolder-not-found}. */
-  static ApiException notFound(String msg) {
+  public static ApiException notFound(String msg) {
     return new ApiException(
         404, "vfolder-not-found", "Virtual folder not found.", msg, null, "vfolder_read_not-found");
   }

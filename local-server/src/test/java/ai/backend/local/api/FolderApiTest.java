@@ -419,9 +419,8 @@ class FolderApiTest {
 
   /** The folder's data directory (tests plant links there, as session code could). */
   static Path folderRoot(String id) throws Exception {
-    return new StoreFolderResolver(storeOf(local))
-        .resolve(id, local.server().accessKey())
-        .root();
+    ai.backend.local.folders.FolderStore store = storeOf(local);
+    return store.root(store.find(local.server().accessKey(), id));
   }
 
   static ai.backend.local.folders.FolderStore storeOf(LocalServerExtension ext) {

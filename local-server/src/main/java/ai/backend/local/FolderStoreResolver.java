@@ -1,5 +1,7 @@
-package ai.backend.local.api;
+package ai.backend.local;
 
+import ai.backend.local.api.ApiException;
+import ai.backend.local.api.FolderApi;
 import ai.backend.local.folders.Folder;
 import ai.backend.local.folders.FolderException;
 import ai.backend.local.folders.FolderStore;
@@ -7,13 +9,15 @@ import ai.backend.local.storage.FolderResolver;
 import ai.backend.local.storage.ResolvedFolder;
 
 /**
- * The {@link FolderResolver} of the storage-proxy routes over the {@link FolderStore}. It lives here,
- * not in the store's package, so that the store depends on no HTTP type.
+ * The {@link FolderResolver} of the storage-proxy routes over the {@link FolderStore}. It lives in the
+ * root package, outside every package slice: {@code FolderResolver} names {@code api.ApiException},
+ * so an implementation in {@code folders} or {@code api} would close a package cycle (api → folders →
+ * storage → api).
  */
-public final class StoreFolderResolver implements FolderResolver {
+final class FolderStoreResolver implements FolderResolver {
   private final FolderStore store;
 
-  public StoreFolderResolver(FolderStore store) {
+  FolderStoreResolver(FolderStore store) {
     this.store = store;
   }
 
