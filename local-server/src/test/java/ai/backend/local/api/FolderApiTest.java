@@ -125,8 +125,8 @@ class FolderApiTest {
   @Test
   void v4UploadStreamsLargeFilesAndCountsParts() throws Exception {
     call("POST", "/folders", V4, "{\"name\": \"big\"}");
-    // larger than the server's buffered-body limit would allow if it were buffered whole? (no: that
-    // limit is 32 MiB); 3 MiB with a boundary-like run inside checks the streaming parser
+    // 3 MiB, three times the server's body limit (buffered bodies only), with a run that looks like
+    // the start of the delimiter inside
     byte[] data = new byte[3 << 20];
     new java.util.Random(7).nextBytes(data);
     byte[] trap = "\r\n--xyzboundar".getBytes(StandardCharsets.US_ASCII);
@@ -230,6 +230,22 @@ class FolderApiTest {
         call("POST", "/folders/purge", V9, "{\"vfolderId\": \"" + id + "\"}").status());
     assertEquals(404, call("GET", "/folders/" + id, V9, null).status());
     assertFalse(Files.exists(root), "purged files are gone");
+  }
+
+  @Test
+  void aReadOnlyFolderRefusesWrites() throws Exception {
+    TestClient.Resp r =
+        call("POST", "/folders", V9, "{\"name\": \"frozen\", \"permission\": \"ro\"}");
+    assertEquals(201, r.status(), r.text());
+    assertEquals("ro", r.json().get("permission").getAsString());
+    r = call("POST", "/folders/frozen/mkdir", V9, "{\"path\": \"x\"}");
+    assertEquals(400, r.status(), r.text());
+    assertEquals("vfolder-permission-error", type(r));
+    r = call("POST", "/folders/frozen/delete-files", V9, "{\"files\": [\"x\"]}");
+    assertEquals("vfolder-permission-error", type(r));
+    assertEquals(200, call("GET", "/folders/frozen/files", V9, null).status(), "reads are fine");
+    r = call("POST", "/folders", V9, "{\"name\": \"bad-perm\", \"permission\": \"rx\"}");
+    assertEquals(400, r.status());
   }
 
   @Test
