@@ -3,6 +3,7 @@ package ai.backend.local;
 import ai.backend.local.api.ApiHandler;
 import ai.backend.local.api.EventsApi;
 import ai.backend.local.api.FileApi;
+import ai.backend.local.api.FolderApi;
 import ai.backend.local.api.MiscApi;
 import ai.backend.local.api.ProblemErrorHandler;
 import ai.backend.local.api.RateLimiter;
@@ -14,6 +15,7 @@ import ai.backend.local.engine.Kernel;
 import ai.backend.local.engine.KernelLimits;
 import ai.backend.local.engine.ProcessExecutionEngine;
 import ai.backend.local.engine.ProcessGuard;
+import ai.backend.local.folders.FolderStore;
 import ai.backend.local.graphql.GraphQLApi;
 import ai.backend.local.graphql.GraphQLService;
 import ai.backend.local.security.HmacVerifier;
@@ -73,6 +75,7 @@ public final class LocalServer implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger("ai.backend.local");
   private final boolean ownsWorkRoot;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final FolderStore folders;
 
   private LocalServer(
       Server jetty,
@@ -85,7 +88,9 @@ public final class LocalServer implements AutoCloseable {
       int port,
       Path workRoot,
       boolean ownsWorkRoot,
-      ProcessGuard guard) {
+      ProcessGuard guard,
+      FolderStore folders) {
+    this.folders = folders;
     this.guard = guard;
     this.jetty = jetty;
     this.engine = engine;
@@ -123,6 +128,11 @@ public final class LocalServer implements AutoCloseable {
   /** The session registry (for tests and diagnostics). */
   public SessionRegistry sessions() {
     return registry;
+  }
+
+  /** The virtual folders (for tests and diagnostics). */
+  public FolderStore folders() {
+    return folders;
   }
 
   /** Open stream sockets and app services (for tests and diagnostics). */
@@ -224,7 +234,11 @@ public final class LocalServer implements AutoCloseable {
 
     private static final String DEFAULT_API_VERSION_DOC = DEFAULT_API_VERSION;
 
-    /** Directory for server state (informational for embedders; {@link Main} keeps its keypair there). */
+    /**
+     * Directory for server state: the virtual folders live in its {@code folders} subdirectory and
+     * survive restarts ({@link Main} keeps its keypair there too). Default: none, and the folders
+     * live in a temporary directory removed at {@link #close()}.
+     */
     public Builder stateDir(Path stateDir) {
       this.stateDir = stateDir;
       return this;
@@ -350,15 +364,27 @@ public final class LocalServer implements AutoCloseable {
       }
       ExecutionEngine eng =
           engine != null ? engine : ProcessExecutionEngine.create(System.getenv("PATH"), guard);
+      FolderStore folders;
+      try {
+        // without a state dir the folders live in the server's temporary home, gone at close
+        folders = FolderStore.open(
+            (stateDir != null ? stateDir : guard.home()).resolve("folders"), clock);
+      } catch (IOException e) {
+        eng.close();
+        guard.close();
+        throw new UncheckedIOException("cannot open the folder store", e);
+      }
       SessionRegistry registry =
           new SessionRegistry(eng, root, limits, clock, idleTimeout, maxSessionsPerKey, 1000);
       KeyRing keys = new KeyRing(List.of(kp), clock);
       Router router = new Router();
       new MiscApi(apiVersion, MANAGER_VERSION).register(router);
-      SessionApi sessionApi = new SessionApi(registry, clock, restFlushTimeout);
+      SessionApi sessionApi = new SessionApi(registry, clock, restFlushTimeout, folders);
       sessionApi.register(router);
       new FileApi(sessionApi, registry, maxDownloadBytes).register(router);
-      new GraphQLApi(new GraphQLService(registry, keys, eng::availableRuntimes)).register(router);
+      new FolderApi(folders).register(router);
+      new GraphQLApi(new GraphQLService(registry, keys, eng::availableRuntimes, folders))
+          .register(router);
       EventsApi events = new EventsApi(registry, Duration.ofSeconds(15));
       events.register(router);
 
@@ -419,7 +445,7 @@ public final class LocalServer implements AutoCloseable {
       String h = host.contains(":") ? "[" + host + "]" : host;
       URI uri = URI.create("http://" + h + ":" + actual);
       return new LocalServer(
-          jetty, eng, registry, events, streams, kp, uri, actual, root, ownsRoot, guard);
+          jetty, eng, registry, events, streams, kp, uri, actual, root, ownsRoot, guard, folders);
     }
   }
 
