@@ -494,7 +494,7 @@ final class StorageProxyHandler extends Handler.Wrapper {
         return new long[] {Math.max(0, size - n), size - 1};
       }
       long s = Long.parseLong(a);
-      long e = b.isEmpty() ? size - 1 : Long.parseLong(b);
+      long e = b.isEmpty() ? Long.MAX_VALUE : Long.parseLong(b);
       if (s < 0 || e < s) {
         return null;
       }

@@ -1,8 +1,11 @@
-package ai.backend.local.api;
+package ai.backend.local.storage;
 
-import ai.backend.local.storage.FolderResolver;
-import ai.backend.local.storage.ResolvedFolder;
-import ai.backend.local.storage.StorageProxy;
+import ai.backend.local.api.ApiCall;
+import ai.backend.local.api.ApiException;
+import ai.backend.local.api.Dialect;
+import ai.backend.local.api.HttpReply;
+import ai.backend.local.api.Problems;
+import ai.backend.local.api.Router;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.io.IOException;
@@ -14,6 +17,10 @@ import org.eclipse.jetty.server.Request;
  * {@code POST /folders/{name}/request-upload} {@code {"path","size"}} and {@code
  * /request-download} {@code {"path","archive"}} answer {@code {"token","url"}}, the URL pointing at
  * this server's own storage-proxy endpoints ({@link StorageProxy#PREFIX}).
+ *
+ * <p>It lives here rather than in {@code api} because {@link FolderResolver} (the contract with the
+ * folder store) throws {@code api.ApiException}: storage depends on api, so api must not depend on
+ * storage (the package-cycle rule).
  */
 public final class TransferApi {
   private final FolderResolver folders;
