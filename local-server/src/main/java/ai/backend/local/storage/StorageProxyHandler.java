@@ -261,6 +261,8 @@ final class StorageProxyHandler extends Handler.Wrapper {
       // finished before (the client lost our answer): nothing to write
       throw new Reply(204, Map.of("Tus-Resumable", TUS, "Upload-Offset", Long.toString(offset)));
     }
+    // a folder deleted or made read-only meanwhile refuses the bytes now, not after gigabytes
+    StorageProxy.checkWritable(proxy.resolver.resolve(c.folderId(), c.accessKey()));
     long written = 0;
     boolean overflow = false;
     IOException cut = null;
@@ -377,6 +379,13 @@ final class StorageProxyHandler extends Handler.Wrapper {
 
   private void download(String method, Request request, Response response, Callback callback)
       throws Exception {
+    if (method.equals("OPTIONS")) {
+      throw new Reply(
+          204,
+          Map.of(
+              "Access-Control-Allow-Methods", "OPTIONS, GET, HEAD",
+              "Access-Control-Allow-Headers", "Range, If-Range"));
+    }
     if (!method.equals("GET") && !method.equals("HEAD")) {
       throw Problems.methodNotAllowed(method);
     }

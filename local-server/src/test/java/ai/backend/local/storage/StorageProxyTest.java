@@ -292,6 +292,20 @@ class StorageProxyTest {
     HttpResponse<byte[]> tooLong = patch(t.uri(), 0, random(1001, 3));
     assertEquals(413, tooLong.statusCode());
     assertEquals(0, headOffset(t.uri()), "a refused PATCH leaves nothing behind");
+    // the same without Content-Length (chunked): found out while reading, refused as a whole
+    HttpResponse<byte[]> chunked = http.send(
+        HttpRequest.newBuilder(t.uri())
+            .method(
+                "PATCH",
+                HttpRequest.BodyPublishers.ofInputStream(
+                    () -> new ByteArrayInputStream(random(1500, 3))))
+            .header("Tus-Resumable", "1.0.0")
+            .header("Content-Type", "application/offset+octet-stream")
+            .header("Upload-Offset", "0")
+            .build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+    assertEquals(413, chunked.statusCode());
+    assertEquals(0, headOffset(t.uri()));
 
     HttpResponse<byte[]> ok = patch(t.uri(), 0, data);
     assertEquals(204, ok.statusCode(), type(ok));
