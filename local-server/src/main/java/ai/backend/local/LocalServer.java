@@ -22,6 +22,9 @@ import ai.backend.local.security.HmacVerifier;
 import ai.backend.local.security.KeyRing;
 import ai.backend.local.security.Keypair;
 import ai.backend.local.sessions.SessionRegistry;
+import ai.backend.local.storage.FolderResolver;
+import ai.backend.local.storage.StorageProxy;
+import ai.backend.local.storage.TransferApi;
 import ai.backend.local.stream.StreamHub;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -199,6 +202,7 @@ public final class LocalServer implements AutoCloseable {
     private Duration bodyIdleTimeout = ApiHandler.DEFAULT_BODY_IDLE_TIMEOUT;
     private boolean binaryStreamFrames;
     private ExecutionEngine engine;
+    private FolderResolver folderResolver;
 
     private Builder() {}
 
@@ -334,6 +338,17 @@ public final class LocalServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Serves the storage-proxy transfers ({@code request-upload}/{@code request-download} and the
+     * {@value StorageProxy#PREFIX} endpoints) for the folders {@code resolver} knows instead of the
+     * server's own folder store (tests of the transfers alone); their state (token secret,
+     * unfinished uploads) lives in {@link #stateDir}, or a temporary directory.
+     */
+    public Builder folderResolver(FolderResolver resolver) {
+      this.folderResolver = resolver;
+      return this;
+    }
+
     public LocalServer start() {
       String ak = accessKey;
       String sk = secretKey;
@@ -407,6 +422,25 @@ public final class LocalServer implements AutoCloseable {
           maxBodyBytes,
           bodyIdleTimeout,
           keys::used);
+      org.eclipse.jetty.server.Handler top = handler;
+      {
+        FolderResolver resolver =
+            folderResolver != null ? folderResolver : new FolderStoreResolver(folders);
+        StorageProxy proxy;
+        try {
+          proxy = StorageProxy.open(
+              stateDir != null ? stateDir : guard.home(), resolver, clock, bodyIdleTimeout);
+        } catch (IOException e) {
+          streams.close();
+          events.close();
+          registry.close();
+          eng.close();
+          guard.close();
+          throw new UncheckedIOException(e);
+        }
+        new TransferApi(resolver, proxy).register(router);
+        top = proxy.handler(handler);
+      }
       HttpConfiguration http = new HttpConfiguration();
       http.setSendServerVersion(false);
       http.setSendXPoweredBy(false);
@@ -419,7 +453,7 @@ public final class LocalServer implements AutoCloseable {
       connector.setAcceptedTcpNoDelay(true);
       connector.setIdleTimeout(ApiHandler.CONNECTION_IDLE_TIMEOUT.toMillis());
       jetty.addConnector(connector);
-      jetty.setHandler(handler);
+      jetty.setHandler(top);
       jetty.setErrorHandler(new ProblemErrorHandler());
       jetty.setStopTimeout(2000);
       try {
