@@ -36,6 +36,8 @@ class ArchitectureTest {
   static void importClasses() {
     classes = new ClassFileImporter()
         .withImportOption(new ImportOption.DoNotIncludeTests())
+        // test jars (local-server's fixtures) are tests too
+        .withImportOption(location -> !location.contains("-tests.jar"))
         .importPackages("ai.backend");
   }
 

@@ -217,9 +217,15 @@ class CliStreamingTest {
       tmux.sendLine("stty size");
       tmux.await("the new size", screen -> screen.contains("25 90"));
 
-      // Ctrl-C reaches the remote program, not the CLI: the shell survives and answers
-      tmux.sendLine("sleep 100");
+      // Ctrl-C reaches the remote program, not the CLI: the shell survives and answers. The program
+      // says when its handler is in place (its output differs from the typed line): a Ctrl-C typed
+      // before it runs would reach the shell instead, and the test would race.
+      tmux.sendLine(
+          "sh -c 'trap \"echo got-\\$((2+3)); exit 130\" INT; printf \"%s-%s\\n\" sleep ing;"
+              + " while :; do sleep 1; done'");
+      tmux.await("the program in the foreground", screen -> screen.contains("sleep-ing"));
       tmux.sendKeys("C-c");
+      tmux.await("Ctrl-C in the program", screen -> screen.contains("got-5"));
       tmux.sendLine("echo still-$((1+1))");
       tmux.await("the shell after Ctrl-C", screen -> screen.contains("still-2"));
 
