@@ -126,6 +126,7 @@ public final class RangeDownload {
         } else if (r.status() == 416) {
           digest.reset();
           have = 0;
+          cell[0] = 0;
           validator = null;
           Files.deleteIfExists(validatorFile);
           throw new IOException("the server refused the range; starting over");

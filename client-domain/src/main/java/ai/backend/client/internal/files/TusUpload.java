@@ -56,6 +56,7 @@ public final class TusUpload {
     long offset = -1;
     int failures = 0;
     int resumes = 0;
+    long mark = -1; // the highest offset the server confirmed
     while (true) {
       if (cancelled.getAsBoolean() || Thread.currentThread().isInterrupted()) {
         throw new InterruptedIOException("upload cancelled");
@@ -63,7 +64,11 @@ public final class TusUpload {
       try {
         if (offset < 0) {
           offset = server.offset();
+          if (offset > mark) {
+            failures = 0; // the broken attempt still moved data: only failures in a row count
+          }
         }
+        mark = Math.max(mark, offset);
         if (offset >= size) {
           break;
         }
@@ -71,6 +76,7 @@ public final class TusUpload {
         offset = server.append(offset);
         if (offset > before) {
           failures = 0;
+          mark = Math.max(mark, offset);
         }
       } catch (IOException e) {
         if (cancelled.getAsBoolean() || isInterrupt(e)) {
