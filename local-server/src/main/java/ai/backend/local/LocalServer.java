@@ -3,6 +3,7 @@ package ai.backend.local;
 import ai.backend.local.api.ApiHandler;
 import ai.backend.local.api.EventsApi;
 import ai.backend.local.api.FileApi;
+import ai.backend.local.api.FolderApi;
 import ai.backend.local.api.MiscApi;
 import ai.backend.local.api.ProblemErrorHandler;
 import ai.backend.local.api.RateLimiter;
@@ -14,12 +15,16 @@ import ai.backend.local.engine.Kernel;
 import ai.backend.local.engine.KernelLimits;
 import ai.backend.local.engine.ProcessExecutionEngine;
 import ai.backend.local.engine.ProcessGuard;
+import ai.backend.local.folders.FolderStore;
 import ai.backend.local.graphql.GraphQLApi;
 import ai.backend.local.graphql.GraphQLService;
 import ai.backend.local.security.HmacVerifier;
 import ai.backend.local.security.KeyRing;
 import ai.backend.local.security.Keypair;
 import ai.backend.local.sessions.SessionRegistry;
+import ai.backend.local.storage.FolderResolver;
+import ai.backend.local.storage.StorageProxy;
+import ai.backend.local.storage.TransferApi;
 import ai.backend.local.stream.StreamHub;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -73,6 +78,7 @@ public final class LocalServer implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger("ai.backend.local");
   private final boolean ownsWorkRoot;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final FolderStore folders;
 
   private LocalServer(
       Server jetty,
@@ -85,7 +91,9 @@ public final class LocalServer implements AutoCloseable {
       int port,
       Path workRoot,
       boolean ownsWorkRoot,
-      ProcessGuard guard) {
+      ProcessGuard guard,
+      FolderStore folders) {
+    this.folders = folders;
     this.guard = guard;
     this.jetty = jetty;
     this.engine = engine;
@@ -123,6 +131,11 @@ public final class LocalServer implements AutoCloseable {
   /** The session registry (for tests and diagnostics). */
   public SessionRegistry sessions() {
     return registry;
+  }
+
+  /** The virtual folders (for tests and diagnostics). */
+  public FolderStore folders() {
+    return folders;
   }
 
   /** Open stream sockets and app services (for tests and diagnostics). */
@@ -189,6 +202,7 @@ public final class LocalServer implements AutoCloseable {
     private Duration bodyIdleTimeout = ApiHandler.DEFAULT_BODY_IDLE_TIMEOUT;
     private boolean binaryStreamFrames;
     private ExecutionEngine engine;
+    private FolderResolver folderResolver;
 
     private Builder() {}
 
@@ -224,7 +238,11 @@ public final class LocalServer implements AutoCloseable {
 
     private static final String DEFAULT_API_VERSION_DOC = DEFAULT_API_VERSION;
 
-    /** Directory for server state (informational for embedders; {@link Main} keeps its keypair there). */
+    /**
+     * Directory for server state: the virtual folders live in its {@code folders} subdirectory and
+     * survive restarts ({@link Main} keeps its keypair there too). Default: none, and the folders
+     * live in a temporary directory removed at {@link #close()}.
+     */
     public Builder stateDir(Path stateDir) {
       this.stateDir = stateDir;
       return this;
@@ -320,6 +338,16 @@ public final class LocalServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Serves the storage-proxy transfers ({@code request-upload}/{@code request-download} and the
+     * {@value StorageProxy#PREFIX} endpoints) for the folders {@code resolver} knows; their state
+     * (token secret, unfinished uploads) lives in {@link #stateDir}, or a temporary directory.
+     */
+    public Builder folderResolver(FolderResolver resolver) {
+      this.folderResolver = resolver;
+      return this;
+    }
+
     public LocalServer start() {
       String ak = accessKey;
       String sk = secretKey;
@@ -350,15 +378,27 @@ public final class LocalServer implements AutoCloseable {
       }
       ExecutionEngine eng =
           engine != null ? engine : ProcessExecutionEngine.create(System.getenv("PATH"), guard);
+      FolderStore folders;
+      try {
+        // without a state dir the folders live in the server's temporary home, gone at close
+        folders = FolderStore.open(
+            (stateDir != null ? stateDir : guard.home()).resolve("folders"), clock);
+      } catch (IOException e) {
+        eng.close();
+        guard.close();
+        throw new UncheckedIOException("cannot open the folder store", e);
+      }
       SessionRegistry registry =
           new SessionRegistry(eng, root, limits, clock, idleTimeout, maxSessionsPerKey, 1000);
       KeyRing keys = new KeyRing(List.of(kp), clock);
       Router router = new Router();
       new MiscApi(apiVersion, MANAGER_VERSION).register(router);
-      SessionApi sessionApi = new SessionApi(registry, clock, restFlushTimeout);
+      SessionApi sessionApi = new SessionApi(registry, clock, restFlushTimeout, folders);
       sessionApi.register(router);
       new FileApi(sessionApi, registry, maxDownloadBytes).register(router);
-      new GraphQLApi(new GraphQLService(registry, keys, eng::availableRuntimes)).register(router);
+      new FolderApi(folders).register(router);
+      new GraphQLApi(new GraphQLService(registry, keys, eng::availableRuntimes, folders))
+          .register(router);
       EventsApi events = new EventsApi(registry, Duration.ofSeconds(15));
       events.register(router);
 
@@ -381,6 +421,23 @@ public final class LocalServer implements AutoCloseable {
           maxBodyBytes,
           bodyIdleTimeout,
           keys::used);
+      org.eclipse.jetty.server.Handler top = handler;
+      if (folderResolver != null) {
+        StorageProxy proxy;
+        try {
+          proxy = StorageProxy.open(
+              stateDir != null ? stateDir : guard.home(), folderResolver, clock, bodyIdleTimeout);
+        } catch (IOException e) {
+          streams.close();
+          events.close();
+          registry.close();
+          eng.close();
+          guard.close();
+          throw new UncheckedIOException(e);
+        }
+        new TransferApi(folderResolver, proxy).register(router);
+        top = proxy.handler(handler);
+      }
       HttpConfiguration http = new HttpConfiguration();
       http.setSendServerVersion(false);
       http.setSendXPoweredBy(false);
@@ -393,7 +450,7 @@ public final class LocalServer implements AutoCloseable {
       connector.setAcceptedTcpNoDelay(true);
       connector.setIdleTimeout(ApiHandler.CONNECTION_IDLE_TIMEOUT.toMillis());
       jetty.addConnector(connector);
-      jetty.setHandler(handler);
+      jetty.setHandler(top);
       jetty.setErrorHandler(new ProblemErrorHandler());
       jetty.setStopTimeout(2000);
       try {
@@ -419,7 +476,7 @@ public final class LocalServer implements AutoCloseable {
       String h = host.contains(":") ? "[" + host + "]" : host;
       URI uri = URI.create("http://" + h + ":" + actual);
       return new LocalServer(
-          jetty, eng, registry, events, streams, kp, uri, actual, root, ownsRoot, guard);
+          jetty, eng, registry, events, streams, kp, uri, actual, root, ownsRoot, guard, folders);
     }
   }
 

@@ -32,6 +32,7 @@ public final class ApiCall {
   private Keypair keypair;
   private Map<String, String> pathParams = Map.of();
   private JsonObject params;
+  private java.time.Duration bodyIdleTimeout;
 
   ApiCall(
       Request request,
@@ -66,6 +67,37 @@ public final class ApiCall {
 
   public byte[] body() {
     return body;
+  }
+
+  void streamBody(java.time.Duration idleTimeout) {
+    this.bodyIdleTimeout = idleTimeout;
+  }
+
+  /** Whether the body is left for {@link #bodyStream()} (a streaming route) rather than buffered. */
+  public boolean streamsBody() {
+    return bodyIdleTimeout != null;
+  }
+
+  /**
+   * The request body as it arrives (streaming routes), or the buffered body. While it is read, a
+   * silence longer than the body idle timeout fails the read, as for buffered bodies.
+   */
+  public java.io.InputStream bodyStream() {
+    if (bodyIdleTimeout == null) {
+      return new java.io.ByteArrayInputStream(body);
+    }
+    org.eclipse.jetty.io.EndPoint endPoint =
+        request.getConnectionMetaData().getConnection().getEndPoint();
+    long connectionIdle = endPoint.getIdleTimeout();
+    endPoint.setIdleTimeout(bodyIdleTimeout.toMillis());
+    java.io.InputStream in = org.eclipse.jetty.io.Content.Source.asInputStream(request);
+    return new java.io.FilterInputStream(in) {
+      @Override
+      public void close() throws java.io.IOException {
+        endPoint.setIdleTimeout(connectionIdle);
+        super.close();
+      }
+    };
   }
 
   /** Bare lower-cased media type of the request ({@code application/octet-stream} if absent). */

@@ -162,13 +162,29 @@ public final class ApiHandler extends Handler.Abstract {
     }
     Router.Match match = router.match(method, segments, dialect, rawPath);
     String contentType = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
+    boolean auth = match.route().auth();
+    if (match.route().streamsBody() && !HmacVerifier.signsBody(version, contentType)) {
+      // the endpoint reads the body itself, as it arrives (uploads larger than any buffer)
+      Keypair kp = admit(request, method, rawTarget, new byte[0], rate);
+      ApiCall call = new ApiCall(
+          request,
+          method,
+          rawTarget,
+          new byte[0],
+          HmacVerifier.mediaType(contentType),
+          dialect,
+          version);
+      call.pathParams(match.params());
+      call.authenticate(kp);
+      call.streamBody(bodyIdleTimeout);
+      return match.route().endpoint().handle(call);
+    }
     // Unauthenticated clients get no body read and no buffer: where the signature does not cover
     // the body (every version since v4.20181215), the headers decide before the first body byte.
     if (request.getLength() > maxBodyBytes) {
       throw Problems.tooLarge("The request body exceeds " + maxBodyBytes + " bytes.");
     }
     Keypair kp = null;
-    boolean auth = match.route().auth();
     if (auth && !HmacVerifier.signsBody(version, contentType)) {
       kp = admit(request, method, rawTarget, new byte[0], rate);
     }

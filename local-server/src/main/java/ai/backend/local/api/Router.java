@@ -9,7 +9,13 @@ import java.util.Optional;
 /** Routes by method and path segments; {@code {name}} segments capture path parameters. */
 public final class Router {
   /** A route; {@code dialect} null means "any dialect". */
-  record Route(String method, String[] pattern, Dialect dialect, boolean auth, Endpoint endpoint) {}
+  record Route(
+      String method,
+      String[] pattern,
+      Dialect dialect,
+      boolean auth,
+      Endpoint endpoint,
+      boolean streamsBody) {}
 
   /** A match: the route and its captured parameters. */
   record Match(Route route, Map<String, String> params) {}
@@ -18,13 +24,23 @@ public final class Router {
 
   /** Adds an authenticated route. Earlier routes win, so add literal paths before captures. */
   public Router add(String method, String path, Dialect dialect, Endpoint endpoint) {
-    routes.add(new Route(method, split(path), dialect, true, endpoint));
+    routes.add(new Route(method, split(path), dialect, true, endpoint, false));
+    return this;
+  }
+
+  /**
+   * Adds an authenticated route that reads its body itself ({@link ApiCall#bodyStream()}), so the
+   * body is neither buffered nor bound by the server's body size limit. A request whose signature
+   * covers its body (versions before v4.20181215, non-multipart) is buffered as usual.
+   */
+  public Router addStreaming(String method, String path, Dialect dialect, Endpoint endpoint) {
+    routes.add(new Route(method, split(path), dialect, true, endpoint, true));
     return this;
   }
 
   /** Adds an unauthenticated route. */
   public Router addPublic(String method, String path, Endpoint endpoint) {
-    routes.add(new Route(method, split(path), null, false, endpoint));
+    routes.add(new Route(method, split(path), null, false, endpoint, false));
     return this;
   }
 

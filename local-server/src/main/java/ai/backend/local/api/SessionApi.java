@@ -8,6 +8,10 @@ import ai.backend.local.engine.Kernel;
 import ai.backend.local.engine.KernelStats;
 import ai.backend.local.engine.RuntimeUnavailableException;
 import ai.backend.local.engine.UnknownImageException;
+import ai.backend.local.folders.Folder;
+import ai.backend.local.folders.FolderException;
+import ai.backend.local.folders.FolderStore;
+import ai.backend.local.sessions.Mount;
 import ai.backend.local.sessions.QuotaExceededException;
 import ai.backend.local.sessions.Session;
 import ai.backend.local.sessions.SessionConflictException;
@@ -39,11 +43,19 @@ public final class SessionApi {
   private final SessionRegistry registry;
   private final Clock clock;
   private final Duration flushTimeout;
+  private final FolderStore folders;
 
   public SessionApi(SessionRegistry registry, Clock clock, Duration flushTimeout) {
+    this(registry, clock, flushTimeout, null);
+  }
+
+  /** @param folders the folders sessions may mount, or null for none */
+  public SessionApi(
+      SessionRegistry registry, Clock clock, Duration flushTimeout, FolderStore folders) {
     this.registry = registry;
     this.clock = clock;
     this.flushTimeout = flushTimeout;
+    this.folders = folders;
   }
 
   /** Registers the routes of both dialects. */
@@ -220,7 +232,8 @@ public final class SessionApi {
   }
 
   HttpReply createV4(ApiCall call) throws ApiException {
-    SessionRegistry.CreateResult r = create(call, v4Spec(call));
+    SessionSpec spec = v4Spec(call);
+    SessionRegistry.CreateResult r = create(call, spec.withMounts(mounts(call, config(call))));
     JsonObject o = new JsonObject();
     o.addProperty("kernelId", r.session().name());
     o.add("servicePorts", new JsonArray());
@@ -230,6 +243,7 @@ public final class SessionApi {
 
   HttpReply createCurrent(ApiCall call) throws ApiException {
     SessionSpec spec = currentSpec(call);
+    spec = spec.withMounts(mounts(call, config(call)));
     boolean enqueueOnly = spec.enqueueOnly();
     SessionRegistry.CreateResult r = create(call, spec);
     Session s = r.session();
@@ -245,6 +259,142 @@ public final class SessionApi {
     o.add("servicePorts", new JsonArray());
     o.addProperty("created", r.created());
     return HttpReply.json(201, o);
+  }
+
+  /**
+   * The folders to mount (spec §9.3): {@code mounts} (names), {@code mount_map} {name: path}, {@code
+   * mount_ids} / {@code mount_id_map} (v9; the SDK sends them along with the names, so one folder
+   * named both ways is mounted once) and {@code mount_options} {name: {"permission": "ro"}}. A path
+   * is relative to the work directory or absolute under {@code /home/work}. Every folder is resolved
+   * before the session is created: an unknown one is 404 {@code vfolder-not-found} and no session.
+   */
+  List<Mount> mounts(ApiCall call, JsonObject config) throws ApiException {
+    Map<String, String> byRef = new LinkedHashMap<>(); // reference -> target (null = default)
+    for (String field : List.of("mounts", "mount_ids")) {
+      for (String ref : strings(config, field)) {
+        byRef.putIfAbsent(ref, null);
+      }
+    }
+    for (String field : List.of("mount_map", "mount_id_map")) {
+      JsonElement m = config.get(field);
+      if (m == null || m.isJsonNull()) {
+        continue;
+      }
+      if (!m.isJsonObject()) {
+        throw Problems.invalidParams("config." + field + " must be an object.");
+      }
+      for (Map.Entry<String, JsonElement> e : m.getAsJsonObject().entrySet()) {
+        if (!e.getValue().isJsonPrimitive()) {
+          throw Problems.invalidParams("config." + field + " values must be paths.");
+        }
+        byRef.put(e.getKey(), e.getValue().getAsString());
+      }
+    }
+    if (byRef.isEmpty()) {
+      return List.of();
+    }
+    JsonElement opts = config.get("mount_options");
+    JsonObject options = opts != null && opts.isJsonObject() ? opts.getAsJsonObject() : null;
+    Map<String, Mount> byId = new LinkedHashMap<>();
+    for (Map.Entry<String, String> e : byRef.entrySet()) {
+      Folder f;
+      try {
+        if (folders == null) {
+          throw new FolderException(FolderException.Kind.NOT_FOUND, "No such folder");
+        }
+        f = folders.find(call.accessKey(), e.getKey());
+      } catch (FolderException x) {
+        throw FolderApi.notFound("No such virtual folder to mount: " + e.getKey());
+      }
+      if (f.trashed()) {
+        throw FolderApi.notFound("The folder " + f.name() + " is in the trash bin.");
+      }
+      boolean ro = !f.writable() || readOnlyOption(options, e.getKey(), f);
+      Mount prev = byId.get(f.id());
+      String target = e.getValue() != null
+          ? mountTarget(e.getValue())
+          : prev != null ? prev.target() : f.name();
+      byId.put(
+          f.id(),
+          new Mount(
+              f.id(), f.name(), folders.root(f), target, ro || (prev != null && prev.readOnly())));
+    }
+    java.util.Set<String> targets = new java.util.HashSet<>();
+    for (Mount m : byId.values()) {
+      if (!targets.add(m.target())) {
+        throw Problems.invalidParams("Two folders are mounted at the same path: " + m.target());
+      }
+      for (String t : targets) {
+        if (!t.equals(m.target())
+            && (t.startsWith(m.target() + "/") || m.target().startsWith(t + "/"))) {
+          throw Problems.invalidParams("Mount paths must not nest: " + t + ", " + m.target());
+        }
+      }
+    }
+    return List.copyOf(byId.values());
+  }
+
+  private static List<String> strings(JsonObject config, String field) throws ApiException {
+    JsonElement e = config.get(field);
+    List<String> out = new java.util.ArrayList<>();
+    if (e == null || e.isJsonNull()) {
+      return out;
+    }
+    if (!e.isJsonArray()) {
+      throw Problems.invalidParams("config." + field + " must be a list of folder names.");
+    }
+    for (JsonElement x : e.getAsJsonArray()) {
+      if (!x.isJsonPrimitive()) {
+        throw Problems.invalidParams("config." + field + " must be a list of folder names.");
+      }
+      out.add(x.getAsString());
+    }
+    return out;
+  }
+
+  private static boolean readOnlyOption(JsonObject options, String ref, Folder f) {
+    if (options == null) {
+      return false;
+    }
+    for (String key : List.of(ref, f.name(), f.id())) {
+      JsonElement o = options.get(key);
+      if (o != null && o.isJsonObject()) {
+        for (String k : List.of("permission", "mount_perm", "perm")) {
+          JsonElement p = o.getAsJsonObject().get(k);
+          if (p != null && p.isJsonPrimitive()) {
+            return p.getAsString().equalsIgnoreCase("ro");
+          }
+        }
+      }
+    }
+    return false;
+  }
+
+  /** A mount path as a normalized path relative to the work directory. */
+  static String mountTarget(String path) throws ApiException {
+    String p = path.trim();
+    if (p.startsWith("/")) {
+      String work = FileApi.WORK_DIR;
+      if (!p.startsWith(work + "/")) {
+        throw Problems.invalidParams("The local server mounts folders only under " + work
+            + " (the session's work directory): " + path);
+      }
+      p = p.substring(work.length() + 1);
+    }
+    java.util.List<String> segs = new java.util.ArrayList<>();
+    for (String seg : p.split("/")) {
+      if (seg.isEmpty() || seg.equals(".")) {
+        continue;
+      }
+      if (seg.equals("..") || seg.indexOf('\0') >= 0) {
+        throw Problems.invalidParams("Invalid mount path: " + path);
+      }
+      segs.add(seg);
+    }
+    if (segs.isEmpty()) {
+      throw Problems.invalidParams("A folder cannot be mounted over the work directory: " + path);
+    }
+    return String.join("/", segs);
   }
 
   HttpReply info(ApiCall call) throws ApiException {

@@ -1,6 +1,8 @@
 package ai.backend.local.graphql;
 
 import ai.backend.local.engine.KernelStats;
+import ai.backend.local.folders.Folder;
+import ai.backend.local.folders.FolderStore;
 import ai.backend.local.security.KeyRing;
 import ai.backend.local.security.Keypair;
 import ai.backend.local.sessions.Session;
@@ -50,8 +52,16 @@ public final class GraphQLService {
   private final KeyRing keys;
   private final Supplier<Set<String>> runtimes;
   private final GraphQL graphql;
+  private final FolderStore folders;
 
   public GraphQLService(SessionRegistry registry, KeyRing keys, Supplier<Set<String>> runtimes) {
+    this(registry, keys, runtimes, null);
+  }
+
+  /** @param folders the folders {@code vfolders} / {@code vfolder_list} answer from, or null */
+  public GraphQLService(
+      SessionRegistry registry, KeyRing keys, Supplier<Set<String>> runtimes, FolderStore folders) {
+    this.folders = folders;
     this.registry = registry;
     this.keys = keys;
     this.runtimes = runtimes;
@@ -71,7 +81,9 @@ public final class GraphQLService {
             .dataFetcher("compute_session", this::computeSession)
             .dataFetcher("compute_session_list", this::computeSessionList)
             .dataFetcher("keypair", this::keypair)
-            .dataFetcher("images", this::images))
+            .dataFetcher("images", this::images)
+            .dataFetcher("vfolders", this::vfolders)
+            .dataFetcher("vfolder_list", this::vfolderList))
         .build();
     GraphQLSchema schema =
         new SchemaGenerator().makeExecutableSchema(new SchemaParser().parse(sdl), wiring);
@@ -224,6 +236,93 @@ public final class GraphQLService {
       out.add(m);
     }
     return out;
+  }
+
+  private List<Folder> myFolders(DataFetchingEnvironment env) {
+    String ak = env.getArgument("access_key");
+    String me = caller(env);
+    if (folders == null || (ak != null && !ak.equals(me))) {
+      return List.of();
+    }
+    return folders.list(me);
+  }
+
+  private Object vfolders(DataFetchingEnvironment env) {
+    // v4 has no trash bin: what a newer client trashed is gone for it
+    return myFolders(env).stream().filter(f -> !f.trashed()).map(this::toMap).toList();
+  }
+
+  private Object vfolderList(DataFetchingEnvironment env) {
+    int limit = env.getArgument("limit");
+    int offset = env.getArgument("offset");
+    if (limit < 0 || offset < 0) {
+      throw new IllegalArgumentException("limit and offset must not be negative");
+    }
+    List<Folder> all = FolderFilter.parse(env.getArgument("filter")).apply(myFolders(env));
+    String order = env.getArgument("order");
+    if (order != null && !order.isBlank()) {
+      all = FolderFilter.order(all, order);
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put(
+        "items",
+        all.stream().skip(offset).limit(Math.min(limit, 100)).map(this::toMap).toList());
+    out.put("total_count", all.size());
+    return out;
+  }
+
+  private Map<String, Object> toMap(Folder f) {
+    long[] usage = usage(folders.root(f));
+    Map<String, Object> m = new LinkedHashMap<>();
+    String user = UUID.nameUUIDFromBytes(("user:" + f.owner()).getBytes(StandardCharsets.UTF_8))
+        .toString();
+    m.put("id", f.id());
+    m.put("host", f.host());
+    m.put("quota_scope_id", "user:" + user);
+    m.put("name", f.name());
+    m.put("user", user);
+    m.put("user_email", null);
+    m.put("group", null);
+    m.put("group_name", null);
+    m.put("creator", null);
+    m.put("domain_name", "default");
+    m.put("unmanaged_path", null);
+    m.put("usage_mode", f.usageMode());
+    m.put("permission", f.permission());
+    m.put("ownership_type", "user");
+    m.put("max_files", 0);
+    m.put("max_size", 0.0);
+    m.put("created_at", iso(f.createdAt()));
+    m.put("last_used", iso(f.createdAt()));
+    m.put("num_files", (int) Math.min(Integer.MAX_VALUE, usage[0]));
+    m.put("cur_size", (double) usage[1]);
+    m.put("cloneable", false);
+    m.put("status", f.status());
+    return m;
+  }
+
+  /** Files and bytes under {@code root}, links not followed; zero when unreadable. */
+  private static long[] usage(java.nio.file.Path root) {
+    long[] u = new long[2];
+    try (var walk = java.nio.file.Files.walk(root)) {
+      walk.forEach(p -> {
+        try {
+          var a = java.nio.file.Files.readAttributes(
+              p,
+              java.nio.file.attribute.BasicFileAttributes.class,
+              java.nio.file.LinkOption.NOFOLLOW_LINKS);
+          if (!a.isDirectory()) {
+            u[0]++;
+            u[1] += a.size();
+          }
+        } catch (IOException e) {
+          // deleted meanwhile
+        }
+      });
+    } catch (IOException | UncheckedIOException e) {
+      return u;
+    }
+    return u;
   }
 
   private Map<String, Object> toMap(Session s) {

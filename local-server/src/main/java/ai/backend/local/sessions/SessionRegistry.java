@@ -201,6 +201,7 @@ public final class SessionRegistry implements AutoCloseable {
     emit(s, "session_creating", "", null);
     Kernel k;
     try {
+      linkMounts(s.workDir(), s.spec().mounts());
       k = engine.start(s.image(), s.workDir(), s.environ(), limits);
     } catch (RuntimeException e) {
       synchronized (this) {
@@ -220,6 +221,29 @@ public final class SessionRegistry implements AutoCloseable {
     }
     s.touch(clock.millis());
     emit(s, "session_started", "", null);
+  }
+
+  /**
+   * Links each mounted folder into the work directory (a symbolic link to the folder's root: nothing
+   * is copied, and the work directory's deletion removes the link, never the folder's files).
+   */
+  static void linkMounts(Path workDir, List<Mount> mounts) {
+    if (mounts.isEmpty()) {
+      return;
+    }
+    try {
+      Files.createDirectories(workDir);
+      for (Mount m : mounts) {
+        Path link = workDir.resolve(m.target()).normalize();
+        if (!link.startsWith(workDir) || link.equals(workDir)) {
+          throw new IllegalArgumentException("mount target outside the work directory");
+        }
+        Files.createDirectories(link.getParent());
+        Files.createSymbolicLink(link, m.source());
+      }
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("cannot mount the session's folders", e);
+    }
   }
 
   /** A live session of {@code owner} by UUID (tried first) or name. */
