@@ -414,7 +414,7 @@ public final class VFolderTransfers {
           r.headers().firstValue("Content-Length").map(Long::parseLong).orElse(-1L),
           r.headers().firstValue("Content-Range").orElse(null),
           etag != null ? etag : r.headers().firstValue("Last-Modified").orElse(null),
-          ctl.watch(r.body(), -1));
+          closing(ctl.watch(r.body(), -1), r));
     };
     RangeDownload.Outcome out;
     try {
@@ -488,7 +488,8 @@ public final class VFolderTransfers {
           throw e instanceof BackendIoException b
               ? b
               : new BackendIoException(
-                  "download of " + folder + ":" + source + " failed: " + e.getMessage(), e);
+                  "download of " + folder + ":" + source + " failed: " + e.getMessage(),
+                  new TransportException(TransportException.Kind.IO, e.getMessage(), e));
         }
         pause(ctl, failures, e);
         resumes++; // v4 has no ranges: the file comes again from its start
@@ -542,6 +543,20 @@ public final class VFolderTransfers {
       throw new IOException("the storage proxy answered " + s, e);
     }
     throw e;
+  }
+
+  /** The body, whose close also releases its response (the connection). */
+  private static InputStream closing(InputStream body, HttpResponse response) {
+    return new FilterInputStream(body) {
+      @Override
+      public void close() throws IOException {
+        try {
+          super.close();
+        } finally {
+          response.close();
+        }
+      }
+    };
   }
 
   private static long offsetOf(HttpResponse r, URI uri) throws IOException {
