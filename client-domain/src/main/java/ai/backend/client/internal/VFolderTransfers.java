@@ -789,7 +789,7 @@ public final class VFolderTransfers {
     final AtomicReference<HttpResponse> current = new AtomicReference<>();
 
     Ctl(TransferOptions o, long total) {
-      this.options = o;
+      this.options = java.util.Objects.requireNonNull(o, "options");
       this.retry = new Retry(o.resume(), o.maxRetries(), o.initialBackoff(), o.maxBackoff());
       this.total = total;
       this.listener = o.progress();
