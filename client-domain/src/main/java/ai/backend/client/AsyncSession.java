@@ -74,6 +74,11 @@ public final class AsyncSession implements AutoCloseable {
     return new AsyncAdmin(session);
   }
 
+  /** Virtual folders; transfers run on the session's worker threads. */
+  public AsyncVFolders vfolders() {
+    return new AsyncVFolders(session);
+  }
+
   /** Session lifecycle events (SSE). */
   public AsyncEvents events() {
     return new AsyncEvents(session);

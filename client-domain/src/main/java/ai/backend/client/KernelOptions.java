@@ -27,7 +27,7 @@ public final class KernelOptions {
   private final String name;
   private final String tag;
   private final Map<String, String> environ;
-  private final List<String> mounts;
+  private final List<VFolderMount> mounts;
   private final Map<String, Object> resources;
   private final ComputeSessionType type;
   private final boolean enqueueOnly;
@@ -94,8 +94,13 @@ public final class KernelOptions {
     return environ;
   }
 
-  /** Vfolder names to mount (the config's {@code BACKEND_VFOLDER_MOUNTS} are appended on create). */
+  /** Names of the vfolders to mount (the config's {@code BACKEND_VFOLDER_MOUNTS} are appended on create). */
   public List<String> mounts() {
+    return mounts.stream().map(VFolderMount::name).toList();
+  }
+
+  /** The vfolders to mount with their paths and read-only flags. */
+  public List<VFolderMount> vfolderMounts() {
     return mounts;
   }
 
@@ -181,7 +186,7 @@ public final class KernelOptions {
     private String name;
     private String tag;
     private final Map<String, String> environ = new LinkedHashMap<>();
-    private final List<String> mounts = new ArrayList<>();
+    private final List<VFolderMount> mounts = new ArrayList<>();
     private final Map<String, Object> resources = new LinkedHashMap<>();
     private ComputeSessionType type;
     private boolean enqueueOnly;
@@ -221,13 +226,24 @@ public final class KernelOptions {
       return this;
     }
 
-    public Builder mount(String vfolder) {
-      mounts.add(Objects.requireNonNull(vfolder, "vfolder"));
+    /**
+     * Mounts a vfolder: {@code NAME}, {@code NAME=PATH}, {@code NAME:PATH}, each optionally with
+     * {@code :ro}; see {@link VFolderMount#parse}. A second mount of the same folder replaces the first.
+     */
+    public Builder mount(String spec) {
+      return mount(VFolderMount.parse(Objects.requireNonNull(spec, "spec")));
+    }
+
+    public Builder mount(VFolderMount mount) {
+      Objects.requireNonNull(mount, "mount");
+      mounts.removeIf(m -> m.name().equals(mount.name()));
+      mounts.add(mount);
       return this;
     }
 
-    public Builder mounts(List<String> vfolders) {
-      vfolders.forEach(this::mount);
+    /** {@link #mount(String)} of each. */
+    public Builder mounts(List<String> specs) {
+      specs.forEach(this::mount);
       return this;
     }
 

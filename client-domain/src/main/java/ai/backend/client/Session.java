@@ -131,6 +131,11 @@ public final class Session implements AutoCloseable {
     return new Admin(this);
   }
 
+  /** Virtual folders: storage that outlives sessions, and transfers to and from it. */
+  public VFolders vfolders() {
+    return new VFolders(this);
+  }
+
   /** Session lifecycle events (SSE). */
   public Events events() {
     return events;

@@ -26,7 +26,8 @@ class SyncAsyncTwinsTest {
       Session.class, AsyncSession.class,
       Kernel.class, AsyncKernel.class,
       Admin.class, AsyncAdmin.class,
-      Events.class, AsyncEvents.class);
+      Events.class, AsyncEvents.class,
+      VFolders.class, AsyncVFolders.class);
 
   /**
    * Methods that send nothing (or only wire up objects), so both sides return the value itself, not a
@@ -49,6 +50,7 @@ class SyncAsyncTwinsTest {
       "lastRateLimit", // Session state
       "admin",
       "events",
+      "vfolders",
       "isSupported",
       "open", // opening negotiates with a short blocking call on both sides (see AsyncSession.open)
       "close");

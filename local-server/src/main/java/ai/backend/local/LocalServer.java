@@ -340,9 +340,9 @@ public final class LocalServer implements AutoCloseable {
 
     /**
      * Serves the storage-proxy transfers ({@code request-upload}/{@code request-download} and the
-     * {@value StorageProxy#PREFIX} endpoints) for the folders {@code resolver} knows instead of the
-     * server's own folder store (tests of the transfers alone); their state (token secret,
-     * unfinished uploads) lives in {@link #stateDir}, or a temporary directory.
+     * {@value StorageProxy#PREFIX} endpoints) for the folders {@code resolver} knows; their state
+     * (token secret, unfinished uploads) lives in {@link #stateDir}, or a temporary directory. By
+     * default they are the folders of the server's own folder store.
      */
     public Builder folderResolver(FolderResolver resolver) {
       this.folderResolver = resolver;
@@ -422,25 +422,23 @@ public final class LocalServer implements AutoCloseable {
           maxBodyBytes,
           bodyIdleTimeout,
           keys::used);
-      org.eclipse.jetty.server.Handler top = handler;
-      {
-        FolderResolver resolver =
-            folderResolver != null ? folderResolver : new FolderStoreResolver(folders);
-        StorageProxy proxy;
-        try {
-          proxy = StorageProxy.open(
-              stateDir != null ? stateDir : guard.home(), resolver, clock, bodyIdleTimeout);
-        } catch (IOException e) {
-          streams.close();
-          events.close();
-          registry.close();
-          eng.close();
-          guard.close();
-          throw new UncheckedIOException(e);
-        }
-        new TransferApi(resolver, proxy).register(router);
-        top = proxy.handler(handler);
+      // the storage proxy serves the store's folders unless a test brings its own resolver
+      FolderResolver resolver =
+          folderResolver != null ? folderResolver : new FolderStoreResolver(folders);
+      StorageProxy proxy;
+      try {
+        proxy = StorageProxy.open(
+            stateDir != null ? stateDir : guard.home(), resolver, clock, bodyIdleTimeout);
+      } catch (IOException e) {
+        streams.close();
+        events.close();
+        registry.close();
+        eng.close();
+        guard.close();
+        throw new UncheckedIOException(e);
       }
+      new TransferApi(resolver, proxy).register(router);
+      org.eclipse.jetty.server.Handler top = proxy.handler(handler);
       HttpConfiguration http = new HttpConfiguration();
       http.setSendServerVersion(false);
       http.setSendXPoweredBy(false);

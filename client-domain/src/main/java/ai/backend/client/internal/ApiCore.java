@@ -311,6 +311,33 @@ public final class ApiCore implements AutoCloseable {
   }
 
   /**
+   * Sends a request to an absolute URL outside the API (a storage proxy's tus or download URL, spec
+   * §9.2) once, unsigned: the token in its query is the credential, and the Backend.AI headers mean
+   * nothing there. It goes through the embedder's interceptors and the logging link; retries are the
+   * caller's (a resumable transfer decides itself where to go on). The response is returned whatever
+   * its status; the caller closes it.
+   *
+   * @throws TransportException when no answer came back
+   */
+  public HttpResponse sendExternal(HttpRequest request) {
+    ensureOpen();
+    HttpHeaders headers = request.headers().toBuilder()
+        .set("User-Agent", shared.config.userAgent())
+        .build();
+    HttpRequest http = request.withHeaders(headers);
+    if (http.timeout() == null) {
+      http = http.withTimeout(shared.config.readTimeout().orElse(null));
+    }
+    return shared.unsigned.execute(http, false, Chain.NO_DEADLINE);
+  }
+
+  /** The typed exception of an error response to {@code method path} (closes nothing). */
+  public ai.backend.client.errors.BackendApiException errorOf(
+      String method, String path, HttpResponse response) {
+    return shared.errors.map(method, path, response);
+  }
+
+  /**
    * The whole-call limit of a request: its own, else the configured one, and never shorter than the
    * request's own response timeout (a create that may wait for its session gets that long).
    */

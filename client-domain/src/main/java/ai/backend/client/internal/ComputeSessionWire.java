@@ -12,6 +12,7 @@ import ai.backend.client.ExecutionResult;
 import ai.backend.client.ExecutionStatus;
 import ai.backend.client.FileEntry;
 import ai.backend.client.KernelOptions;
+import ai.backend.client.VFolderMount;
 import ai.backend.client.errors.InvalidArgumentException;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
@@ -121,13 +122,7 @@ public final class ComputeSessionWire {
       body.put("priority", o.priority());
     }
     Map<String, Object> cfg = new LinkedHashMap<>();
-    List<String> mounts = new ArrayList<>(o.mounts());
-    for (String m : config.vfolderMounts()) {
-      if (!mounts.contains(m)) {
-        mounts.add(m);
-      }
-    }
-    cfg.put("mounts", mounts);
+    mounts(d, o, config, cfg);
     cfg.put("environ", o.environ());
     if (d.usesResourceSlots()) {
       if (!o.resources().isEmpty()) {
@@ -151,6 +146,52 @@ public final class ComputeSessionWire {
   }
 
   /** v4.20181215 knows only {@code instanceCores}, {@code instanceMemory} (MiB) and {@code instanceGPUs}. */
+  /**
+   * {@code config.mounts} (names, every version), {@code mount_map} (paths, v5+) and {@code
+   * mount_options} (read-only, v6+; spec §9.3). The configuration's {@code BACKEND_VFOLDER_MOUNTS}
+   * are added after the options' own (a folder named in both keeps the options' form). What a version
+   * cannot express is refused rather than dropped: a read-only mount silently mounted writable would be
+   * worse than an error.
+   */
+  static void mounts(Dialect d, KernelOptions o, Config config, Map<String, Object> cfg) {
+    Map<String, VFolderMount> all = new LinkedHashMap<>();
+    for (VFolderMount m : o.vfolderMounts()) {
+      all.put(m.name(), m);
+    }
+    for (String spec : config.vfolderMounts()) {
+      VFolderMount m = VFolderMount.parse(spec);
+      all.putIfAbsent(m.name(), m);
+    }
+    List<String> names = new ArrayList<>(all.keySet());
+    Map<String, String> map = new LinkedHashMap<>();
+    Map<String, Object> options = new LinkedHashMap<>();
+    for (VFolderMount m : all.values()) {
+      if (m.path() != null) {
+        if (!d.supportsMountMap()) {
+          throw new InvalidArgumentException("mounting " + m.name() + " at " + m.path()
+              + " needs API " + ApiVersion.V5_20191215 + " or newer; the server speaks "
+              + d.version() + " and mounts folders at /home/work/<name> only");
+        }
+        map.put(m.name(), m.path());
+      }
+      if (m.readOnly()) {
+        if (!d.version().isAtLeast(ApiVersion.V6_20200815)) {
+          throw new InvalidArgumentException("a read-only mount of " + m.name() + " needs API "
+              + ApiVersion.V6_20200815 + " or newer (mount_options); the server speaks "
+              + d.version());
+        }
+        options.put(m.name(), Map.of("permission", "ro"));
+      }
+    }
+    cfg.put("mounts", names);
+    if (!map.isEmpty()) {
+      cfg.put("mount_map", map);
+    }
+    if (!options.isEmpty()) {
+      cfg.put("mount_options", options);
+    }
+  }
+
   private static void legacyResources(Map<String, Object> res, Map<String, Object> cfg) {
     for (Map.Entry<String, Object> e : res.entrySet()) {
       switch (e.getKey()) {

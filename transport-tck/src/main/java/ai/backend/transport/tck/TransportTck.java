@@ -325,6 +325,25 @@ public abstract class TransportTck {
     assertEquals(List.of("200000"), header(echo, "Content-Length"));
   }
 
+  /** An empty tus PATCH (the end of a zero-byte upload) is a streamed body of length 0. */
+  @ParameterizedTest(name = "async={0}")
+  @ValueSource(booleans = {false, true})
+  void aStreamedBodyOfLengthZero(boolean async) {
+    JsonObject echo = json(
+        async,
+        new HttpRequest(
+            "PATCH",
+            uri("/echo/empty"),
+            HttpHeaders.of("Upload-Offset", "0"),
+            RequestBody.ofStream(
+                InputStream::nullInputStream, 0, "application/offset+octet-stream"),
+            null));
+    assertEquals("PATCH", echo.get("method").getAsString());
+    assertEquals(0, body(echo).length);
+    assertEquals(List.of("application/offset+octet-stream"), header(echo, "Content-Type"));
+    assertEquals(List.of("0"), header(echo, "Content-Length"));
+  }
+
   @ParameterizedTest(name = "async={0}")
   @ValueSource(booleans = {false, true})
   void largeStreamedRequestBody(boolean async) {

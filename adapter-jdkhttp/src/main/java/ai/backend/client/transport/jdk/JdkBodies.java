@@ -25,6 +25,9 @@ final class JdkBodies {
       }
     }
     RequestBody.Stream s = (RequestBody.Stream) body;
+    if (s.contentLength() == 0) {
+      return BodyPublishers.noBody(); // fromPublisher refuses a length of 0
+    }
     // the supplier is called per subscription: a repeatable stream (e.g. the domain's multipart
     // encoding) is opened afresh if the client sends the request again
     BodyPublisher p = BodyPublishers.ofInputStream(s.stream());
