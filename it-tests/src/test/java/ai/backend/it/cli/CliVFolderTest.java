@@ -131,24 +131,28 @@ class CliVFolderTest {
     Files.writeString(work.resolve("data/skip.tmp"), "junk\n");
     ok("vfolder", "create", folder);
     try {
+      // as with scp, a destination ending with / receives the source under its name
       ok("vfolder", "cp", "-r", "--exclude", "*.tmp", "./data", folder + ":/inputs/");
       assertEquals(
+          List.of("data"), names(ok("vfolder", "ls", folder, "inputs", "--output", "json")));
+      assertEquals(
           List.of("a.txt", "sub"),
-          names(ok("vfolder", "ls", folder, "inputs", "--output", "json")));
+          names(ok("vfolder", "ls", folder, "/inputs/data/", "--output", "json")));
       ok("vfolder", "cp", "./data/a.txt", folder + ":/inputs/renamed.txt");
       ok("vfolder", "mkdir", "-p", folder, "results/deep");
       fails(65, "vfolder", "mkdir", folder, "results/deep");
       fails(66, "vfolder", "mkdir", folder, "nothere/x");
+      // a destination that does not exist becomes the copy
       ok("vfolder", "cp", "-r", folder + ":/inputs", "./out");
-      assertEquals("alpha\n", Files.readString(work.resolve("out/a.txt")));
-      assertEquals("1,2\n", Files.readString(work.resolve("out/sub/b.csv")));
+      assertEquals("alpha\n", Files.readString(work.resolve("out/data/a.txt")));
+      assertEquals("1,2\n", Files.readString(work.resolve("out/data/sub/b.csv")));
       assertEquals("alpha\n", Files.readString(work.resolve("out/renamed.txt")));
-      assertFalse(Files.exists(work.resolve("out/skip.tmp")));
-      // an existing local directory receives the source under its name, as with scp
-      ok("vfolder", "cp", folder + ":inputs/sub/b.csv", "out");
+      assertFalse(Files.exists(work.resolve("out/data/skip.tmp")));
+      // an existing local directory receives the source under its name
+      ok("vfolder", "cp", folder + ":inputs/data/sub/b.csv", "out");
       assertEquals("1,2\n", Files.readString(work.resolve("out/b.csv")));
-      fails(2, "vfolder", "cp", folder + ":inputs/sub/b.csv", "out");
-      ok("vfolder", "cp", "--overwrite", folder + ":inputs/sub/b.csv", "out");
+      fails(2, "vfolder", "cp", folder + ":inputs/data/sub/b.csv", "out");
+      ok("vfolder", "cp", "--overwrite", folder + ":inputs/data/sub/b.csv", "out");
       fails(2, "vfolder", "cp", folder + ":inputs", "./elsewhere");
       fails(2, "vfolder", "rm", folder, "inputs");
       if (version.equals(V9)) {
@@ -317,6 +321,10 @@ class CliVFolderTest {
             "-c",
             "print(open('data/note.txt').read().strip())");
         assertEquals("from a folder\n", mapped.stdout(), mapped.toString());
+      } else {
+        Launcher.Result refused =
+            fails(2, "run", "--rm", "-m", a + "=data", "python", "-c", "pass");
+        assertTrue(refused.stderr().contains("v5.20191215"), refused.toString());
       }
       fails(66, "run", "--rm", "-m", "no-such-folder", "python", "-c", "pass");
     } finally {
@@ -391,7 +399,10 @@ class CliVFolderTest {
     background.getOutputStream().close();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (!(Files.isRegularFile(part) && Files.size(part) > 0)) {
-      assertTrue(background.isAlive(), "ended before the transfer was seen: " + drain(background));
+      if (!background.isAlive()) {
+        throw new AssertionError("ended (exit " + background.exitValue()
+            + ") before the transfer was seen: " + drain(background));
+      }
       assertTrue(System.nanoTime() < deadline, "no partial file after 60 s");
       Thread.sleep(2);
     }
