@@ -62,6 +62,8 @@ class CliVFolderTest {
   private Launcher.Result ok(String... args) throws Exception {
     Launcher.Result r = cli.cli(args);
     assertEquals(0, r.exitCode(), String.join(" ", args) + "\n" + r);
+    // not a terminal: no progress bar redrawn with \r, no colours
+    assertFalse(r.stderr().contains("\r") || r.stderr().contains("\u001b"), r.toString());
     return r;
   }
 
