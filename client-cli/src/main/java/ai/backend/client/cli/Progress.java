@@ -13,11 +13,10 @@ public final class Progress implements ProgressListener, AutoCloseable {
   private final Term term;
   private final String label;
   private final boolean enabled;
-  private final long started = System.nanoTime();
   private long lastDraw;
   private boolean drawn;
   // the rate is smoothed over a window so that one stalled read does not swing the ETA
-  private long windowStart = started;
+  private long windowStart = System.nanoTime();
   private long windowBytes;
   private double rate = -1;
 
@@ -32,25 +31,27 @@ public final class Progress implements ProgressListener, AutoCloseable {
     return enabled ? this : null;
   }
 
-  /** {@link #listener()}, or {@link ProgressListener#NONE} instead of null. */
-  public ProgressListener listenerOrNone() {
-    return enabled ? this : ProgressListener.NONE;
+  /**
+   * {@link #listener()}, or {@link ProgressListener#NONE} instead of null; {@code knownTotal} (or -1)
+   * stands in for a total the transfer does not report.
+   */
+  public ProgressListener listenerOrNone(long knownTotal) {
+    return enabled ? (n, t) -> onProgress(n, t >= 0 ? t : knownTotal) : ProgressListener.NONE;
   }
 
   @Override
   public synchronized void onProgress(long transferred, long total) {
     long now = System.nanoTime();
-    if (!enabled || (now - lastDraw < NANOS / 10 && transferred < total)) {
+    boolean finished = total >= 0 && transferred >= total;
+    if (!enabled || (drawn && now - lastDraw < NANOS / 10 && !finished)) {
       return;
     }
     lastDraw = now;
-    if (now - windowStart >= NANOS / 2) {
+    if (now - windowStart >= NANOS / 2) { // no rate before half a second of data: it would be noise
       double r = (transferred - windowBytes) * (double) NANOS / (now - windowStart);
       rate = rate < 0 ? r : 0.5 * rate + 0.5 * r;
       windowStart = now;
       windowBytes = transferred;
-    } else if (rate < 0 && now > started) {
-      rate = transferred * (double) NANOS / (now - started);
     }
     term.err.print("\u001b[2K\r" + line(label, transferred, total, rate));
     term.err.flush();

@@ -54,11 +54,18 @@ final class VfolderFileCommands {
     return remote.substring(remote.lastIndexOf('/') + 1);
   }
 
+  /** What {@code remote} is in its folder, and its size (-1 when not a file). */
+  record Found(Kind kind, long size) {}
+
   /** Whether {@code remote} is a file, a directory or missing in {@code folder} (the root is a directory). */
   static Kind kind(VFolders vf, String folder, String remote) {
+    return find(vf, folder, remote).kind();
+  }
+
+  static Found find(VFolders vf, String folder, String remote) {
     if (remote.equals(".")) {
       vf.info(folder); // an unknown folder is "not found", not an empty root
-      return Kind.DIRECTORY;
+      return new Found(Kind.DIRECTORY, -1);
     }
     List<VFolderFile> entries;
     try {
@@ -69,15 +76,15 @@ final class VfolderFileCommands {
         throw e;
       }
       vf.info(folder); // tells an unknown folder apart from a missing directory
-      return Kind.MISSING;
+      return new Found(Kind.MISSING, -1);
     }
     String name = baseName(remote);
     for (VFolderFile f : entries) {
       if (name.equals(f.name())) {
-        return f.directory() ? Kind.DIRECTORY : Kind.FILE;
+        return f.directory() ? new Found(Kind.DIRECTORY, -1) : new Found(Kind.FILE, f.size());
       }
     }
-    return Kind.MISSING;
+    return new Found(Kind.MISSING, -1);
   }
 
   /** v4 sends times as epoch seconds, current servers as ISO text: show both as ISO. */

@@ -9,6 +9,7 @@ import ai.backend.client.cli.CliException;
 import ai.backend.client.cli.ExitCode;
 import ai.backend.client.cli.Progress;
 import ai.backend.client.cli.Term;
+import ai.backend.client.cli.commands.VfolderFileCommands.Found;
 import ai.backend.client.cli.commands.VfolderFileCommands.Kind;
 import ai.backend.client.errors.BackendException;
 import ai.backend.client.errors.InvalidArgumentException;
@@ -70,7 +71,7 @@ final class VfolderTransferCommands {
   }
 
   /** A planned step, with its label for the progress bar and where partial downloads land. */
-  private record Planned(String label, Path local, boolean directory, Step step) {}
+  private record Planned(String label, Path local, boolean directory, long size, Step step) {}
 
   /**
    * Runs the steps with a progress bar and Ctrl-C wired to cancellation, prints the results, and returns
@@ -97,7 +98,7 @@ final class VfolderTransferCommands {
               .resume(!flags.noResume)
               .overwrite(overwrite)
               .cancelToken(token)
-              .progress(bar.listenerOrNone());
+              .progress(bar.listenerOrNone(p.size()));
           flags.include.forEach(b::include);
           flags.exclude.forEach(b::exclude);
           results.addAll(p.step().run(vf, b.build()));
@@ -229,28 +230,33 @@ final class VfolderTransferCommands {
   }
 
   private static Planned uploadStep(String folder, Path local, String target) {
+    String label = "Uploading " + local.toAbsolutePath().normalize().getFileName();
     if (Files.isDirectory(local)) {
       return new Planned(
-          "Uploading " + local.getFileName(),
-          local,
-          true,
-          (vf, o) -> vf.uploadDirectory(folder, local, target, o));
+          label, local, true, -1, (vf, o) -> vf.uploadDirectory(folder, local, target, o));
+    }
+    long size;
+    try {
+      size = Files.size(local);
+    } catch (IOException e) {
+      size = -1; // the upload itself reports what is wrong with the file
     }
     return new Planned(
-        "Uploading " + local.getFileName(),
-        local,
-        false,
-        (vf, o) -> List.of(vf.upload(folder, local, target, o)));
+        label, local, false, size, (vf, o) -> List.of(vf.upload(folder, local, target, o)));
   }
 
-  private static Planned downloadStep(String folder, String remote, Kind kind, Path local) {
+  private static Planned downloadStep(String folder, String remote, Found found, Path local) {
     String label = "Downloading " + (remote.equals(".") ? folder : remote);
-    if (kind == Kind.DIRECTORY) {
+    if (found.kind() == Kind.DIRECTORY) {
       return new Planned(
-          label, local, true, (vf, o) -> vf.downloadDirectory(folder, remote, local, o));
+          label, local, true, -1, (vf, o) -> vf.downloadDirectory(folder, remote, local, o));
     }
     return new Planned(
-        label, local, false, (vf, o) -> List.of(vf.download(folder, remote, local, o)));
+        label,
+        local,
+        false,
+        found.size(),
+        (vf, o) -> List.of(vf.download(folder, remote, local, o)));
   }
 
   /** {@code vfolder upload NAME PATHS... [-t DIR]}. */
@@ -357,12 +363,12 @@ final class VfolderTransferCommands {
       List<Planned> plan = new ArrayList<>();
       for (String p : paths) {
         String r = VfolderFileCommands.remote(p);
-        Kind k = VfolderFileCommands.kind(vf, name, r);
-        if (k == Kind.MISSING) {
+        Found f = VfolderFileCommands.find(vf, name, r);
+        if (f.kind() == Kind.MISSING) {
           throw VfolderFileCommands.missing(name, r);
         }
         Path local = r.equals(".") ? dest : dest.resolve(VfolderFileCommands.baseName(r));
-        plan.add(downloadStep(name, r, k, local));
+        plan.add(downloadStep(name, r, f, local));
       }
       return execute(cli, vf, name, false, plan, flags, overwrite);
     }
@@ -475,16 +481,16 @@ final class VfolderTransferCommands {
         remotes.add(VfolderFileCommands.remote(m.group(2)));
       }
       VFolders vf = cli.backend.session().vfolders();
-      List<Kind> kinds = new ArrayList<>();
+      List<Found> found = new ArrayList<>();
       for (String r : remotes) {
-        Kind k = VfolderFileCommands.kind(vf, folder, r);
-        if (k == Kind.MISSING) {
+        Found f = VfolderFileCommands.find(vf, folder, r);
+        if (f.kind() == Kind.MISSING) {
           throw VfolderFileCommands.missing(folder, r);
         }
-        if (k == Kind.DIRECTORY && !recursive) {
+        if (f.kind() == Kind.DIRECTORY && !recursive) {
           throw new CliException(ExitCode.USAGE, folder + ":" + r + " is a directory (use -r)");
         }
-        kinds.add(k);
+        found.add(f);
       }
       Path dest = Path.of(dst);
       boolean into = dst.endsWith("/") || Files.isDirectory(dest) || sources.size() > 1;
@@ -493,7 +499,7 @@ final class VfolderTransferCommands {
         String r = remotes.get(i);
         Path local =
             !into ? dest : dest.resolve(r.equals(".") ? folder : VfolderFileCommands.baseName(r));
-        plan.add(downloadStep(folder, r, kinds.get(i), local));
+        plan.add(downloadStep(folder, r, found.get(i), local));
       }
       return execute(cli, vf, folder, false, plan, flags, overwrite);
     }
