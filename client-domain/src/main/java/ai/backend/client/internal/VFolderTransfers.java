@@ -37,7 +37,6 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -425,7 +424,7 @@ public final class VFolderTransfers {
     }
     String sha = hex(md.digest());
     boolean verified = checkDigest(single, sha, folder + ":" + source, part);
-    place(part, local, single == null || single.overwrite() || ctl.options.overwrite());
+    place(part, local, ctl.options.overwrite());
     return new TransferResult(source, local, out.size(), sha, out.resumes(), verified);
   }
 
@@ -475,7 +474,7 @@ public final class VFolderTransfers {
         }
         String sha = hex(s.sha256());
         boolean verified = checkDigest(single, sha, folder + ":" + source, s.path());
-        place(s.path(), local, single == null || single.overwrite() || ctl.options.overwrite());
+        place(s.path(), local, ctl.options.overwrite());
         return new TransferResult(source, local, s.size(), sha, resumes, verified);
       } catch (MalformedMultipartException e) {
         throw new MalformedResponseException("malformed download: " + e.getMessage(), 200, e);
@@ -609,27 +608,20 @@ public final class VFolderTransfers {
         r.remotePath(), r.localPath(), r.bytes(), r.sha256(), r.resumes(), true);
   }
 
+  /** Moves a complete, verified download into place; refuses to replace a file unless asked to. */
   private static void place(Path from, Path to, boolean overwrite) {
+    if (!overwrite && Files.exists(to, LinkOption.NOFOLLOW_LINKS)) {
+      throw new InvalidArgumentException(
+          to + " appeared during the download (set overwrite to replace it)");
+    }
     try {
-      if (overwrite) {
-        Files.move(from, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      } else {
-        Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
-        // ATOMIC_MOVE may replace on some platforms; the check before the transfer is what refuses
-      }
-    } catch (FileAlreadyExistsException e) {
-      throw new InvalidArgumentException(to + " exists (set overwrite to replace it)", e);
-    } catch (IOException e) {
       try {
-        Files.move(
-            from,
-            to,
-            overwrite
-                ? new StandardCopyOption[] {StandardCopyOption.REPLACE_EXISTING}
-                : new StandardCopyOption[0]);
-      } catch (IOException again) {
-        throw new BackendIoException("cannot move the download into " + to, again);
+        Files.move(from, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      } catch (java.nio.file.AtomicMoveNotSupportedException e) {
+        Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
       }
+    } catch (IOException e) {
+      throw new BackendIoException("cannot move the download into " + to, e);
     }
   }
 
@@ -789,7 +781,7 @@ public final class VFolderTransfers {
     final AtomicReference<HttpResponse> current = new AtomicReference<>();
 
     Ctl(TransferOptions o, long total) {
-      this.options = o;
+      this.options = java.util.Objects.requireNonNull(o, "options");
       this.retry = new Retry(o.resume(), o.maxRetries(), o.initialBackoff(), o.maxBackoff());
       this.total = total;
       this.listener = o.progress();

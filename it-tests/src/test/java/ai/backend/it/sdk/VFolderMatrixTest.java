@@ -246,7 +246,7 @@ class VFolderMatrixTest extends SdkFixture {
   @ParameterizedTest(name = "{0} {1}")
   @MethodSource("versions")
   void transfersResumeAfterACutConnection(String adapter, ApiVersion v) throws Exception {
-    try (CuttingProxy proxy = CuttingProxy.to(server.get().uri().getPort())) {
+    try (CuttingProxy proxy = CuttingProxy.to(config(v).build().endpoint().getPort())) {
       Config c = config(v).endpoint(proxy.uri()).build();
       VFolders vf = open(adapter, Mode.SYNC, c).session().vfolders();
       String name = folderName("cut");
