@@ -18,6 +18,7 @@ import ai.backend.client.cli.commands.RunCommand;
 import ai.backend.client.cli.commands.ShellCommand;
 import ai.backend.client.cli.commands.TerminateCommand;
 import ai.backend.client.cli.commands.UploadCommand;
+import ai.backend.client.cli.commands.VfolderCommand;
 import java.util.List;
 import java.util.function.Function;
 
@@ -46,6 +47,7 @@ final class Commands {
       new Entry("upload", List.of(), UploadCommand.SUMMARY, UploadCommand::new),
       new Entry("download", List.of(), DownloadCommand.SUMMARY, DownloadCommand::new),
       new Entry("ls", List.of(), LsCommand.SUMMARY, LsCommand::new),
+      new Entry("vfolder", List.of(), VfolderCommand.SUMMARY, VfolderCommand::new),
       new Entry("events", List.of(), EventsCommand.SUMMARY, EventsCommand::new),
       new Entry("interrupt", List.of(), InterruptCommand.SUMMARY, InterruptCommand::new),
       new Entry("proxy", List.of(), ProxyCommand.SUMMARY, ProxyCommand::new),

@@ -9,7 +9,9 @@ import ai.backend.client.errors.MalformedResponseException;
 import ai.backend.client.errors.NotFoundException;
 import ai.backend.client.errors.RateLimitedException;
 import ai.backend.client.errors.ServerException;
+import ai.backend.client.errors.TransferVerificationException;
 import ai.backend.client.errors.UnsafeDownloadException;
+import ai.backend.client.errors.UnsupportedFeatureException;
 import ai.backend.client.errors.WaitTimeoutException;
 import java.nio.file.NoSuchFileException;
 import java.util.List;
@@ -21,12 +23,16 @@ import java.util.List;
  */
 public enum ExitCode {
   OK(0, "success (for `run`: the program exited with 0)"),
-  FAILURE(1, "the command failed for another reason (e.g. a file to upload is not readable)"),
+  FAILURE(
+      1,
+      "the command failed for another reason (e.g. a file to upload is not readable, a transfer "
+          + "failed its size or SHA-256 check)"),
   USAGE(2, "usage error: unknown command or option, missing or malformed argument"),
   NOT_RUNNING(3, "`local status`: no local server is running"),
   REJECTED(
       65,
-      "the server rejected the request (HTTP 400/409/412 …: bad parameters, name taken, quota)"),
+      "the server rejected the request (HTTP 400/409/412 …: bad parameters, name taken, quota), "
+          + "or its API version lacks the operation"),
   NOT_FOUND(66, "the session, file or object does not exist (HTTP 404, or a missing local file)"),
   SERVER_ERROR(69, "the server failed (HTTP 5xx)"),
   INTERNAL(70, "internal error of the CLI, or a response it could not understand"),
@@ -65,8 +71,11 @@ public enum ExitCode {
     if (e instanceof BackendIoException || e instanceof WaitTimeoutException) {
       return UNAVAILABLE;
     }
-    if (e instanceof UnsafeDownloadException) {
-      return REJECTED;
+    if (e instanceof UnsafeDownloadException || e instanceof UnsupportedFeatureException) {
+      return REJECTED; // refused before anything moved: what the server sent, or its version
+    }
+    if (e instanceof TransferVerificationException) {
+      return FAILURE;
     }
     if (e instanceof MalformedResponseException) {
       return INTERNAL;

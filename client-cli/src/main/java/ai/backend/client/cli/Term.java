@@ -30,11 +30,16 @@ public final class Term {
         new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8),
         new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8),
         System.console() != null
+            // the JDK cannot tell whether stderr is a terminal; the launcher can ([ -t 2 ])
+            && !"false".equals(System.getProperty("backendai.stderrTty"))
             && !"dumb".equals(System.getenv("TERM"))
             && System.getenv("NO_COLOR") == null);
   }
 
-  /** Whether stdin/stdout are a terminal (progress bars, colours, hidden password input). */
+  /**
+   * Whether stdin, stdout and (as far as the launcher tells) stderr are a terminal: progress bars and
+   * colours then.
+   */
   public boolean isTty() {
     return tty;
   }

@@ -148,6 +148,12 @@ class MainTest {
     assertEquals(ExitCode.REJECTED, ExitCode.of(new BackendApiException("x", details(409))));
     assertEquals(ExitCode.AUTH, ExitCode.of(new BackendApiException("x", details(403))));
     assertEquals(ExitCode.INTERNAL, ExitCode.of(new IllegalStateException("x")));
+    assertEquals(
+        ExitCode.REJECTED,
+        ExitCode.of(new ai.backend.client.errors.UnsupportedFeatureException("x")));
+    assertEquals(
+        ExitCode.FAILURE,
+        ExitCode.of(new ai.backend.client.errors.TransferVerificationException("x")));
   }
 
   @Test

@@ -97,8 +97,10 @@ public final class RunCommand implements Callable<Integer> {
 
   @Option(
       names = {"-m", "--mount"},
-      paramLabel = "VFOLDER",
-      description = "Virtual folder to mount. Repeatable.")
+      paramLabel = "NAME[=PATH][:ro]",
+      description =
+          "Virtual folder to mount, at /home/work/NAME or PATH (relative: under /home/work), "
+              + "read-only with :ro. Repeatable; BACKEND_VFOLDER_MOUNTS (comma list) is appended.")
   List<String> mounts = new ArrayList<>();
 
   @Option(
