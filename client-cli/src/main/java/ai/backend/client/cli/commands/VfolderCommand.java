@@ -3,7 +3,6 @@ package ai.backend.client.cli.commands;
 import ai.backend.client.ApiVersion;
 import ai.backend.client.VFolderInfo;
 import ai.backend.client.VFolderInvitation;
-import ai.backend.client.VFolders;
 import ai.backend.client.cli.Cli;
 import ai.backend.client.cli.CliException;
 import ai.backend.client.cli.ExitCode;
@@ -94,42 +93,32 @@ public final class VfolderCommand implements Callable<Integer> {
       mixinStandardHelpOptions = true,
       name = "list",
       description = "List the folders you own or were invited to.")
-  static final class ListFolders implements Callable<Integer> {
-    private final Cli cli;
-
+  static final class ListFolders extends VfolderSubcommand {
     ListFolders(Cli cli) {
-      this.cli = cli;
+      super(cli);
     }
 
     @Override
     public Integer call() {
-      List<VFolderInfo> all = cli.backend.session().vfolders().list();
-      if (cli.json()) {
-        cli.printJson(all.stream().map(VfolderCommand::json).toList());
-        return 0;
-      }
-      List<List<String>> rows = new ArrayList<>();
-      for (VFolderInfo f : all) {
-        rows.add(List.of(
-            text(f.name()),
-            text(f.id()),
-            text(f.host()),
-            text(f.permission()),
-            f.owner() ? "yes" : "no",
-            text(f.status())));
-      }
-      cli.printTable(List.of("Name", "ID", "Host", "Permission", "Owner", "Status"), rows);
-      return 0;
+      return list(
+          vfolders().list(),
+          VfolderCommand::json,
+          List.of("Name", "ID", "Host", "Permission", "Owner", "Status"),
+          f -> List.of(
+              text(f.name()),
+              text(f.id()),
+              text(f.host()),
+              text(f.permission()),
+              f.owner() ? "yes" : "no",
+              text(f.status())));
     }
   }
 
   /** {@code vfolder create NAME [--host HOST]}. */
   @Command(mixinStandardHelpOptions = true, name = "create", description = "Create a folder.")
-  static final class Create implements Callable<Integer> {
-    private final Cli cli;
-
+  static final class Create extends VfolderSubcommand {
     Create(Cli cli) {
-      this.cli = cli;
+      super(cli);
     }
 
     @Parameters(index = "0", paramLabel = "NAME", description = "The folder's name.")
@@ -143,36 +132,28 @@ public final class VfolderCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      VFolderInfo f = cli.backend.session().vfolders().create(name, host);
-      if (cli.json()) {
-        cli.printJson(json(f));
-      }
-      cli.term.done("Virtual folder " + f.name() + " created (id " + f.id()
-          + (f.host() != null ? ", host " + f.host() : "") + ").");
-      return 0;
+      VFolderInfo f = vfolders().create(name, host);
+      return done(
+          json(f),
+          "Virtual folder " + f.name() + " created (id " + f.id()
+              + (f.host() != null ? ", host " + f.host() : "") + ").");
     }
   }
 
   /** {@code vfolder info NAME}. */
   @Command(mixinStandardHelpOptions = true, name = "info", description = "Show a folder's details.")
-  static final class Info implements Callable<Integer> {
-    private final Cli cli;
-
+  static final class Info extends VfolderSubcommand.OnFolder {
     Info(Cli cli) {
-      this.cli = cli;
+      super(cli);
     }
-
-    @Parameters(index = "0", paramLabel = "NAME", description = "Folder name or id.")
-    String name;
 
     @Override
     public Integer call() {
-      VFolderInfo f = cli.backend.session().vfolders().info(name);
+      Map<String, Object> m = json(vfolders().info(name));
       if (cli.json()) {
-        cli.printJson(json(f));
+        cli.printJson(m);
         return 0;
       }
-      Map<String, Object> m = json(f);
       int w = m.keySet().stream().mapToInt(String::length).max().orElse(0);
       m.forEach((k, v) -> {
         if (v != null) {
@@ -193,34 +174,26 @@ public final class VfolderCommand implements Callable<Integer> {
         "Since API v8.20240315 it goes to the trash: 'vfolder restore' brings it back, "
             + "'vfolder purge' deletes it for good."
       })
-  static final class Delete implements Callable<Integer> {
-    private final Cli cli;
-
+  static final class Delete extends VfolderSubcommand.OnFolder {
     Delete(Cli cli) {
-      this.cli = cli;
+      super(cli);
     }
-
-    @Parameters(index = "0", paramLabel = "NAME", description = "Folder name or id.")
-    String name;
 
     @Override
     public Integer call() {
       var session = cli.backend.session();
       session.vfolders().delete(name);
       boolean trash = session.apiVersion().isAtLeast(ApiVersion.V8_20240315);
-      if (cli.json()) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("name", name);
-        m.put("deleted", true);
-        m.put("trashed", trash);
-        cli.printJson(m);
-      }
-      cli.term.done(
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("name", name);
+      m.put("deleted", true);
+      m.put("trashed", trash);
+      return done(
+          m,
           trash
               ? "Virtual folder " + name + " moved to the trash (restore: 'vfolder restore " + name
                   + "', delete for good: 'vfolder purge " + name + "')."
               : "Virtual folder " + name + " deleted.");
-      return 0;
     }
   }
 
@@ -229,27 +202,20 @@ public final class VfolderCommand implements Callable<Integer> {
       mixinStandardHelpOptions = true,
       name = "rename",
       description = "Rename a folder (API v5 or later).")
-  static final class Rename implements Callable<Integer> {
-    private final Cli cli;
-
+  static final class Rename extends VfolderSubcommand.OnFolder {
     Rename(Cli cli) {
-      this.cli = cli;
+      super(cli);
     }
-
-    @Parameters(index = "0", paramLabel = "NAME", description = "Folder name or id.")
-    String name;
 
     @Parameters(index = "1", paramLabel = "NEW_NAME", description = "The new name.")
     String newName;
 
     @Override
     public Integer call() {
-      cli.backend.session().vfolders().rename(name, newName);
-      if (cli.json()) {
-        cli.printJson(Map.of("name", name, "newName", newName));
-      }
-      cli.term.done("Virtual folder " + name + " renamed to " + newName + ".");
-      return 0;
+      vfolders().rename(name, newName);
+      return done(
+          Map.of("name", name, "newName", newName),
+          "Virtual folder " + name + " renamed to " + newName + ".");
     }
   }
 
@@ -258,24 +224,17 @@ public final class VfolderCommand implements Callable<Integer> {
       mixinStandardHelpOptions = true,
       name = "restore",
       description = "Bring a folder back from the trash (API v8.20240315 or later).")
-  static final class Restore implements Callable<Integer> {
-    private final Cli cli;
-
+  static final class Restore extends VfolderSubcommand.OnFolder {
     Restore(Cli cli) {
-      this.cli = cli;
+      super(cli);
     }
-
-    @Parameters(index = "0", paramLabel = "NAME", description = "Folder name or id.")
-    String name;
 
     @Override
     public Integer call() {
-      cli.backend.session().vfolders().restore(name);
-      if (cli.json()) {
-        cli.printJson(Map.of("name", name, "restored", true));
-      }
-      cli.term.done("Virtual folder " + name + " restored from the trash.");
-      return 0;
+      vfolders().restore(name);
+      return done(
+          Map.of("name", name, "restored", true),
+          "Virtual folder " + name + " restored from the trash.");
     }
   }
 
@@ -284,24 +243,15 @@ public final class VfolderCommand implements Callable<Integer> {
       mixinStandardHelpOptions = true,
       name = "purge",
       description = "Delete a trashed folder for good (API v8.20240315 or later).")
-  static final class Purge implements Callable<Integer> {
-    private final Cli cli;
-
+  static final class Purge extends VfolderSubcommand.OnFolder {
     Purge(Cli cli) {
-      this.cli = cli;
+      super(cli);
     }
-
-    @Parameters(index = "0", paramLabel = "NAME", description = "Folder name or id.")
-    String name;
 
     @Override
     public Integer call() {
-      cli.backend.session().vfolders().purge(name);
-      if (cli.json()) {
-        cli.printJson(Map.of("name", name, "purged", true));
-      }
-      cli.term.done("Virtual folder " + name + " purged.");
-      return 0;
+      vfolders().purge(name);
+      return done(Map.of("name", name, "purged", true), "Virtual folder " + name + " purged.");
     }
   }
 
@@ -310,15 +260,10 @@ public final class VfolderCommand implements Callable<Integer> {
       mixinStandardHelpOptions = true,
       name = "invite",
       description = "Invite users to share a folder.")
-  static final class Invite implements Callable<Integer> {
-    private final Cli cli;
-
+  static final class Invite extends VfolderSubcommand.OnFolder {
     Invite(Cli cli) {
-      this.cli = cli;
+      super(cli);
     }
-
-    @Parameters(index = "0", paramLabel = "NAME", description = "Folder name or id.")
-    String name;
 
     @Parameters(
         index = "1..*",
@@ -341,17 +286,15 @@ public final class VfolderCommand implements Callable<Integer> {
       if (!List.of("ro", "rw", "wd", "rd").contains(perm)) {
         throw new CliException(ExitCode.USAGE, "--perm must be ro, rw or wd, not '" + perm + "'");
       }
-      List<String> invited = cli.backend.session().vfolders().invite(name, perm, users);
-      if (cli.json()) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("name", name);
-        m.put("permission", perm);
-        m.put("invited", invited);
-        cli.printJson(m);
-      }
-      cli.term.done("Invited " + invited.size() + " user(s) to " + name + " (" + perm + ")"
-          + (invited.isEmpty() ? "." : ": " + String.join(", ", invited) + "."));
-      return 0;
+      List<String> invited = vfolders().invite(name, perm, users);
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("name", name);
+      m.put("permission", perm);
+      m.put("invited", invited);
+      return done(
+          m,
+          "Invited " + invited.size() + " user(s) to " + name + " (" + perm + ")"
+              + (invited.isEmpty() ? "." : ": " + String.join(", ", invited) + "."));
     }
   }
 
@@ -374,47 +317,39 @@ public final class VfolderCommand implements Callable<Integer> {
         VfolderCommand.Invitations.Accept.class,
         VfolderCommand.Invitations.Reject.class
       })
-  static final class Invitations implements Callable<Integer> {
-    private final Cli cli;
-
+  static final class Invitations extends VfolderSubcommand {
     Invitations(Cli cli) {
-      this.cli = cli;
+      super(cli);
     }
 
     @Override
     public Integer call() {
-      return print(cli, cli.backend.session().vfolders());
+      return print(this);
     }
 
-    static int print(Cli cli, VFolders vf) {
-      List<VFolderInvitation> all = vf.invitations();
-      if (cli.json()) {
-        List<Map<String, Object>> out = new ArrayList<>();
-        for (VFolderInvitation i : all) {
-          Map<String, Object> m = new LinkedHashMap<>();
-          m.put("id", i.id());
-          m.put("inviter", i.inviter());
-          m.put("permission", i.permission());
-          m.put("state", i.state());
-          m.put("createdAt", i.createdAt());
-          m.put("vfolderId", i.vfolderId());
-          m.put("vfolderName", i.vfolderName());
-          out.add(m);
-        }
-        cli.printJson(out);
-        return 0;
-      }
-      List<List<String>> rows = new ArrayList<>();
-      for (VFolderInvitation i : all) {
-        rows.add(List.of(
-            text(i.id()),
-            text(i.inviter()),
-            text(i.vfolderName() != null ? i.vfolderName() : i.vfolderId()),
-            text(i.permission()),
-            text(i.state())));
-      }
-      cli.printTable(List.of("ID", "Inviter", "Folder", "Permission", "State"), rows);
-      return 0;
+    static int print(VfolderSubcommand cmd) {
+      return cmd.list(
+          cmd.vfolders().invitations(),
+          Invitations::json,
+          List.of("ID", "Inviter", "Folder", "Permission", "State"),
+          i -> List.of(
+              text(i.id()),
+              text(i.inviter()),
+              text(i.vfolderName() != null ? i.vfolderName() : i.vfolderId()),
+              text(i.permission()),
+              text(i.state())));
+    }
+
+    private static Map<String, Object> json(VFolderInvitation i) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("id", i.id());
+      m.put("inviter", i.inviter());
+      m.put("permission", i.permission());
+      m.put("state", i.state());
+      m.put("createdAt", i.createdAt());
+      m.put("vfolderId", i.vfolderId());
+      m.put("vfolderName", i.vfolderName());
+      return m;
     }
 
     /** {@code vfolder invitations list}. */
@@ -422,16 +357,24 @@ public final class VfolderCommand implements Callable<Integer> {
         mixinStandardHelpOptions = true,
         name = "list",
         description = "List the pending invitations to you.")
-    static final class ListInvitations implements Callable<Integer> {
-      private final Cli cli;
-
+    static final class ListInvitations extends VfolderSubcommand {
       ListInvitations(Cli cli) {
-        this.cli = cli;
+        super(cli);
       }
 
       @Override
       public Integer call() {
-        return print(cli, cli.backend.session().vfolders());
+        return print(this);
+      }
+    }
+
+    /** An answer to an invitation. */
+    abstract static class OnInvitation extends VfolderSubcommand {
+      @Parameters(index = "0", paramLabel = "ID", description = "The invitation id.")
+      String id;
+
+      OnInvitation(Cli cli) {
+        super(cli);
       }
     }
 
@@ -440,24 +383,15 @@ public final class VfolderCommand implements Callable<Integer> {
         mixinStandardHelpOptions = true,
         name = "accept",
         description = "Accept an invitation.")
-    static final class Accept implements Callable<Integer> {
-      private final Cli cli;
-
+    static final class Accept extends OnInvitation {
       Accept(Cli cli) {
-        this.cli = cli;
+        super(cli);
       }
-
-      @Parameters(index = "0", paramLabel = "ID", description = "The invitation id.")
-      String id;
 
       @Override
       public Integer call() {
-        cli.backend.session().vfolders().acceptInvitation(id);
-        if (cli.json()) {
-          cli.printJson(Map.of("id", id, "accepted", true));
-        }
-        cli.term.done("Invitation " + id + " accepted.");
-        return 0;
+        vfolders().acceptInvitation(id);
+        return done(Map.of("id", id, "accepted", true), "Invitation " + id + " accepted.");
       }
     }
 
@@ -466,24 +400,15 @@ public final class VfolderCommand implements Callable<Integer> {
         mixinStandardHelpOptions = true,
         name = "reject",
         description = "Reject an invitation.")
-    static final class Reject implements Callable<Integer> {
-      private final Cli cli;
-
+    static final class Reject extends OnInvitation {
       Reject(Cli cli) {
-        this.cli = cli;
+        super(cli);
       }
-
-      @Parameters(index = "0", paramLabel = "ID", description = "The invitation id.")
-      String id;
 
       @Override
       public Integer call() {
-        cli.backend.session().vfolders().rejectInvitation(id);
-        if (cli.json()) {
-          cli.printJson(Map.of("id", id, "rejected", true));
-        }
-        cli.term.done("Invitation " + id + " rejected.");
-        return 0;
+        vfolders().rejectInvitation(id);
+        return done(Map.of("id", id, "rejected", true), "Invitation " + id + " rejected.");
       }
     }
   }

@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -100,9 +99,34 @@ final class VfolderFileCommands {
     }
   }
 
+  /**
+   * {@link #find}, failing for a missing {@code remote}, and for a directory unless {@code
+   * recursive}.
+   */
+  static Found existing(VFolders vf, String folder, String remote, boolean recursive) {
+    Found f = find(vf, folder, remote);
+    if (f.kind() == Kind.MISSING) {
+      throw missing(folder, remote);
+    }
+    if (f.kind() == Kind.DIRECTORY && !recursive) {
+      throw new CliException(ExitCode.USAGE, folder + ":" + remote + " is a directory (use -r)");
+    }
+    return f;
+  }
+
   static CliException missing(String folder, String remote) {
     return new CliException(
         ExitCode.NOT_FOUND, "no such file or directory in " + folder + ": " + remote);
+  }
+
+  private static Map<String, Object> json(VFolderFile f) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("name", f.name());
+    m.put("type", f.directory() ? "directory" : "file");
+    m.put("size", f.size());
+    m.put("mode", f.mode());
+    m.put("modified", time(f.modified()));
+    return m;
   }
 
   /** {@code vfolder ls NAME [PATH]}. */
@@ -110,15 +134,10 @@ final class VfolderFileCommands {
       name = "ls",
       mixinStandardHelpOptions = true,
       description = "List a directory of a folder (default: its root).")
-  static final class Ls implements Callable<Integer> {
-    private final Cli cli;
-
+  static final class Ls extends VfolderSubcommand.OnFolder {
     Ls(Cli cli) {
-      this.cli = cli;
+      super(cli);
     }
-
-    @Parameters(index = "0", paramLabel = "NAME", description = "Folder name or id.")
-    String name;
 
     @Parameters(
         index = "1",
@@ -130,31 +149,15 @@ final class VfolderFileCommands {
 
     @Override
     public Integer call() {
-      List<VFolderFile> entries = cli.backend.session().vfolders().ls(name, remote(path));
-      if (cli.json()) {
-        List<Map<String, Object>> out = new ArrayList<>();
-        for (VFolderFile f : entries) {
-          Map<String, Object> m = new LinkedHashMap<>();
-          m.put("name", f.name());
-          m.put("type", f.directory() ? "directory" : "file");
-          m.put("size", f.size());
-          m.put("mode", f.mode());
-          m.put("modified", time(f.modified()));
-          out.add(m);
-        }
-        cli.printJson(out);
-        return 0;
-      }
-      List<List<String>> rows = new ArrayList<>();
-      for (VFolderFile f : entries) {
-        rows.add(List.of(
-            f.directory() ? f.name() + "/" : f.name(),
-            f.directory() ? "" : String.valueOf(f.size()),
-            f.modified() == null ? "" : time(f.modified()),
-            f.mode() == null ? "" : f.mode()));
-      }
-      cli.printTable(List.of("File name", "Size", "Modified", "Mode"), rows);
-      return 0;
+      return list(
+          vfolders().ls(name, remote(path)),
+          VfolderFileCommands::json,
+          List.of("File name", "Size", "Modified", "Mode"),
+          f -> List.of(
+              f.directory() ? f.name() + "/" : f.name(),
+              f.directory() ? "" : String.valueOf(f.size()),
+              f.modified() == null ? "" : time(f.modified()),
+              f.mode() == null ? "" : f.mode()));
     }
   }
 
@@ -163,15 +166,10 @@ final class VfolderFileCommands {
       name = "mkdir",
       mixinStandardHelpOptions = true,
       description = "Create directories in a folder.")
-  static final class Mkdir implements Callable<Integer> {
-    private final Cli cli;
-
+  static final class Mkdir extends VfolderSubcommand.OnFolder {
     Mkdir(Cli cli) {
-      this.cli = cli;
+      super(cli);
     }
-
-    @Parameters(index = "0", paramLabel = "NAME", description = "Folder name or id.")
-    String name;
 
     @Parameters(
         index = "1..*",
@@ -187,7 +185,7 @@ final class VfolderFileCommands {
 
     @Override
     public Integer call() {
-      VFolders vf = cli.backend.session().vfolders();
+      VFolders vf = vfolders();
       List<String> made = new ArrayList<>();
       for (String p : paths) {
         String r = remote(p);
@@ -207,11 +205,9 @@ final class VfolderFileCommands {
         vf.mkdir(name, r);
         made.add(r);
       }
-      if (cli.json()) {
-        cli.printJson(Map.of("name", name, "created", made));
-      }
-      cli.term.done("Created " + String.join(", ", made) + " in " + name + ".");
-      return 0;
+      return done(
+          Map.of("name", name, "created", made),
+          "Created " + String.join(", ", made) + " in " + name + ".");
     }
   }
 
@@ -220,15 +216,10 @@ final class VfolderFileCommands {
       name = "rm",
       mixinStandardHelpOptions = true,
       description = "Delete files (with -r, directories) in a folder.")
-  static final class Rm implements Callable<Integer> {
-    private final Cli cli;
-
+  static final class Rm extends VfolderSubcommand.OnFolder {
     Rm(Cli cli) {
-      this.cli = cli;
+      super(cli);
     }
-
-    @Parameters(index = "0", paramLabel = "NAME", description = "Folder name or id.")
-    String name;
 
     @Parameters(
         index = "1..*",
@@ -244,7 +235,7 @@ final class VfolderFileCommands {
 
     @Override
     public Integer call() {
-      VFolders vf = cli.backend.session().vfolders();
+      VFolders vf = vfolders();
       List<String> targets = new ArrayList<>();
       for (String p : paths) {
         String r = remote(p);
@@ -253,21 +244,13 @@ final class VfolderFileCommands {
               ExitCode.USAGE,
               "refusing to delete the root of " + name + " (use 'vfolder delete " + name + "')");
         }
-        Kind k = kind(vf, name, r);
-        if (k == Kind.MISSING) {
-          throw missing(name, r);
-        }
-        if (k == Kind.DIRECTORY && !recursive) {
-          throw new CliException(ExitCode.USAGE, name + ":" + r + " is a directory (use -r)");
-        }
+        existing(vf, name, r, recursive);
         targets.add(r);
       }
       vf.rm(name, targets, recursive);
-      if (cli.json()) {
-        cli.printJson(Map.of("name", name, "deleted", targets));
-      }
-      cli.term.done("Deleted " + String.join(", ", targets) + " in " + name + ".");
-      return 0;
+      return done(
+          Map.of("name", name, "deleted", targets),
+          "Deleted " + String.join(", ", targets) + " in " + name + ".");
     }
   }
 
@@ -279,15 +262,10 @@ final class VfolderFileCommands {
         "Move or rename a file or directory inside a folder (API v5 or later).",
         "A DST that is an existing directory (or ends with /) receives SRC under its name."
       })
-  static final class Mv implements Callable<Integer> {
-    private final Cli cli;
-
+  static final class Mv extends VfolderSubcommand.OnFolder {
     Mv(Cli cli) {
-      this.cli = cli;
+      super(cli);
     }
-
-    @Parameters(index = "0", paramLabel = "NAME", description = "Folder name or id.")
-    String name;
 
     @Parameters(index = "1", paramLabel = "SRC", description = "The path to move.")
     String src;
@@ -297,24 +275,20 @@ final class VfolderFileCommands {
 
     @Override
     public Integer call() {
-      VFolders vf = cli.backend.session().vfolders();
+      VFolders vf = vfolders();
       String from = remote(src);
       String to = remote(dst);
       if (from.equals(".")) {
         throw new CliException(ExitCode.USAGE, "cannot move the root of a folder");
       }
-      if (kind(vf, name, from) == Kind.MISSING) {
-        throw missing(name, from);
-      }
+      existing(vf, name, from, true);
       if (dst.endsWith("/") || to.equals(".") || kind(vf, name, to) == Kind.DIRECTORY) {
         to = to.equals(".") ? baseName(from) : to + "/" + baseName(from);
       }
       vf.mv(name, from, to);
-      if (cli.json()) {
-        cli.printJson(Map.of("name", name, "from", from, "to", to));
-      }
-      cli.term.done("Moved " + name + ":" + from + " to " + name + ":" + to + ".");
-      return 0;
+      return done(
+          Map.of("name", name, "from", from, "to", to),
+          "Moved " + name + ":" + from + " to " + name + ":" + to + ".");
     }
   }
 }

@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -272,15 +271,10 @@ final class VfolderTransferCommands {
         "  backend.ai vfolder upload mydata ./inputs",
         "  backend.ai vfolder upload mydata train.csv test.csv -t datasets --no-resume"
       })
-  static final class Upload implements Callable<Integer> {
-    private final Cli cli;
-
+  static final class Upload extends VfolderSubcommand.OnFolder {
     Upload(Cli cli) {
-      this.cli = cli;
+      super(cli);
     }
-
-    @Parameters(index = "0", paramLabel = "NAME", description = "Folder name or id.")
-    String name;
 
     @Parameters(
         index = "1..*",
@@ -308,8 +302,7 @@ final class VfolderTransferCommands {
         Path local = existing(a);
         plan.add(uploadStep(name, local, uploadTarget(dir, a, local)));
       }
-      VFolders vf = cli.backend.session().vfolders();
-      return execute(cli, vf, name, true, plan, flags, false);
+      return execute(cli, vfolders(), name, true, plan, flags, false);
     }
   }
 
@@ -326,15 +319,10 @@ final class VfolderTransferCommands {
         "  backend.ai vfolder download mydata results",
         "  backend.ai vfolder download mydata / -d ./backup --exclude '*.tmp'"
       })
-  static final class Download implements Callable<Integer> {
-    private final Cli cli;
-
+  static final class Download extends VfolderSubcommand.OnFolder {
     Download(Cli cli) {
-      this.cli = cli;
+      super(cli);
     }
-
-    @Parameters(index = "0", paramLabel = "NAME", description = "Folder name or id.")
-    String name;
 
     @Parameters(
         index = "1..*",
@@ -359,14 +347,11 @@ final class VfolderTransferCommands {
     @Override
     public Integer call() {
       cli.term.quiet(flags.quiet);
-      VFolders vf = cli.backend.session().vfolders();
+      VFolders vf = vfolders();
       List<Planned> plan = new ArrayList<>();
       for (String p : paths) {
         String r = VfolderFileCommands.remote(p);
-        Found f = VfolderFileCommands.find(vf, name, r);
-        if (f.kind() == Kind.MISSING) {
-          throw VfolderFileCommands.missing(name, r);
-        }
+        Found f = VfolderFileCommands.existing(vf, name, r, true);
         Path local = r.equals(".") ? dest : dest.resolve(VfolderFileCommands.baseName(r));
         plan.add(downloadStep(name, r, f, local));
       }
@@ -390,11 +375,9 @@ final class VfolderTransferCommands {
         "  backend.ai vfolder cp -r mydata:/results ./out",
         "  backend.ai vfolder cp mydata:notes.txt ."
       })
-  static final class Cp implements Callable<Integer> {
-    private final Cli cli;
-
+  static final class Cp extends VfolderSubcommand {
     Cp(Cli cli) {
-      this.cli = cli;
+      super(cli);
     }
 
     @Parameters(
@@ -451,7 +434,7 @@ final class VfolderTransferCommands {
         }
         locals.add(p);
       }
-      VFolders vf = cli.backend.session().vfolders();
+      VFolders vf = vfolders();
       boolean into = dstPath.isEmpty()
           || dstPath.endsWith("/")
           || to.equals(".")
@@ -480,17 +463,10 @@ final class VfolderTransferCommands {
         folder = m.group(1);
         remotes.add(VfolderFileCommands.remote(m.group(2)));
       }
-      VFolders vf = cli.backend.session().vfolders();
+      VFolders vf = vfolders();
       List<Found> found = new ArrayList<>();
       for (String r : remotes) {
-        Found f = VfolderFileCommands.find(vf, folder, r);
-        if (f.kind() == Kind.MISSING) {
-          throw VfolderFileCommands.missing(folder, r);
-        }
-        if (f.kind() == Kind.DIRECTORY && !recursive) {
-          throw new CliException(ExitCode.USAGE, folder + ":" + r + " is a directory (use -r)");
-        }
-        found.add(f);
+        found.add(VfolderFileCommands.existing(vf, folder, r, recursive));
       }
       Path dest = Path.of(dst);
       boolean into = dst.endsWith("/") || Files.isDirectory(dest) || sources.size() > 1;

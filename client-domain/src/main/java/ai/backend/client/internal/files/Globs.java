@@ -68,19 +68,8 @@ public final class Globs {
         return false;
       }
     }
-    StringBuilder prefix = new StringBuilder();
-    for (String n : names) {
-      if (prefix.length() > 0) {
-        prefix.append('/');
-      }
-      prefix.append(n);
-      for (Matcher m : exclude) {
-        if (m.pattern.matcher(m.nameOnly ? n : prefix).matches()) {
-          return false;
-        }
-      }
-    }
-    return true;
+    // a file is dropped by the same excludes as a directory: by any name or prefix on its path
+    return entersDirectory(relativePath);
   }
 
   /** Whether a directory may hold accepted files: false when an exclude drops it whole. */
