@@ -190,14 +190,30 @@ class VFolderShapesTest {
         .build();
     assertEquals(List.of("data", "models", "out"), o.mounts());
     FakeTransport t = new FakeTransport()
+        .json(200, "{\"id\": \"id-data\"}")
+        .json(200, "{\"id\": \"id-models\"}")
+        .json(200, "{\"id\": \"id-out\"}")
+        .json(200, "{\"id\": \"id-shared\"}")
         .json(
             201,
             "{\"sessionId\": \"s1\", \"sessionName\": \"n\", \"status\": \"RUNNING\","
                 + " \"servicePorts\": [], \"created\": true}");
     try (Session s = session(V9, t)) {
       Kernel.getOrCreate(s, "python", o);
-      JsonObject cfg = body(t.requests().get(0)).getAsJsonObject("config");
+      // v9: each name is resolved to its id (GET /folders/_/id), then both lists are sent
+      for (int i = 0; i < 4; i++) {
+        assertEquals("GET", t.requests().get(i).method());
+        assertTrue(t.requests().get(i).uri().getRawPath().endsWith("/folders/_/id"));
+      }
+      assertTrue(t.requests().get(0).uri().getRawQuery().contains("name=data"));
+      JsonObject cfg = body(t.requests().get(4)).getAsJsonObject("config");
       assertEquals("[\"data\",\"models\",\"out\",\"shared\"]", cfg.get("mounts").toString());
+      assertEquals(
+          "[\"id-data\",\"id-models\",\"id-out\",\"id-shared\"]",
+          cfg.get("mount_ids").toString());
+      assertEquals(
+          "{\"id-data\":\"/home/work/in\",\"id-out\":\"/out\"}",
+          cfg.get("mount_id_map").toString());
       assertEquals(
           "{\"data\":\"/home/work/in\",\"out\":\"/out\"}", cfg.get("mount_map").toString());
       assertEquals(
