@@ -407,6 +407,9 @@ class VFolderMatrixTest extends SdkFixture {
     assertFalse(Files.exists(tmp.resolve("a.txt")) || Files.exists(tmp.resolve("b.txt")));
     assertFalse(Files.exists(outside.resolve("new.txt")));
     assertEquals("not yours", Files.readString(outside.resolve("secret.txt")));
+    vf.rm(name, List.of("dir", "file"), false); // the links go, not what they point to
+    assertEquals(List.of(), vf.ls(name, "."));
+    assertEquals("not yours", Files.readString(outside.resolve("secret.txt")));
     vf.delete(name);
   }
 

@@ -89,6 +89,16 @@ class VFolderResumeTest extends SdkFixture {
     assertEquals(cuts + 1, proxy.cuts());
   }
 
+  /**
+   * A resumed upload sends less than the file (plus headers): how much less depends on what the server
+   * had read when the connection was reset (a reset drops what sat unread in its socket buffer), so the
+   * bound is loose; a fresh upload would send all {@link #SIZE} bytes and more.
+   */
+  private static void assertResumed(long sent, String when) {
+    System.out.println("[vfresume] resumed upload " + when + ": " + sent + " bytes of " + SIZE);
+    assertTrue(sent < SIZE - 256 * 1024, "sent " + sent + " of " + SIZE + " bytes " + when);
+  }
+
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"apache", "jdk"})
   void aLaterCallResumesACutUpload(String adapter) throws Exception {
@@ -121,7 +131,7 @@ class VFolderResumeTest extends SdkFixture {
       long before = proxy.bytes(Direction.UP);
       TransferResult r = later.upload(name, src, "big.bin", o);
       long sent = proxy.bytes(Direction.UP) - before;
-      assertTrue(sent < SIZE - CUT / 2, "sent " + sent + " of " + SIZE + " again");
+      assertResumed(sent, "a later call");
       assertEquals(1, r.resumes());
       assertEquals(expected, r.sha256());
       assertEquals(List.of(), records(state), "the record goes once the upload completed");
@@ -215,13 +225,15 @@ class VFolderResumeTest extends SdkFixture {
         VFolders vf = open(adapter, Mode.SYNC, c).session().vfolders();
         long before = proxy.bytes(Direction.UP);
         TransferResult up = vf.upload(name, src, "big.bin", once(state));
-        assertTrue(proxy.bytes(Direction.UP) - before < SIZE - CUT / 2);
+        assertResumed(proxy.bytes(Direction.UP) - before, "after the restart");
         assertEquals(1, up.resumes());
         assertEquals(expected, up.sha256());
 
         before = proxy.bytes(Direction.DOWN);
         TransferResult down = vf.download(name, "whole.bin", dst, once(state));
         long received = proxy.bytes(Direction.DOWN) - before;
+        System.out.println("[vfresume] resumed download after the restart: " + received
+            + " bytes of " + SIZE + " (part " + part + ")");
         // only what the part lacked comes again (the adapters buffer: the part may be short of CUT)
         assertTrue(
             received < SIZE - part + 64 * 1024, "received " + received + " with a part of " + part);
