@@ -165,7 +165,7 @@ public final class TransferOptions {
 
     /**
      * Where an unfinished upload's URL and token are kept for a later call to resume (default {@link
-     * #defaultStateDir()}); null keeps nothing, so only retries within the call resume. The records
+     * TransferOptions#defaultStateDir()}); null keeps nothing, so only retries within the call resume. The records
      * are owner-only files, deleted when their upload completes; one whose local file changed (size or
      * modification time) is not used, and one the server no longer knows (token expired, upload
      * terminated) is replaced by a fresh upload.

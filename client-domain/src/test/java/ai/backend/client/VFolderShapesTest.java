@@ -182,6 +182,28 @@ class VFolderShapesTest {
   }
 
   @Test
+  void aMountNamedByItsIdIsNotResolved() {
+    String id = "0123456789abcdef0123456789abcdef";
+    FakeTransport t = new FakeTransport()
+        .json(200, "{\"id\": \"id-data\"}")
+        .json(200, "{\"id\": \"id-shared\"}")
+        .json(
+            201,
+            "{\"sessionId\": \"s1\", \"sessionName\": \"n\", \"status\": \"RUNNING\","
+                + " \"servicePorts\": [], \"created\": true}");
+    try (Session s = session(V9, t)) {
+      Kernel.getOrCreate(
+          s, "python", KernelOptions.builder().mount(id + "=/in").mount("data").build());
+      // two resolved ("shared" comes from the configuration), the id as it is, then the create
+      assertEquals(3, t.requests().size());
+      JsonObject cfg = body(t.requests().get(2)).getAsJsonObject("config");
+      assertEquals(
+          "[\"" + id + "\",\"id-data\",\"id-shared\"]", cfg.get("mount_ids").toString());
+      assertEquals("{\"" + id + "\":\"/in\"}", cfg.get("mount_id_map").toString());
+    }
+  }
+
+  @Test
   void mountsPerVersion() {
     KernelOptions o = KernelOptions.builder()
         .mount("data=/home/work/in:ro")

@@ -45,6 +45,10 @@ public final class ComputeSessionWire {
   public record Created(
       String name, String id, String status, boolean created, Map<String, Object> raw) {}
 
+  /** A folder UUID, plain hex or dashed: a mount named so needs no resolving. */
+  private static final java.util.regex.Pattern FOLDER_ID = java.util.regex.Pattern.compile(
+      "[0-9a-fA-F]{32}|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+
   /** Added to a create's {@code maxWait}: 25.x rounds the wait up to its 60 s slices. */
   static final Duration CREATE_MARGIN = Duration.ofSeconds(90);
   /** A response timeout that stands for "none" (the transports take a duration or the default). */
@@ -200,14 +204,20 @@ public final class ComputeSessionWire {
     if (!map.isEmpty()) {
       cfg.put("mount_map", map);
     }
-    if (d.supportsMountIds() && !mountIds.isEmpty()) {
+    if (!options.isEmpty()) {
+      cfg.put("mount_options", options);
+    }
+    if (d.supportsMountIds() && !names.isEmpty()) {
       // v9 (config schema v7) deprecates the names: send the same mounts by id as well (spec §9.3)
       List<String> ids = new ArrayList<>();
       Map<String, String> idMap = new LinkedHashMap<>();
       for (VFolderMount m : all.values()) {
         String id = mountIds.get(m.name());
+        if (id == null && FOLDER_ID.matcher(m.name()).matches()) {
+          id = m.name(); // named by its id already
+        }
         if (id == null) {
-          throw new IllegalStateException("no id resolved for the mount " + m.name());
+          return; // not resolved (a caller without ids): the names alone still mount
         }
         ids.add(id);
         if (m.path() != null) {
@@ -219,9 +229,6 @@ public final class ComputeSessionWire {
         cfg.put("mount_id_map", idMap);
       }
     }
-    if (!options.isEmpty()) {
-      cfg.put("mount_options", options);
-    }
   }
 
   /**
@@ -232,7 +239,9 @@ public final class ComputeSessionWire {
     if (!d.supportsMountIds()) {
       return List.of();
     }
-    return List.copyOf(allMounts(o, config).keySet());
+    return allMounts(o, config).keySet().stream()
+        .filter(n -> !FOLDER_ID.matcher(n).matches())
+        .toList();
   }
 
   private static Map<String, VFolderMount> allMounts(KernelOptions o, Config config) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.backend.client.AsyncKernel;
 import ai.backend.client.Config;
 import ai.backend.client.ExecutionResult;
 import ai.backend.client.Kernel;
@@ -30,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -315,6 +317,20 @@ class VFolderResumeTest extends SdkFixture {
         assertTrue(r.stdout().contains("by id"), r.stdout() + r.stderr());
       } finally {
         k.destroy();
+      }
+      assertTrue(paths.contains("GET /folders/_/id"), paths.toString());
+      // the async create resolves the ids the same way
+      paths.clear();
+      AsyncKernel ak = AsyncKernel.getOrCreate(
+              s.async(),
+              "python",
+              KernelOptions.builder().mount(name + "=/home/work/x").build())
+          .get(60, TimeUnit.SECONDS);
+      try {
+        ExecutionResult r = ak.execute("print(open('x/in.txt').read())").get(60, TimeUnit.SECONDS);
+        assertTrue(r.stdout().contains("by id"), r.stdout() + r.stderr());
+      } finally {
+        ak.destroy().get(60, TimeUnit.SECONDS);
       }
       assertTrue(paths.contains("GET /folders/_/id"), paths.toString());
       assertTrue(id != null && !id.isEmpty());
