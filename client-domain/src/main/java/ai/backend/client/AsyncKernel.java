@@ -11,13 +11,16 @@ import ai.backend.client.internal.Endpoint;
 import ai.backend.client.internal.FileTransfers;
 import ai.backend.client.internal.Handlers;
 import ai.backend.client.internal.RunLoop;
+import ai.backend.client.internal.VFolderWire;
 import ai.backend.client.internal.stream.ExecuteStream;
 import ai.backend.client.internal.stream.PtyTerminal;
 import ai.backend.client.internal.stream.TcpTunnel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -67,18 +70,29 @@ public final class AsyncKernel implements AutoCloseable {
     Session session = async.sync();
     KernelOptions o = options == null ? KernelOptions.defaults() : options;
     String name = o.name() != null ? o.name() : KernelOptions.generateName();
-    Endpoint<ComputeSessionWire.Created> create;
+    List<String> folders;
     try {
-      create =
-          ComputeSessionWire.createSession(session.dialect(), session.config(), image, name, o);
+      folders = ComputeSessionWire.mountNames(session.dialect(), o, session.config());
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
-    if (o.awaitRunning() == null) {
-      return session.core().callAsync(create).thenApply(c -> of(session, c));
+    // v9 mounts by id too: resolve the names first, all at once
+    Map<String, CompletableFuture<String>> ids = new LinkedHashMap<>();
+    for (String f : folders) {
+      ids.put(f, session.core().callAsync(VFolderWire.resolveId(session.dialect(), f)));
     }
-    return createAwaitingRunning(session, create, name, o.awaitRunning())
-        .thenApply(c -> of(session, c));
+    return CompletableFuture.allOf(ids.values().toArray(CompletableFuture[]::new))
+        .thenCompose(done -> {
+          Map<String, String> resolved = new LinkedHashMap<>();
+          ids.forEach((f, id) -> resolved.put(f, id.join()));
+          Endpoint<ComputeSessionWire.Created> create = ComputeSessionWire.createSession(
+              session.dialect(), session.config(), image, name, o, resolved);
+          if (o.awaitRunning() == null) {
+            return session.core().callAsync(create).thenApply(c -> of(session, c));
+          }
+          return createAwaitingRunning(session, create, name, o.awaitRunning())
+              .thenApply(c -> of(session, c));
+        });
   }
 
   /**

@@ -8,6 +8,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -38,6 +39,8 @@ import java.util.Properties;
  *   <tr><td>BACKEND_DOMAIN</td><td>backendai.domain</td></tr>
  *   <tr><td>BACKEND_GROUP</td><td>backendai.group</td></tr>
  *   <tr><td>BACKEND_ENDPOINT_TYPE (only {@code api})</td><td>backendai.endpointType</td></tr>
+ *   <tr><td>BACKEND_OVERRIDE_STORAGE_PROXY ({@code <url>=<url>,…})</td>
+ *       <td>backendai.overrideStorageProxy</td></tr>
  * </table>
  *
  * <p>{@link #toString()} never shows the secret key, and no exception message contains it.
@@ -56,6 +59,7 @@ public final class Config {
   private final ApiVersion apiVersion;
   private final boolean negotiate;
   private final List<String> vfolderMounts;
+  private final Map<String, String> storageProxyOverrides;
   private final boolean skipSslCertValidation;
   private final Duration connectTimeout;
   private final Duration readTimeout;
@@ -75,6 +79,8 @@ public final class Config {
     this.apiVersion = b.apiVersion;
     this.negotiate = b.negotiate;
     this.vfolderMounts = List.copyOf(b.vfolderMounts);
+    this.storageProxyOverrides =
+        java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.storageProxyOverrides));
     this.skipSslCertValidation = b.skipSslCertValidation;
     this.connectTimeout = b.connectTimeout;
     this.readTimeout = b.readTimeout;
@@ -131,6 +137,9 @@ public final class Config {
     r.get("ACCESS_KEY", "accessKey").ifPresent(b::accessKey);
     r.get("SECRET_KEY", "secretKey").ifPresent(v -> b.secretKey(v.toCharArray()));
     r.get("VFOLDER_MOUNTS", "vfolderMounts").ifPresent(v -> b.vfolderMounts(splitList(v)));
+    r.get("OVERRIDE_STORAGE_PROXY", "overrideStorageProxy")
+        .ifPresent(v -> b.storageProxyOverrides(
+            parseOverrides(v, r.source("OVERRIDE_STORAGE_PROXY", "overrideStorageProxy"))));
     r.get("SKIP_SSLCERT_VALIDATION", "skipSslCertValidation")
         .ifPresent(v -> b.skipSslCertValidation(parseBool(v)));
     r.get("CONNECTION_TIMEOUT", "connectionTimeout").ifPresent(v -> {
@@ -195,6 +204,25 @@ public final class Config {
 
   public List<String> vfolderMounts() {
     return vfolderMounts;
+  }
+
+  /**
+   * Storage-proxy URL prefixes to replace (spec §9.2, {@code BACKEND_OVERRIDE_STORAGE_PROXY}): the
+   * upload and download URLs a manager hands out name the proxy as the cluster sees it, which a client
+   * outside (behind a tunnel, a NAT) may have to reach elsewhere. The first matching prefix wins.
+   */
+  public Map<String, String> storageProxyOverrides() {
+    return storageProxyOverrides;
+  }
+
+  /** {@code url} with the first matching {@link #storageProxyOverrides()} prefix replaced. */
+  public String overrideStorageProxy(String url) {
+    for (Map.Entry<String, String> e : storageProxyOverrides.entrySet()) {
+      if (url.startsWith(e.getKey())) {
+        return e.getValue() + url.substring(e.getKey().length());
+      }
+    }
+    return url;
   }
 
   public boolean skipSslCertValidation() {
@@ -265,6 +293,7 @@ public final class Config {
     b.apiVersion = apiVersion;
     b.negotiate = negotiate;
     b.vfolderMounts = new ArrayList<>(vfolderMounts);
+    b.storageProxyOverrides = new LinkedHashMap<>(storageProxyOverrides);
     b.skipSslCertValidation = skipSslCertValidation;
     b.connectTimeout = connectTimeout;
     b.readTimeout = readTimeout;
@@ -289,6 +318,9 @@ public final class Config {
         + ", domain=" + domain
         + ", group=" + group
         + ", vfolderMounts=" + vfolderMounts
+        + (storageProxyOverrides.isEmpty()
+            ? ""
+            : ", storageProxyOverrides=" + storageProxyOverrides)
         + ", skipSslCertValidation=" + skipSslCertValidation
         + ", connectTimeout=" + connectTimeout
         + ", readTimeout=" + readTimeout
@@ -308,6 +340,7 @@ public final class Config {
     private ApiVersion apiVersion;
     private boolean negotiate = true;
     private List<String> vfolderMounts = new ArrayList<>();
+    private Map<String, String> storageProxyOverrides = new LinkedHashMap<>();
     private boolean skipSslCertValidation;
     private Duration connectTimeout = Duration.ofSeconds(10);
     private Duration readTimeout = DEFAULT_READ_TIMEOUT;
@@ -377,6 +410,21 @@ public final class Config {
 
     public Builder vfolderMounts(List<String> mounts) {
       this.vfolderMounts = new ArrayList<>(Objects.requireNonNull(mounts, "mounts"));
+      return this;
+    }
+
+    /**
+     * Replaces the storage-proxy URL prefixes (keys) by others (values), in order; see {@link
+     * Config#storageProxyOverrides()}. Both must be absolute http(s) URLs.
+     */
+    public Builder storageProxyOverrides(Map<String, String> overrides) {
+      Map<String, String> m = new LinkedHashMap<>();
+      overrides.forEach((from, to) -> {
+        checkHttpUrl(from, "storage-proxy override");
+        checkHttpUrl(to, "storage-proxy override");
+        m.put(from, to);
+      });
+      this.storageProxyOverrides = m;
       return this;
     }
 
@@ -551,6 +599,41 @@ public final class Config {
       path = path.substring(0, path.length() - 1);
     }
     return URI.create(scheme + "://" + uri.getRawAuthority() + path);
+  }
+
+  /** {@code <from>=<to>,…}; URLs hold no {@code ,} and their first {@code =} is in the query. */
+  static Map<String, String> parseOverrides(String v, String source) {
+    Map<String, String> m = new LinkedHashMap<>();
+    for (String item : splitList(v)) {
+      int eq = item.indexOf('=');
+      if (eq <= 0 || eq == item.length() - 1) {
+        throw new ConfigurationException(
+            source + ": '" + item + "' is not <storage-proxy url>=<url to use instead>");
+      }
+      String from = item.substring(0, eq).strip();
+      String to = item.substring(eq + 1).strip();
+      try {
+        checkHttpUrl(from, source);
+        checkHttpUrl(to, source);
+      } catch (InvalidArgumentException e) {
+        throw new ConfigurationException(e.getMessage(), e);
+      }
+      m.put(from, to);
+    }
+    return m;
+  }
+
+  private static void checkHttpUrl(String url, String what) {
+    URI u;
+    try {
+      u = new URI(Objects.requireNonNull(url, what));
+    } catch (URISyntaxException e) {
+      throw new InvalidArgumentException(what + ": not a URL: " + url, e);
+    }
+    String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
+    if (!(scheme.equals("http") || scheme.equals("https")) || u.getHost() == null) {
+      throw new InvalidArgumentException(what + ": not an absolute http(s) URL: " + url);
+    }
   }
 
   private static List<String> splitList(String v) {

@@ -14,10 +14,13 @@ import ai.backend.client.internal.Endpoint;
 import ai.backend.client.internal.FileTransfers;
 import ai.backend.client.internal.Handlers;
 import ai.backend.client.internal.RunLoop;
+import ai.backend.client.internal.VFolderWire;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -83,8 +86,12 @@ public final class Kernel implements AutoCloseable {
     KernelOptions o = options == null ? KernelOptions.defaults() : options;
     String name = o.name() != null ? o.name() : KernelOptions.generateName();
     Dialect d = session.dialect();
+    Map<String, String> ids = new LinkedHashMap<>();
+    for (String folder : ComputeSessionWire.mountNames(d, o, session.config())) {
+      ids.put(folder, session.core().call(VFolderWire.resolveId(d, folder)));
+    }
     Endpoint<ComputeSessionWire.Created> create =
-        ComputeSessionWire.createSession(d, session.config(), image, name, o);
+        ComputeSessionWire.createSession(d, session.config(), image, name, o, ids);
     if (o.awaitRunning() == null) {
       return of(session, session.core().call(create));
     }

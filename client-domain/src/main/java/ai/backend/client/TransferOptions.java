@@ -1,6 +1,7 @@
 package ai.backend.client;
 
 import ai.backend.client.errors.InvalidArgumentException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -12,6 +13,10 @@ import java.util.Objects;
  * Options of folder transfers ({@link VFolders#upload}, {@link VFolders#download} and their directory
  * forms). Immutable; {@link #defaults()} resumes after broken connections (up to 8 failures in a row,
  * backoff from 200 ms doubling to 10 s), reports no progress and refuses to overwrite a local file.
+ *
+ * <p>A storage-proxy (tus) upload that fails is also resumable by a later call, from another process
+ * too: its upload URL and token are kept in an owner-only file under {@link #stateDir()} (default
+ * {@code $HOME/.backend.ai/transfers}) until it completes; see {@link Builder#stateDir}.
  */
 public final class TransferOptions {
   private static final TransferOptions DEFAULTS = builder().build();
@@ -26,6 +31,7 @@ public final class TransferOptions {
   private final List<String> include;
   private final List<String> exclude;
   private final boolean overwrite;
+  private final Path stateDir;
 
   private TransferOptions(Builder b) {
     this.resume = b.resume;
@@ -38,6 +44,7 @@ public final class TransferOptions {
     this.include = List.copyOf(b.include);
     this.exclude = List.copyOf(b.exclude);
     this.overwrite = b.overwrite;
+    this.stateDir = b.stateDir;
   }
 
   public static TransferOptions defaults() {
@@ -96,6 +103,25 @@ public final class TransferOptions {
     return overwrite;
   }
 
+  /**
+   * Where unfinished uploads are recorded for a later call to resume, or null (not recorded). Only
+   * used while {@link #resume()} is on.
+   */
+  public Path stateDir() {
+    return stateDir;
+  }
+
+  /**
+   * {@code $HOME/.backend.ai/transfers}: {@code $HOME} as Unix tools read it (Java's {@code
+   * user.home} comes from the password database and ignores it), else {@code user.home}.
+   */
+  public static Path defaultStateDir() {
+    String home = System.getenv("HOME");
+    Path base =
+        home != null && !home.isBlank() ? Path.of(home) : Path.of(System.getProperty("user.home"));
+    return base.resolve(".backend.ai").resolve("transfers");
+  }
+
   public Builder toBuilder() {
     Builder b = new Builder();
     b.resume = resume;
@@ -108,6 +134,7 @@ public final class TransferOptions {
     b.include.addAll(include);
     b.exclude.addAll(exclude);
     b.overwrite = overwrite;
+    b.stateDir = stateDir;
     return b;
   }
 
@@ -115,7 +142,8 @@ public final class TransferOptions {
   public String toString() {
     return "TransferOptions[resume=" + resume + ", maxRetries=" + maxRetries + ", backoff="
         + initialBackoff + ".." + maxBackoff + ", include=" + include + ", exclude=" + exclude
-        + ", overwrite=" + overwrite + (expectedSha256 != null ? ", sha256=" + expectedSha256 : "")
+        + ", overwrite=" + overwrite + ", stateDir=" + stateDir
+        + (expectedSha256 != null ? ", sha256=" + expectedSha256 : "")
         + "]";
   }
 
@@ -131,8 +159,21 @@ public final class TransferOptions {
     private final List<String> include = new ArrayList<>();
     private final List<String> exclude = new ArrayList<>();
     private boolean overwrite;
+    private Path stateDir = defaultStateDir();
 
     private Builder() {}
+
+    /**
+     * Where an unfinished upload's URL and token are kept for a later call to resume (default {@link
+     * TransferOptions#defaultStateDir()}); null keeps nothing, so only retries within the call resume. The records
+     * are owner-only files, deleted when their upload completes; one whose local file changed (size or
+     * modification time) is not used, and one the server no longer knows (token expired, upload
+     * terminated) is replaced by a fresh upload.
+     */
+    public Builder stateDir(Path dir) {
+      this.stateDir = dir;
+      return this;
+    }
 
     public Builder resume(boolean resume) {
       this.resume = resume;

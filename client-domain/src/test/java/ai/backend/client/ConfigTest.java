@@ -227,4 +227,35 @@ class ConfigTest {
         assertThrows(InvalidArgumentException.class, () -> ApiVersion.parse("not-a-version"));
     assertFalse(((Object) badArgument) instanceof ConfigurationException);
   }
+
+  @Test
+  void storageProxyOverridesRewriteByPrefix() {
+    Map<String, String> env = Map.of(
+        "BACKEND_ENDPOINT",
+        "http://127.0.0.1:1",
+        "BACKEND_ACCESS_KEY",
+        "AKIA",
+        "BACKEND_SECRET_KEY",
+        "s",
+        "BACKEND_OVERRIDE_STORAGE_PROXY",
+        "http://proxy.internal:6021=http://127.0.0.1:9000/sp, https://b:1=https://c:2");
+    Config c = Config.fromEnvironment(env, props());
+    assertEquals(
+        "http://127.0.0.1:9000/sp/upload?x=1",
+        c.overrideStorageProxy("http://proxy.internal:6021/upload?x=1"));
+    assertEquals("https://c:2/d", c.overrideStorageProxy("https://b:1/d"));
+    assertEquals("http://other:6021/u", c.overrideStorageProxy("http://other:6021/u"));
+    assertEquals(c.storageProxyOverrides(), c.toBuilder().build().storageProxyOverrides());
+    assertThrows(
+        ConfigurationException.class,
+        () -> Config.fromEnvironment(
+            Map.of(
+                "BACKEND_ENDPOINT", "http://127.0.0.1:1",
+                "BACKEND_ACCESS_KEY", "AKIA",
+                "BACKEND_SECRET_KEY", "s",
+                "BACKEND_OVERRIDE_STORAGE_PROXY", "http://a:1"),
+            props()));
+    assertThrows(InvalidArgumentException.class, () -> Config.builder()
+        .storageProxyOverrides(Map.of("ftp://a", "http://b")));
+  }
 }

@@ -182,6 +182,28 @@ class VFolderShapesTest {
   }
 
   @Test
+  void aMountNamedByItsIdIsNotResolved() {
+    String id = "0123456789abcdef0123456789abcdef";
+    FakeTransport t = new FakeTransport()
+        .json(200, "{\"id\": \"id-data\"}")
+        .json(200, "{\"id\": \"id-shared\"}")
+        .json(
+            201,
+            "{\"sessionId\": \"s1\", \"sessionName\": \"n\", \"status\": \"RUNNING\","
+                + " \"servicePorts\": [], \"created\": true}");
+    try (Session s = session(V9, t)) {
+      Kernel.getOrCreate(
+          s, "python", KernelOptions.builder().mount(id + "=/in").mount("data").build());
+      // two resolved ("shared" comes from the configuration), the id as it is, then the create
+      assertEquals(3, t.requests().size());
+      JsonObject cfg = body(t.requests().get(2)).getAsJsonObject("config");
+      assertEquals(
+          "[\"" + id + "\",\"id-data\",\"id-shared\"]", cfg.get("mount_ids").toString());
+      assertEquals("{\"" + id + "\":\"/in\"}", cfg.get("mount_id_map").toString());
+    }
+  }
+
+  @Test
   void mountsPerVersion() {
     KernelOptions o = KernelOptions.builder()
         .mount("data=/home/work/in:ro")
@@ -190,14 +212,30 @@ class VFolderShapesTest {
         .build();
     assertEquals(List.of("data", "models", "out"), o.mounts());
     FakeTransport t = new FakeTransport()
+        .json(200, "{\"id\": \"id-data\"}")
+        .json(200, "{\"id\": \"id-models\"}")
+        .json(200, "{\"id\": \"id-out\"}")
+        .json(200, "{\"id\": \"id-shared\"}")
         .json(
             201,
             "{\"sessionId\": \"s1\", \"sessionName\": \"n\", \"status\": \"RUNNING\","
                 + " \"servicePorts\": [], \"created\": true}");
     try (Session s = session(V9, t)) {
       Kernel.getOrCreate(s, "python", o);
-      JsonObject cfg = body(t.requests().get(0)).getAsJsonObject("config");
+      // v9: each name is resolved to its id (GET /folders/_/id), then both lists are sent
+      for (int i = 0; i < 4; i++) {
+        assertEquals("GET", t.requests().get(i).method());
+        assertTrue(t.requests().get(i).uri().getRawPath().endsWith("/folders/_/id"));
+      }
+      assertTrue(t.requests().get(0).uri().getRawQuery().contains("name=data"));
+      JsonObject cfg = body(t.requests().get(4)).getAsJsonObject("config");
       assertEquals("[\"data\",\"models\",\"out\",\"shared\"]", cfg.get("mounts").toString());
+      assertEquals(
+          "[\"id-data\",\"id-models\",\"id-out\",\"id-shared\"]",
+          cfg.get("mount_ids").toString());
+      assertEquals(
+          "{\"id-data\":\"/home/work/in\",\"id-out\":\"/out\"}",
+          cfg.get("mount_id_map").toString());
       assertEquals(
           "{\"data\":\"/home/work/in\",\"out\":\"/out\"}", cfg.get("mount_map").toString());
       assertEquals(

@@ -45,6 +45,10 @@ public final class ComputeSessionWire {
   public record Created(
       String name, String id, String status, boolean created, Map<String, Object> raw) {}
 
+  /** A folder UUID, plain hex or dashed: a mount named so needs no resolving. */
+  private static final java.util.regex.Pattern FOLDER_ID = java.util.regex.Pattern.compile(
+      "[0-9a-fA-F]{32}|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+
   /** Added to a create's {@code maxWait}: 25.x rounds the wait up to its 60 s slices. */
   static final Duration CREATE_MARGIN = Duration.ofSeconds(90);
   /** A response timeout that stands for "none" (the transports take a duration or the default). */
@@ -61,6 +65,21 @@ public final class ComputeSessionWire {
   /** {@code POST /kernel} or {@code POST /session} with the fields the version understands (spec §5.2). */
   public static ApiRequest create(
       Dialect d, Config config, String image, String name, KernelOptions o) {
+    return create(d, config, image, name, o, Map.of());
+  }
+
+  /**
+   * As {@link #create(Dialect, Config, String, String, KernelOptions)}, with the folder ids of the
+   * mounts (name to id, see {@link #mountNames}) sent as {@code mount_ids} / {@code mount_id_map}
+   * where the version has them.
+   */
+  public static ApiRequest create(
+      Dialect d,
+      Config config,
+      String image,
+      String name,
+      KernelOptions o,
+      Map<String, String> mountIds) {
     if (image == null || image.isBlank()) {
       throw new InvalidArgumentException("image must not be empty");
     }
@@ -122,7 +141,7 @@ public final class ComputeSessionWire {
       body.put("priority", o.priority());
     }
     Map<String, Object> cfg = new LinkedHashMap<>();
-    mounts(d, o, config, cfg);
+    mounts(d, o, config, cfg, mountIds);
     cfg.put("environ", o.environ());
     if (d.usesResourceSlots()) {
       if (!o.resources().isEmpty()) {
@@ -153,15 +172,13 @@ public final class ComputeSessionWire {
    * cannot express is refused rather than dropped: a read-only mount silently mounted writable would be
    * worse than an error.
    */
-  static void mounts(Dialect d, KernelOptions o, Config config, Map<String, Object> cfg) {
-    Map<String, VFolderMount> all = new LinkedHashMap<>();
-    for (VFolderMount m : o.vfolderMounts()) {
-      all.put(m.name(), m);
-    }
-    for (String spec : config.vfolderMounts()) {
-      VFolderMount m = VFolderMount.parse(spec);
-      all.putIfAbsent(m.name(), m);
-    }
+  static void mounts(
+      Dialect d,
+      KernelOptions o,
+      Config config,
+      Map<String, Object> cfg,
+      Map<String, String> mountIds) {
+    Map<String, VFolderMount> all = allMounts(o, config);
     List<String> names = new ArrayList<>(all.keySet());
     Map<String, String> map = new LinkedHashMap<>();
     Map<String, Object> options = new LinkedHashMap<>();
@@ -190,6 +207,53 @@ public final class ComputeSessionWire {
     if (!options.isEmpty()) {
       cfg.put("mount_options", options);
     }
+    if (d.supportsMountIds() && !names.isEmpty()) {
+      // v9 (config schema v7) deprecates the names: send the same mounts by id as well (spec §9.3)
+      List<String> ids = new ArrayList<>();
+      Map<String, String> idMap = new LinkedHashMap<>();
+      for (VFolderMount m : all.values()) {
+        String id = mountIds.get(m.name());
+        if (id == null && FOLDER_ID.matcher(m.name()).matches()) {
+          id = m.name(); // named by its id already
+        }
+        if (id == null) {
+          return; // not resolved (a caller without ids): the names alone still mount
+        }
+        ids.add(id);
+        if (m.path() != null) {
+          idMap.put(id, m.path());
+        }
+      }
+      cfg.put("mount_ids", ids);
+      if (!idMap.isEmpty()) {
+        cfg.put("mount_id_map", idMap);
+      }
+    }
+  }
+
+  /**
+   * The names of the folders a create mounts (the options' then the configuration's), whose ids a
+   * v9 create sends as well; empty when the version takes names only.
+   */
+  public static List<String> mountNames(Dialect d, KernelOptions o, Config config) {
+    if (!d.supportsMountIds()) {
+      return List.of();
+    }
+    return allMounts(o, config).keySet().stream()
+        .filter(n -> !FOLDER_ID.matcher(n).matches())
+        .toList();
+  }
+
+  private static Map<String, VFolderMount> allMounts(KernelOptions o, Config config) {
+    Map<String, VFolderMount> all = new LinkedHashMap<>();
+    for (VFolderMount m : o.vfolderMounts()) {
+      all.put(m.name(), m);
+    }
+    for (String spec : config.vfolderMounts()) {
+      VFolderMount m = VFolderMount.parse(spec);
+      all.putIfAbsent(m.name(), m);
+    }
+    return all;
   }
 
   private static void legacyResources(Map<String, Object> res, Map<String, Object> cfg) {
@@ -248,7 +312,18 @@ public final class ComputeSessionWire {
   /** {@link #create} with its answer's parser. */
   public static Endpoint<Created> createSession(
       Dialect d, Config config, String image, String name, KernelOptions o) {
-    return new Endpoint<>(create(d, config, image, name, o), createdHandler(d, name));
+    return createSession(d, config, image, name, o, Map.of());
+  }
+
+  /** With the mounts' folder ids; see {@link #create(Dialect, Config, String, String, KernelOptions, Map)}. */
+  public static Endpoint<Created> createSession(
+      Dialect d,
+      Config config,
+      String image,
+      String name,
+      KernelOptions o,
+      Map<String, String> mountIds) {
+    return new Endpoint<>(create(d, config, image, name, o, mountIds), createdHandler(d, name));
   }
 
   /** Parses the create response; {@code sentName} fills in what v4 does not echo. */

@@ -22,6 +22,7 @@ import ai.backend.client.internal.files.RangeDownload;
 import ai.backend.client.internal.files.RemotePaths;
 import ai.backend.client.internal.files.Retry;
 import ai.backend.client.internal.files.TusUpload;
+import ai.backend.client.internal.files.UploadState;
 import ai.backend.client.port.HttpHeaders;
 import ai.backend.client.port.HttpRequest;
 import ai.backend.client.port.HttpResponse;
@@ -252,10 +253,77 @@ public final class VFolderTransfers {
 
   private TransferResult uploadTus(
       String folder, Path local, String target, long size, Ctl ctl, long base, SentDigest digest) {
-    Map<String, Object> body = Map.of("path", target, "size", size);
-    Ticket t = core.call(ticket(folder, "request-upload", body));
-    URI uri = t.uri();
-    TusUpload.Server server = new TusUpload.Server() {
+    UploadState state = uploadState(folder, target, local, size, ctl);
+    UploadState.Saved saved = state == null ? null : state.load();
+    int resumed = 0;
+    if (saved != null) {
+      // a record from an earlier call: go on with its upload if the server still knows it
+      try {
+        long at = tusServer(uriOf(saved.url(), saved.token()), size, ctl, base, digest)
+            .offset();
+        if (at > size) {
+          throw new MalformedResponseException("the server holds more than the file", 200, null);
+        }
+        resumed = 1;
+      } catch (IOException e) {
+        resumed = 1; // unreachable for now: the retries below ask again
+      } catch (BackendException | JsonParseException e) {
+        if (e instanceof BackendIoException) {
+          throw e;
+        }
+        saved = null; // expired token, terminated or foreign upload: start afresh
+        state.delete();
+      }
+    }
+    if (saved == null) {
+      Map<String, Object> body = Map.of("path", target, "size", size);
+      Ticket t = core.call(ticket(folder, "request-upload", body));
+      saved = new UploadState.Saved(t.url(), t.token());
+      if (state != null) {
+        try {
+          state.save(saved);
+        } catch (IOException e) {
+          state = null; // cannot record: this call still resumes within itself
+        }
+      }
+    }
+    TusUpload.Server server = tusServer(uriOf(saved.url(), saved.token()), size, ctl, base, digest);
+    TusUpload.Outcome out;
+    try {
+      if (size == 0) {
+        server.append(0); // an empty upload is completed by an empty PATCH
+      }
+      out = TusUpload.run(server, size, ctl.retry, sleeper, ctl::cancelled);
+    } catch (IOException e) {
+      throw ctl.failed("upload of " + local + " to " + folder + ":" + target, e);
+    }
+    if (state != null) {
+      state.delete();
+    }
+    ctl.progress(base + size);
+    return new TransferResult(
+        target, local, size, hex(digest.finish(size)), out.resumes() + resumed, false);
+  }
+
+  /** The record of this upload for later calls, or null when not kept (resume off, no state dir). */
+  private UploadState uploadState(String folder, String target, Path local, long size, Ctl ctl) {
+    TransferOptions o = ctl.options;
+    if (!o.resume() || o.stateDir() == null) {
+      return null;
+    }
+    return UploadState.of(
+        o.stateDir(),
+        core.config().endpoint().toString(),
+        core.config().accessKey(),
+        folder,
+        target,
+        local,
+        size,
+        modified(local));
+  }
+
+  private TusUpload.Server tusServer(URI uri, long size, Ctl ctl, long base, SentDigest digest) {
+    return new TusUpload.Server() {
       @Override
       public long offset() throws IOException {
         try (HttpResponse r = send(
@@ -293,17 +361,6 @@ public final class VFolderTransfers {
         }
       }
     };
-    TusUpload.Outcome out;
-    try {
-      if (size == 0) {
-        server.append(0); // an empty upload is completed by an empty PATCH
-      }
-      out = TusUpload.run(server, size, ctl.retry, sleeper, ctl::cancelled);
-    } catch (IOException e) {
-      throw ctl.failed("upload of " + local + " to " + folder + ":" + target, e);
-    }
-    ctl.progress(base + size);
-    return new TransferResult(target, local, size, hex(digest.finish(size)), out.resumes(), false);
   }
 
   private TransferResult uploadV4(
@@ -388,7 +445,7 @@ public final class VFolderTransfers {
       String folder, String source, Path local, Ctl ctl, long base, TransferOptions single) {
     Map<String, Object> body = Map.of("path", source, "archive", false);
     Ticket t = core.call(ticket(folder, "request-download", body));
-    URI uri = t.uri();
+    URI uri = uriOf(t.url(), t.token());
     Path part = local.resolveSibling(local.getFileName() + ".part");
     MessageDigest md = GzipParts.sha256();
     RangeDownload.Source src = (from, validator) -> {
@@ -500,14 +557,19 @@ public final class VFolderTransfers {
 
   // --- helpers ---------------------------------------------------------------------------------
 
-  private record Ticket(String token, String url) {
-    URI uri() {
-      if (url == null || token == null) {
-        throw new JsonParseException("no token or url in the transfer ticket");
-      }
-      String sep = url.contains("?") ? "&" : "?";
-      return URI.create(url + sep + "token=" + UriBuilder.encode(token));
+  private record Ticket(String token, String url) {}
+
+  /**
+   * The storage proxy's URL with the token, after the configured overrides (the manager names the
+   * proxy as the cluster reaches it).
+   */
+  private URI uriOf(String url, String token) {
+    if (url == null || token == null) {
+      throw new JsonParseException("no token or url in the transfer ticket");
     }
+    String u = core.config().overrideStorageProxy(url);
+    String sep = u.contains("?") ? "&" : "?";
+    return URI.create(u + sep + "token=" + UriBuilder.encode(token));
   }
 
   private Endpoint<Ticket> ticket(String folder, String action, Map<String, Object> body) {

@@ -18,7 +18,9 @@ import ai.backend.client.TransferResult;
 import ai.backend.client.VFolderFile;
 import ai.backend.client.VFolderInfo;
 import ai.backend.client.VFolders;
+import ai.backend.client.errors.BackendApiException;
 import ai.backend.client.errors.BackendIoException;
+import ai.backend.client.errors.BadRequestException;
 import ai.backend.client.errors.InvalidArgumentException;
 import ai.backend.client.errors.NotFoundException;
 import ai.backend.client.errors.TransferVerificationException;
@@ -306,6 +308,7 @@ class VFolderMatrixTest extends SdkFixture {
             src,
             "c.bin",
             TransferOptions.builder()
+                .stateDir(tmp.resolve("state")) // a cancelled upload is recorded for later
                 .cancelToken(token)
                 .progress((n, t) -> {
                   if (n > 1024 * 1024) {
@@ -360,6 +363,58 @@ class VFolderMatrixTest extends SdkFixture {
     vf.download(name, "out.txt", out, TransferOptions.defaults());
     assertEquals("written by the session", Files.readString(out));
     vf.delete(name);
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("versions")
+  void symlinksPlantedBySessionCodeDoNotLeadOut(String adapter, ApiVersion v) throws Exception {
+    Session s = session(adapter, v);
+    VFolders vf = s.vfolders();
+    String name = folderName("esc");
+    vf.create(name);
+    Path outside = tmp.resolve("outside");
+    Files.createDirectories(outside);
+    Files.writeString(outside.resolve("secret.txt"), "not yours");
+    Kernel k =
+        Kernel.getOrCreate(s, "python", KernelOptions.builder().mount(name).build());
+    try {
+      ExecutionResult r = k.execute("import os\n"
+          + "os.symlink(" + pyString(outside.toString()) + ", '" + name + "/dir')\n"
+          + "os.symlink(" + pyString(outside.resolve("secret.txt").toString()) + ", '" + name
+          + "/file')\n"
+          + "print(sorted(os.listdir('" + name + "')))");
+      assertTrue(r.stdout().contains("'dir', 'file'"), r.stdout() + r.stderr());
+    } finally {
+      k.destroy();
+    }
+    TransferOptions o = TransferOptions.defaults();
+    List<BackendApiException> refused = new ArrayList<>();
+    refused.add(assertThrows(BackendApiException.class, () -> vf.ls(name, "dir")));
+    refused.add(assertThrows(
+        BackendApiException.class,
+        () -> vf.download(name, "dir/secret.txt", tmp.resolve("a.txt"), o)));
+    refused.add(assertThrows(
+        BackendApiException.class, () -> vf.download(name, "file", tmp.resolve("b.txt"), o)));
+    Files.writeString(tmp.resolve("new.txt"), "planted");
+    refused.add(assertThrows(
+        BackendApiException.class,
+        () -> vf.upload(name, tmp.resolve("new.txt"), "dir/new.txt", o)));
+    for (BackendApiException e : refused) {
+      assertEquals(BadRequestException.class, e.getClass(), e.toString());
+      assertEquals(400, e.status(), e.toString());
+      assertTrue(e.getMessage().contains("escapes the folder"), e.getMessage());
+    }
+    assertFalse(Files.exists(tmp.resolve("a.txt")) || Files.exists(tmp.resolve("b.txt")));
+    assertFalse(Files.exists(outside.resolve("new.txt")));
+    assertEquals("not yours", Files.readString(outside.resolve("secret.txt")));
+    vf.rm(name, List.of("dir", "file"), false); // the links go, not what they point to
+    assertEquals(List.of(), vf.ls(name, "."));
+    assertEquals("not yours", Files.readString(outside.resolve("secret.txt")));
+    vf.delete(name);
+  }
+
+  private static String pyString(String s) {
+    return "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'";
   }
 
   static String names(List<VFolderFile> files) {

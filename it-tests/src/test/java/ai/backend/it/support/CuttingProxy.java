@@ -39,6 +39,8 @@ public final class CuttingProxy implements AutoCloseable {
   private final AtomicReference<Armed> armed = new AtomicReference<>();
   private final AtomicInteger cuts = new AtomicInteger();
   private final AtomicInteger connections = new AtomicInteger();
+  private final AtomicLong totalUp = new AtomicLong();
+  private final AtomicLong totalDown = new AtomicLong();
   private volatile boolean closed;
 
   private CuttingProxy(int targetPort) throws IOException {
@@ -76,6 +78,11 @@ public final class CuttingProxy implements AutoCloseable {
   /** How many connections were accepted so far. */
   public int connections() {
     return connections.get();
+  }
+
+  /** Bytes forwarded in {@code direction} over all connections so far (headers included). */
+  public long bytes(Direction direction) {
+    return (direction == Direction.UP ? totalUp : totalDown).get();
   }
 
   private final List<Counter> counters = new CopyOnWriteArrayList<>();
@@ -155,6 +162,7 @@ public final class CuttingProxy implements AutoCloseable {
             if (room > 0) {
               out.write(buf, 0, (int) room);
               out.flush();
+              total(direction).addAndGet(room);
             }
             cuts.incrementAndGet();
             reset(client);
@@ -165,6 +173,7 @@ public final class CuttingProxy implements AutoCloseable {
         }
         out.write(buf, 0, n);
         out.flush();
+        total(direction).addAndGet(n);
       }
       // an orderly end one way: pass it on, the other way may still be talking
       to.shutdownOutput();
@@ -172,6 +181,10 @@ public final class CuttingProxy implements AutoCloseable {
       quietly(client);
       quietly(server);
     }
+  }
+
+  private AtomicLong total(Direction d) {
+    return d == Direction.UP ? totalUp : totalDown;
   }
 
   private static void reset(Socket s) {

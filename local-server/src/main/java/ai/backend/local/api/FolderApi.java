@@ -523,7 +523,11 @@ public final class FolderApi {
     Folder f = usable(call);
     String rel = call.str("path");
     Path root = store.root(f);
-    Path dir = op(call, () -> FolderPaths.confine(root, rel));
+    Path confined = op(call, () -> FolderPaths.confine(root, rel));
+    // a link (session code may plant one) is listed through only while it stays in the folder
+    Path dir = Files.isSymbolicLink(confined)
+        ? op(call, () -> FolderPaths.insideTarget(root, confined, rel))
+        : confined;
     if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
       throw problem(
           new FolderException(FolderException.Kind.OPERATION_FAILED, "No such directory: " + rel),

@@ -70,6 +70,23 @@ public final class FolderPaths {
     }
   }
 
+  /**
+   * The real path a symlink {@code p} (from {@link #confine}) leads to, if it stays in the folder.
+   *
+   * @throws FolderException invalid when it leads out, not found when it dangles
+   */
+  public static Path insideTarget(Path root, Path p, String rel) throws FolderException {
+    try {
+      Path real = p.toRealPath();
+      if (!real.startsWith(root.toRealPath())) {
+        throw invalid("The path escapes the folder: " + rel);
+      }
+      return real;
+    } catch (IOException e) {
+      throw new FolderException(FolderException.Kind.NOT_FOUND, "No such file: " + rel);
+    }
+  }
+
   /** Like {@link #confine} but refuses the folder's root itself. */
   public static Path confineEntry(Path root, String rel) throws FolderException {
     Path p = confine(root, rel);
@@ -91,6 +108,10 @@ public final class FolderPaths {
     Path p = confineEntry(root, rel);
     if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
       throw new FolderException(FolderException.Kind.OPERATION_FAILED, "No such file: " + rel);
+    }
+    if (Files.isSymbolicLink(p)) {
+      insideTarget(
+          root, p, rel); // one leading out is named as such: that is what the user must know
     }
     if (!Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
       throw invalid("Not a regular file: " + rel);

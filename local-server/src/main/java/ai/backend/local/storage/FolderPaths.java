@@ -84,7 +84,7 @@ public final class FolderPaths {
   }
 
   static ApiException escapes(String given) {
-    return Problems.invalidParams("The path leads out of the folder: " + given);
+    return Problems.invalidParams("The path escapes the folder: " + given);
   }
 
   /** 404 as a storage proxy answers a missing file. */
