@@ -14,9 +14,10 @@ import java.util.Objects;
  * forms). Immutable; {@link #defaults()} resumes after broken connections (up to 8 failures in a row,
  * backoff from 200 ms doubling to 10 s), reports no progress and refuses to overwrite a local file.
  *
- * <p>A storage-proxy (tus) upload that fails is also resumable by a later call, from another process
- * too: its upload URL and token are kept in an owner-only file under {@link #stateDir()} (default
- * {@code $HOME/.backend.ai/transfers}) until it completes; see {@link Builder#stateDir}.
+ * <p>A storage-proxy (tus) upload that fails can also be resumed by a later call, from another
+ * process too, when a {@link Builder#stateDir state directory} is set: its upload URL and token are
+ * kept there in an owner-only file until it completes. None is set by default, so the SDK writes
+ * nothing outside the transfer's own files unless asked ({@link #defaultStateDir()} is the CLI's).
  */
 public final class TransferOptions {
   private static final TransferOptions DEFAULTS = builder().build();
@@ -112,8 +113,9 @@ public final class TransferOptions {
   }
 
   /**
-   * {@code $HOME/.backend.ai/transfers}: {@code $HOME} as Unix tools read it (Java's {@code
-   * user.home} comes from the password database and ignores it), else {@code user.home}.
+   * {@code $HOME/.backend.ai/transfers}, the CLI's choice for {@link Builder#stateDir}: {@code $HOME}
+   * as Unix tools read it (Java's {@code user.home} comes from the password database and ignores it),
+   * else {@code user.home}.
    */
   public static Path defaultStateDir() {
     String home = System.getenv("HOME");
@@ -159,13 +161,14 @@ public final class TransferOptions {
     private final List<String> include = new ArrayList<>();
     private final List<String> exclude = new ArrayList<>();
     private boolean overwrite;
-    private Path stateDir = defaultStateDir();
+    private Path stateDir;
 
     private Builder() {}
 
     /**
-     * Where an unfinished upload's URL and token are kept for a later call to resume (default {@link
-     * TransferOptions#defaultStateDir()}); null keeps nothing, so only retries within the call resume. The records
+     * Where an unfinished upload's URL and token are kept for a later call to resume (e.g. {@link
+     * TransferOptions#defaultStateDir()}); null (the default) keeps nothing, so only retries within
+     * the call resume. The records
      * are owner-only files, deleted when their upload completes; one whose local file changed (size or
      * modification time) is not used, and one the server no longer knows (token expired, upload
      * terminated) is replaced by a fresh upload.

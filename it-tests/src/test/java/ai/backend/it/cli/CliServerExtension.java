@@ -36,6 +36,11 @@ final class CliServerExtension implements BeforeAllCallback, AfterEachCallback, 
     return server.server().uri();
   }
 
+  /** The server's state directory (folders, storage-proxy uploads). */
+  java.nio.file.Path stateDir() {
+    return server.stateDir();
+  }
+
   /**
    * The environment pointing the CLI at this server. The embedded default's state dir is one of the
    * class's own, never the user's, should a command fall back to it.

@@ -39,12 +39,17 @@ class CliVFolderTest {
   @RegisterExtension
   static final CliServerExtension server = new CliServerExtension();
 
+  private static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newHttpClient();
+
   Launcher cli;
   Process background;
+  /** The CLI's home: unfinished uploads are recorded under it, never in the tester's. */
+  @TempDir
+  Path home;
 
   @BeforeEach
   void setUp(Launcher launcher) {
-    cli = launcher;
+    cli = launcher.env("HOME", home.toString());
   }
 
   @AfterEach
@@ -394,6 +399,120 @@ class CliVFolderTest {
       ok("vfolder", "delete", "bigdata");
       ok("vfolder", "purge", "bigdata");
     }
+  }
+
+  /**
+   * Ctrl-C during an upload: exit 130, and the same command run again goes on from what the storage
+   * proxy already has (its upload URL and token wait under {@code ~/.backend.ai/transfers}).
+   */
+  @Test
+  void ctrlCDuringAnUploadAndTheSameCommandResumes(@TempDir Path work) throws Exception {
+    at(V9).in(work);
+    Path big = work.resolve("big.bin");
+    byte[] chunk = new byte[1 << 20];
+    Random random = new Random(7);
+    try (var out = Files.newOutputStream(big)) {
+      for (int i = 0; i < 160; i++) {
+        random.nextBytes(chunk);
+        out.write(chunk);
+      }
+    }
+    String sha = sha256(big);
+    Path records = home.resolve(".backend.ai/transfers");
+    ok("vfolder", "create", "updata");
+    try {
+      background = cli.start("backend.ai", "vfolder", "upload", "updata", "big.bin");
+      background.getOutputStream().close();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      // the storage proxy's part file grows as the body arrives (a HEAD would wait for the PATCH)
+      Path uploads = server.stateDir().resolve("storage-proxy/uploads");
+      long seen;
+      while ((seen = partBytes(uploads)) <= 0) {
+        if (!background.isAlive()) {
+          throw new AssertionError("ended (exit " + background.exitValue()
+              + ") before the upload was seen: " + drain(background));
+        }
+        assertTrue(System.nanoTime() < deadline, "no upload under way after 60 s");
+        Thread.sleep(5);
+      }
+      new ProcessBuilder("kill", "-INT", Long.toString(background.pid()))
+          .start()
+          .waitFor();
+      assertTrue(background.waitFor(30, TimeUnit.SECONDS), "still running after Ctrl-C");
+      String err = drain(background);
+      assertEquals(130, background.exitValue(), "seen at offset " + seen + ": " + err);
+      assertTrue(
+          err.contains("Upload cancelled") && err.contains("run the same command again"), err);
+      long had = serverOffset(records);
+      assertTrue(had > 0 && had < Files.size(big), "server offset " + had);
+
+      JsonObject f = JsonParser.parseString(
+              ok("vfolder", "upload", "updata", "big.bin", "--output", "json").stdout())
+          .getAsJsonObject()
+          .getAsJsonArray("files")
+          .get(0)
+          .getAsJsonObject();
+      assertTrue(f.get("resumes").getAsInt() >= 1, "not resumed from " + had + " bytes: " + f);
+      assertEquals(sha, f.get("sha256").getAsString());
+      try (var s = Files.list(records)) {
+        assertEquals(0, s.count(), "the record outlived its upload");
+      }
+      ok("vfolder", "download", "updata", "big.bin", "-d", "back");
+      assertEquals(sha, sha256(work.resolve("back/big.bin")));
+    } finally {
+      ok("vfolder", "delete", "updata");
+      ok("vfolder", "purge", "updata");
+    }
+  }
+
+  /** The bytes of the storage proxy's unfinished uploads under {@code uploads}. */
+  private static long partBytes(Path uploads) throws IOException {
+    if (!Files.isDirectory(uploads)) {
+      return 0;
+    }
+    long n = 0;
+    try (var s = Files.list(uploads)) {
+      for (Path p : s.toList()) {
+        try {
+          n += Files.size(p);
+        } catch (java.nio.file.NoSuchFileException e) {
+          // completed meanwhile
+        }
+      }
+    }
+    return n;
+  }
+
+  /** The storage proxy's offset for the one recorded upload under {@code records}, or -1. */
+  private static long serverOffset(Path records) throws Exception {
+    if (!Files.isDirectory(records)) {
+      return -1;
+    }
+    List<Path> files;
+    try (var s = Files.list(records)) {
+      files = s.toList();
+    }
+    if (files.size() != 1) {
+      return -1;
+    }
+    java.util.Properties p = new java.util.Properties();
+    try (var in = Files.newInputStream(files.get(0))) {
+      p.load(in);
+    } catch (java.nio.file.NoSuchFileException e) {
+      return -1;
+    }
+    if (p.getProperty("url") == null || p.getProperty("token") == null) {
+      return -1; // being written
+    }
+    java.net.URI uri = java.net.URI.create(p.getProperty("url") + "?token="
+        + java.net.URLEncoder.encode(p.getProperty("token"), StandardCharsets.UTF_8));
+    java.net.http.HttpResponse<Void> head = HTTP.send(
+        java.net.http.HttpRequest.newBuilder(uri)
+            .method("HEAD", java.net.http.HttpRequest.BodyPublishers.noBody())
+            .header("Tus-Resumable", "1.0.0")
+            .build(),
+        java.net.http.HttpResponse.BodyHandlers.discarding());
+    return head.headers().firstValue("Upload-Offset").map(Long::parseLong).orElse(-1L);
   }
 
   private void interruptOnceStarted(Path part, String... args) throws Exception {

@@ -95,6 +95,8 @@ final class VfolderTransferCommands {
         try (Progress bar = new Progress(term, p.label())) {
           TransferOptions.Builder b = TransferOptions.builder()
               .resume(!flags.noResume)
+              // a later run resumes an interrupted upload from what the server already has
+              .stateDir(TransferOptions.defaultStateDir())
               .overwrite(overwrite)
               .cancelToken(token)
               .progress(bar.listenerOrNone(p.size()));
@@ -151,9 +153,9 @@ final class VfolderTransferCommands {
 
   private static String resumeHint(boolean upload, Planned current) {
     if (upload) {
-      // each run asks the server for new upload sessions: an interrupted file starts over
-      return "Files uploaded before it stay in the folder; run the same command again to upload "
-          + "again (the interrupted file starts over).";
+      return "Files uploaded before it stay in the folder; run the same command again to resume "
+          + "(the interrupted file goes on from what the server has), or with --no-resume to start"
+          + " over.";
     }
     List<Path> parts = current == null ? List.of() : partsUnder(current);
     if (parts.isEmpty()) {
