@@ -33,7 +33,8 @@ import java.util.regex.Pattern;
  *
  * <p>Arguments: server jar, work directory (files and the server's state go there, and are removed),
  * storage-proxy plan ({@code 1024x3,4096x2}: MiB x rounds), v4 plan ({@code 1024x1}, or {@code 0}),
- * adapters ({@code apache,jdk}), client {@code -Xmx} ({@code 64m}).
+ * adapters ({@code apache,jdk,jdk64k}; {@code jdk64k} is the JDK adapter with {@code
+ * -Djdk.httpclient.bufsize=65536}), client {@code -Xmx} ({@code 64m}).
  */
 public final class VFolderTransferBench {
   private static final String CURRENT = "v9.20250722";
@@ -62,7 +63,7 @@ public final class VFolderTransferBench {
     Path dir = Path.of(args[1]);
     String plan = args.length > 2 ? args[2] : "1024x3,4096x2";
     String v4plan = args.length > 3 ? args[3] : "1024x1";
-    List<String> adapters = List.of((args.length > 4 ? args[4] : "apache,jdk").split(","));
+    List<String> adapters = List.of((args.length > 4 ? args[4] : "apache,jdk,jdk64k").split(","));
     String xmx = args.length > 5 ? args[5] : "64m";
     Files.createDirectories(dir);
     VFolderTransferBench b = new VFolderTransferBench(dir, xmx);
@@ -302,9 +303,13 @@ public final class VFolderTransferBench {
   /** The SDK in its own small JVM: {up MiB/s, down MiB/s, heap peak MiB}. */
   private double[] sdk(String adapter, String version, Path src, String remote, Path dst, long size)
       throws Exception {
+    // "jdk64k": the JDK adapter with java.net.http's receive buffers at 64 KiB instead of 16 (a
+    // JVM-wide property, so the user's choice, not the adapter's)
+    boolean big = adapter.equals("jdk64k");
     String out = exec(
         javaBin,
         "-Xmx" + clientXmx,
+        big ? "-Djdk.httpclient.bufsize=65536" : "-Dunused=",
         "-cp",
         System.getProperty("java.class.path"),
         VFolderHeapProbe.class.getName(),
@@ -312,7 +317,7 @@ public final class VFolderTransferBench {
         endpoint.toString(),
         accessKey,
         secretKey,
-        adapter,
+        big ? "jdk" : adapter,
         version,
         FOLDER,
         src.toString(),
