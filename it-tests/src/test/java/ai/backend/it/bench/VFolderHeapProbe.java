@@ -20,11 +20,20 @@ import java.util.Random;
  * high-water mark (not a test). Run the client JVM with a small {@code -Xmx} to show transfers stream;
  * the server runs in another process. Arguments: endpoint, access key, secret key, adapter, API
  * version, size in MiB, work directory.
+ *
+ * <p>With {@code --transfer} first it is the SDK side of {@link VFolderTransferBench}: one existing
+ * file up to an existing folder and back, then the remote copy removed, and one machine-readable
+ * {@code RESULT} line. Arguments then: endpoint, access key, secret key, adapter, API version,
+ * folder, local source, remote name, local target.
  */
 public final class VFolderHeapProbe {
   private VFolderHeapProbe() {}
 
   public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("--transfer")) {
+      transfer(java.util.Arrays.copyOfRange(args, 1, args.length));
+      return;
+    }
     Config c = Config.builder()
         .endpoint(args[0])
         .accessKey(args[1])
@@ -62,6 +71,43 @@ public final class VFolderHeapProbe {
     } finally {
       Files.deleteIfExists(src);
       Files.deleteIfExists(dst);
+    }
+  }
+
+  private static void transfer(String[] args) {
+    Config c = Config.builder()
+        .endpoint(args[0])
+        .accessKey(args[1])
+        .secretKey(args[2])
+        .apiVersion(ApiVersion.parse(args[4]))
+        .build();
+    String folder = args[5];
+    Path src = Path.of(args[6]);
+    String remote = args[7];
+    Path dst = Path.of(args[8]);
+    try (Session s = Session.builder().config(c).transportName(args[3]).build()) {
+      VFolders vf = s.vfolders();
+      vf.ls(folder, "."); // the connection and the negotiation outside the timed part, as for curl
+      resetPeaks();
+      long t0 = System.nanoTime();
+      TransferResult up = vf.upload(folder, src, remote, TransferOptions.defaults());
+      long t1 = System.nanoTime();
+      TransferResult down = vf.download(folder, remote, dst, TransferOptions.defaults());
+      long t2 = System.nanoTime();
+      long peak = heapPeak();
+      vf.rm(folder, java.util.List.of(remote), false);
+      System.out.printf(
+          "RESULT transport=%s version=%s bytes=%d up_ns=%d down_ns=%d sha_equal=%s"
+              + " resumes=%d heap_peak=%d heap_max=%d%n",
+          s.transportName(),
+          s.apiVersion(),
+          down.bytes(),
+          t1 - t0,
+          t2 - t1,
+          up.sha256().equals(down.sha256()) && up.bytes() == down.bytes(),
+          up.resumes() + down.resumes(),
+          peak,
+          Runtime.getRuntime().maxMemory());
     }
   }
 

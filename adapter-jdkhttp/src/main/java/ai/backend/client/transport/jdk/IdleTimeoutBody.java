@@ -20,12 +20,15 @@ import java.util.concurrent.TimeUnit;
  * A response body read as an {@link InputStream} whose every read waits at most the idle timeout for
  * bytes ({@code java.net.http}'s own timeout ends with the headers, and {@code ofInputStream()} then
  * waits for ever). It also ends a blocked read promptly when the stream is closed from another thread
- * or the reading thread is interrupted. One reader at a time; buffers at most two chunks (demand is
- * one chunk at a time).
+ * or the reading thread is interrupted. One reader at a time; buffers at most {@link #WINDOW} chunks
+ * (the client's buffers, 16 KiB by default): asking for one chunk at a time made the client's selector
+ * thread and the reader wait for each other on every chunk, which capped downloads well below what
+ * the connection carries.
  */
 final class IdleTimeoutBody extends InputStream implements BodySubscriber<InputStream> {
   private static final Object END = new Object();
   private static final Object CLOSED = new Object();
+  static final int WINDOW = 8;
 
   private final long idleNanos; // 0: no timeout
   private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
@@ -53,7 +56,7 @@ final class IdleTimeoutBody extends InputStream implements BodySubscriber<InputS
     if (closed) {
       s.cancel();
     } else {
-      s.request(1);
+      s.request(WINDOW);
     }
   }
 
@@ -90,9 +93,39 @@ final class IdleTimeoutBody extends InputStream implements BodySubscriber<InputS
     if (!fill()) {
       return -1;
     }
-    int n = Math.min(len, current.remaining());
-    current.get(b, off, n);
-    return n;
+    int n = 0;
+    while (true) { // on from chunk to chunk while they are here: fewer, larger reads
+      int k = Math.min(len - n, current.remaining());
+      current.get(b, off + n, k);
+      n += k;
+      if (n == len || !nextAtHand()) {
+        return n;
+      }
+    }
+  }
+
+  /** Makes {@code current} hold unread bytes if that needs no waiting; false otherwise. */
+  private boolean nextAtHand() {
+    while (!current.hasRemaining()) {
+      if (chunk.hasNext()) {
+        current = chunk.next();
+      } else if (closed || eof || !(queue.peek() instanceof List<?>)) {
+        return false; // the end, an error or nothing yet: the next read() deals with it
+      } else {
+        take(queue.poll());
+      }
+    }
+    return true;
+  }
+
+  private void take(Object next) {
+    @SuppressWarnings("unchecked")
+    List<ByteBuffer> buffers = (List<ByteBuffer>) next;
+    chunk = buffers.iterator();
+    Flow.Subscription s = subscription;
+    if (s != null) {
+      s.request(1); // keeps WINDOW chunks asked for
+    }
   }
 
   @Override
@@ -134,13 +167,7 @@ final class IdleTimeoutBody extends InputStream implements BodySubscriber<InputS
         eof = true;
         throw t instanceof IOException io ? io : new IOException(t.getMessage(), t);
       } else {
-        @SuppressWarnings("unchecked")
-        List<ByteBuffer> buffers = (List<ByteBuffer>) next;
-        chunk = buffers.iterator();
-        Flow.Subscription s = subscription;
-        if (s != null) {
-          s.request(1); // the next chunk may arrive while this one is read
-        }
+        take(next);
       }
     }
     return true;

@@ -23,10 +23,12 @@ import java.util.regex.Pattern;
  * Range: bytes=<what is on disk>-} with {@code If-Range: <validator>}, appends on 206 and starts over
  * on 200 (the content changed). The validator (ETag, else Last-Modified) is kept next to the part file
  * ({@code <part>.validator}), so a later call, even from another process, resumes too; without one a
- * leftover part is discarded. Memory use is one 64 KiB buffer.
+ * leftover part is discarded. Memory use is four 64 KiB buffers (the digest is computed on a
+ * thread of its own, {@link DigestPipe}).
  */
 public final class RangeDownload {
   private static final int BUFFER = 64 * 1024;
+  private static final int PIPE_BUFFERS = 4;
   private static final Pattern CONTENT_RANGE =
       Pattern.compile("bytes\\s+(\\d+)-(\\d+)/(\\d+|\\*)", Pattern.CASE_INSENSITIVE);
 
@@ -207,16 +209,23 @@ public final class RangeDownload {
         FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
       out.truncate(have[0]); // a write cut short or a changed content: nothing past what counts
       out.position(have[0]);
-      byte[] buf = new byte[BUFFER];
-      int n;
-      while ((n = in.read(buf)) > 0) {
-        ByteBuffer bb = ByteBuffer.wrap(buf, 0, n);
-        while (bb.hasRemaining()) {
-          out.write(bb);
+      // closed before `have` is read by the caller: every byte counted is then in the digest
+      try (DigestPipe pipe = new DigestPipe(digest, PIPE_BUFFERS, BUFFER)) {
+        while (true) {
+          byte[] buf = pipe.buffer();
+          int n = in.read(buf);
+          if (n <= 0) {
+            pipe.release(buf);
+            break;
+          }
+          ByteBuffer bb = ByteBuffer.wrap(buf, 0, n);
+          while (bb.hasRemaining()) {
+            out.write(bb);
+          }
+          pipe.submit(buf, n);
+          have[0] += n;
+          progress.onProgress(have[0], total);
         }
-        digest.update(buf, 0, n);
-        have[0] += n;
-        progress.onProgress(have[0], total);
       }
     }
   }
