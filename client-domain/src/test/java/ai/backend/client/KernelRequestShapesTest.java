@@ -151,7 +151,9 @@ class KernelRequestShapesTest {
 
   @Test
   void createV9UsesSessionRoutesNameAndPriority() {
+    // v9 sends folders by id too: the configured mount "shared" is resolved first
     FakeTransport t = new FakeTransport()
+        .json(200, "{\"id\": \"0123456789abcdef0123456789abcdef\", \"name\": \"shared\"}")
         .json(
             201,
             "{\"sessionId\": \"6f0b0d0e-0000-0000-0000-000000000001\","
@@ -162,8 +164,12 @@ class KernelRequestShapesTest {
       assertFalse(k.isCreated());
       assertEquals("6f0b0d0e-0000-0000-0000-000000000001", k.id());
       assertEquals("RUNNING", k.status());
-      JsonObject b = body(t.requests().get(0));
-      assertEquals("POST /session", target(t.requests().get(0)));
+      assertTrue(target(t.requests().get(0)).startsWith("GET /folders/_/id"));
+      JsonObject b = body(t.requests().get(1));
+      assertEquals("POST /session", target(t.requests().get(1)));
+      assertEquals(
+          "0123456789abcdef0123456789abcdef",
+          b.getAsJsonObject("config").getAsJsonArray("mount_ids").get(0).getAsString());
       assertEquals("sess1", b.get("name").getAsString());
       assertEquals(20, b.get("priority").getAsInt());
       assertTrue(b.get("reuseIfExists").getAsBoolean());
