@@ -91,9 +91,14 @@ public final class Backend implements AutoCloseable {
     return session;
   }
 
-  /** The provider discovery chooses (a transport named by the environment, else the highest priority). */
+  /**
+   * The provider discovery chooses (a transport named by the environment, else the highest priority),
+   * among those the training run recorded when there is such a record.
+   */
   private static TransportProvider discoverTransport() {
-    return TransportDiscovery.select(null);
+    return RecordedProviders.load()
+        .map(recorded -> TransportDiscovery.select(null, recorded))
+        .orElseGet(() -> TransportDiscovery.select(null));
   }
 
   /** The provider {@code discovery} chose; its exception, if it failed, is thrown on this thread. */

@@ -34,6 +34,10 @@ final class CdsTraining {
     if (usageOut != null) {
       RootUsage.write(Path.of(usageOut), RootUsage.render(cli));
     }
+    String providersOut = System.getProperty(RecordedProviders.OUT_PROPERTY);
+    if (providersOut != null) {
+      RecordedProviders.write(Path.of(providersOut));
+    }
     CommandLine all = Main.commandLine(cli);
     all.usage(sink);
     for (CommandLine sub : all.getSubcommands().values()) {

@@ -76,6 +76,14 @@ public final class TransportDiscovery {
     return select(name, System::getenv, System.getProperties(), providers());
   }
 
+  /**
+   * As {@link #select(String)}, among {@code candidates} instead of the providers a scan finds: for a
+   * program that recorded an earlier scan (the CLI, whose jar cannot change under it).
+   */
+  public static TransportProvider select(String name, List<TransportProvider> candidates) {
+    return select(name, System::getenv, System.getProperties(), candidates);
+  }
+
   static String preferredName(Function<String, String> env, Properties properties) {
     return firstNonBlank(
         properties.getProperty(Session.TRANSPORT_PROPERTY), env.apply(Session.TRANSPORT_ENV));
