@@ -8,8 +8,6 @@ import ai.backend.client.internal.TransportDiscovery;
 import ai.backend.client.port.HttpTransport;
 import ai.backend.client.port.TransportConfig;
 import ai.backend.client.port.TransportProvider;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
 
 /**
  * Resolves where the CLI talks to (BACKEND_* variables, or the embedded local server when no endpoint
@@ -61,15 +59,8 @@ public final class Backend implements AutoCloseable {
   /** An API session (version negotiated), opened on first use. */
   public synchronized Session session() {
     if (session == null) {
-      // Discovery reads the service files through the class loaders, which opens the JDK's
-      // module image and the CLI jar: ~20 ms of I/O and set-up that no class-data archive holds.
-      // It runs on a second thread while this one finds the server (server.json, pid, probe).
-      FutureTask<TransportProvider> discovery = new FutureTask<>(Backend::discoverTransport);
-      Thread discoverer = new Thread(discovery, "backend.ai-transport-discovery");
-      discoverer.setDaemon(true);
-      discoverer.start();
       Config cfg = withKnownVersion(config());
-      TransportProvider p = await(discovery);
+      TransportProvider p = discoverTransport();
       ai.backend.client.port.Hmac mac = hmac(p, cfg.hashType());
       coreTransport = p.createTransport(transportConfig(cfg));
       try {
@@ -93,30 +84,13 @@ public final class Backend implements AutoCloseable {
 
   /**
    * The provider discovery chooses (a transport named by the environment, else the highest priority),
-   * among those the training run recorded when there is such a record.
+   * among those the training run recorded when there is such a record: a scan reads the service
+   * files through every class loader (the JDK's module image, the jar again), ~20 ms of CPU.
    */
   private static TransportProvider discoverTransport() {
     return RecordedProviders.load()
         .map(recorded -> TransportDiscovery.select(null, recorded))
         .orElseGet(() -> TransportDiscovery.select(null));
-  }
-
-  /** The provider {@code discovery} chose; its exception, if it failed, is thrown on this thread. */
-  private static TransportProvider await(FutureTask<TransportProvider> discovery) {
-    try {
-      return discovery.get();
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException r) {
-        throw r;
-      }
-      if (e.getCause() instanceof Error err) {
-        throw err;
-      }
-      throw new IllegalStateException(e.getCause());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new CliException(ExitCode.INTERRUPTED, "interrupted while choosing a transport");
-    }
   }
 
   /** For tests: as if the local server that recorded {@code apiVersion} were in use. */
