@@ -1,6 +1,7 @@
 package ai.backend.local.engine;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -38,7 +39,28 @@ public interface ExecutionEngine extends AutoCloseable {
    * @throws UnknownImageException the image maps to no runtime
    * @throws RuntimeUnavailableException the runtime is known but its tools are not installed
    */
-  Kernel start(String image, Path workDir, Map<String, String> environ, KernelLimits limits);
+  default Kernel start(
+      String image, Path workDir, Map<String, String> environ, KernelLimits limits) {
+    return start(image, workDir, environ, limits, List.of());
+  }
+
+  /**
+   * Starts a kernel as {@link #start(String, Path, Map, KernelLimits)} does, whose processes cannot
+   * write into the directories {@code readOnly} (the roots of folders mounted read-only).
+   *
+   * @throws UnknownImageException the image maps to no runtime
+   * @throws RuntimeUnavailableException the runtime is known but its tools are not installed, or
+   *     {@code readOnly} is not empty and {@link #readOnlyMountsUnavailable()} says why it cannot be
+   */
+  Kernel start(
+      String image,
+      Path workDir,
+      Map<String, String> environ,
+      KernelLimits limits,
+      List<Path> readOnly);
+
+  /** Why this engine cannot enforce read-only mounts on this machine, or empty when it can. */
+  Optional<String> readOnlyMountsUnavailable();
 
   /** Kills every kernel and its whole process tree. */
   @Override

@@ -9,9 +9,11 @@ import java.util.Optional;
  */
 public final class HostTools {
   private final Toolchain tools;
+  private final ReadOnlyBinds binds;
 
   private HostTools(String searchPath) {
     tools = new Toolchain(searchPath);
+    binds = new ReadOnlyBinds(tools, java.nio.file.Path.of(System.getProperty("java.io.tmpdir")));
   }
 
   /** Tools found on {@code searchPath} (a {@code PATH}-style list). */
@@ -40,6 +42,16 @@ public final class HostTools {
    */
   public java.util.List<String> defaultSignals() {
     return tools.defaultSignals;
+  }
+
+  /**
+   * The command prefix that starts a process of a session whose folders {@code readOnly} are
+   * mounted read-only, as the session's kernel is started (empty when there are none).
+   *
+   * @throws RuntimeUnavailableException this machine cannot enforce read-only mounts
+   */
+  public java.util.List<String> readOnlyPrefix(java.util.List<java.nio.file.Path> readOnly) {
+    return binds.prefix(readOnly);
   }
 
   /** {@code PATH} the kernels run with: the real python's directory first. */

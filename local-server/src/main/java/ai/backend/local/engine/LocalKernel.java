@@ -61,6 +61,7 @@ final class LocalKernel implements Kernel, PythonDriver.Owner {
       Path driverScript,
       SecureRandom random,
       ProcessGuard guard,
+      List<String> namespace,
       Consumer<LocalKernel> onClose)
       throws IOException {
     this.guard = guard;
@@ -87,7 +88,7 @@ final class LocalKernel implements Kernel, PythonDriver.Owner {
     e.putAll(guard.env(guardKey)); // last: session code cannot choose its own tag
     this.privateDir = Files.createTempDirectory(guard.home(), "bai-kernel-");
     long memory = runtime.limitAddressSpace() ? this.limits.memoryBytes() : 0;
-    this.launcher = new ProcessLauncher(tools, workDir, e, guard, guardKey, memory);
+    this.launcher = new ProcessLauncher(tools, workDir, e, guard, guardKey, namespace, memory);
     this.workspace = new Workspace(tools, workDir, privateDir);
     this.steps = new StepRunner(launcher, tools, threads, log, this::finished);
   }

@@ -40,6 +40,7 @@ public final class ProcessExecutionEngine implements ExecutionEngine {
   private final Set<LocalKernel> kernels = ConcurrentHashMap.newKeySet();
   private final Path scratch;
   private final Path driverScript;
+  private final ReadOnlyBinds binds;
   private final ProcessGuard guard;
   private final boolean ownsGuard;
   private volatile boolean closed;
@@ -58,6 +59,7 @@ public final class ProcessExecutionEngine implements ExecutionEngine {
     try {
       scratch = Files.createTempDirectory(this.guard.home(), "bai-engine-");
       driverScript = scratch.resolve("python_driver.py");
+      binds = new ReadOnlyBinds(tools, scratch);
       try (InputStream in = ProcessExecutionEngine.class.getResourceAsStream("python_driver.py")) {
         if (in == null) {
           throw new IllegalStateException("python_driver.py resource missing");
@@ -113,11 +115,21 @@ public final class ProcessExecutionEngine implements ExecutionEngine {
   }
 
   @Override
+  public Optional<String> readOnlyMountsUnavailable() {
+    return binds.unavailable();
+  }
+
+  @Override
   public Kernel start(
-      String image, Path workDir, Map<String, String> environ, KernelLimits limits) {
+      String image,
+      Path workDir,
+      Map<String, String> environ,
+      KernelLimits limits,
+      List<Path> readOnly) {
     unavailable(image).ifPresent(why -> {
       throw new RuntimeUnavailableException(why);
     });
+    List<String> namespace = binds.prefix(readOnly);
     LanguageRuntime runtime = LanguageRuntime.forImage(image);
     if (closed) {
       throw new IllegalStateException("engine is closed");
@@ -135,6 +147,7 @@ public final class ProcessExecutionEngine implements ExecutionEngine {
           driverScript,
           random,
           guard,
+          namespace,
           kernels::remove);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -8,7 +8,8 @@ import java.util.Map;
 /**
  * How a kernel's processes start: in its work directory with its environment, every signal at its
  * default disposition whatever the server inherited, tagged for the {@link ProcessGuard}, in their
- * own session (so the tree can be found and signalled as a group), with an optional address-space
+ * own session (so the tree can be found and signalled as a group), in a mount namespace where the
+ * session's read-only folders are read-only ({@link ReadOnlyBinds}), with an optional address-space
  * limit and, for shell steps, unbuffered C stdio via stdbuf (a prompt printed with printf must reach
  * the pipe before the program blocks in scanf).
  */
@@ -18,6 +19,7 @@ final class ProcessLauncher {
   private final Map<String, String> env;
   private final ProcessGuard guard;
   private final String guardKey;
+  private final List<String> namespace; // empty: the server's own mount namespace
   private final long addressSpaceLimit; // 0: none
 
   ProcessLauncher(
@@ -26,12 +28,14 @@ final class ProcessLauncher {
       Map<String, String> env,
       ProcessGuard guard,
       String guardKey,
+      List<String> namespace,
       long addressSpaceLimit) {
     this.tools = tools;
     this.workDir = workDir;
     this.env = Map.copyOf(env);
     this.guard = guard;
     this.guardKey = guardKey;
+    this.namespace = List.copyOf(namespace);
     this.addressSpaceLimit = addressSpaceLimit;
   }
 
@@ -52,6 +56,7 @@ final class ProcessLauncher {
   List<String> wrap(List<String> cmd, boolean unbuffered) {
     List<String> out = new ArrayList<>(tools.defaultSignals);
     out.addAll(guard.launchPrefix(guardKey, tools.sh));
+    out.addAll(namespace);
     if (tools.setsid != null) {
       out.add(tools.setsid);
     }

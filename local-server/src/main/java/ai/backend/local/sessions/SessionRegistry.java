@@ -150,6 +150,9 @@ public final class SessionRegistry implements AutoCloseable {
           throw new QuotaExceededException("You have reached your resource limit.");
         }
         Optional<String> unavailable = engine.unavailable(spec.image());
+        if (unavailable.isEmpty() && !readOnlyFolders(spec.mounts()).isEmpty()) {
+          unavailable = engine.readOnlyMountsUnavailable();
+        }
         if (unavailable.isPresent()) {
           throw new RuntimeUnavailableException(unavailable.get());
         }
@@ -205,7 +208,8 @@ public final class SessionRegistry implements AutoCloseable {
     Kernel k;
     try {
       linkMounts(s.workDir(), s.spec().mounts());
-      k = engine.start(s.image(), s.workDir(), s.environ(), limits);
+      k = engine.start(
+          s.image(), s.workDir(), s.environ(), limits, readOnlyFolders(s.spec().mounts()));
     } catch (RuntimeException e) {
       synchronized (this) {
         removeLive(s);
@@ -247,6 +251,17 @@ public final class SessionRegistry implements AutoCloseable {
     } catch (IOException e) {
       throw new java.io.UncheckedIOException("cannot mount the session's folders", e);
     }
+  }
+
+  /** The roots of the folders in {@code mounts} that are mounted read-only. */
+  public static List<Path> readOnlyFolders(List<Mount> mounts) {
+    List<Path> out = new java.util.ArrayList<>();
+    for (Mount m : mounts) {
+      if (m.readOnly()) {
+        out.add(m.source());
+      }
+    }
+    return out;
   }
 
   /** A live session of {@code owner} by UUID (tried first) or name. */

@@ -2,6 +2,7 @@ package ai.backend.local.stream;
 
 import ai.backend.local.engine.HostTools;
 import ai.backend.local.sessions.Session;
+import ai.backend.local.sessions.SessionRegistry;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
@@ -66,6 +67,9 @@ public final class PtyEndpoint extends StreamEndpoint {
     launcher.addAll(hub.guard().launchPrefix(key, tools.sh().orElse(null)));
     int gen = ++generation;
     try {
+      // the terminal's shell sees the session's folders as its kernel does
+      launcher.addAll(
+          tools.readOnlyPrefix(SessionRegistry.readOnlyFolders(session.spec().mounts())));
       pty = PtyProcess.start(
           launcher,
           python,

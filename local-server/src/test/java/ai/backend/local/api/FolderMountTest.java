@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.backend.local.LocalServer;
+import ai.backend.local.engine.ProcessExecutionEngine;
 import com.google.gson.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -170,5 +172,84 @@ class FolderMountTest {
       assertEquals(404, c.call("GET", "/session/nomount", V9, null).status());
       assertFalse(s.sessions().findAny(AK, "nomount").isPresent());
     }
+  }
+
+  /**
+   * {@code permission: ro} holds inside the session, for the interpreter, its children and batch
+   * steps alike, while the folder stays writable outside it (another session mounting it
+   * read-write, the server). Where this machine cannot enforce it, the mount is refused.
+   */
+  @Test
+  void aReadOnlyMountRefusesWritesInsideTheSessionOnly() throws Exception {
+    Optional<String> unavailable;
+    try (ProcessExecutionEngine e = ProcessExecutionEngine.create()) {
+      unavailable = e.readOnlyMountsUnavailable();
+    }
+    try (LocalServer s = start()) {
+      TestClient c = TestClient.of(s);
+      c.call("POST", "/folders", V9, "{\"name\": \"shelf\"}");
+      c.call("POST", "/folders", V9, "{\"name\": \"desk\"}");
+      Path shelf = s.folders().root(s.folders().find(AK, "shelf"));
+      Path desk = s.folders().root(s.folders().find(AK, "desk"));
+      Files.writeString(shelf.resolve("book.txt"), "read me");
+      String body = "{\"image\": \"python\", \"name\": \"reader\", \"config\": {\"mounts\":"
+          + " [\"shelf\", \"desk\"], \"mount_options\": {\"shelf\": {\"permission\": \"ro\"}}}}";
+      TestClient.Resp r = c.call("POST", "/session", V9, body);
+      if (unavailable.isPresent()) {
+        assertEquals(400, r.status(), r.text());
+        assertTrue(r.text().contains("Read-only folder mounts"), r.text());
+        assertFalse(s.sessions().findAny(AK, "reader").isPresent());
+        return;
+      }
+      assertEquals(201, r.status(), r.text());
+      ExecSteps steps = new ExecSteps(c, "/session/reader", V9);
+      JsonObject res = steps.query("import errno, os, subprocess\n"
+          + "def attempt(path):\n"
+          + "    try:\n"
+          + "        open(path, 'w').write('x')\n"
+          + "        return 'wrote'\n"
+          + "    except OSError as e:\n"
+          + "        return errno.errorcode[e.errno]\n"
+          + "print(open('shelf/book.txt').read())\n"
+          + "print(attempt('shelf/new.txt'), attempt(os.path.realpath('shelf') + '/real.txt'),"
+          + " attempt('desk/new.txt'))\n"
+          + "print(subprocess.run(['sh', '-c', 'echo x > shelf/child.txt'], stderr=subprocess.DEVNULL).returncode != 0)\n"
+          + "print(os.getuid() == " + uid() + ")");
+      assertEquals(
+          "read me\nEROFS EROFS wrote\nTrue\nTrue\n", ExecSteps.stdout(res), res.toString());
+      JsonObject opts = new JsonObject();
+      opts.addProperty("exec", "sh -c 'echo x > shelf/step.txt'");
+      JsonObject step = steps.batch(opts);
+      for (int i = 0; i < 3 && !ExecSteps.status(step).equals("finished"); i++) {
+        step = steps.next(); // build-finished (nothing to build), then the exec step
+      }
+      assertTrue(
+          ExecSteps.exitCode(step) != null && ExecSteps.exitCode(step) != 0, step.toString());
+
+      // the same folder read-write in another session, and from the server's side, meanwhile
+      r = c.call(
+          "POST",
+          "/session",
+          V9,
+          "{\"image\": \"python\", \"name\": \"writer\", \"config\": {\"mounts\": [\"shelf\"]}}");
+      assertEquals(201, r.status(), r.text());
+      res = new ExecSteps(c, "/session/writer", V9).query("open('shelf/new.txt', 'w').write('ok')");
+      assertEquals("finished", ExecSteps.status(res), res.toString());
+      Files.writeString(shelf.resolve("server.txt"), "ok");
+      try (var files = Files.list(shelf)) {
+        assertEquals(
+            java.util.Set.of("book.txt", "new.txt", "server.txt"),
+            files
+                .map(f -> f.getFileName().toString())
+                .collect(java.util.stream.Collectors.toSet()));
+      }
+      assertEquals("x", Files.readString(desk.resolve("new.txt")));
+      assertEquals(200, c.call("DELETE", "/session/reader", V9, null).status());
+      assertEquals(200, c.call("DELETE", "/session/writer", V9, null).status());
+    }
+  }
+
+  private static long uid() throws java.io.IOException {
+    return ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).longValue();
   }
 }

@@ -157,6 +157,32 @@ class PtyStreamTest {
     }
   }
 
+  /** A terminal's shell sees a read-only folder as the session's kernel does. */
+  @Test
+  void aTerminalCannotWriteIntoAReadOnlyMount() throws Exception {
+    TestClient c = local.client();
+    try (var e = ai.backend.local.engine.ProcessExecutionEngine.create()) {
+      org.junit.jupiter.api.Assumptions.assumeTrue(
+          e.readOnlyMountsUnavailable().isEmpty(),
+          "FolderMountTest covers the refusal: " + e.readOnlyMountsUnavailable());
+    }
+    assertEquals(201, c.call("POST", "/folders", V9, "{\"name\": \"pty-ro\"}").status());
+    TestClient.Resp r = c.call(
+        "POST",
+        "/session",
+        V9,
+        "{\"image\": \"sh\", \"name\": \"pty-ro\", \"config\": {\"mounts\": [\"pty-ro\"],"
+            + " \"mount_options\": {\"pty-ro\": {\"permission\": \"ro\"}}}}");
+    assertEquals(201, r.status(), r.text());
+    try (Term t = Term.open(local.server(), local.client(), "pty-ro", false)) {
+      t.type("echo x > pty-ro/f 2>/dev/null; echo rc-$?-end\r");
+      assertNotEquals("0", t.await(Pattern.compile("rc-(\\d+)-end")).group(1));
+      t.type("test -e pty-ro/f; echo exists-$?-end\r");
+      t.await("exists-1-end");
+    }
+    assertEquals(200, c.call("DELETE", "/session/pty-ro", V9, null).status());
+  }
+
   @Test
   void restartGivesAFreshShellAndKillsTheOld() throws Exception {
     create(local.client(), "pty-restart");
