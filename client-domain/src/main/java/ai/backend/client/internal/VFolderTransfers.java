@@ -21,6 +21,7 @@ import ai.backend.client.internal.files.MultipartMixedReader;
 import ai.backend.client.internal.files.RangeDownload;
 import ai.backend.client.internal.files.RemotePaths;
 import ai.backend.client.internal.files.Retry;
+import ai.backend.client.internal.files.SentDigest;
 import ai.backend.client.internal.files.TusUpload;
 import ai.backend.client.internal.files.UploadState;
 import ai.backend.client.port.HttpHeaders;
@@ -34,15 +35,11 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
@@ -302,7 +299,7 @@ public final class VFolderTransfers {
     }
     ctl.progress(base + size);
     return new TransferResult(
-        target, local, size, hex(digest.finish(size)), out.resumes() + resumed, false);
+        target, local, size, hex(finish(digest, local, size)), out.resumes() + resumed, false);
   }
 
   /** The record of this upload for later calls, or null when not kept (resume off, no state dir). */
@@ -394,7 +391,8 @@ public final class VFolderTransfers {
     }
     verifyRemoteSize(folder, target, size);
     ctl.progress(base + size);
-    return new TransferResult(target, local, size, hex(digest.finish(size)), resumes, false);
+    return new TransferResult(
+        target, local, size, hex(finish(digest, local, size)), resumes, false);
   }
 
   /** v4 reports nothing about an upload: the listing of the parent shows what arrived. */
@@ -728,6 +726,14 @@ public final class VFolderTransfers {
     }
   }
 
+  private static byte[] finish(SentDigest digest, Path local, long size) {
+    try {
+      return digest.finish(size);
+    } catch (IOException e) {
+      throw new BackendIoException("cannot read " + local + ": " + e.getMessage(), e);
+    }
+  }
+
   private static String hex(byte[] b) {
     return HexFormat.of().formatHex(b);
   }
@@ -742,93 +748,6 @@ public final class VFolderTransfers {
       }
     } catch (IOException ignored) {
       // a scratch directory left behind is harmless
-    }
-  }
-
-  /**
-   * The SHA-256 of a file's content as it is sent, when the server may make us send a range again
-   * (tus after a failure): bytes before the hashed position are not hashed twice, and a jump ahead
-   * (the server already had them) is caught up from the file.
-   */
-  static final class SentDigest {
-    private final Path file;
-    private MessageDigest md = GzipParts.sha256();
-    private long hashed;
-
-    SentDigest(Path file) {
-      this.file = file;
-    }
-
-    /** Hashes the file up to {@code offset} if the sent part has not reached it. */
-    void catchUp(long offset) throws IOException {
-      if (offset <= hashed) {
-        return;
-      }
-      try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-        ch.position(hashed);
-        InputStream in = Channels.newInputStream(ch);
-        byte[] buf = new byte[BUFFER];
-        while (hashed < offset) {
-          int n = in.read(buf, 0, (int) Math.min(buf.length, offset - hashed));
-          if (n < 0) {
-            throw new IOException(file + " is shorter than " + offset + " bytes");
-          }
-          md.update(buf, 0, n);
-          hashed += n;
-        }
-      }
-    }
-
-    /** {@code length} bytes of the file from {@code offset}, hashing the ones not hashed yet. */
-    InputStream stream(long offset, long length) {
-      try {
-        FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
-        ch.position(offset);
-        return new FilterInputStream(Channels.newInputStream(ch)) {
-          long pos = offset;
-          final long end = offset + length;
-
-          @Override
-          public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-          }
-
-          @Override
-          public int read(byte[] b, int off, int len) throws IOException {
-            if (pos >= end) {
-              return -1;
-            }
-            int n = super.read(b, off, (int) Math.min(len, end - pos));
-            if (n < 0) {
-              throw new IOException(file + " ended early (changed while uploading?)");
-            }
-            if (pos + n > hashed) {
-              int skip = (int) Math.max(0, hashed - pos);
-              md.update(b, off + skip, n - skip);
-              hashed = pos + n;
-            }
-            pos += n;
-            return n;
-          }
-        };
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-
-    void adopt(SentDigest other) {
-      this.md = other.md;
-      this.hashed = other.hashed;
-    }
-
-    byte[] finish(long size) {
-      try {
-        catchUp(size);
-      } catch (IOException e) {
-        throw new BackendIoException("cannot read " + file + ": " + e.getMessage(), e);
-      }
-      return md.digest();
     }
   }
 
