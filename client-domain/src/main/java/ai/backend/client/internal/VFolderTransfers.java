@@ -311,15 +311,36 @@ public final class VFolderTransfers {
     if (!o.resume() || o.stateDir() == null) {
       return null;
     }
+    if (ctl.recordFolder == null) {
+      ctl.recordFolder = recordFolder(folder);
+    }
     return UploadState.of(
         o.stateDir(),
         core.config().endpoint().toString(),
         core.config().accessKey(),
-        folder,
+        ctl.recordFolder,
         target,
         local,
         size,
         modified(local));
+  }
+
+  /**
+   * The folder as an upload record names it: by its id where the server has ids, so that the name
+   * and the id of a folder find the same record, and a folder that later takes the name of a renamed
+   * or deleted one does not find its record (whose token would write into the old folder). Every
+   * version's {@code GET /folders/{name}} answers the id ({@code _/id} only came with 24.03); v4 keeps
+   * no records (its uploads are one request) and so keeps the name.
+   */
+  private String recordFolder(String folder) {
+    if (!dialect().vfolderViaStorageProxy()) {
+      return "name:" + folder;
+    }
+    String id = core.call(VFolderWire.info(dialect(), folder)).id();
+    if (id == null || id.isBlank()) {
+      return "name:" + folder; // a server that names no id: as before
+    }
+    return "id:" + id.replace("-", "").toLowerCase(java.util.Locale.ROOT);
   }
 
   private TusUpload.Server tusServer(URI uri, long size, Ctl ctl, long base, SentDigest digest) {
@@ -841,6 +862,8 @@ public final class VFolderTransfers {
     final CancelToken token;
     final AutoCloseable registration;
     final AtomicReference<HttpResponse> current = new AtomicReference<>();
+    /** How upload records name the folder, resolved once per call ({@link #recordFolder}). */
+    String recordFolder;
 
     Ctl(TransferOptions o, long total) {
       this.options = java.util.Objects.requireNonNull(o, "options");
