@@ -136,7 +136,13 @@ public final class VFolders {
     return transfers().uploadDirectory(name, localDir, remoteDir, options);
   }
 
-  /** Downloads a directory of the folder, recursively, into {@code localDir}, filtered by the globs. */
+  /**
+   * Downloads a directory of the folder, recursively, into {@code localDir}, filtered by the globs.
+   * Each file gets the remote modification time. Run again after an interruption, it resumes: a
+   * {@code .part} goes on, and without {@link TransferOptions.Builder#overwrite overwrite} a local
+   * file of the remote size and modification time is left as it is ({@link TransferResult#skipped});
+   * any other existing file is refused unless overwrite is set.
+   */
   public List<TransferResult> downloadDirectory(
       String name, String remoteDir, Path localDir, TransferOptions options) {
     return transfers().downloadDirectory(name, remoteDir, localDir, options);

@@ -164,7 +164,6 @@ public final class ComputeSessionWire {
     return b.build();
   }
 
-  /** v4.20181215 knows only {@code instanceCores}, {@code instanceMemory} (MiB) and {@code instanceGPUs}. */
   /**
    * {@code config.mounts} (names, every version), {@code mount_map} (paths, v5+) and {@code
    * mount_options} (read-only, v6+; spec §9.3). The configuration's {@code BACKEND_VFOLDER_MOUNTS}
@@ -256,6 +255,10 @@ public final class ComputeSessionWire {
     return all;
   }
 
+  /**
+   * The resources as v4.20181215 takes them: only {@code instanceCores}, {@code instanceMemory}
+   * (MiB) and {@code instanceGPUs}.
+   */
   private static void legacyResources(Map<String, Object> res, Map<String, Object> cfg) {
     for (Map.Entry<String, Object> e : res.entrySet()) {
       switch (e.getKey()) {

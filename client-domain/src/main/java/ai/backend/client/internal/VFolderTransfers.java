@@ -20,6 +20,7 @@ import ai.backend.client.internal.files.MultipartForm;
 import ai.backend.client.internal.files.MultipartMixedReader;
 import ai.backend.client.internal.files.RangeDownload;
 import ai.backend.client.internal.files.RemotePaths;
+import ai.backend.client.internal.files.RemoteTimes;
 import ai.backend.client.internal.files.Retry;
 import ai.backend.client.internal.files.SentDigest;
 import ai.backend.client.internal.files.TusUpload;
@@ -163,12 +164,12 @@ public final class VFolderTransfers {
       String folder, String remoteDir, Path localDir, TransferOptions o) {
     String base = remotePath(remoteDir);
     Globs globs = globs(o);
-    List<String[]> files = new ArrayList<>(); // {relative path, size}
+    List<Listed> files = new ArrayList<>();
     List<String> dirs = new ArrayList<>();
     walkRemote(folder, base, "", globs, files, dirs);
     long total = 0;
-    for (String[] f : files) {
-      total += Long.parseLong(f[1]);
+    for (Listed f : files) {
+      total += f.size();
     }
     Ctl ctl = new Ctl(o, total);
     try (ctl) {
@@ -183,24 +184,27 @@ public final class VFolderTransfers {
       }
       List<TransferResult> out = new ArrayList<>();
       long done = 0;
-      for (String[] f : files) {
-        Path local = RemotePaths.local(root, f[0]);
-        checkTarget(local, o);
-        long size = Long.parseLong(f[1]);
-        out.add(downloadOne(folder, RemotePaths.join(base, f[0]), local, size, ctl, done, null));
-        done += size;
+      for (Listed f : files) {
+        Path local = RemotePaths.local(root, f.path());
+        String remote = RemotePaths.join(base, f.path());
+        TransferResult r = o.overwrite() ? null : alreadyComplete(remote, local, f);
+        if (r == null) {
+          checkTarget(local, o);
+          r = downloadOne(folder, remote, local, f.size(), ctl, done, null);
+          stamp(local, f.modified());
+        } else {
+          ctl.checkCancelled();
+        }
+        out.add(r);
+        done += f.size();
+        ctl.progress(done);
       }
       return List.copyOf(out);
     }
   }
 
   private void walkRemote(
-      String folder,
-      String base,
-      String rel,
-      Globs globs,
-      List<String[]> files,
-      List<String> dirs) {
+      String folder, String base, String rel, Globs globs, List<Listed> files, List<String> dirs) {
     String dir = rel.isEmpty() ? base : RemotePaths.join(base, rel);
     for (VFolderFile f : core.call(VFolderWire.ls(dialect(), folder, dir))) {
       String name = f.name();
@@ -223,8 +227,56 @@ public final class VFolderTransfers {
           walkRemote(folder, base, child, globs, files, dirs);
         }
       } else if (globs.accepts(child)) {
-        files.add(new String[] {child, Long.toString(f.size())});
+        files.add(new Listed(child, f.size(), RemoteTimes.parse(f.modified())));
       }
+    }
+  }
+
+  /** A file of a remote tree to download: its path below the tree, size and mtime (or null). */
+  private record Listed(String path, long size, java.time.Instant modified) {}
+
+  /**
+   * The result for a local file that a directory download need not fetch, because it provably is
+   * the remote one: a regular file (not a link) of the listed size whose mtime is the listed one,
+   * which only a completed download stamps ({@link #stamp}). Null when it is not (or the server
+   * lists no time): the caller then refuses to replace it without overwrite, as before.
+   */
+  private static TransferResult alreadyComplete(String remote, Path local, Listed f) {
+    if (f.modified() == null) {
+      return null;
+    }
+    BasicFileAttributes a;
+    try {
+      a = Files.readAttributes(local, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    } catch (IOException e) {
+      return null; // absent (or unreadable: the download reports it)
+    }
+    if (!a.isRegularFile()
+        || a.size() != f.size()
+        || !RemoteTimes.same(a.lastModifiedTime().toInstant(), f.modified())) {
+      return null;
+    }
+    MessageDigest md = GzipParts.sha256();
+    try (InputStream in = Files.newInputStream(local, LinkOption.NOFOLLOW_LINKS)) {
+      byte[] buf = new byte[BUFFER];
+      for (int n; (n = in.read(buf)) > 0; ) {
+        md.update(buf, 0, n);
+      }
+    } catch (IOException e) {
+      throw new BackendIoException("cannot read " + local + ": " + e.getMessage(), e);
+    }
+    return new TransferResult(remote, local, a.size(), hex(md.digest()), 0, false, true);
+  }
+
+  /** Gives a downloaded file the remote mtime, by which a later run knows it is complete. */
+  private static void stamp(Path local, java.time.Instant modified) {
+    if (modified == null) {
+      return;
+    }
+    try {
+      Files.setLastModifiedTime(local, FileTime.from(modified));
+    } catch (IOException e) {
+      throw new BackendIoException("cannot set the modification time of " + local, e);
     }
   }
 
@@ -308,15 +360,36 @@ public final class VFolderTransfers {
     if (!o.resume() || o.stateDir() == null) {
       return null;
     }
+    if (ctl.recordFolder == null) {
+      ctl.recordFolder = recordFolder(folder);
+    }
     return UploadState.of(
         o.stateDir(),
         core.config().endpoint().toString(),
         core.config().accessKey(),
-        folder,
+        ctl.recordFolder,
         target,
         local,
         size,
         modified(local));
+  }
+
+  /**
+   * The folder as an upload record names it: by its id where the server has ids, so that the name
+   * and the id of a folder find the same record, and a folder that later takes the name of a renamed
+   * or deleted one does not find its record (whose token would write into the old folder). Every
+   * version's {@code GET /folders/{name}} answers the id ({@code _/id} only came with 24.03); v4 keeps
+   * no records (its uploads are one request) and so keeps the name.
+   */
+  private String recordFolder(String folder) {
+    if (!dialect().vfolderViaStorageProxy()) {
+      return "name:" + folder;
+    }
+    String id = core.call(VFolderWire.info(dialect(), folder)).id();
+    if (id == null || id.isBlank()) {
+      return "name:" + folder; // a server that names no id: as before
+    }
+    return "id:" + id.replace("-", "").toLowerCase(java.util.Locale.ROOT);
   }
 
   private TusUpload.Server tusServer(URI uri, long size, Ctl ctl, long base, SentDigest digest) {
@@ -760,6 +833,8 @@ public final class VFolderTransfers {
     final CancelToken token;
     final AutoCloseable registration;
     final AtomicReference<HttpResponse> current = new AtomicReference<>();
+    /** How upload records name the folder, resolved once per call ({@link #recordFolder}). */
+    String recordFolder;
 
     Ctl(TransferOptions o, long total) {
       this.options = java.util.Objects.requireNonNull(o, "options");

@@ -408,6 +408,113 @@ class CliVFolderTest {
   }
 
   /**
+   * Ctrl-C during a directory download, after its first file: the same command, without {@code
+   * --overwrite}, leaves the complete file as it is (not fetched again: same inode), resumes the
+   * partial one, and the result is byte-identical; a local file that is not provably the remote one
+   * still needs {@code --overwrite}.
+   */
+  @Test
+  void anInterruptedDirectoryDownloadResumesWithoutOverwrite(@TempDir Path work) throws Exception {
+    at(V9).in(work);
+    Path tree = Files.createDirectories(work.resolve("tree"));
+    byte[] chunk = new byte[1 << 20];
+    Random random = new Random(43);
+    try (var out = Files.newOutputStream(tree.resolve("a.bin"))) {
+      random.nextBytes(chunk);
+      out.write(chunk);
+    }
+    try (var out = Files.newOutputStream(tree.resolve("b.bin"))) {
+      for (int i = 0; i < 96; i++) {
+        random.nextBytes(chunk);
+        out.write(chunk);
+      }
+    }
+    String shaA = sha256(tree.resolve("a.bin"));
+    String shaB = sha256(tree.resolve("b.bin"));
+    ok("vfolder", "create", "dirdata");
+    try {
+      ok("vfolder", "upload", "dirdata", "tree");
+      Path a = work.resolve("got/tree/a.bin");
+      Path b = work.resolve("got/tree/b.bin");
+      Path partB = work.resolve("got/tree/b.bin.part");
+      interruptOnceStarted(partB, "vfolder", "download", "dirdata", "tree", "-d", "got");
+      assertTrue(Files.isRegularFile(a), "the first file was not complete at the cut");
+      assertFalse(Files.exists(b));
+      Object inode = fileKey(a);
+
+      Launcher.Result rerun =
+          ok("vfolder", "download", "dirdata", "tree", "-d", "got", "--output", "json");
+      JsonObject again = JsonParser.parseString(rerun.stdout()).getAsJsonObject();
+      assertEquals(1, again.get("skipped").getAsInt(), again.toString());
+      JsonObject fa = entry(again, "tree/a.bin");
+      JsonObject fb = entry(again, "tree/b.bin");
+      assertTrue(fa.get("skipped").getAsBoolean(), fa.toString());
+      assertEquals(shaA, fa.get("sha256").getAsString());
+      assertFalse(fb.get("skipped").getAsBoolean(), fb.toString());
+      assertTrue(fb.get("resumes").getAsInt() >= 1, "b.bin not resumed: " + fb);
+      assertEquals(shaB, fb.get("sha256").getAsString());
+      assertTrue(rerun.stderr().contains("Skipped 1 file already complete"), rerun.toString());
+      assertEquals(inode, fileKey(a), "a.bin was fetched again");
+      assertEquals(shaA, sha256(a));
+      assertEquals(shaB, sha256(b));
+      assertFalse(Files.exists(partB));
+
+      // all complete now: the same command again fetches nothing
+      Object inodeB = fileKey(b);
+      JsonObject third = JsonParser.parseString(
+              ok("vfolder", "download", "dirdata", "tree", "-d", "got", "--output", "json")
+                  .stdout())
+          .getAsJsonObject();
+      assertEquals(2, third.get("skipped").getAsInt(), third.toString());
+      assertEquals(inodeB, fileKey(b));
+
+      // a file whose time differs is not provably the remote one: --overwrite, as before
+      Files.setLastModifiedTime(
+          a,
+          java.nio.file.attribute.FileTime.fromMillis(
+              Files.getLastModifiedTime(a).toMillis() - 60_000));
+      Launcher.Result refused = fails(2, "vfolder", "download", "dirdata", "tree", "-d", "got");
+      assertTrue(
+          refused.stderr().contains("a.bin exists (use --overwrite to replace it)"),
+          refused.toString());
+      JsonObject replaced = JsonParser.parseString(ok(
+                  "vfolder",
+                  "download",
+                  "dirdata",
+                  "tree",
+                  "-d",
+                  "got",
+                  "--overwrite",
+                  "--output",
+                  "json")
+              .stdout())
+          .getAsJsonObject();
+      assertEquals(0, replaced.get("skipped").getAsInt(), replaced.toString());
+      assertEquals(shaA, sha256(a));
+      assertEquals(shaB, sha256(b));
+    } finally {
+      ok("vfolder", "delete", "dirdata");
+      ok("vfolder", "purge", "dirdata");
+    }
+  }
+
+  private static Object fileKey(Path p) throws IOException {
+    return Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class)
+        .fileKey();
+  }
+
+  /** The entry of {@code --output json}'s files whose local path ends with {@code suffix}. */
+  private static JsonObject entry(JsonObject result, String suffix) {
+    for (JsonElement e : result.getAsJsonArray("files")) {
+      JsonObject f = e.getAsJsonObject();
+      if (f.get("localPath").getAsString().endsWith("/" + suffix)) {
+        return f;
+      }
+    }
+    throw new AssertionError(suffix + " not in " + result);
+  }
+
+  /**
    * Ctrl-C during an upload: exit 130, and the same command run again goes on from what the storage
    * proxy already has (its upload URL and token wait under {@code ~/.backend.ai/transfers}).
    */

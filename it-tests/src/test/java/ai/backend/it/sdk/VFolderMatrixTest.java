@@ -32,6 +32,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -242,7 +243,31 @@ class VFolderMatrixTest extends SdkFixture {
     }
     assertFalse(Files.exists(back.resolve("b.txt")));
     assertFalse(Files.exists(back.resolve(".git")));
+
+    // run again without overwrite: every file is already complete (the listed size and mtime, which
+    // the download stamped), so none is fetched or replaced
+    Object inode = fileKey(back.resolve("a.csv"));
+    List<TransferResult> again = vf.downloadDirectory(
+        name, "data", back, TransferOptions.builder().include("*.csv").build());
+    assertEquals(3, again.size());
+    for (TransferResult r : again) {
+      assertTrue(r.skipped(), r.toString());
+      assertEquals(sha256(r.localPath()), r.sha256());
+    }
+    assertEquals(inode, fileKey(back.resolve("a.csv")));
+    // one that differs (its time) is not provably the remote one: refused as before
+    Files.setLastModifiedTime(back.resolve("sub/c.csv"), FileTime.fromMillis(0));
+    InvalidArgumentException e = assertThrows(
+        InvalidArgumentException.class,
+        () -> vf.downloadDirectory(
+            name, "data", back, TransferOptions.builder().include("*.csv").build()));
+    assertTrue(e.getMessage().contains("c.csv exists"), e.getMessage());
     vf.delete(name);
+  }
+
+  private static Object fileKey(Path p) throws java.io.IOException {
+    return Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class)
+        .fileKey();
   }
 
   @ParameterizedTest(name = "{0} {1}")

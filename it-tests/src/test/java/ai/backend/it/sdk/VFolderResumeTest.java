@@ -49,7 +49,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Folder transfers on the storage-proxy dialect (v9) that outlive the call that started them: an
  * upload cut with no retries left goes on in a later call (from its owner-only state record, as the
  * CLI run again after Ctrl-C would), also after local-server restarted on the same state dir; the
- * storage-proxy URL override; mounts by id. Real HTTP against local-server, both adapters.
+ * storage-proxy URL override; mounts by id; records keyed by the folder's id, not the name given. Real HTTP against local-server, both adapters.
  */
 class VFolderResumeTest extends SdkFixture {
   private static final int SIZE = 6 * 1024 * 1024;
@@ -208,6 +208,55 @@ class VFolderResumeTest extends SdkFixture {
           () -> vf.upload(name, src, "big.bin", o.toBuilder().resume(false).build()));
       assertEquals(List.of(), records(state));
       vf.delete(name);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"apache", "jdk"})
+  void aRecordFollowsTheFolderNotItsName(String adapter) throws Exception {
+    try (CuttingProxy proxy = CuttingProxy.to(config(V9).build().endpoint().getPort())) {
+      VFolders vf = open(adapter, Mode.SYNC, config(V9).endpoint(proxy.uri()).build())
+          .session()
+          .vfolders();
+      String name = "byid-" + Long.toHexString(System.nanoTime());
+      String id = vf.create(name).id();
+      Path src = random("big.bin", SIZE, 14);
+      String expected = VFolderMatrixTest.sha256(src);
+      Path state = tmp.resolve("state");
+      TransferOptions o = once(state);
+
+      // cut while named by its name, resumed when named by its id
+      long had = failedUpload(proxy, vf, name, src, o);
+      long before = proxy.bytes(Direction.UP);
+      TransferResult r = vf.upload(id, src, "big.bin", o);
+      assertResumed(proxy.bytes(Direction.UP) - before, had, "by the folder's id");
+      assertEquals(1, r.resumes());
+      assertEquals(expected, r.sha256());
+      assertEquals(List.of(), records(state));
+
+      // cut again, then the folder is renamed and a new one takes its name: the new folder's
+      // upload starts afresh (the record's token would write into the renamed folder) ...
+      had = failedUpload(proxy, vf, name, src, o);
+      String renamed = name + "-old";
+      vf.rename(name, renamed);
+      vf.create(name);
+      before = proxy.bytes(Direction.UP);
+      r = vf.upload(name, src, "big.bin", o);
+      assertTrue(proxy.bytes(Direction.UP) - before >= SIZE, "the new folder starts afresh");
+      assertEquals(0, r.resumes());
+      assertEquals(1, records(state).size(), "the renamed folder's record stays");
+      // ... while the renamed folder, under its new name, goes on with its own
+      before = proxy.bytes(Direction.UP);
+      r = vf.upload(renamed, src, "big.bin", o);
+      assertResumed(proxy.bytes(Direction.UP) - before, had, "after the folder was renamed");
+      assertEquals(1, r.resumes());
+      assertEquals(List.of(), records(state));
+      for (String f : List.of(name, renamed)) {
+        Path back = tmp.resolve(f + ".bin");
+        vf.download(f, "big.bin", back, TransferOptions.defaults());
+        assertEquals(expected, VFolderMatrixTest.sha256(back), f);
+        vf.delete(f);
+      }
     }
   }
 

@@ -8,15 +8,20 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.security.SecureRandom;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -316,19 +321,45 @@ public final class FileApi {
     JsonObject o = new JsonObject();
     o.addProperty("mode", lsMode(a));
     o.addProperty("size", a.size());
-    Object ctime = Files.getAttribute(p, "unix:ctime", LinkOption.NOFOLLOW_LINKS);
-    double ct = ctime instanceof java.nio.file.attribute.FileTime ft
-        ? seconds(ft)
-        : seconds(a.lastModifiedTime());
-    o.addProperty("ctime", ct);
-    o.addProperty("mtime", seconds(a.lastModifiedTime()));
-    o.addProperty("atime", seconds(a.lastAccessTime()));
+    addStatTimes(o, p, a);
     o.addProperty("filename", p.getFileName().toString());
     return o;
   }
 
-  private static double seconds(java.nio.file.attribute.FileTime t) {
-    return t.to(java.util.concurrent.TimeUnit.MICROSECONDS) / 1e6;
+  /**
+   * {@code ctime}, {@code mtime} and {@code atime} of a v4 listing entry as the Python servers wrote
+   * them: {@code json.dumps} of {@code os.stat}'s float times ({@code MG@18.12.0:
+   * src/ai/backend/gateway/vfolder.py} {@code list_files}; the agent's {@code list_files} alike), so
+   * {@code st_ctime} is the inode change time and each is printed as {@code repr(float)} does.
+   */
+  static void addStatTimes(JsonObject o, Path p, PosixFileAttributes a) throws IOException {
+    Object ctime = Files.getAttribute(p, "unix:ctime", LinkOption.NOFOLLOW_LINKS);
+    o.addProperty("ctime", pythonSeconds(ctime instanceof FileTime ft ? ft : a.lastModifiedTime()));
+    o.addProperty("mtime", pythonSeconds(a.lastModifiedTime()));
+    o.addProperty("atime", pythonSeconds(a.lastAccessTime()));
+  }
+
+  /**
+   * {@code t} as the float CPython's {@code os.stat} makes of it ({@code sec + nsec * 1e-9}), written
+   * as {@code repr} writes that float: the fewest digits that read back as the same double, plain
+   * (never {@code 1.7E9}) and with at least one fractional digit. Gson would print a {@code double}
+   * with {@link Double#toString}, in scientific notation past 10^7.
+   */
+  static BigDecimal pythonSeconds(FileTime t) {
+    Instant i = t.toInstant();
+    double v = i.getEpochSecond() + i.getNano() * 1e-9;
+    BigDecimal exact = new BigDecimal(v);
+    BigDecimal shortest = exact;
+    for (int digits = 1; digits <= 17; digits++) {
+      BigDecimal d = exact.round(new MathContext(digits, RoundingMode.HALF_EVEN));
+      if (d.doubleValue() == v) {
+        shortest = d;
+        break;
+      }
+    }
+    String plain = shortest.toPlainString();
+    // a BigDecimal with a positive scale prints plain, so Gson writes exactly this
+    return new BigDecimal(plain.indexOf('.') < 0 ? plain + ".0" : plain);
   }
 
   static String lsMode(PosixFileAttributes a) {

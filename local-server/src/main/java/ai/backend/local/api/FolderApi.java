@@ -550,9 +550,7 @@ public final class FolderApi {
       if (call.dialect() == Dialect.V4) {
         o.addProperty("mode", FileApi.lsMode(a));
         o.addProperty("size", a.size());
-        o.addProperty("ctime", seconds(a.creationTime()));
-        o.addProperty("mtime", seconds(a.lastModifiedTime()));
-        o.addProperty("atime", seconds(a.lastAccessTime()));
+        FileApi.addStatTimes(o, e, a);
         o.addProperty("filename", e.getFileName().toString());
       } else {
         o.addProperty("name", e.getFileName().toString());
@@ -573,10 +571,6 @@ public final class FolderApi {
       o.add("items", items);
     }
     return HttpReply.json(200, o);
-  }
-
-  private static double seconds(java.nio.file.attribute.FileTime t) {
-    return t.to(java.util.concurrent.TimeUnit.MICROSECONDS) / 1e6;
   }
 
   private static String isoTime(Instant t) {

@@ -14,7 +14,9 @@ import java.nio.file.StandardCopyOption;
  * Client paths inside a folder and the file operations on them. A client path is relative to the
  * folder, normalized, without {@code ..} and never absolute; no existing ancestor may lead out of the
  * folder through a symbolic link (session code can plant links in a mounted folder), and the final
- * component is never followed: a link is renamed, moved or deleted as the link itself.
+ * component is never followed: a link is renamed, moved or deleted as the link itself. The one
+ * confinement for both the folder API and the storage proxy, which checks again at transfer time
+ * because links may appear after a token was issued.
  */
 public final class FolderPaths {
   /** Longest path component (Linux NAME_MAX) and whole client path accepted. */

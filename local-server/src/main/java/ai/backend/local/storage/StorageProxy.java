@@ -2,6 +2,8 @@ package ai.backend.local.storage;
 
 import ai.backend.local.api.ApiException;
 import ai.backend.local.api.Problems;
+import ai.backend.local.folders.FolderException;
+import ai.backend.local.folders.FolderPaths;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -85,7 +87,7 @@ public final class StorageProxy {
     if (size < 0) {
       throw Problems.invalidParams("size must not be negative.");
     }
-    Path target = FolderPaths.confine(f.root(), relpath);
+    Path target = confine(f.root(), relpath);
     if (target.equals(f.root().toRealPath())
         || Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
       throw Problems.invalidParams("A directory is in the way: " + relpath);
@@ -110,7 +112,7 @@ public final class StorageProxy {
   public String newDownload(ResolvedFolder f, String accessKey, String relpath, boolean archive)
       throws ApiException, IOException {
     String rel = relpath == null ? "" : relpath;
-    Path real = FolderPaths.existing(f.root(), FolderPaths.confine(f.root(), rel), rel);
+    Path real = existing(f.root(), rel);
     if (Files.isDirectory(real) && !archive) {
       throw Problems.invalidParams(
           "The path is a directory: download it with archive=true (a zip), or name a file.");
@@ -120,6 +122,36 @@ public final class StorageProxy {
     }
     return tokens.issue(tokens.claims(
         TransferTokens.Op.DOWNLOAD, f, accessKey, rel, 0, archive, null, TOKEN_LIFETIME));
+  }
+
+  /**
+   * {@link FolderPaths#confine} in the storage proxy's words: every refusal is 400 {@code
+   * invalid-api-params}. Called again at transfer time, as session code may plant symlinks after a
+   * token was issued.
+   */
+  static Path confine(Path root, String rel) throws ApiException {
+    try {
+      return FolderPaths.confine(root, rel);
+    } catch (FolderException e) {
+      throw Problems.invalidParams(e.getMessage());
+    }
+  }
+
+  /**
+   * The real path of the existing {@code rel}, following a last-component symlink only when it
+   * stays in the folder: 404 {@code storage/file-not-found} as a storage proxy answers a missing
+   * file, 400 for a path leading out.
+   */
+  static Path existing(Path root, String rel) throws ApiException {
+    try {
+      return FolderPaths.insideTarget(root, FolderPaths.confine(root, rel), rel);
+    } catch (FolderException e) {
+      if (e.kind() == FolderException.Kind.NOT_FOUND) {
+        throw new ApiException(
+            404, "storage/file-not-found", "File not found", e.getMessage(), null);
+      }
+      throw Problems.invalidParams(e.getMessage());
+    }
   }
 
   static void checkWritable(ResolvedFolder f) throws ApiException {

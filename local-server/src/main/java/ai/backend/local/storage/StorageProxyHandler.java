@@ -335,10 +335,10 @@ final class StorageProxyHandler extends Handler.Wrapper {
       throws ApiException, IOException {
     ResolvedFolder f = proxy.resolver.resolve(c.folderId(), c.accessKey());
     StorageProxy.checkWritable(f);
-    Path target = FolderPaths.confine(f.root(), c.relpath());
+    Path target = StorageProxy.confine(f.root(), c.relpath());
     Files.createDirectories(target.getParent());
     // again once the parents exist: a symlink made meanwhile must not lead the file out
-    target = FolderPaths.confine(f.root(), c.relpath());
+    target = StorageProxy.confine(f.root(), c.relpath());
     if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
       throw Problems.invalidParams("A directory is in the way: " + c.relpath());
     }
@@ -391,8 +391,7 @@ final class StorageProxyHandler extends Handler.Wrapper {
     }
     TransferTokens.Claims c = proxy.tokens.verify(token(request), TransferTokens.Op.DOWNLOAD);
     ResolvedFolder f = proxy.resolver.resolve(c.folderId(), c.accessKey());
-    Path real =
-        FolderPaths.existing(f.root(), FolderPaths.confine(f.root(), c.relpath()), c.relpath());
+    Path real = StorageProxy.existing(f.root(), c.relpath());
     Fields q = Request.extractQueryParameters(request);
     boolean archive = c.archive() || "true".equalsIgnoreCase(q.getValue("archive"));
     boolean head = method.equals("HEAD");

@@ -15,10 +15,15 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -79,11 +84,31 @@ class FolderApiTest {
     assertEquals(2, r.json().get("numFiles").getAsInt());
     assertNotNull(r.json().get("created"));
 
+    // times as a v4 manager's json.dumps of os.stat floats prints them (the expected texts are
+    // CPython's: json.dumps(1733465665 + 123456789 * 1e-9) is 1733465665.1234567)
+    Path root = folderRoot(id);
+    Files.getFileAttributeView(root.resolve("in/a.txt"), BasicFileAttributeView.class)
+        .setTimes(
+            FileTime.from(Instant.ofEpochSecond(1544846706, 100_000_000)),
+            FileTime.from(Instant.ofEpochSecond(1733465665, 123_456_789)),
+            null);
+    Files.setLastModifiedTime(
+        root.resolve("in/deep"), FileTime.from(Instant.ofEpochSecond(1544846706)));
+
     // files is a JSON string (v4 shape), entries carry ls-style modes
     r = call("GET", "/folders/v4data/files", V4, "{\"path\": \"in\"}");
     assertEquals(200, r.status(), r.text());
-    JsonArray files =
-        JsonParser.parseString(r.json().get("files").getAsString()).getAsJsonArray();
+    String raw = r.json().get("files").getAsString();
+    assertTrue(raw.contains("\"mtime\":1544846706.1,"), raw);
+    assertTrue(raw.contains("\"atime\":1733465665.1234567,"), raw);
+    assertTrue(raw.contains("\"mtime\":1544846706.0,"), raw);
+    Matcher times = Pattern.compile("\"[cma]time\":([^,}]*)").matcher(raw);
+    int n = 0;
+    for (; times.find(); n++) {
+      assertTrue(times.group(1).matches("[0-9]+\\.[0-9]+"), raw);
+    }
+    assertEquals(6, n, raw);
+    JsonArray files = JsonParser.parseString(raw).getAsJsonArray();
     assertEquals(2, files.size());
     JsonObject a = files.get(0).getAsJsonObject();
     assertEquals("a.txt", a.get("filename").getAsString());

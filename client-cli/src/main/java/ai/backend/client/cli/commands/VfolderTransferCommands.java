@@ -123,6 +123,8 @@ final class VfolderTransferCommands {
     } finally {
       restore(previous);
     }
+    List<TransferResult> skipped =
+        results.stream().filter(TransferResult::skipped).toList();
     long bytes = results.stream().mapToLong(TransferResult::bytes).sum();
     if (cli.json()) {
       List<Map<String, Object>> files = new ArrayList<>();
@@ -133,6 +135,7 @@ final class VfolderTransferCommands {
         m.put("size", r.bytes());
         m.put("sha256", r.sha256());
         m.put("resumes", r.resumes());
+        m.put("skipped", r.skipped());
         files.add(m);
       }
       Map<String, Object> o = new LinkedHashMap<>();
@@ -140,13 +143,20 @@ final class VfolderTransferCommands {
       o.put("direction", upload ? "upload" : "download");
       o.put("count", results.size());
       o.put("size", bytes);
+      o.put("skipped", skipped.size());
       o.put("files", files);
       cli.printJson(o);
     }
     String what = results.size() == 1
         ? "1 file (" + Progress.human(bytes) + ", sha256 " + results.get(0).sha256() + ")"
         : results.size() + " files (" + Progress.human(bytes) + ")";
+    if (!skipped.isEmpty()) {
+      term.info("Skipped " + (skipped.size() == 1 ? "1 file" : skipped.size() + " files")
+          + " already complete (same size and modification time as in the folder), e.g. "
+          + skipped.get(0).localPath() + ".");
+    }
     term.done((upload ? "Uploaded " : "Downloaded ") + what + (upload ? " to " : " from ") + folder
+        + (skipped.isEmpty() ? "" : ", " + skipped.size() + " of them already complete")
         + ".");
     return 0;
   }
@@ -158,15 +168,16 @@ final class VfolderTransferCommands {
           + " over.";
     }
     List<Path> parts = current == null ? List.of() : partsUnder(current);
+    boolean directory = current != null && current.directory();
     if (parts.isEmpty()) {
-      return "Nothing partial was kept; run the same command again to start over.";
+      return directory
+          ? "Run the same command again to resume: files already complete are skipped."
+          : "Nothing partial was kept; run the same command again to start over.";
     }
     return "The partial download is kept in " + parts.get(0)
         + (parts.size() > 1 ? " (and " + (parts.size() - 1) + " more)" : "")
         + ": run the same command again to resume"
-        + (current.directory()
-            ? " (with --overwrite: files already complete are fetched again)"
-            : "")
+        + (directory ? " (files already complete are skipped)" : "")
         + ", or with --no-resume to start over.";
   }
 
@@ -316,7 +327,8 @@ final class VfolderTransferCommands {
       description = {
         "Download files and directories (recursively) from a folder.",
         "Each PATH goes to DEST/<its name> ('.' or '/': the folder's whole content into DEST). A broken "
-            + "or interrupted download leaves <file>.part, which the same command resumes.",
+            + "or interrupted download leaves <file>.part, which the same command resumes; in a "
+            + "directory it skips the files already complete (same size and modification time).",
         "Examples:",
         "  backend.ai vfolder download mydata results",
         "  backend.ai vfolder download mydata / -d ./backup --exclude '*.tmp'"
@@ -340,7 +352,9 @@ final class VfolderTransferCommands {
         description = "Local destination directory (default: the current one).")
     Path dest;
 
-    @Option(names = "--overwrite", description = "Replace local files that exist.")
+    @Option(
+        names = "--overwrite",
+        description = "Replace local files that exist (even those already complete).")
     boolean overwrite;
 
     @Mixin

@@ -27,7 +27,8 @@ import java.util.stream.Stream;
  * after Ctrl-C) go on with it: the upload URL, its token, and what the local file looked like. The
  * token is a credential for that one upload, so the file is owner-only (0600, in a 0700 directory).
  * One file per (endpoint, access key, folder, remote path, local path, size, mtime), named by the
- * SHA-256 of those: a changed file never matches its old record. Records older than {@link #MAX_AGE}
+ * SHA-256 of those: a changed file never matches its old record. The folder is named by its id where
+ * the server has ids (the caller resolves it), not by the name given. Records older than {@link #MAX_AGE}
  * are dropped (a storage proxy's token does not live that long).
  */
 public final class UploadState {
@@ -48,7 +49,11 @@ public final class UploadState {
     this.file = file;
   }
 
-  /** The record of one upload in {@code dir}; nothing is read or written yet. */
+  /**
+   * The record of one upload in {@code dir}; nothing is read or written yet.
+   *
+   * @param folder the folder's stable key (its id where the server has ids)
+   */
   public static UploadState of(
       Path dir,
       String endpoint,
